@@ -1,0 +1,3 @@
+from mock_freshservice.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,208 @@
+"""`/_mock/…`: the fake's own control API for tests, replays and QA.
+
+Reachable from loopback only, unless the fake was started with `--admin-token`, in which case any
+caller presenting `Authorization: Bearer <token>` (or `X-Mock-Admin-Token`) may use it. Keys are
+sent in JSON bodies, never in URLs, so they stay out of access logs.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from typing import Any
+
+import orjson
+from flask import Blueprint, Response, request
+
+from mock_freshservice.api.common import json_response
+from mock_freshservice.journal import UNATTRIBUTED, fingerprint
+from mock_freshservice.ratelimit import OVERALL, SUB_LIMITS
+from mock_freshservice.settings import PLANS
+from mock_freshservice.state import FakeState, get_state
+
+bp = Blueprint("admin", __name__)
+
+
+class AdminError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@bp.errorhandler(AdminError)
+def _admin_error(exc: AdminError) -> Response:
+    return json_response({"error": exc.message}, exc.status)
+
+
+@bp.before_request
+def _guard() -> None:
+    token = get_state().settings.admin_token
+    if token is not None:
+        offered = request.headers.get("X-Mock-Admin-Token") or ""
+        scheme, _, value = (request.headers.get("Authorization") or "").partition(" ")
+        if scheme.lower() == "bearer":
+            offered = offered or value.strip()
+        if not hmac.compare_digest(offered.encode(), token.encode()):
+            raise AdminError(403, "the admin API needs the admin token")
+        return
+    try:
+        loopback = ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise AdminError(403, "the admin API answers loopback callers only (see --admin-token)")
+
+
+def _body() -> dict[str, Any]:
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise AdminError(400, "the body must be a JSON object") from exc
+    if not isinstance(body, dict):
+        raise AdminError(400, "the body must be a JSON object")
+    return body
+
+
+def _account(state: FakeState, domain: str) -> str:
+    if domain not in state.accounts:
+        raise AdminError(404, f"no account {domain!r}; see GET /_mock/accounts")
+    return domain
+
+
+def _key(state: FakeState, body: dict[str, Any]) -> str:
+    key = body.get("key")
+    if not isinstance(key, str) or state.binding(key) is None:
+        raise AdminError(404, "no such API key")
+    return key
+
+
+@bp.get("/health")
+def health() -> Response:
+    return json_response({"status": "ok"})
+
+
+@bp.get("/accounts")
+def accounts() -> Response:
+    state = get_state()
+    listed = []
+    for data in state.iter_accounts():
+        keys = [
+            {
+                "fingerprint": fingerprint(binding.key),
+                "role": binding.role.name,
+                "user_id": binding.user_id,
+                "user_email": (data.user(binding.user_id) or {}).get("email")
+                or (data.user(binding.user_id) or {}).get("primary_email"),
+                "revoked": binding.key in state.revoked,
+            }
+            for binding in state.keys.values()
+            if binding.domain == data.domain
+        ]
+        listed.append(
+            {
+                "domain": data.domain,
+                "name": data.account.name,
+                "plan": state.plan(data.domain),
+                "limits": state.limits(data.domain),
+                "primary_workspace_id": data.primary_workspace_id,
+                "counts": {
+                    "agents": len(data.agents),
+                    "requesters": len(data.requesters),
+                    "tickets": len(data.tickets),
+                },
+                "keys": keys,
+            }
+        )
+    return json_response({"accounts": listed})
+
+
+@bp.post("/reset")
+def reset() -> Response:
+    """Rebuild one account (`{"account": domain}`) or all from the dataset; clears journals."""
+    state = get_state()
+    domain = _body().get("account")
+    if domain is not None:
+        _account(state, domain)
+    state.load(domain)
+    if domain is None:
+        state.revoked.clear()
+        state.journal.clear()
+    return json_response({"reset": domain or "all"})
+
+
+@bp.post("/whoami")
+def whoami() -> Response:
+    """Which account and user a key belongs to, so a test can address its own account."""
+    state = get_state()
+    binding = state.keys[_key(state, _body())]
+    return json_response(
+        {"account": binding.domain, "user_id": binding.user_id, "role": binding.role.name}
+    )
+
+
+@bp.post("/keys/revoke")
+def revoke_key() -> Response:
+    state = get_state()
+    key = _key(state, _body())
+    state.revoked.add(key)
+    return json_response({"key": fingerprint(key), "revoked": True})
+
+
+@bp.post("/keys/restore")
+def restore_key() -> Response:
+    state = get_state()
+    key = _key(state, _body())
+    state.revoked.discard(key)
+    return json_response({"key": fingerprint(key), "revoked": False})
+
+
+@bp.put("/accounts/<domain>/plan")
+def set_plan(domain: str) -> Response:
+    """`{"plan": "starter"}`, optionally with `"limits": {"overall": 5, "list_tickets": 2}`."""
+    state = get_state()
+    _account(state, domain)
+    body = _body()
+    plan = body.get("plan", state.plan(domain))
+    if plan not in PLANS:
+        raise AdminError(400, f"plan must be one of {', '.join(PLANS)}")
+    custom = body.get("limits")
+    if custom is not None:
+        names = {OVERALL, *SUB_LIMITS}
+        if (
+            not isinstance(custom, dict)
+            or OVERALL not in custom
+            or any(k not in names for k in custom)
+            or any(not isinstance(v, int) or isinstance(v, bool) or v < 1 for v in custom.values())
+        ):
+            raise AdminError(
+                400,
+                f"limits must map {OVERALL!r} (required) and any of {', '.join(SUB_LIMITS)} "
+                "to positive integers",
+            )
+    state.set_plan(domain, plan, custom)
+    return json_response({"account": domain, "plan": plan, "limits": state.limits(domain)})
+
+
+@bp.get("/accounts/<domain>/journal")
+def read_journal(domain: str) -> Response:
+    state = get_state()
+    if domain != UNATTRIBUTED:
+        _account(state, domain)
+    since = request.args.get("since", "0")
+    if not since.isdigit():
+        raise AdminError(400, "since must be a journal sequence number")
+    entries = [e.as_json() for e in state.journal.entries(domain) if e.seq > int(since)]
+    return json_response({"account": domain, "entries": entries})
+
+
+@bp.delete("/accounts/<domain>/journal")
+def clear_journal(domain: str) -> Response:
+    state = get_state()
+    if domain != UNATTRIBUTED:
+        _account(state, domain)
+    state.journal.clear(domain)
+    return Response(status=204)

@@ -1,0 +1,116 @@
+"""What every resource blueprint shares: the caller, privileges, bodies, query checks, responses."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from typing import Any, Literal, TypeVar
+
+import orjson
+from flask import Response, g, request
+
+from mock_freshservice import errors
+from mock_freshservice.data.account import AccountData
+from mock_freshservice.data.roles import Role
+from mock_freshservice.errors import FieldError, ValidationFailed
+from mock_freshservice.validation import query_errors_for_unknown
+
+F = TypeVar("F", bound=Callable[..., Any])
+Kind = Literal["list", "view", "write"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EndpointMeta:
+    """How an endpoint is metered: list or single-object includes cost differently."""
+
+    kind: Kind
+    category: str | None = None  # the Freshservice sub-limit it spends from, if any
+
+
+def endpoint(kind: Kind, category: str | None = None) -> Callable[[F], F]:
+    def mark(view: F) -> F:
+        view._fs_meta = EndpointMeta(kind, category)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated user behind the request's API key."""
+
+    account: AccountData
+    user_id: int
+    role: Role
+    key_fingerprint: str
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role.is_agent
+
+
+def caller() -> Caller:
+    found: Caller = g.caller
+    return found
+
+
+def require(privilege: str) -> Caller:
+    """The caller, if their role grants `privilege`; else 403 access_denied."""
+    who = caller()
+    if not who.role.allows(privilege):
+        raise errors.access_denied()
+    return who
+
+
+def json_response(
+    body: object, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    response = Response(orjson.dumps(body), status=status, content_type=errors.JSON)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def read_json_object() -> dict[str, Any]:
+    """The request body as a JSON object; anything else is `invalid_json`, as in Freshservice."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise errors.invalid_json() from exc
+    if not isinstance(body, dict):
+        raise errors.invalid_json()
+    return body
+
+
+def check_query(
+    allowed: Iterable[str], problems: list[FieldError] | None = None
+) -> list[FieldError]:
+    """Refuse unknown query parameters (alone, first); return a list to collect further problems."""
+    unknown = query_errors_for_unknown(request.args.keys(), allowed)
+    if unknown:
+        raise ValidationFailed(unknown)
+    return problems if problems is not None else []
+
+
+def raise_if(problems: list[FieldError]) -> None:
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def location(path: str) -> dict[str, str]:
+    return {"Location": f"{request.host_url.rstrip('/')}/api/v2/{path}"}
+
+
+def query_bool(name: str, problems: list[FieldError]) -> bool | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    if raw not in ("true", "false"):
+        problems.append(
+            FieldError(name, "It should be one of these values: 'true,false'", "invalid_value")
+        )
+        return None
+    return raw == "true"

@@ -1,0 +1,290 @@
+"""The exact keys, in Freshservice's order, of every object the fake answers with.
+
+Stored records keep epoch-second timestamps and private `_…` fields; these functions render the
+public shape. Key lists follow the facts file and the official samples (View List of Tickets,
+View a Ticket, Create a Note, List All Conversations, View an Agent, View a Requester, Workspaces).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from mock_freshservice.clock import format_ts
+
+Json = dict[str, Any]
+
+TICKET_LIST_KEYS = (
+    "cc_emails",
+    "fwd_emails",
+    "reply_cc_emails",
+    "fr_escalated",
+    "spam",
+    "email_config_id",
+    "group_id",
+    "priority",
+    "requester_id",
+    "requested_for_id",
+    "responder_id",
+    "source",
+    "status",
+    "subject",
+    "to_emails",
+    "department_id",
+    "id",
+    "type",
+    "due_by",
+    "fr_due_by",
+    "is_escalated",
+    "description",
+    "description_text",
+    "category",
+    "sub_category",
+    "item_category",
+    "custom_fields",
+    "workspace_id",
+    "created_at",
+    "updated_at",
+    "deleted",
+)
+
+TICKET_VIEW_KEYS = (
+    "cc_emails",
+    "fwd_emails",
+    "reply_cc_emails",
+    "fr_escalated",
+    "spam",
+    "email_config_id",
+    "group_id",
+    "priority",
+    "requester_id",
+    "requested_for_id",
+    "responder_id",
+    "source",
+    "status",
+    "subject",
+    "to_emails",
+    "sla_policy_id",
+    "department_id",
+    "id",
+    "type",
+    "due_by",
+    "fr_due_by",
+    "is_escalated",
+    "description",
+    "description_text",
+    "custom_fields",
+    "created_at",
+    "updated_at",
+    "urgency",
+    "impact",
+    "category",
+    "sub_category",
+    "item_category",
+    "deleted",
+    "resolution_notes",
+    "resolution_notes_html",
+    "attachments",
+    "workspace_id",
+    "created_within_business_hours",
+    "approval_status",
+    "approval_status_name",
+)
+
+# Create and update answers also carry `tags` (DOCS samples), placed before `attachments`.
+TICKET_WRITE_KEYS = (
+    *TICKET_VIEW_KEYS[: TICKET_VIEW_KEYS.index("attachments")],
+    "tags",
+    *TICKET_VIEW_KEYS[TICKET_VIEW_KEYS.index("attachments") :],
+)
+
+TICKET_TIMESTAMPS = frozenset({"due_by", "fr_due_by", "created_at", "updated_at"})
+
+STATS_KEYS = ("closed_at", "resolved_at", "first_responded_at")
+
+CONVERSATION_LIST_KEYS = (
+    "id",
+    "body",
+    "body_text",
+    "incoming",
+    "private",
+    "created_at",
+    "updated_at",
+    "user_id",
+    "support_email",
+    "source",
+    "ticket_id",
+    "to_emails",
+    "from_email",
+    "cc_emails",
+    "bcc_emails",
+    "attachments",
+)
+
+NOTE_KEYS = (
+    "id",
+    "incoming",
+    "private",
+    "user_id",
+    "support_email",
+    "body",
+    "body_text",
+    "ticket_id",
+    "to_emails",
+    "attachments",
+    "created_at",
+    "updated_at",
+)
+
+CONVERSATION_TIMESTAMPS = frozenset({"created_at", "updated_at"})
+
+AGENT_KEYS = (
+    "id",
+    "first_name",
+    "last_name",
+    "occasional",
+    "active",
+    "job_title",
+    "email",
+    "work_phone_number",
+    "mobile_phone_number",
+    "department_ids",
+    "can_see_all_tickets_from_associated_departments",
+    "reporting_manager_id",
+    "address",
+    "time_zone",
+    "time_format",
+    "language",
+    "location_id",
+    "background_information",
+    "scoreboard_level_id",
+    "member_of",
+    "observer_of",
+    "member_of_pending_approval",
+    "observer_of_pending_approval",
+    "roles",
+    "last_login_at",
+    "last_active_at",
+    "custom_fields",
+    "has_logged_in",
+    "created_at",
+    "updated_at",
+    "workspace_ids",
+    "api_key_enabled",
+    "signature",
+    "external_id",
+)
+
+AGENT_TIMESTAMPS = frozenset({"last_login_at", "last_active_at", "created_at", "updated_at"})
+
+REQUESTER_KEYS = (
+    "id",
+    "is_agent",
+    "first_name",
+    "last_name",
+    "job_title",
+    "primary_email",
+    "secondary_emails",
+    "work_phone_number",
+    "mobile_phone_number",
+    "department_ids",
+    "can_see_all_tickets_from_associated_departments",
+    "reporting_manager_id",
+    "address",
+    "time_zone",
+    "time_format",
+    "language",
+    "location_id",
+    "background_information",
+    "custom_fields",
+    "active",
+    "has_logged_in",
+    "created_at",
+    "updated_at",
+    "external_id",
+)
+
+WORKSPACE_KEYS = (
+    "created_at",
+    "description",
+    "id",
+    "name",
+    "primary",
+    "restricted",
+    "state",
+    "template_name",
+    "type",
+    "updated_at",
+)
+
+PLAIN_TIMESTAMPS = frozenset({"created_at", "updated_at"})
+
+# A user embedded in a ticket (`include=requester|requested_for`): DOCS "email, id, mobile,
+# name, phone".
+EMBEDDED_USER_KEYS = ("email", "id", "mobile", "name", "phone")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _ts(epoch: int) -> str | None:
+    return format_ts(epoch)
+
+
+def render(record: Mapping[str, Any], keys: Iterable[str], timestamps: frozenset[str]) -> Json:
+    """`record` projected onto `keys`, timestamps formatted, absent keys as null."""
+    out: Json = {}
+    for key in keys:
+        value = record.get(key)
+        if key in timestamps and value is not None:
+            value = _ts(value)
+        elif isinstance(value, (list, dict)):
+            value = _copy(value)
+        out[key] = value
+    return out
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+def ticket_stats(record: Mapping[str, Any]) -> Json:
+    stats = record.get("_stats") or {}
+    return {key: _ts(stats[key]) if stats.get(key) else None for key in STATS_KEYS}
+
+
+def embedded_user(user: Mapping[str, Any] | None) -> Json | None:
+    if user is None:
+        return None
+    email = user.get("primary_email", user.get("email"))
+    return {
+        "email": email,
+        "id": user["id"],
+        "mobile": user.get("mobile_phone_number"),
+        "name": " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p),
+        "phone": user.get("work_phone_number"),
+    }
+
+
+def agent_as_requester(agent: Mapping[str, Any]) -> Json:
+    """An agent listed among requesters (`include_agents=true`): the requester shape."""
+    as_requester = dict(agent)
+    as_requester["is_agent"] = True
+    as_requester["primary_email"] = agent["email"]
+    as_requester["secondary_emails"] = []
+    return render(as_requester, REQUESTER_KEYS, PLAIN_TIMESTAMPS)
+
+
+def requester_json(requester: Mapping[str, Any]) -> Json:
+    return render(requester, REQUESTER_KEYS, PLAIN_TIMESTAMPS)
+
+
+def agent_json(agent: Mapping[str, Any]) -> Json:
+    return render(agent, AGENT_KEYS, AGENT_TIMESTAMPS)
+
+
+def workspace_json(workspace: Mapping[str, Any]) -> Json:
+    return render(workspace, WORKSPACE_KEYS, PLAIN_TIMESTAMPS)

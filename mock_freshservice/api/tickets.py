@@ -1,0 +1,765 @@
+"""Tickets: list, view, create, update, notes and conversations (facts file §2 "Tickets")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from mock_freshservice import errors, guesses
+from mock_freshservice.api import shapes
+from mock_freshservice.api.common import (
+    Caller,
+    caller,
+    check_query,
+    endpoint,
+    json_response,
+    location,
+    raise_if,
+    read_json_object,
+    require,
+)
+from mock_freshservice.clock import DAY, parse_datetime
+from mock_freshservice.data.account import AccountData
+from mock_freshservice.data.generate import HOUR, SLA_HOURS, TICKET_CUSTOM_FIELDS
+from mock_freshservice.data.store import Record
+from mock_freshservice.errors import FieldError, ValidationFailed
+from mock_freshservice.pagination import Page, next_link, parse_page
+from mock_freshservice.state import get_state
+from mock_freshservice.validation import (
+    Rule,
+    array,
+    boolean,
+    choice,
+    datetime_value,
+    email,
+    integer,
+    mapping,
+    mismatch,
+    one_of,
+    positive_query_int,
+    string,
+    validate_body,
+)
+
+bp = Blueprint("tickets", __name__)
+
+STATUSES = (2, 3, 4, 5)
+PRIORITIES = (1, 2, 3, 4)
+LEVELS = (1, 2, 3)
+SOURCES = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18)
+LIST_FILTERS = ("new_and_my_open", "watching", "spam", "deleted")
+LIST_TYPES = ("Incident", "Service Request")
+LIST_INCLUDES = ("stats", "requester", "requested_for", "onboarding_context", "offboarding_context")
+VIEW_INCLUDES = (
+    "conversations",
+    "requester",
+    "requested_for",
+    "stats",
+    "problem",
+    "assets",
+    "changes",
+    "related_tickets",
+    "onboarding_context",
+    "offboarding_context",
+    "tags",
+)
+LIST_PARAMS = (
+    "filter",
+    "requester_id",
+    "email",
+    "updated_since",
+    "type",
+    "workspace_id",
+    "order_type",
+    "include",
+    "page",
+    "per_page",
+)
+CONVERSATIONS_IN_VIEW = 10
+MAX_TEXT = 65_535  # description and note bodies (MySQL TEXT); subjects are 255
+MAX_LIST_CACHE = 256
+
+
+# -- Listing ----------------------------------------------------------------------------------
+
+
+@bp.get("/tickets")
+@endpoint("list", "list_tickets")
+def list_tickets() -> Response:
+    who = require("tickets.view")
+    account = who.account
+    problems = check_query(LIST_PARAMS)
+    page = parse_page(problems)
+    args = request.args
+    preset = args.get("filter")
+    if preset is not None and preset not in LIST_FILTERS:
+        problems.append(FieldError("filter", one_of(LIST_FILTERS), "invalid_value"))
+    requester_id = _query_id("requester_id", problems)
+    requester_email = args.get("email")
+    if requester_email is not None and not re.match(r"^[^@\s]+@[^@\s]+$", requester_email):
+        problems.append(
+            FieldError("email", "It should be in the 'valid email address' format", "invalid_value")
+        )
+    since: int | None = None
+    if "updated_since" in args:
+        since = parse_datetime(args["updated_since"])
+        if since is None:
+            problems.append(
+                FieldError(
+                    "updated_since",
+                    "It should be a valid date in the 'combined date and time ISO8601' format",
+                    "invalid_value",
+                )
+            )
+    ticket_type = args.get("type")
+    if ticket_type is not None and ticket_type not in LIST_TYPES:
+        problems.append(FieldError("type", one_of(LIST_TYPES), "invalid_value"))
+    workspace_id = _query_workspace(account, problems)
+    order = args.get("order_type", "desc")
+    if order not in ("asc", "desc"):
+        problems.append(FieldError("order_type", one_of(("asc", "desc")), "invalid_value"))
+    includes = _includes(LIST_INCLUDES, problems)
+    raise_if(problems)
+
+    requester_ids: tuple[int, ...] | None = None
+    if requester_id is not None:
+        requester_ids = (requester_id,)
+    if requester_email is not None:
+        user = account.user_by_email(requester_email)
+        found = (user["id"],) if user is not None else ()
+        requester_ids = found if requester_ids is None else tuple(set(requester_ids) & set(found))
+    if not who.is_agent:
+        requester_ids = tuple(i for i in (requester_ids or (who.user_id,)) if i == who.user_id)
+
+    now = get_state().clock.now()
+    window_start = None
+    if since is None and preset is None:
+        window_start = now - guesses.DEFAULT_TICKET_WINDOW_DAYS * DAY
+    key = (
+        preset,
+        requester_ids,
+        since,
+        window_start,
+        ticket_type,
+        workspace_id,
+        order,
+        who.user_id if preset in ("new_and_my_open", "watching") else None,
+    )
+    ticket_ids = _cached(account, key, lambda: _select(account, key))
+    chunk, more = page.slice(ticket_ids)
+    items = [_list_item(account, account.tickets.get(tid), includes) for tid in chunk]
+    headers = {"Link": next_link(page)} if more else None
+    return json_response({"tickets": items}, headers=headers)
+
+
+_ListKey = tuple[Any, ...]
+
+
+def _cached(account: AccountData, key: _ListKey, compute: Callable[[], list[int]]) -> list[int]:
+    """Ticket id lists by query, valid until the table next changes."""
+    cache = account.query_cache
+    full_key = ("tickets", account.tickets.version, key)
+    hit = cache.get(full_key)
+    if hit is None:
+        hit = compute()
+        cache[full_key] = hit
+        while len(cache) > MAX_LIST_CACHE:
+            cache.pop(next(iter(cache)))
+    return hit
+
+
+def _select(account: AccountData, key: _ListKey) -> list[int]:
+    preset, requester_ids, since, window_start, ticket_type, workspace_id, order, me = key
+    table = account.tickets
+    col = table.columns
+    tests: list[Callable[[int], bool]] = []
+    spam, deleted = col["spam"], col["deleted"]
+    if preset == "spam":
+        tests.append(lambda p: spam[p] and not deleted[p])
+    elif preset == "deleted":
+        tests.append(lambda p: deleted[p])
+    else:
+        tests.append(lambda p: not spam[p] and not deleted[p])
+    if preset == "new_and_my_open":
+        status, responder = col["status"], col["responder_id"]
+        tests.append(lambda p: status[p] == 2 and responder[p] in (None, me))
+    elif preset == "watching":
+        watchers = col["watchers"]
+        tests.append(lambda p: me in watchers[p])
+    if requester_ids is not None:
+        wanted = frozenset(requester_ids)
+        requesters = col["requester_id"]
+        tests.append(lambda p: requesters[p] in wanted)
+    updated, created = col["updated_at"], col["created_at"]
+    if since is not None:
+        tests.append(lambda p: updated[p] >= since)
+    if window_start is not None:
+        tests.append(lambda p: created[p] >= window_start)
+    if ticket_type is not None:
+        types = col["type"]
+        tests.append(lambda p: types[p] == ticket_type)
+    if workspace_id != 0:
+        workspaces = col["workspace_id"]
+        tests.append(lambda p: workspaces[p] == workspace_id)
+    ids = table.ids
+    matches = [p for p in table.positions() if all(test(p) for test in tests)]
+    matches.sort(key=lambda p: (created[p], ids[p]), reverse=order == "desc")
+    return [ids[p] for p in matches]
+
+
+def _list_item(
+    account: AccountData, record: Record | None, includes: tuple[str, ...]
+) -> dict[str, Any]:
+    assert record is not None  # ids come from the table itself
+    item = shapes.render(record, shapes.TICKET_LIST_KEYS, shapes.TICKET_TIMESTAMPS)
+    _embed(account, record, item, includes)
+    return item
+
+
+def _embed(
+    account: AccountData, record: Record, out: dict[str, Any], includes: tuple[str, ...]
+) -> None:
+    for name in includes:
+        if name == "stats":
+            out["stats"] = shapes.ticket_stats(record)
+        elif name == "requester":
+            out["requester"] = shapes.embedded_user(account.user(record["requester_id"]))
+        elif name == "requested_for":
+            requested_for = record.get("requested_for_id")
+            out["requested_for"] = shapes.embedded_user(
+                account.user(requested_for) if requested_for else None
+            )
+        elif name == "conversations":
+            visible = _visible_conversations(account, record)[:CONVERSATIONS_IN_VIEW]
+            out["conversations"] = [
+                shapes.render(c, shapes.CONVERSATION_LIST_KEYS, shapes.CONVERSATION_TIMESTAMPS)
+                for c in visible
+            ]
+        elif name == "tags":
+            out["tags"] = list(record["tags"])
+        elif name in ("assets", "changes"):
+            out[name] = []
+        elif name == "related_tickets":
+            out[name] = {"child_ids": [], "parent_id": None}
+        else:  # problem, onboarding_context, offboarding_context: none in the fake's data
+            out[name] = None
+
+
+def _includes(allowed: tuple[str, ...], problems: list[FieldError]) -> tuple[str, ...]:
+    raw = request.args.get("include")
+    if raw is None:
+        return ()
+    names = tuple(dict.fromkeys(part.strip() for part in raw.split(",")))
+    if not names or any(name not in allowed for name in names):
+        problems.append(FieldError("include", one_of(allowed), "invalid_value"))
+        return ()
+    return names
+
+
+def _query_id(name: str, problems: list[FieldError]) -> int | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    value, problem = positive_query_int(name, raw)
+    if problem:
+        problems.append(problem)
+    return value
+
+
+def _query_workspace(account: AccountData, problems: list[FieldError]) -> int:
+    raw = request.args.get("workspace_id")
+    if raw is None:
+        return account.primary_workspace_id
+    known = [0, *account.workspaces.ids]
+    if raw.isdigit() and int(raw) in known:
+        return int(raw)
+    problems.append(FieldError("workspace_id", one_of(known), "invalid_value"))
+    return account.primary_workspace_id
+
+
+# -- Viewing ----------------------------------------------------------------------------------
+
+
+def get_ticket(ticket_id: int, who: Caller) -> Record:
+    """The ticket, or 404; a requester may see only their own (else 403)."""
+    record = who.account.tickets.get(ticket_id)
+    if record is None:
+        raise errors.NotFound()
+    if not who.is_agent and record["requester_id"] != who.user_id:
+        raise errors.access_denied()
+    return record
+
+
+@bp.get("/tickets/<int:ticket_id>")
+@endpoint("view", "view_ticket")
+def view_ticket(ticket_id: int) -> Response:
+    who = require("tickets.view")
+    problems = check_query(("include",))
+    includes = _includes(VIEW_INCLUDES, problems)
+    raise_if(problems)
+    record = get_ticket(ticket_id, who)
+    out = shapes.render(record, shapes.TICKET_VIEW_KEYS, shapes.TICKET_TIMESTAMPS)
+    _embed(who.account, record, out, includes)
+    return json_response({"ticket": out})
+
+
+# -- Creating and updating --------------------------------------------------------------------
+
+CUSTOM_FIELDS = TICKET_CUSTOM_FIELDS
+
+_TICKET_FIELDS: dict[str, Rule] = {
+    "requester_id": Rule("Positive Integer", integer()),
+    "email": Rule("String", email()),
+    "phone": Rule("String", string()),
+    "name": Rule("String", string()),
+    "subject": Rule("String", string(255, blank_ok=False)),
+    "description": Rule("String", string(MAX_TEXT, blank_ok=False)),
+    "status": Rule("Integer", choice(STATUSES)),
+    "priority": Rule("Integer", choice(PRIORITIES)),
+    "urgency": Rule("Integer", choice(LEVELS)),
+    "impact": Rule("Integer", choice(LEVELS)),
+    "source": Rule("Integer", choice(SOURCES)),
+    "type": Rule("String", choice(("Incident",))),
+    "responder_id": Rule("Positive Integer", integer()),
+    "group_id": Rule("Positive Integer", integer()),
+    "department_id": Rule("Positive Integer", integer()),
+    "category": Rule("String", string()),
+    "sub_category": Rule("String", string()),
+    "item_category": Rule("String", string()),
+    "due_by": Rule("String", datetime_value()),
+    "fr_due_by": Rule("String", datetime_value()),
+    "cc_emails": Rule("Array", array("String", email(), 50)),
+    "tags": Rule("Array", array("String", string(32, blank_ok=False), 100)),
+    "custom_fields": Rule("key/value pair", mapping()),
+    "workspace_id": Rule("Positive Integer", integer()),
+    "email_config_id": Rule("Positive Integer", integer()),
+}
+
+CREATE_RULES: dict[str, Rule] = {
+    name: Rule(rule.expected, rule.check, required=name in guesses.TICKET_CREATE_REQUIRED)
+    for name, rule in _TICKET_FIELDS.items()
+}
+CREATE_CHOICES = {"status": STATUSES, "priority": PRIORITIES}
+UPDATE_RULES: dict[str, Rule] = {
+    **{name: rule for name, rule in _TICKET_FIELDS.items() if name != "workspace_id"},
+    "type": Rule("String", choice(("Incident", "Service Request"))),
+    "requested_for_id": Rule("Positive Integer", integer()),
+}
+NOT_NULLABLE = ("subject", "description", "status", "priority", "source", "type", "tags")
+
+
+def _not_null(body: Mapping[str, Any]) -> None:
+    problems = [
+        FieldError(
+            name,
+            f"Value set is of type Null.It should be a/an {rule.expected}",
+            "datatype_mismatch",
+        )
+        for name, rule in _TICKET_FIELDS.items()
+        if name in NOT_NULLABLE and name in body and body[name] is None
+    ]
+    raise_if(problems)
+
+
+def _absent(field: str, resource: str) -> FieldError:
+    return FieldError(field, f"There is no {resource} matching the given {field}", "invalid_value")
+
+
+def _check_references(account: AccountData, body: Mapping[str, Any]) -> list[FieldError]:
+    problems: list[FieldError] = []
+    if body.get("responder_id") is not None and body["responder_id"] not in account.agents:
+        problems.append(_absent("responder_id", "agent"))
+    if body.get("group_id") is not None and body["group_id"] not in account.groups:
+        problems.append(_absent("group_id", "group"))
+    if body.get("department_id") is not None and body["department_id"] not in account.departments:
+        problems.append(_absent("department_id", "department"))
+    if body.get("workspace_id") is not None and body["workspace_id"] not in account.workspaces:
+        problems.append(FieldError("workspace_id", one_of(account.workspaces.ids), "invalid_value"))
+    if body.get("email_config_id") is not None:
+        problems.append(_absent("email_config_id", "email config"))
+    for name, value in (body.get("custom_fields") or {}).items():
+        if name not in CUSTOM_FIELDS:
+            problems.append(
+                FieldError(name, "Unexpected/invalid field in request", "invalid_field")
+            )
+            continue
+        choices = CUSTOM_FIELDS[name]
+        if value is None:
+            continue
+        if choices is None and not isinstance(value, bool):
+            problems.append(
+                FieldError(
+                    name,
+                    mismatch(value, "Boolean"),
+                    "datatype_mismatch",
+                )
+            )
+        elif choices is not None and value not in choices:
+            problems.append(FieldError(name, one_of(choices), "invalid_value"))
+    return problems
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def _business_hours(epoch: int) -> bool:
+    moment = datetime.fromtimestamp(epoch, UTC)
+    return moment.weekday() < 5 and 9 <= moment.hour < 17
+
+
+def _resolve_requester(
+    account: AccountData, who: Caller, body: Mapping[str, Any]
+) -> tuple[int | None, list[FieldError]]:
+    """The requester id a create names, creating a requester for an unknown email or phone."""
+    if not who.is_agent:
+        named = body.get("requester_id")
+        email_given = body.get("email")
+        own = account.user(who.user_id)
+        own_email = (own or {}).get("primary_email", "")
+        if (named is not None and named != who.user_id) or (
+            email_given is not None and email_given.lower() != own_email.lower()
+        ):
+            raise errors.access_denied()
+        return who.user_id, []
+    if body.get("requester_id") is not None:
+        requester_id = int(body["requester_id"])
+        if account.user(requester_id) is None:
+            return None, [_absent("requester_id", "contact")]
+        return requester_id, []
+    if body.get("email") is not None:
+        existing = account.user_by_email(body["email"])
+        if existing is not None:
+            return int(existing["id"]), []
+        return None, []  # created once the rest of the body is known to be valid
+    if body.get("phone") is not None:
+        for user in account.requesters.all():
+            if body["phone"] in (user["work_phone_number"], user["mobile_phone_number"]):
+                return int(user["id"]), []
+        if not body.get("name"):
+            return None, [FieldError("name", "It should be a/an String", "missing_field")]
+        return None, []
+    return None, [
+        FieldError(
+            "requester_id",
+            "Please fill at least 1 of requester_id, phone, email fields",
+            "missing_field",
+        )
+    ]
+
+
+def _new_requester(account: AccountData, body: Mapping[str, Any], now: int) -> int:
+    """A requester made from a ticket's unknown email or phone, as Freshservice does."""
+    email_address = body.get("email")
+    name = (body.get("name") or (email_address or "").split("@")[0] or "Requester").strip()
+    first, _, last = name.partition(" ")
+    user_id = account.next_user_id()
+    account.requesters.put(
+        {
+            "id": user_id,
+            "is_agent": False,
+            "first_name": first,
+            "last_name": last or None,
+            "job_title": None,
+            "primary_email": email_address,
+            "secondary_emails": [],
+            "work_phone_number": body.get("phone"),
+            "mobile_phone_number": None,
+            "department_ids": [],
+            "can_see_all_tickets_from_associated_departments": False,
+            "reporting_manager_id": None,
+            "address": None,
+            "time_zone": "Eastern Time (US & Canada)",
+            "time_format": "12h",
+            "language": "en",
+            "location_id": None,
+            "background_information": None,
+            "custom_fields": {},
+            "active": True,
+            "has_logged_in": False,
+            "created_at": now,
+            "updated_at": now,
+            "external_id": None,
+        }
+    )
+    return user_id
+
+
+@bp.post("/tickets")
+@endpoint("write", "create_ticket")
+def create_ticket() -> Response:
+    who = require("tickets.create")
+    check_query(())
+    body = read_json_object()
+    validate_body(body, CREATE_RULES, choices=CREATE_CHOICES)
+    _not_null(body)
+    account = who.account
+    problems = _check_references(account, body)
+    requester_id, requester_problems = _resolve_requester(account, who, body)
+    raise_if(requester_problems + problems)
+    state = get_state()
+    now = state.clock.now()
+    with account.lock:
+        if requester_id is None:
+            requester_id = _new_requester(account, body, now)
+        requester = account.user(requester_id) or {}
+        ticket_id = account.tickets.next_id(account.account.first_ticket_id)
+        priority = body["priority"]
+        first_response_hours, resolve_hours = SLA_HOURS[priority]
+        status = body["status"]
+        description = body["description"]
+        cc_emails = list(body.get("cc_emails") or [])
+        record: Record = {
+            "id": ticket_id,
+            "workspace_id": body.get("workspace_id") or account.primary_workspace_id,
+            "subject": body["subject"],
+            "description": description,
+            "description_text": _text(description),
+            "type": body.get("type") or "Incident",
+            "status": status,
+            "priority": priority,
+            "urgency": body.get("urgency") or 1,
+            "impact": body.get("impact") or 1,
+            "source": body.get("source") or 2,
+            "requester_id": requester_id,
+            "requested_for_id": requester_id,
+            "responder_id": body.get("responder_id"),
+            "group_id": body.get("group_id"),
+            "department_id": body.get("department_id")
+            or next(iter(requester.get("department_ids") or []), None),
+            "email_config_id": body.get("email_config_id"),
+            "sla_policy_id": account.sla_policy_id,
+            "category": body.get("category"),
+            "sub_category": body.get("sub_category"),
+            "item_category": body.get("item_category"),
+            "due_by": _when(body.get("due_by")) or now + resolve_hours * HOUR,
+            "fr_due_by": _when(body.get("fr_due_by")) or now + first_response_hours * HOUR,
+            "is_escalated": False,
+            "fr_escalated": False,
+            "spam": False,
+            "deleted": False,
+            "cc_emails": cc_emails,
+            "fwd_emails": [],
+            "reply_cc_emails": list(cc_emails),
+            "to_emails": None,
+            "tags": list(dict.fromkeys(body.get("tags") or [])),
+            "attachments": [],
+            "custom_fields": _custom_fields(body.get("custom_fields")),
+            "created_at": now,
+            "updated_at": now,
+            "resolution_notes": None,
+            "resolution_notes_html": None,
+            "created_within_business_hours": _business_hours(now),
+            "approval_status": 4,
+            "approval_status_name": "Not Requested",
+            "_watchers": [],
+            "_stats": _stats_for(status, None, now),
+            "_generated_conversations": 0,
+        }
+        account.tickets.put(record)
+    out = shapes.render(record, shapes.TICKET_WRITE_KEYS, shapes.TICKET_TIMESTAMPS)
+    return json_response({"ticket": out}, 201, location(f"tickets/{ticket_id}"))
+
+
+def _when(value: str | None) -> int | None:
+    return None if value is None else parse_datetime(value)
+
+
+def _custom_fields(
+    given: Mapping[str, Any] | None, base: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {name: None for name in CUSTOM_FIELDS}
+    fields["vip_request"] = False
+    fields.update(base or {})
+    fields.update(given or {})
+    return fields
+
+
+def _stats_for(status: int, previous: Mapping[str, Any] | None, now: int) -> dict[str, Any]:
+    stats = dict(previous or {"first_responded_at": None, "resolved_at": None, "closed_at": None})
+    if status in (4, 5) and stats.get("resolved_at") is None:
+        stats["resolved_at"] = now
+    if status == 5 and stats.get("closed_at") is None:
+        stats["closed_at"] = now
+    if status in (2, 3):
+        stats["resolved_at"] = stats["closed_at"] = None
+    return stats
+
+
+@bp.put("/tickets/<int:ticket_id>")
+@endpoint("write", "update_ticket")
+def update_ticket(ticket_id: int) -> Response:
+    who = require("tickets.edit")
+    problems = check_query(("bypass_mandatory",))
+    bypass = request.args.get("bypass_mandatory")
+    if bypass is not None and bypass not in ("true", "false"):
+        problems.append(FieldError("bypass_mandatory", one_of(("true", "false")), "invalid_value"))
+    if bypass == "true" and who.role.name != "admin":
+        raise errors.access_denied()
+    raise_if(problems)
+    body = read_json_object()
+    if not body:
+        raise errors.missing_params()
+    validate_body(body, UPDATE_RULES)
+    _not_null(body)
+    account = who.account
+    record = get_ticket(ticket_id, who)
+    if record["deleted"]:
+        raise errors.MethodNotAllowed("PUT", ("GET",))
+    problems = _check_references(account, body)
+    if "requester_id" in body or "email" in body or "phone" in body:
+        requester_id, requester_problems = _resolve_requester(account, who, body)
+        problems = requester_problems + problems
+    else:
+        requester_id = record["requester_id"]
+    if "requested_for_id" in body:
+        if record["type"] != "Service Request" and body.get("type") != "Service Request":
+            problems.append(
+                FieldError(
+                    "requested_for_id",
+                    "It can be updated only for Service Request tickets",
+                    "incompatible_field",
+                )
+            )
+        elif (
+            body["requested_for_id"] is not None and account.user(body["requested_for_id"]) is None
+        ):
+            problems.append(_absent("requested_for_id", "contact"))
+    raise_if(problems)
+    now = get_state().clock.now()
+    with account.lock:
+        if requester_id is None:
+            requester_id = _new_requester(account, body, now)
+        updated = _updated(record, body, requester_id, now)
+        account.tickets.put(updated)
+    out = shapes.render(updated, shapes.TICKET_WRITE_KEYS, shapes.TICKET_TIMESTAMPS)
+    return json_response({"ticket": out})
+
+
+_COPIED_ON_UPDATE = (
+    "subject",
+    "status",
+    "priority",
+    "urgency",
+    "impact",
+    "source",
+    "type",
+    "responder_id",
+    "group_id",
+    "department_id",
+    "category",
+    "sub_category",
+    "item_category",
+    "email_config_id",
+    "requested_for_id",
+)
+
+
+def _updated(record: Record, body: Mapping[str, Any], requester_id: int, now: int) -> Record:
+    """A copy of `record` with a valid update body applied."""
+    updated = dict(record)
+    for name in _COPIED_ON_UPDATE:
+        if name in body:
+            updated[name] = body[name]
+    if "description" in body:
+        updated["description"] = body["description"]
+        updated["description_text"] = _text(body["description"])
+    if "cc_emails" in body:
+        updated["cc_emails"] = list(body["cc_emails"] or [])
+    if "tags" in body:
+        updated["tags"] = list(dict.fromkeys(body["tags"]))  # replaces the whole set
+    if "custom_fields" in body:
+        updated["custom_fields"] = _custom_fields(body["custom_fields"], record["custom_fields"])
+    for name in ("due_by", "fr_due_by"):
+        if name in body:
+            updated[name] = _when(body[name]) if body[name] is not None else record[name]
+    if requester_id != record["requester_id"]:
+        updated["requester_id"] = requester_id
+        if "requested_for_id" not in body:
+            updated["requested_for_id"] = requester_id
+    updated["_stats"] = _stats_for(updated["status"], record.get("_stats"), now)
+    updated["updated_at"] = now
+    return updated
+
+
+# -- Notes and conversations ------------------------------------------------------------------
+
+NOTE_RULES: dict[str, Rule] = {
+    "body": Rule("String", string(MAX_TEXT, blank_ok=False), required=True),
+    "private": Rule("Boolean", boolean(), nullable=False),
+    "incoming": Rule("Boolean", boolean(), nullable=False),
+    "notify_emails": Rule("Array", array("String", email(), 50)),
+    "user_id": Rule("Positive Integer", integer()),
+}
+
+
+def _visible_conversations(account: AccountData, ticket: Record) -> list[Record]:
+    conversations = account.conversations(ticket)
+    who = caller()
+    if not who.is_agent:
+        conversations = [c for c in conversations if not c["private"]]
+    return conversations
+
+
+@bp.post("/tickets/<int:ticket_id>/notes")
+@endpoint("write")
+def create_note(ticket_id: int) -> Response:
+    who = require("tickets.conversations.create")
+    check_query(())
+    body = read_json_object()
+    validate_body(body, NOTE_RULES)
+    account = who.account
+    ticket = get_ticket(ticket_id, who)
+    user_id = body.get("user_id") or who.user_id
+    if account.user(user_id) is None:
+        raise ValidationFailed([_absent("user_id", "user")])
+    now = get_state().clock.now()
+    html = body["body"]
+    private = body.get("private", True) if who.is_agent else False
+    with account.lock:
+        note: Record = {
+            "id": account.next_conversation_id(),
+            "body": html,
+            "body_text": _text(html),
+            "incoming": body.get("incoming", False),
+            "private": private,
+            "created_at": now,
+            "updated_at": now,
+            "user_id": user_id,
+            "support_email": None,
+            "source": 2,
+            "ticket_id": ticket_id,
+            "to_emails": list(body.get("notify_emails") or []),
+            "from_email": None,
+            "cc_emails": [],
+            "bcc_emails": None,
+            "attachments": [],
+        }
+        account.add_conversation(ticket_id, note)
+        touched = dict(ticket)
+        touched["updated_at"] = now
+        account.tickets.put(touched)
+    out = shapes.render(note, shapes.NOTE_KEYS, shapes.CONVERSATION_TIMESTAMPS)
+    return json_response({"conversation": out}, 201, location(f"conversations/{note['id']}"))
+
+
+@bp.get("/tickets/<int:ticket_id>/conversations")
+@endpoint("list")
+def list_conversations(ticket_id: int) -> Response:
+    who = require("tickets.conversations.view")
+    problems = check_query(("page", "per_page"))
+    page: Page = parse_page(problems)
+    raise_if(problems)
+    ticket = get_ticket(ticket_id, who)
+    conversations = _visible_conversations(who.account, ticket)
+    chunk, more = page.slice(conversations)
+    items = [
+        shapes.render(c, shapes.CONVERSATION_LIST_KEYS, shapes.CONVERSATION_TIMESTAMPS)
+        for c in chunk
+    ]
+    headers = {"Link": next_link(page)} if more else None
+    return json_response({"conversations": items}, headers=headers)

@@ -1,0 +1,194 @@
+"""`create_app(settings)`: a new fake, with its state on `app.extensions`.
+
+Every API request goes through the same steps, in the order Freshworks' stack applies them:
+
+1. the account is known from the key (or the Host header) and its budget is charged (429);
+2. the Accept and Content-Type headers are checked (406, 415);
+3. the route is matched (404 with an empty body, 405 with `Allow`);
+4. the key is authenticated (401) — views then check privileges (403) and bodies (400);
+5. the answer gets the rate-limit and version headers and a journal entry.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed as RoutingMethodNotAllowed
+
+from mock_freshservice import admin, errors
+from mock_freshservice.api import agents, requesters, tickets, workspaces
+from mock_freshservice.api.common import Caller, EndpointMeta, json_response
+from mock_freshservice.auth import account_of, authenticate, presented_credentials
+from mock_freshservice.data.dataset import Dataset, load_dataset
+from mock_freshservice.journal import Entry
+from mock_freshservice.ratelimit import Verdict
+from mock_freshservice.settings import FakeSettings
+from mock_freshservice.state import EXTENSION, FakeState, get_state
+
+log = logging.getLogger("mock_freshservice")
+
+API_PREFIX = "/api/v2/"
+BODY_METHODS = frozenset({"POST", "PUT"})
+METHOD_ORDER = ("GET", "POST", "PUT", "DELETE")
+VERSION_HEADER = "latest=v2; requested=v2"
+
+
+def create_app(settings: FakeSettings | None = None, dataset: Dataset | None = None) -> Flask:
+    """Build a fake from `settings`; the dataset defaults to the settings' file, else built-in."""
+    if settings is None:
+        settings = FakeSettings()
+    app = Flask("mock_freshservice")
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    state = FakeState(settings, dataset if dataset is not None else load_dataset(settings.dataset))
+    app.extensions[EXTENSION] = state
+
+    for blueprint in (tickets.bp, agents.bp, requesters.bp, workspaces.bp):
+        app.register_blueprint(blueprint, url_prefix="/api/v2")
+    app.register_blueprint(admin.bp, url_prefix="/_mock")
+
+    app.before_request(_before_api_request)
+    app.after_request(_after_request)
+    app.register_error_handler(errors.ApiError, _render_api_error)
+    app.register_error_handler(HTTPException, _render_http_exception)
+    app.register_error_handler(Exception, _render_unexpected)
+    return app
+
+
+def _before_api_request() -> None:
+    g.started = time.perf_counter()
+    g.verdict = None
+    g.account = None
+    g.key_fingerprint = None
+    if not request.path.startswith(API_PREFIX):
+        return
+    state = get_state()
+    presented = presented_credentials(request.headers.get("Authorization"), state)
+    g.key_fingerprint = presented.fingerprint
+    account = account_of(presented, request.host, state)
+    g.account = account
+    meta = _meta() if request.url_rule is not None else None
+
+    # 1. The account's budget: every request that reaches an account counts, valid or not.
+    if account is not None:
+        verdict = state.limiter.spend(
+            account.domain,
+            state.limits(account.domain),
+            meta.category if meta else None,
+            _credits(meta),
+        )
+        g.verdict = verdict
+        if not verdict.allowed:
+            raise errors.RateLimited(verdict.retry_after or 1)
+
+    # 2. Headers the API framework checks before routing.
+    accept = request.headers.get("Accept")
+    if accept and not _acceptable(accept):
+        raise errors.invalid_accept_header(accept)
+    if request.method in BODY_METHODS and request.content_length:
+        content_type = request.headers.get("Content-Type", "")
+        if "application/json" not in content_type:
+            raise errors.invalid_content_type(content_type)
+
+    # 3. Routing.
+    if request.routing_exception is not None:
+        exc = request.routing_exception
+        if isinstance(exc, RoutingMethodNotAllowed):
+            allowed = [m for m in METHOD_ORDER if m in (exc.valid_methods or ())]
+            raise errors.MethodNotAllowed(request.method, allowed)
+        raise errors.NotFound()
+
+    # 4. Authentication.
+    binding = authenticate(presented, request.host, state)
+    data = state.accounts[binding.domain]
+    g.caller = Caller(data, binding.user_id, binding.role, presented.fingerprint or "")
+
+
+def _meta() -> EndpointMeta | None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    meta: EndpointMeta | None = getattr(view, "_fs_meta", None)
+    return meta
+
+
+def _credits(meta: EndpointMeta | None) -> int:
+    """1 per call, plus per `include`: 1 on a single object, 2 on a list (facts file §1.8)."""
+    if meta is None:
+        return 1
+    include = request.args.get("include")
+    if not include:
+        return 1
+    count = len([part for part in include.split(",") if part.strip()])
+    return 1 + count * (2 if meta.kind == "list" else 1)
+
+
+def _acceptable(accept: str) -> bool:
+    return "application/json" in accept or "*/*" in accept
+
+
+def _after_request(response: Response) -> Response:
+    if not request.path.startswith(API_PREFIX):
+        return response
+    verdict: Verdict | None = g.get("verdict")
+    if verdict is not None and verdict.metered and response.status_code != 429:
+        response.headers["X-RateLimit-Total"] = str(verdict.total)
+        response.headers["X-RateLimit-Remaining"] = str(verdict.remaining)
+        response.headers["X-RateLimit-Used-CurrentRequest"] = str(verdict.used)
+    if response.status_code != 404:
+        response.headers["X-Freshservice-Api-Version"] = VERSION_HEADER
+    _journal(response, verdict)
+    return response
+
+
+def _journal(response: Response, verdict: Verdict | None) -> None:
+    state = get_state()
+    account = g.get("account")
+    started = g.get("started", time.perf_counter())
+    retry_after = response.headers.get("Retry-After")
+    state.journal.append(
+        account.domain if account is not None else None,
+        Entry(
+            seq=state.journal.next_seq(),
+            time=datetime.now(UTC).isoformat(timespec="milliseconds"),
+            method=request.method,
+            path=request.path,
+            query=request.query_string.decode("latin-1"),
+            status=response.status_code,
+            key=g.get("key_fingerprint"),
+            request_id=request.headers.get("X-Request-Id"),
+            credits=verdict.used if verdict is not None and verdict.allowed else 0,
+            latency_ms=round((time.perf_counter() - started) * 1000, 3),
+            retry_after=int(retry_after) if retry_after and retry_after.isdigit() else None,
+        ),
+    )
+
+
+def _render_api_error(exc: errors.ApiError) -> Response:
+    body = exc.body()
+    if body is None:
+        response = Response(b"", status=exc.status, content_type=errors.JSON)
+        response.headers.update(exc.headers())
+        return response
+    return json_response(body, exc.status, exc.headers())
+
+
+def _render_http_exception(exc: HTTPException) -> Response:
+    """Werkzeug's own errors (e.g. a body too large) in Freshservice's shapes."""
+    status = exc.code or 500
+    if status == 404:
+        return _render_api_error(errors.NotFound())
+    if status == 405 and isinstance(exc, RoutingMethodNotAllowed):
+        allowed = [m for m in METHOD_ORDER if m in (exc.valid_methods or ())]
+        return _render_api_error(errors.MethodNotAllowed(request.method, allowed))
+    if 400 <= status < 500:
+        return json_response({"code": "invalid_value", "message": exc.description}, status)
+    return _render_unexpected(exc)
+
+
+def _render_unexpected(exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        return _render_http_exception(exc)
+    log.exception("unexpected error answering %s %s", request.method, request.path)
+    return json_response(errors.ServerError().body(), 500)

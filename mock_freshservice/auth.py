@@ -1,0 +1,65 @@
+"""Who is calling: Basic `<api key>:X`, as Freshservice authenticates API v2 requests."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+
+from mock_freshservice import errors, guesses
+from mock_freshservice.data.account import AccountData
+from mock_freshservice.journal import fingerprint
+from mock_freshservice.state import FakeState, KeyBinding
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Presented:
+    """What the Authorization header offered, before it is judged."""
+
+    key: str | None
+    binding: KeyBinding | None
+    scheme: str | None
+
+    @property
+    def fingerprint(self) -> str | None:
+        return None if self.key is None else fingerprint(self.key)
+
+
+def presented_credentials(header: str | None, state: FakeState) -> Presented:
+    if not header:
+        return Presented(None, None, None)
+    scheme, _, value = header.strip().partition(" ")
+    scheme = scheme.lower()
+    if scheme != "basic":
+        return Presented(value.strip() or None, None, scheme)
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return Presented(None, None, scheme)
+    key = decoded.split(":", 1)[0]
+    return Presented(key or None, state.binding(key) if key else None, scheme)
+
+
+def account_of(presented: Presented, host: str, state: FakeState) -> AccountData | None:
+    """The account a request belongs to: its key's, else the one its Host names, else none."""
+    if presented.binding is not None:
+        return state.accounts.get(presented.binding.domain)
+    return state.account_for_host(host)
+
+
+def authenticate(presented: Presented, host: str, state: FakeState) -> KeyBinding:
+    """The key's binding, or the 401 Freshservice would answer."""
+    if presented.scheme == "bearer":
+        raise errors.RequestError(401, "access_token_invalid", guesses.ACCESS_TOKEN_INVALID_MESSAGE)
+    binding = presented.binding
+    if binding is None or presented.key in state.revoked:
+        if presented.key and "@" in presented.key and binding is None:
+            raise errors.RequestError(
+                401, "unsupported_authentication_type", guesses.UNSUPPORTED_AUTH_MESSAGE
+            )
+        raise errors.invalid_credentials()
+    named = state.account_for_host(host)
+    if named is not None and named.domain != binding.domain:
+        # A key is valid only on its own tenant's domain.
+        raise errors.invalid_credentials()
+    return binding

@@ -1,0 +1,158 @@
+"""`mock-freshservice [serve] …`: run the fake under waitress."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import waitress
+from flask import Flask
+
+from mock_freshservice import __version__
+from mock_freshservice.app import create_app
+from mock_freshservice.clock import parse_datetime
+from mock_freshservice.data.account import PinnedRecordError
+from mock_freshservice.data.dataset import DatasetError
+from mock_freshservice.journal import fingerprint
+from mock_freshservice.settings import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DEFAULT_RATE_WINDOW,
+    DEFAULT_SEED,
+    PLANS,
+    FakeSettings,
+)
+from mock_freshservice.state import EXTENSION, DatasetKeyError, FakeState
+
+log = logging.getLogger("mock_freshservice")
+
+
+def _instant(text: str) -> datetime:
+    epoch = parse_datetime(text)
+    if epoch is None:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time: {text!r}")
+    return datetime.fromtimestamp(epoch).astimezone()
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mock-freshservice",
+        description="A fake Freshservice API v2 for offline development and CI.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="{serve}")
+    serve = commands.add_parser("serve", help="serve the fake API (the default command)")
+    for target in (parser, serve):
+        _serve_options(target)
+    return parser
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    sup = argparse.SUPPRESS
+    group = parser.add_argument_group("serve options")
+    group.add_argument("--host", default=sup, help=f"address to bind (default {DEFAULT_HOST})")
+    group.add_argument("--port", type=int, default=sup, help=f"port (default {DEFAULT_PORT})")
+    group.add_argument("--seed", type=int, default=sup, help=f"data seed (default {DEFAULT_SEED})")
+    group.add_argument("--dataset", type=Path, default=sup, help="dataset YAML (default: built in)")
+    group.add_argument(
+        "--plan", choices=PLANS, default=sup, help="plan for every account (default: enterprise)"
+    )
+    group.add_argument(
+        "--rate-window",
+        type=_positive,
+        default=sup,
+        help=f"seconds per rate-limit window (default {DEFAULT_RATE_WINDOW:g})",
+    )
+    group.add_argument(
+        "--api-key",
+        dest="api_keys",
+        action="append",
+        default=sup,
+        help="extra admin key for the first account (repeatable)",
+    )
+    group.add_argument("--scenario", type=Path, default=sup, help="scenario file to load")
+    group.add_argument("--state", type=Path, default=sup, help="file that keeps writes")
+    group.add_argument("--now", type=_instant, default=sup, help="freeze the data clock (ISO 8601)")
+    group.add_argument(
+        "--admin-token", default=sup, help="allow /_mock/ from anywhere with this bearer token"
+    )
+    group.add_argument("--threads", type=int, default=sup, help="waitress threads (default 8)")
+
+
+def settings_from(args: argparse.Namespace) -> FakeSettings:
+    given = {k: v for k, v in vars(args).items() if k != "command"}
+    if "api_keys" in given:
+        given["api_keys"] = tuple(given["api_keys"])
+    return FakeSettings(**given)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = settings_from(args)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        app = create_app(settings)
+    except (DatasetError, PinnedRecordError, DatasetKeyError) as exc:
+        print(f"mock-freshservice: {exc}", file=sys.stderr)
+        return 2
+    for unsupported in ("scenario", "state"):
+        if getattr(settings, unsupported) is not None:
+            print(
+                f"mock-freshservice: --{unsupported} is not implemented yet in this version",
+                file=sys.stderr,
+            )
+            return 2
+    _announce(app, settings)
+    return serve(app, settings)
+
+
+def _announce(app: Flask, settings: FakeSettings) -> None:
+    state: FakeState = app.extensions[EXTENSION]
+    base = f"http://{settings.host}:{settings.port}"
+    lines = [f"mock-freshservice {__version__} on {base}/api/v2/ (admin: {base}/_mock/)"]
+    for data in state.iter_accounts():
+        lines.append(f"  {data.domain} ({state.plan(data.domain)})")
+        for binding in state.keys.values():
+            if binding.domain != data.domain:
+                continue
+            shown = (
+                binding.key if binding.key not in settings.api_keys else fingerprint(binding.key)
+            )
+            lines.append(f"    {binding.role.name:<17} {shown}")
+    print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+def serve(app: Flask, settings: FakeSettings) -> int:
+    try:
+        waitress.serve(
+            app,
+            host=settings.host,
+            port=settings.port,
+            threads=settings.threads,
+            ident="mock-freshservice",
+            clear_untrusted_proxy_headers=True,
+            _quiet=True,
+        )
+    except OSError as exc:
+        print(
+            f"mock-freshservice: cannot listen on {settings.host}:{settings.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0

@@ -1,0 +1,624 @@
+"""Deterministic, referentially consistent records for one account.
+
+Everything here is a pure function of (seed, dataset, data-clock anchor): two fakes built alike hold
+byte-identical data. People come from Faker pools (Faker seeded per app, never the class-wide
+seed); helpdesk wording comes from `vocab.py`. Small tables (agents, requesters, groups, …) are
+built whole. Tickets are indexed up front in one sequential pass and built in full only when read,
+from a random generator seeded by the ticket id, so 100,000 tickets start in well under a second.
+
+Stored records keep timestamps as epoch seconds and may carry private `_…` fields; the API layer
+renders them (`api/shapes.py`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import random
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from faker import Faker
+
+from mock_freshservice.clock import DAY
+from mock_freshservice.data import ids, vocab
+from mock_freshservice.data.dataset import Account
+from mock_freshservice.data.store import IndexRow, Record
+
+HOUR = 3_600
+
+STATUS_WEIGHTS = ((2, 34), (3, 14), (4, 26), (5, 26))
+PRIORITY_WEIGHTS = ((1, 40), (2, 32), (3, 20), (4, 8))
+SOURCE_WEIGHTS = ((1, 38), (2, 36), (3, 10), (4, 6), (9, 4), (10, 3), (15, 3))
+# Resolution targets by priority, in hours: (first response, resolution).
+SLA_HOURS = {1: (24, 72), 2: (8, 24), 3: (4, 12), 4: (1, 4)}
+
+TICKET_INDEX_FIELDS = (
+    "workspace_id",
+    "requester_id",
+    "requested_for_id",
+    "responder_id",
+    "group_id",
+    "department_id",
+    "status",
+    "priority",
+    "urgency",
+    "impact",
+    "source",
+    "type",
+    "spam",
+    "deleted",
+    "created_at",
+    "updated_at",
+    "due_by",
+    "fr_due_by",
+    "tags",
+    "watchers",
+    "custom_fields",
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class People:
+    """Faker-made pools that every account draws names and details from."""
+
+    first_names: tuple[str, ...]
+    last_names: tuple[str, ...]
+    job_titles: tuple[str, ...]
+    addresses: tuple[str, ...]
+
+
+# The ticket form's custom fields: name → dropdown choices, or None for a checkbox.
+TICKET_CUSTOM_FIELDS: dict[str, tuple[str, ...] | None] = {
+    "business_impact": ("Low", "Medium", "High"),
+    "vip_request": None,
+}
+
+TIME_ZONES = (
+    "Eastern Time (US & Canada)",
+    "Central Time (US & Canada)",
+    "Pacific Time (US & Canada)",
+    "London",
+    "Berlin",
+    "Chennai",
+    "Sydney",
+    "Edinburgh",
+)
+
+
+@functools.lru_cache(maxsize=8)
+def people_pools(seed: int) -> People:
+    """Faker, seeded for this instance, fills the name pools once per seed."""
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    first = _unique(fake.first_name for _ in range(900))[:300]
+    last = _unique(fake.last_name for _ in range(900))[:300]
+    jobs = _unique(fake.job for _ in range(200))[:80]
+    addresses = tuple(fake.street_address() for _ in range(60))
+    return People(first, last, jobs, addresses)
+
+
+def _unique(values: Any) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for value in values:
+        seen.setdefault(value, None)
+    return tuple(seen)
+
+
+def seeded_rng(*parts: object) -> random.Random:
+    """A generator fixed by its parts: the same ticket always reads the same."""
+    digest = hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=16).digest()
+    return random.Random(int.from_bytes(digest, "big"))
+
+
+def email_local(first: str, last: str) -> str:
+    return re.sub(r"[^a-z.]", "", f"{first}.{last}".lower())
+
+
+def phone(rng: random.Random) -> str:
+    return f"+1-555-{rng.randrange(100, 1000):03d}-{rng.randrange(0, 10000):04d}"
+
+
+@dataclasses.dataclass
+class GeneratedAccount:
+    """The plain records of an account's small tables, and the ticket index stream."""
+
+    workspaces: list[Record]
+    groups: list[Record]
+    departments: list[Record]
+    locations: list[Record]
+    agents: list[Record]
+    requesters: list[Record]
+    ticket_ids: range
+    ticket_index: list[dict[str, Any]]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _TicketPools:
+    """What generated tickets draw from: the account's people, groups and workspaces."""
+
+    primary: int
+    other_workspaces: tuple[int, ...]
+    agents: tuple[int, ...]
+    groups: tuple[int, ...]
+    requesters: tuple[tuple[int, int], ...]
+    statuses: tuple[int, ...] = tuple(v for v, _ in STATUS_WEIGHTS)
+    status_weights: tuple[int, ...] = tuple(w for _, w in STATUS_WEIGHTS)
+    priorities: tuple[int, ...] = tuple(v for v, _ in PRIORITY_WEIGHTS)
+    priority_weights: tuple[int, ...] = tuple(w for _, w in PRIORITY_WEIGHTS)
+    sources: tuple[int, ...] = tuple(v for v, _ in SOURCE_WEIGHTS)
+    source_weights: tuple[int, ...] = tuple(w for _, w in SOURCE_WEIGHTS)
+
+    @classmethod
+    def of(
+        cls,
+        account: Account,
+        agents: Sequence[Record],
+        requesters: Sequence[Record],
+        groups: Sequence[Record],
+    ) -> _TicketPools:
+        primary = account.primary_workspace_id
+        others = tuple(w.id for w in account.workspaces if w.id != primary) or (primary,)
+        active = tuple(a["id"] for a in agents if a["active"]) or tuple(a["id"] for a in agents)
+        return cls(
+            primary=primary,
+            other_workspaces=others,
+            agents=active,
+            groups=tuple(g["id"] for g in groups),
+            requesters=tuple((r["id"], r["department_ids"][0]) for r in requesters),
+        )
+
+
+class AccountGenerator:
+    """Builds one account's data; `build_ticket` turns an index row back into a full ticket."""
+
+    def __init__(
+        self, seed: int, account: Account, account_index: int, anchor: int, people: People
+    ) -> None:
+        self.seed = seed
+        self.account = account
+        self.k = account_index
+        self.anchor = anchor
+        self.people = people
+        self.domain = account.domain
+        # Mail domain for people: acme.freshservice.com → acme.com.
+        self.mail_domain = account.domain.split(".")[0] + ".com"
+        self._sla_policy_id = ids.ranged(ids.SLA_POLICY_BASE, account_index, 1)
+        self._email_config_id = ids.ranged(ids.EMAIL_CONFIG_BASE, account_index, 1)
+
+    # -- small tables ------------------------------------------------------------------------
+
+    def workspaces(self) -> list[Record]:
+        created = self.anchor - 700 * DAY
+        return [
+            {
+                "id": w.id,
+                "name": w.name,
+                "description": w.description,
+                "type": "workspace",
+                "primary": w.primary,
+                "restricted": w.restricted,
+                "state": w.state,
+                "template_name": w.template_name,
+                "created_at": created + i * HOUR,
+                "updated_at": created + i * HOUR,
+            }
+            for i, w in enumerate(self.account.workspaces)
+        ]
+
+    def groups(self) -> list[Record]:
+        rng = seeded_rng(self.seed, self.domain, "groups")
+        records = []
+        workspace_ids = [w.id for w in self.account.workspaces]
+        for n in range(1, self.account.sizes.groups + 1):
+            name, description = vocab.GROUPS[(n - 1) % len(vocab.GROUPS)]
+            if n > len(vocab.GROUPS):
+                name = f"{name} {n // len(vocab.GROUPS) + 1}"
+            created = self.anchor - rng.randrange(300, 700) * DAY
+            records.append(
+                {
+                    "id": ids.ranged(ids.GROUP_BASE, self.k, n),
+                    "name": name,
+                    "description": description,
+                    "workspace_id": workspace_ids[0] if n % 4 else workspace_ids[-1],
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
+        return records
+
+    def departments(self) -> list[Record]:
+        records = []
+        for n in range(1, self.account.sizes.departments + 1):
+            name = vocab.DEPARTMENTS[(n - 1) % len(vocab.DEPARTMENTS)]
+            if n > len(vocab.DEPARTMENTS):
+                name = f"{name} {n // len(vocab.DEPARTMENTS) + 1}"
+            created = self.anchor - (600 - n) * DAY
+            records.append(
+                {
+                    "id": ids.ranged(ids.DEPARTMENT_BASE, self.k, n),
+                    "name": name,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
+        return records
+
+    def locations(self) -> list[Record]:
+        records = []
+        for n in range(1, self.account.sizes.locations + 1):
+            name = vocab.LOCATIONS[(n - 1) % len(vocab.LOCATIONS)]
+            if n > len(vocab.LOCATIONS):
+                name = f"{name} {n // len(vocab.LOCATIONS) + 1}"
+            records.append({"id": ids.ranged(ids.LOCATION_BASE, self.k, n), "name": name})
+        return records
+
+    def agent(
+        self,
+        user_id: int,
+        n: int,
+        groups: Sequence[Record],
+        departments: Sequence[Record],
+        locations: Sequence[Record],
+    ) -> Record:
+        rng = seeded_rng(self.seed, self.domain, "agent", n)
+        first = rng.choice(self.people.first_names)
+        last = rng.choice(self.people.last_names)
+        member_of = sorted(rng.sample([g["id"] for g in groups], k=min(len(groups), 2)))
+        created = self.anchor - rng.randrange(60, 900) * DAY
+        last_seen = self.anchor - rng.randrange(0, 30) * DAY - rng.randrange(0, DAY)
+        occasional = rng.random() < 0.1
+        return {
+            "id": user_id,
+            "first_name": first,
+            "last_name": last,
+            "occasional": occasional,
+            "active": rng.random() > 0.05,
+            "job_title": rng.choice(vocab.AGENT_JOB_TITLES),
+            "email": f"{email_local(first, last)}{n}@{self.mail_domain}",
+            "work_phone_number": phone(rng),
+            "mobile_phone_number": phone(rng) if rng.random() < 0.7 else None,
+            "department_ids": [rng.choice(departments)["id"]],
+            "can_see_all_tickets_from_associated_departments": False,
+            "reporting_manager_id": None,
+            "address": rng.choice(self.people.addresses),
+            "time_zone": rng.choice(TIME_ZONES),
+            "time_format": rng.choice(("12h", "24h")),
+            "language": "en",
+            "location_id": rng.choice(locations)["id"],
+            "background_information": "",
+            "scoreboard_level_id": rng.randrange(1, 7),
+            "member_of": member_of,
+            "observer_of": [],
+            "member_of_pending_approval": [],
+            "observer_of_pending_approval": [],
+            "roles": [
+                {
+                    "role_id": ids.ranged(ids.ROLE_BASE, self.k, 2),
+                    "assignment_scope": "entire_helpdesk",
+                    "groups": [],
+                }
+            ],
+            "last_login_at": last_seen,
+            "last_active_at": last_seen,
+            "custom_fields": {},
+            "has_logged_in": True,
+            "created_at": created,
+            "updated_at": created,
+            "workspace_ids": [w.id for w in self.account.workspaces],
+            "api_key_enabled": True,
+            "signature": f"<div>{first} {last}<br>IT Service Desk</div>",
+            "external_id": None,
+            "_role": "agent",
+        }
+
+    def requester(
+        self, user_id: int, n: int, departments: Sequence[Record], locations: Sequence[Record]
+    ) -> Record:
+        rng = seeded_rng(self.seed, self.domain, "requester", n)
+        first = rng.choice(self.people.first_names)
+        last = rng.choice(self.people.last_names)
+        created = self.anchor - rng.randrange(30, 1_200) * DAY
+        return {
+            "id": user_id,
+            "is_agent": False,
+            "first_name": first,
+            "last_name": last,
+            "job_title": rng.choice(self.people.job_titles),
+            "primary_email": f"{email_local(first, last)}{n}@{self.mail_domain}",
+            "secondary_emails": [],
+            "work_phone_number": phone(rng),
+            "mobile_phone_number": phone(rng) if rng.random() < 0.6 else None,
+            "department_ids": [rng.choice(departments)["id"]],
+            "can_see_all_tickets_from_associated_departments": False,
+            "reporting_manager_id": None,
+            "address": rng.choice(self.people.addresses),
+            "time_zone": rng.choice(TIME_ZONES),
+            "time_format": "12h",
+            "language": "en",
+            "location_id": rng.choice(locations)["id"],
+            "background_information": "",
+            "custom_fields": {},
+            "active": rng.random() > 0.03,
+            "has_logged_in": rng.random() < 0.8,
+            "created_at": created,
+            "updated_at": created,
+            "external_id": None,
+        }
+
+    # -- tickets -----------------------------------------------------------------------------
+
+    def ticket_index(
+        self,
+        agents: Sequence[Record],
+        requesters: Sequence[Record],
+        groups: Sequence[Record],
+    ) -> tuple[range, list[dict[str, Any]]]:
+        """Index rows for the generated tickets, in id order, from one sequential generator."""
+        count = self.account.sizes.tickets
+        first = self.account.first_ticket_id
+        rng = random.Random(f"{self.seed}:{self.domain}:tickets")
+        span = self.account.ticket_history_days * DAY
+        start = self.anchor - span
+        pools = _TicketPools.of(self.account, agents, requesters, groups)
+        rows = [
+            self._ticket_row(rng, start + (span * (i + 1)) // (count + 1), pools)
+            for i in range(count)
+        ]
+        return range(first, first + count), rows
+
+    def single_ticket_index(
+        self,
+        ticket_id: int,
+        agents: Sequence[Record],
+        requesters: Sequence[Record],
+        groups: Sequence[Record],
+    ) -> dict[str, Any]:
+        """An index row for a pinned ticket id outside the generated range."""
+        rng = seeded_rng(self.seed, self.domain, "pinned-ticket", ticket_id)
+        created = self.anchor - rng.randrange(DAY, self.account.ticket_history_days * DAY)
+        return self._ticket_row(
+            rng, created, _TicketPools.of(self.account, agents, requesters, groups)
+        )
+
+    def _ticket_row(self, rng: random.Random, created: int, pools: _TicketPools) -> dict[str, Any]:
+        created -= rng.randrange(0, 600)
+        age_days = (self.anchor - created) / DAY
+        status = rng.choices(pools.statuses, pools.status_weights)[0]
+        if age_days > 21 and status in (2, 3) and rng.random() < 0.7:
+            status = 5
+        priority = rng.choices(pools.priorities, pools.priority_weights)[0]
+        requester_id, department_id = rng.choice(pools.requesters)
+        unassigned = rng.random() < (0.35 if status == 2 else 0.08)
+        first_response_hours, resolve_hours = SLA_HOURS[priority]
+        touched = min(self.anchor, created + int(rng.random() * min(age_days, 12) * DAY))
+        in_primary = rng.random() < 0.8
+        return {
+            "workspace_id": pools.primary if in_primary else rng.choice(pools.other_workspaces),
+            "requester_id": requester_id,
+            "requested_for_id": requester_id,
+            "responder_id": None if unassigned else rng.choice(pools.agents),
+            "group_id": None if unassigned and rng.random() < 0.5 else rng.choice(pools.groups),
+            "department_id": department_id,
+            "status": status,
+            "priority": priority,
+            "urgency": rng.randrange(1, 4),
+            "impact": rng.randrange(1, 4),
+            "source": rng.choices(pools.sources, pools.source_weights)[0],
+            "type": "Service Request" if rng.random() < 0.15 else "Incident",
+            "spam": rng.random() < 0.01,
+            "deleted": rng.random() < 0.01,
+            "created_at": created,
+            "updated_at": max(created, touched),
+            "due_by": created + resolve_hours * HOUR,
+            "fr_due_by": created + first_response_hours * HOUR,
+            "tags": tuple(sorted(rng.sample(vocab.TAGS, k=rng.choice((0, 0, 1, 1, 2))))),
+            "watchers": (rng.choice(pools.agents),) if rng.random() < 0.1 else (),
+            "custom_fields": {
+                "business_impact": rng.choice((None, None, "Low", "Medium", "High")),
+                "vip_request": rng.random() < 0.05,
+            },
+        }
+
+    def build_ticket(self, ticket_id: int, index: IndexRow) -> Record:
+        """The full stored ticket for a generated id: index fields plus words and details."""
+        rng = seeded_rng(self.seed, self.domain, "ticket", ticket_id)
+        category, sub_category, item_category = rng.choice(vocab.CATEGORIES)
+        subject_key = category if category in vocab.SUBJECTS else "Other"
+        subject = rng.choice(vocab.SUBJECTS[subject_key])
+        things = vocab.THINGS.get(category, ("laptop",))
+        thing = item_category or rng.choice(things)
+        subject = subject.replace("{thing}", thing)
+        subject = subject[0].upper() + subject[1:]
+        opener = rng.choice(vocab.DESCRIPTION_OPENERS)
+        body = " ".join(rng.sample(vocab.DESCRIPTION_BODIES, k=2))
+        closer = rng.choice(vocab.DESCRIPTION_CLOSERS)
+        text = f"{opener} {subject}. {body} {closer}"
+        html = f"<div>{opener}</div><div>{subject}. {body}</div><div>{closer}</div>"
+        resolved = index["status"] in (4, 5)
+        resolution = rng.choice(vocab.RESOLUTION_NOTES) if resolved else None
+        first_response = index["created_at"] + rng.randrange(10 * 60, 6 * HOUR)
+        first_response = min(first_response, index["updated_at"])
+        finished = index["updated_at"] if resolved else None
+        return self.ticket_record(
+            ticket_id,
+            index,
+            subject=subject,
+            description=html,
+            description_text=text,
+            category=(category, sub_category, item_category),
+            cc_emails=[],
+            resolution_notes=resolution,
+            created_within_business_hours=rng.random() < 0.7,
+            stats={
+                "first_responded_at": None if index["responder_id"] is None else first_response,
+                "resolved_at": finished,
+                "closed_at": finished if index["status"] == 5 else None,
+            },
+            conversation_count=rng.choice((0, 1, 1, 2, 3)),
+        )
+
+    def ticket_record(
+        self,
+        ticket_id: int,
+        index: IndexRow,
+        *,
+        subject: str,
+        description: str,
+        description_text: str,
+        category: tuple[str | None, str | None, str | None],
+        cc_emails: list[str],
+        resolution_notes: str | None,
+        created_within_business_hours: bool,
+        stats: dict[str, int | None],
+        conversation_count: int,
+    ) -> Record:
+        is_escalated = index["status"] in (2, 3) and index["due_by"] < self.anchor
+        return {
+            "id": ticket_id,
+            "workspace_id": index["workspace_id"],
+            "subject": subject,
+            "description": description,
+            "description_text": description_text,
+            "type": index["type"],
+            "status": index["status"],
+            "priority": index["priority"],
+            "urgency": index["urgency"],
+            "impact": index["impact"],
+            "source": index["source"],
+            "requester_id": index["requester_id"],
+            "requested_for_id": index["requested_for_id"],
+            "responder_id": index["responder_id"],
+            "group_id": index["group_id"],
+            "department_id": index["department_id"],
+            "email_config_id": self._email_config_id if index["source"] == 1 else None,
+            "sla_policy_id": self._sla_policy_id,
+            "category": category[0],
+            "sub_category": category[1],
+            "item_category": category[2],
+            "due_by": index["due_by"],
+            "fr_due_by": index["fr_due_by"],
+            "is_escalated": is_escalated,
+            "fr_escalated": is_escalated and stats["first_responded_at"] is None,
+            "spam": index["spam"],
+            "deleted": index["deleted"],
+            "cc_emails": cc_emails,
+            "fwd_emails": [],
+            "reply_cc_emails": list(cc_emails),
+            "to_emails": [f"support@{self.domain}"] if index["source"] == 1 else None,
+            "tags": list(index["tags"]),
+            "attachments": [],
+            "custom_fields": dict(index["custom_fields"]),
+            "created_at": index["created_at"],
+            "updated_at": index["updated_at"],
+            "resolution_notes": resolution_notes,
+            "resolution_notes_html": None
+            if resolution_notes is None
+            else f"<div>{resolution_notes}</div>",
+            "created_within_business_hours": created_within_business_hours,
+            "approval_status": 4,
+            "approval_status_name": "Not Requested",
+            "_watchers": list(index["watchers"]),
+            "_stats": stats,
+            "_generated_conversations": conversation_count,
+        }
+
+    def rederive_ticket(self, record: Record, pinned: frozenset[str]) -> None:
+        """Make the derived fields of a pinned ticket agree with the fields that were pinned."""
+        if "description" in pinned and "description_text" not in pinned:
+            record["description_text"] = re.sub(
+                r"\s+", " ", re.sub(r"<[^>]+>", " ", record["description"])
+            ).strip()
+        created = record["created_at"]
+        if "updated_at" not in pinned:
+            record["updated_at"] = created
+        first_response_hours, resolve_hours = SLA_HOURS[record["priority"]]
+        if "due_by" not in pinned:
+            record["due_by"] = created + resolve_hours * HOUR
+        if "fr_due_by" not in pinned:
+            record["fr_due_by"] = created + first_response_hours * HOUR
+        if "email_config_id" not in pinned:
+            record["email_config_id"] = self._email_config_id if record["source"] == 1 else None
+        if "to_emails" not in pinned:
+            record["to_emails"] = [f"support@{self.domain}"] if record["source"] == 1 else None
+        resolved = record["status"] in (4, 5)
+        if not resolved and "resolution_notes" not in pinned:
+            record["resolution_notes"] = record["resolution_notes_html"] = None
+        answered = record["responder_id"] is not None and record["updated_at"] > created
+        record["_stats"] = {
+            "first_responded_at": min(created + 30 * 60, record["updated_at"])
+            if answered
+            else None,
+            "resolved_at": record["updated_at"] if resolved else None,
+            "closed_at": record["updated_at"] if record["status"] == 5 else None,
+        }
+        overdue = record["status"] in (2, 3) and record["due_by"] < self.anchor
+        record["is_escalated"] = overdue
+        record["fr_escalated"] = overdue and not answered
+        # A pinned ticket's history starts empty, so scripts know exactly what it holds.
+        record["_generated_conversations"] = 0
+
+    def build_conversations(self, ticket: Record, requester_id: int, count: int) -> list[Record]:
+        """The generated conversation history of a ticket, oldest first."""
+        rng = seeded_rng(self.seed, self.domain, "conversations", ticket["id"])
+        start = ticket["created_at"]
+        end = max(ticket["updated_at"], start + 60)
+        records = []
+        for k in range(count):
+            at = start + (end - start) * (k + 1) // (count + 1)
+            from_agent = ticket["responder_id"] is not None and k % 2 == 0
+            text = rng.choice(vocab.NOTE_BODIES if from_agent else vocab.REPLY_BODIES)
+            user_id = ticket["responder_id"] if from_agent else requester_id
+            is_note = from_agent and rng.random() < 0.6
+            records.append(
+                {
+                    "id": ids.generated_conversation_id(self.k, ticket["id"], k),
+                    "body": f"<div>{text}</div>",
+                    "body_text": text,
+                    "incoming": not from_agent,
+                    "private": is_note,
+                    "created_at": at,
+                    "updated_at": at,
+                    "user_id": user_id,
+                    "support_email": None
+                    if is_note or not from_agent
+                    else f"support@{self.domain}",
+                    "source": 2 if is_note else 0,
+                    "ticket_id": ticket["id"],
+                    "to_emails": [],
+                    "from_email": None,
+                    "cc_emails": [],
+                    "bcc_emails": None,
+                    "attachments": [],
+                }
+            )
+        return records
+
+
+def ticket_index_of(record: Record) -> dict[str, Any]:
+    """Index row of a stored ticket (used when a write replaces a generated one)."""
+    return {
+        "workspace_id": record["workspace_id"],
+        "requester_id": record["requester_id"],
+        "requested_for_id": record["requested_for_id"],
+        "responder_id": record["responder_id"],
+        "group_id": record["group_id"],
+        "department_id": record["department_id"],
+        "status": record["status"],
+        "priority": record["priority"],
+        "urgency": record["urgency"],
+        "impact": record["impact"],
+        "source": record["source"],
+        "type": record["type"],
+        "spam": record["spam"],
+        "deleted": record["deleted"],
+        "created_at": record["created_at"],
+        "updated_at": record["updated_at"],
+        "due_by": record["due_by"],
+        "fr_due_by": record["fr_due_by"],
+        "tags": tuple(record["tags"]),
+        "watchers": tuple(record["_watchers"]),
+        "custom_fields": dict(record["custom_fields"]),
+    }

@@ -1,0 +1,162 @@
+"""Per-account record tables: generated lazily by id, overlaid by writes, indexed in columns.
+
+A `Table` holds one kind of record (tickets, agents, …) for one account. Generated records are
+not kept whole: only their *index* (the fields lists and filters look at) lives in columns, and
+the full record is built on demand from the id by the kind's generator, then cached. A write puts
+the whole record in the overlay and refreshes its index, so queries always read the columns and
+views always read overlay-then-generator. That keeps 100,000 tickets small and quick to start.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+Record = dict[str, Any]
+IndexRow = Mapping[str, Any]
+
+
+class _LruCache:
+    """A small thread-safe LRU for generated records (the overlay wins over it)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[int, Record] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: int) -> Record | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: int, value: Record) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def drop(self, key: int) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
+
+class Table:
+    """Records of one kind in one account, addressed by an integer id (kept in ascending order)."""
+
+    def __init__(
+        self,
+        kind: str,
+        index_fields: Iterable[str],
+        index_of: Callable[[Record], IndexRow],
+        build: Callable[[int, IndexRow], Record] | None = None,
+        cache_size: int = 4_096,
+    ) -> None:
+        self.kind = kind
+        self.index_fields = tuple(index_fields)
+        self.columns: dict[str, list[Any]] = {name: [] for name in self.index_fields}
+        self.ids: list[int] = []
+        self._position: dict[int, int] = {}
+        self._overlay: dict[int, Record] = {}
+        self._index_of = index_of
+        self._build = build
+        self._cache = _LruCache(cache_size)
+        self.version = 0
+        self.lock = threading.RLock()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def add_generated(self, record_id: int, index: IndexRow) -> None:
+        """Register a generated record by its index only; `build` makes the rest when asked."""
+        if self._build is None:
+            raise TypeError(f"{self.kind} table has no generator")
+        self._append(record_id, index)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self._position
+
+    def get(self, record_id: int) -> Record | None:
+        """The full record, or None. Callers must not mutate it: copy before changing."""
+        record = self._overlay.get(record_id)
+        if record is not None:
+            return record
+        position = self._position.get(record_id)
+        if position is None or self._build is None:
+            return None
+        cached = self._cache.get(record_id)
+        if cached is not None:
+            return cached
+        record = self._build(record_id, self.row(position))
+        self._cache.put(record_id, record)
+        return record
+
+    def row(self, position: int) -> dict[str, Any]:
+        return {name: column[position] for name, column in self.columns.items()}
+
+    def position(self, record_id: int) -> int | None:
+        return self._position.get(record_id)
+
+    def column(self, name: str) -> list[Any]:
+        return self.columns[name]
+
+    def positions(self) -> range:
+        return range(len(self.ids))
+
+    def all(self) -> Iterator[Record]:
+        for record_id in list(self.ids):
+            record = self.get(record_id)
+            if record is not None:
+                yield record
+
+    def max_id(self) -> int:
+        return self.ids[-1] if self.ids else 0
+
+    def next_id(self, floor: int = 1) -> int:
+        return max(self.max_id() + 1, floor)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def put(self, record: Record) -> None:
+        """Insert or replace a whole record (the only way state changes)."""
+        record_id = int(record["id"])
+        with self.lock:
+            index = self._index_of(record)
+            position = self._position.get(record_id)
+            if position is None:
+                self._append(record_id, index)
+            else:
+                for name in self.index_fields:
+                    self.columns[name][position] = index[name]
+            self._overlay[record_id] = record
+            self._cache.drop(record_id)
+            self.version += 1
+
+    def _append(self, record_id: int, index: IndexRow) -> None:
+        if self.ids and record_id <= self.ids[-1]:
+            # Out-of-order ids (a pinned record below generated ones) keep the list sorted.
+            if record_id in self._position:
+                raise ValueError(f"duplicate {self.kind} id {record_id}")
+            at = bisect.bisect_left(self.ids, record_id)
+            self.ids.insert(at, record_id)
+            for name in self.index_fields:
+                self.columns[name].insert(at, index[name])
+            self._position = {rid: pos for pos, rid in enumerate(self.ids)}
+        else:
+            self._position[record_id] = len(self.ids)
+            self.ids.append(record_id)
+            for name in self.index_fields:
+                self.columns[name].append(index[name])
+        self.version += 1
+
+    def written_ids(self) -> set[int]:
+        return set(self._overlay)

@@ -1,0 +1,82 @@
+"""Every behaviour the fake had to guess, in one place.
+
+`../shared/freshservice-api.md` marks facts nobody could confirm for Freshservice as UNCONFIRMED.
+Where the fake must still do *something*, the choice is made here, once, with the evidence it
+rests on. "Sibling" means Freshdesk's v2 API source (same Freshworks framework), read through
+`Ramesh-Veeriaperumal/freshconsult`; it is evidence, not proof.
+"""
+
+from __future__ import annotations
+
+# -- Error bodies -------------------------------------------------------------------------------
+
+# 401/403 texts: sibling `api/lib/error_messages.yml`; the codes match Freshservice's code table.
+INVALID_CREDENTIALS_MESSAGE = "You have to be logged in to perform this action."
+ACCESS_DENIED_MESSAGE = "You are not authorized to perform this action."
+
+# Freshservice documents `unsupported_authentication_type` for username/password Basic auth but
+# not its text. We send it when the Basic user name looks like an email address.
+UNSUPPORTED_AUTH_MESSAGE = (
+    "Username/password authentication is not supported. Use your API key as the user name."
+)
+
+# OAuth bearer tokens are not supported by the fake yet; Freshservice's code for a bad token.
+ACCESS_TOKEN_INVALID_MESSAGE = "The access token is invalid or has expired."  # noqa: S105
+
+# 429 body: the sibling says "per hour" (its limits are hourly); Freshservice's limits are per
+# minute and its text is not published.
+RATE_LIMITED_MESSAGE = "You have exceeded the limit of requests per minute"
+
+# 500 body: sibling `internal_error`.
+SERVER_ERROR_MESSAGE = "We're sorry, but something went wrong."
+
+# 404 answers have an empty body (sibling `head :not_found` for unknown ids, routes and domains).
+
+# -- Rate limits ---------------------------------------------------------------------------------
+
+# Windows are fixed and start with the first request after the previous window expired (sibling
+# throttler: a Redis counter whose TTL is set on the first increment); `Retry-After` is the time
+# left in the window. Requests refused with 429 are not counted. Requests that fail validation,
+# authorisation (403) or lookup (404) are counted ("Even invalid requests will count", DOCS).
+# The ticket filter endpoint spends from the "List All Tickets" sub-limit.
+FILTER_USES_LIST_TICKETS_SUB_LIMIT = True
+# A request with a key the fake does not know is counted against the account named by its Host
+# header, if any (Freshservice throttles by domain, before authentication).
+
+# -- Tickets -------------------------------------------------------------------------------------
+
+# Create requires: one of requester_id/email/phone, subject, description, status, priority.
+# (Docs mark status and priority mandatory on the child-ticket table and cite a missing
+# description as the `missing_field` example; subject's behaviour when absent is unconfirmed.)
+TICKET_CREATE_REQUIRED = ("subject", "description", "status", "priority")
+
+# The 30-day default window of the ticket list applies when neither `updated_since` nor a
+# predefined `filter` is given; `requester_id`, `email` and `type` narrow the window, not lift it.
+DEFAULT_TICKET_WINDOW_DAYS = 30
+
+# The list's sort key is not documented: created_at, ties broken by id.
+
+# `new_and_my_open` = open (status 2) tickets that are unassigned or assigned to the caller.
+
+# A ticket view answers without `tags` unless `include=tags` (DOCS: "certain fields such as
+# conversations, tags and requester email will not be included"); create and update answers
+# include `tags` (DOCS samples).
+
+# Updating a deleted (trashed) ticket answers 405, as observed for read-only targets [OBS-405].
+
+# -- Requesters using the API ----------------------------------------------------------------------
+
+# A requester's key may list and view only tickets they requested, create tickets for themselves,
+# add notes to their own tickets, read published solutions and use the service catalog.
+# `GET /agents/me` with a requester's key answers 403 access_denied (the facts file's "most
+# plausible").
+
+# -- Query strings ---------------------------------------------------------------------------------
+
+# Unknown query parameters are refused with 400 invalid_field, as in the sibling
+# (`action_on_unpermitted_parameters = :raise`).
+REJECT_UNKNOWN_QUERY_PARAMETERS = True
+
+# -- Workspaces --------------------------------------------------------------------------------
+
+# The global workspace (id 1) is not listed by GET /workspaces and answers 404 by id.

@@ -1,0 +1,73 @@
+"""The per-account journal of requests the fake answered.
+
+Tests, replays and QA read it through `/_mock/accounts/<domain>/journal` to see exactly what a
+client did: which calls, in which order, with which `X-Request-Id`, and how each was answered.
+Keys appear only as fingerprints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import itertools
+import threading
+from collections import deque
+from typing import Any
+
+# Requests whose key and Host name no account are kept under this name.
+UNATTRIBUTED = "_unattributed"
+MAX_ENTRIES_PER_ACCOUNT = 100_000
+
+
+def fingerprint(key: str) -> str:
+    """A stable, non-reversible label for an API key, safe to log."""
+    return "key-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Entry:
+    seq: int
+    time: str  # real time, ISO 8601 with milliseconds
+    method: str
+    path: str
+    query: str
+    status: int
+    key: str | None  # fingerprint
+    request_id: str | None
+    credits: int
+    latency_ms: float
+    rule: str | None = None
+    retry_after: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+class Journal:
+    def __init__(self) -> None:
+        self._entries: dict[str, deque[Entry]] = {}
+        self._seq = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def next_seq(self) -> int:
+        with self._lock:
+            return next(self._seq)
+
+    def append(self, account: str | None, entry: Entry) -> None:
+        name = account or UNATTRIBUTED
+        with self._lock:
+            entries = self._entries.get(name)
+            if entries is None:
+                entries = self._entries[name] = deque(maxlen=MAX_ENTRIES_PER_ACCOUNT)
+            entries.append(entry)
+
+    def entries(self, account: str) -> list[Entry]:
+        with self._lock:
+            return list(self._entries.get(account, ()))
+
+    def clear(self, account: str | None = None) -> None:
+        with self._lock:
+            if account is None:
+                self._entries.clear()
+            else:
+                self._entries.pop(account, None)
