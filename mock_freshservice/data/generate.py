@@ -17,7 +17,7 @@ import functools
 import hashlib
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from faker import Faker
@@ -93,14 +93,14 @@ def people_pools(seed: int) -> People:
     """Faker, seeded for this instance, fills the name pools once per seed."""
     fake = Faker("en_US")
     fake.seed_instance(seed)
-    first = _unique(fake.first_name for _ in range(900))[:300]
-    last = _unique(fake.last_name for _ in range(900))[:300]
-    jobs = _unique(fake.job for _ in range(200))[:80]
+    first = _unique(fake.first_name() for _ in range(900))[:300]
+    last = _unique(fake.last_name() for _ in range(900))[:300]
+    jobs = _unique(fake.job() for _ in range(200))[:80]
     addresses = tuple(fake.street_address() for _ in range(60))
     return People(first, last, jobs, addresses)
 
 
-def _unique(values: Any) -> tuple[str, ...]:
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for value in values:
         seen.setdefault(value, None)
