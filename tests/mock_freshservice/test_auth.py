@@ -13,7 +13,10 @@ INVALID_CREDENTIALS = {
     "code": "invalid_credentials",
     "message": "You have to be logged in to perform this action.",
 }
-ACCESS_DENIED = {"code": "access_denied", "message": "You are not authorized to perform this action."}
+ACCESS_DENIED = {
+    "code": "access_denied",
+    "message": "You are not authorized to perform this action.",
+}
 
 
 def test_a_request_without_credentials_gets_401_invalid_credentials(client: FlaskClient) -> None:
@@ -73,7 +76,9 @@ def test_agents_me_with_a_requester_key_is_403(
     assert response.get_json() == ACCESS_DENIED
 
 
-def test_a_restricted_agent_cannot_create_tickets(client: FlaskClient, agent: dict[str, str]) -> None:
+def test_a_restricted_agent_cannot_create_tickets(
+    client: FlaskClient, agent: dict[str, str]
+) -> None:
     body = {"subject": "s", "description": "d", "email": "x@acme.com", "status": 2, "priority": 1}
     response = client.post("/api/v2/tickets", json=body, headers=agent)
     assert response.status_code == 403

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
+from mock_freshservice.api import shapes
+
 VALID_TICKET = {
     "subject": "Printer jammed",
     "description": "<div>Paper stuck in tray 2</div>",
@@ -20,7 +22,9 @@ def errors_of(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     return body["errors"]
 
 
-def test_a_missing_mandatory_field_is_missing_field(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_a_missing_mandatory_field_is_missing_field(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     body = {k: v for k, v in VALID_TICKET.items() if k != "subject"}
     response = client.post("/api/v2/tickets", json=body, headers=admin)
     assert response.status_code == 400
@@ -33,11 +37,17 @@ def test_a_missing_enum_field_lists_its_values(client: FlaskClient, admin: dict[
     body = {k: v for k, v in VALID_TICKET.items() if k != "status"}
     response = client.post("/api/v2/tickets", json=body, headers=admin)
     assert errors_of(response) == [
-        {"field": "status", "message": "It should be one of these values: '2,3,4,5'", "code": "missing_field"}
+        {
+            "field": "status",
+            "message": "It should be one of these values: '2,3,4,5'",
+            "code": "missing_field",
+        }
     ]
 
 
-def test_a_ticket_without_any_requester_is_refused(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_a_ticket_without_any_requester_is_refused(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     body = {k: v for k, v in VALID_TICKET.items() if k != "email"}
     response = client.post("/api/v2/tickets", json=body, headers=admin)
     assert errors_of(response) == [
@@ -62,14 +72,22 @@ def test_a_string_for_a_numeric_choice_is_datatype_mismatch(
     ]
 
 
-def test_a_value_outside_a_choice_is_invalid_value(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_a_value_outside_a_choice_is_invalid_value(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     response = client.post("/api/v2/tickets", json={**VALID_TICKET, "status": 9}, headers=admin)
     assert errors_of(response) == [
-        {"field": "status", "message": "It should be one of these values: '2,3,4,5'", "code": "invalid_value"}
+        {
+            "field": "status",
+            "message": "It should be one of these values: '2,3,4,5'",
+            "code": "invalid_value",
+        }
     ]
 
 
-def test_a_string_for_an_id_is_datatype_mismatch(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_a_string_for_an_id_is_datatype_mismatch(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     response = client.post("/api/v2/tickets", json={**VALID_TICKET, "group_id": "7"}, headers=admin)
     assert errors_of(response) == [
         {
@@ -83,26 +101,42 @@ def test_a_string_for_an_id_is_datatype_mismatch(client: FlaskClient, admin: dic
 def test_a_negative_id_is_invalid_value(client: FlaskClient, admin: dict[str, str]) -> None:
     response = client.post("/api/v2/tickets", json={**VALID_TICKET, "group_id": -4}, headers=admin)
     assert errors_of(response) == [
-        {"field": "group_id", "message": "It should be a/an Positive Integer", "code": "invalid_value"}
+        {
+            "field": "group_id",
+            "message": "It should be a/an Positive Integer",
+            "code": "invalid_value",
+        }
     ]
 
 
 def test_an_unknown_attribute_is_invalid_field(client: FlaskClient, admin: dict[str, str]) -> None:
     response = client.post("/api/v2/tickets", json={**VALID_TICKET, "colour": "red"}, headers=admin)
     assert errors_of(response) == [
-        {"field": "colour", "message": "Unexpected/invalid field in request", "code": "invalid_field"}
+        {
+            "field": "colour",
+            "message": "Unexpected/invalid field in request",
+            "code": "invalid_field",
+        }
     ]
 
 
 def test_a_bad_email_is_invalid_value(client: FlaskClient, admin: dict[str, str]) -> None:
-    response = client.post("/api/v2/tickets", json={**VALID_TICKET, "email": "not-an-email"}, headers=admin)
+    response = client.post(
+        "/api/v2/tickets", json={**VALID_TICKET, "email": "not-an-email"}, headers=admin
+    )
     assert errors_of(response) == [
-        {"field": "email", "message": "It should be in the 'valid email address' format", "code": "invalid_value"}
+        {
+            "field": "email",
+            "message": "It should be in the 'valid email address' format",
+            "code": "invalid_value",
+        }
     ]
 
 
 def test_a_too_long_subject_names_its_length(client: FlaskClient, admin: dict[str, str]) -> None:
-    response = client.post("/api/v2/tickets", json={**VALID_TICKET, "subject": "x" * 300}, headers=admin)
+    response = client.post(
+        "/api/v2/tickets", json={**VALID_TICKET, "subject": "x" * 300}, headers=admin
+    )
     assert errors_of(response) == [
         {
             "field": "subject",
@@ -113,7 +147,9 @@ def test_a_too_long_subject_names_its_length(client: FlaskClient, admin: dict[st
 
 
 def test_a_bad_due_date_is_invalid_value(client: FlaskClient, admin: dict[str, str]) -> None:
-    response = client.post("/api/v2/tickets", json={**VALID_TICKET, "due_by": "tomorrow"}, headers=admin)
+    response = client.post(
+        "/api/v2/tickets", json={**VALID_TICKET, "due_by": "tomorrow"}, headers=admin
+    )
     assert errors_of(response) == [
         {
             "field": "due_by",
@@ -126,7 +162,9 @@ def test_a_bad_due_date_is_invalid_value(client: FlaskClient, admin: dict[str, s
 def test_a_responder_that_does_not_exist_is_invalid_value(
     client: FlaskClient, admin: dict[str, str]
 ) -> None:
-    response = client.post("/api/v2/tickets", json={**VALID_TICKET, "responder_id": 99}, headers=admin)
+    response = client.post(
+        "/api/v2/tickets", json={**VALID_TICKET, "responder_id": 99}, headers=admin
+    )
     assert errors_of(response) == [
         {
             "field": "responder_id",
@@ -140,7 +178,9 @@ def test_every_problem_of_a_body_is_reported_together(
     client: FlaskClient, admin: dict[str, str]
 ) -> None:
     body = {**VALID_TICKET, "status": "open", "priority": 0, "tags": "vip"}
-    fields = [e["field"] for e in errors_of(client.post("/api/v2/tickets", json=body, headers=admin))]
+    fields = [
+        e["field"] for e in errors_of(client.post("/api/v2/tickets", json=body, headers=admin))
+    ]
     assert fields == ["status", "priority", "tags"]
 
 
@@ -167,13 +207,17 @@ def test_an_empty_update_is_missing_params(client: FlaskClient, admin: dict[str,
     }
 
 
-def test_an_unknown_ticket_is_404_with_an_empty_body(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_an_unknown_ticket_is_404_with_an_empty_body(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     response = client.get("/api/v2/tickets/424242", headers=admin)
     assert response.status_code == 404
     assert response.get_data() == b""
 
 
-def test_an_unknown_path_is_404_with_an_empty_body(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_an_unknown_path_is_404_with_an_empty_body(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     response = client.get("/api/v2/no_such_resource", headers=admin)
     assert response.status_code == 404
     assert response.get_data() == b""
@@ -184,7 +228,9 @@ def test_a_404_carries_no_api_version_header(client: FlaskClient, admin: dict[st
     assert "X-Freshservice-Api-Version" not in response.headers
 
 
-def test_a_wrong_verb_is_405_naming_the_allowed_ones(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_a_wrong_verb_is_405_naming_the_allowed_ones(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     response = client.put("/api/v2/tickets", json={"priority": 1}, headers=admin)
     assert response.status_code == 405
     assert response.get_json() == {
@@ -220,17 +266,25 @@ def test_a_non_json_content_type_is_415(client: FlaskClient, admin: dict[str, st
     }
 
 
-def test_an_unknown_query_parameter_is_invalid_field(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_an_unknown_query_parameter_is_invalid_field(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     response = client.get("/api/v2/tickets?colour=red", headers=admin)
     assert response.status_code == 400
     assert errors_of(response) == [
-        {"field": "colour", "message": "Unexpected/invalid field in request", "code": "invalid_field"}
+        {
+            "field": "colour",
+            "message": "Unexpected/invalid field in request",
+            "code": "invalid_field",
+        }
     ]
 
 
 def test_updating_a_deleted_ticket_is_405(client: FlaskClient, admin: dict[str, str]) -> None:
     deleted = client.get("/api/v2/tickets?filter=deleted", headers=admin).get_json()["tickets"]
-    response = client.put(f"/api/v2/tickets/{deleted[0]['id']}", json={"priority": 2}, headers=admin)
+    response = client.put(
+        f"/api/v2/tickets/{deleted[0]['id']}", json={"priority": 2}, headers=admin
+    )
     assert response.status_code == 405
     assert response.get_json() == {
         "message": "PUT method is not allowed. It should be one of these method(s): GET"
@@ -240,8 +294,6 @@ def test_updating_a_deleted_ticket_is_405(client: FlaskClient, admin: dict[str, 
 def test_an_unexpected_failure_is_a_500_in_freshservice_shape(
     client: FlaskClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mock_freshservice.api import shapes
-
     def explode(*_args: object) -> None:
         raise RuntimeError("boom")
 

@@ -60,9 +60,15 @@ def test_per_page_100_is_allowed(client: FlaskClient, admin: dict[str, str]) -> 
 
 @pytest.mark.parametrize(
     ("query", "code"),
-    [("per_page=101", "invalid_value"), ("per_page=0", "invalid_value"), ("per_page=ten", "datatype_mismatch")],
+    [
+        ("per_page=101", "invalid_value"),
+        ("per_page=0", "invalid_value"),
+        ("per_page=ten", "datatype_mismatch"),
+    ],
 )
-def test_a_bad_per_page_is_400(client: FlaskClient, admin: dict[str, str], query: str, code: str) -> None:
+def test_a_bad_per_page_is_400(
+    client: FlaskClient, admin: dict[str, str], query: str, code: str
+) -> None:
     response = client.get(f"/api/v2/tickets?{query}", headers=admin)
     assert response.status_code == 400
     assert response.get_json()["errors"] == [
@@ -75,9 +81,12 @@ def test_a_bad_per_page_is_400(client: FlaskClient, admin: dict[str, str], query
 
 
 @pytest.mark.parametrize(
-    ("query", "code"), [("page=0", "invalid_value"), ("page=-1", "invalid_value"), ("page=x", "datatype_mismatch")]
+    ("query", "code"),
+    [("page=0", "invalid_value"), ("page=-1", "invalid_value"), ("page=x", "datatype_mismatch")],
 )
-def test_a_bad_page_is_400(client: FlaskClient, admin: dict[str, str], query: str, code: str) -> None:
+def test_a_bad_page_is_400(
+    client: FlaskClient, admin: dict[str, str], query: str, code: str
+) -> None:
     response = client.get(f"/api/v2/tickets?{query}", headers=admin)
     assert response.get_json()["errors"] == [
         {"field": "page", "message": "It should be a/an Positive Integer", "code": code}

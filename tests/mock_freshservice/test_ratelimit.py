@@ -18,7 +18,9 @@ def state_of(app: Flask) -> FakeState:
     return state
 
 
-def test_every_answer_carries_the_rate_limit_headers(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_every_answer_carries_the_rate_limit_headers(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     response = client.get("/api/v2/tickets/10234", headers=admin)
     assert response.headers["X-RateLimit-Total"] == "500"
     assert response.headers["X-RateLimit-Remaining"] == "499"
@@ -32,7 +34,9 @@ def test_errors_count_against_the_budget(client: FlaskClient, admin: dict[str, s
     assert response.headers["X-RateLimit-Remaining"] == "498"
 
 
-def test_an_include_on_a_list_costs_two_more_credits(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_an_include_on_a_list_costs_two_more_credits(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     response = client.get("/api/v2/tickets?include=stats", headers=admin)
     assert response.headers["X-RateLimit-Used-CurrentRequest"] == "3"
 
@@ -58,7 +62,9 @@ def test_keys_of_one_account_share_its_budget(
     assert response.headers["X-RateLimit-Remaining"] == "498"
 
 
-def test_a_spent_sub_limit_gets_429_with_retry_after(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_a_spent_sub_limit_gets_429_with_retry_after(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     app = client.application
     state_of(app).set_plan("acme.freshservice.com", "starter")  # List All Tickets: 40 a minute
     for _ in range(40):
@@ -70,22 +76,26 @@ def test_a_spent_sub_limit_gets_429_with_retry_after(client: FlaskClient, admin:
     assert "X-RateLimit-Remaining" not in refused.headers
 
 
-def test_a_spent_sub_limit_leaves_other_endpoints_open(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_a_spent_sub_limit_leaves_other_endpoints_open(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     state_of(client.application).set_plan("acme.freshservice.com", "starter")
     for _ in range(40):
         client.get("/api/v2/tickets?per_page=1", headers=admin)
     assert client.get("/api/v2/tickets/10234", headers=admin).status_code == 200
 
 
-def test_the_overall_limit_covers_every_endpoint(client: FlaskClient, admin: dict[str, str]) -> None:
-    state_of(client.application).set_plan(
-        "acme.freshservice.com", "enterprise", {"overall": 3}
-    )
+def test_the_overall_limit_covers_every_endpoint(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    state_of(client.application).set_plan("acme.freshservice.com", "enterprise", {"overall": 3})
     statuses = [client.get("/api/v2/workspaces", headers=admin).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
 
 
-def test_requests_refused_with_429_are_not_counted(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_requests_refused_with_429_are_not_counted(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     app = client.application
     state_of(app).set_plan("acme.freshservice.com", "enterprise", {"overall": 2})
     for _ in range(5):
@@ -94,7 +104,9 @@ def test_requests_refused_with_429_are_not_counted(client: FlaskClient, admin: d
     assert client.get("/api/v2/workspaces", headers=admin).status_code == 200
 
 
-def test_a_plan_change_takes_effect_on_the_next_request(client: FlaskClient, admin: dict[str, str]) -> None:
+def test_a_plan_change_takes_effect_on_the_next_request(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
     client.get("/api/v2/agents/me", headers=admin)
     state_of(client.application).set_plan("acme.freshservice.com", "growth")
     response = client.get("/api/v2/agents/me", headers=admin)

@@ -1,0 +1,243 @@
+"""Whatever a client sends, the fake answers in Freshservice's format and never with a 500;
+a refused write leaves the store as it was."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mock_freshservice import FakeSettings, create_app
+from mock_freshservice.state import EXTENSION, FakeState
+from tests.conftest import NOW, basic
+
+ADMIN = basic("demo-acme-admin-key")
+TICKET_FIELDS = [
+    "subject",
+    "description",
+    "email",
+    "requester_id",
+    "phone",
+    "name",
+    "status",
+    "priority",
+    "urgency",
+    "impact",
+    "source",
+    "type",
+    "responder_id",
+    "group_id",
+    "department_id",
+    "category",
+    "due_by",
+    "fr_due_by",
+    "cc_emails",
+    "tags",
+    "custom_fields",
+    "workspace_id",
+]
+NOTE_FIELDS = ["body", "private", "incoming", "notify_emails", "user_id"]
+LIST_PARAMS = [
+    "filter",
+    "requester_id",
+    "email",
+    "updated_since",
+    "type",
+    "workspace_id",
+    "order_type",
+    "include",
+    "page",
+    "per_page",
+]
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=300)
+    | st.sampled_from(
+        ["2", "high", "", " ", "john@acme.com", "2026-13-45", "null", "\u0000", "😀" * 3]
+    )
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=8,
+)
+
+
+VALID_TICKET = {
+    "subject": "Printer jammed",
+    "description": "<p>Tray 2</p>",
+    "email": "john@acme.com",
+    "status": 2,
+    "priority": 1,
+}
+VALID_NOTE = {"body": "Looked at it", "private": True}
+
+
+def bodies(fields: list[str], valid: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """Mostly-valid bodies with a few fields changed, dropped or added, so checks deep in the
+    handler are reached, plus wholly random ones."""
+    keys = st.sampled_from(fields) | st.text(min_size=1, max_size=12)
+    known = st.sampled_from(fields)
+    near = st.integers(min_value=-2, max_value=20) | json_values  # small numbers hit enum edges
+    changed = st.dictionaries(known | known | keys, near, min_size=1, max_size=3)
+    dropped = st.sets(st.sampled_from(sorted(valid)), max_size=2)
+    mutated = st.tuples(changed, dropped).map(
+        lambda cd: {k: v for k, v in {**valid, **cd[0]}.items() if k not in cd[1]}
+    )
+    return mutated | st.dictionaries(keys, json_values, max_size=8)
+
+
+@pytest.fixture(scope="module")
+def shared_app() -> Flask:
+    app = create_app(FakeSettings(now=NOW, plan="unlimited"))
+    return app
+
+
+def store_marks(app: Flask) -> tuple[int, int, int]:
+    state: FakeState = app.extensions[EXTENSION]
+    acme = state.accounts["acme.freshservice.com"]
+    notes = sum(len(v) for v in acme.created_conversations.values())
+    return acme.tickets.version, acme.requesters.version, notes
+
+
+def assert_freshservice_error(status: int, raw: bytes) -> None:
+    assert 400 <= status < 500, f"{status}: {raw[:300]!r}"
+    if status == 404:
+        assert raw == b""
+        return
+    body = json.loads(raw)
+    if "errors" in body:
+        assert body["description"] == "Validation failed"
+        for error in body["errors"]:
+            assert set(error) == {"field", "message", "code"}
+            assert error["code"] in {
+                "missing_field",
+                "invalid_value",
+                "datatype_mismatch",
+                "invalid_field",
+                "incompatible_field",
+            }
+    else:
+        assert set(body) in ({"code", "message"}, {"message"})
+
+
+common = settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@common
+@given(body=bodies(TICKET_FIELDS, VALID_TICKET))
+def test_any_create_body_is_answered_201_or_a_freshservice_4xx(
+    shared_app: Flask, body: dict[str, Any]
+) -> None:
+    client = shared_app.test_client()
+    before = store_marks(shared_app)
+    response = client.post("/api/v2/tickets", json=body, headers=ADMIN)
+    if response.status_code == 201:
+        return
+    assert_freshservice_error(response.status_code, response.get_data())
+    assert store_marks(shared_app) == before
+
+
+@common
+@given(
+    body=bodies(TICKET_FIELDS, {"priority": 2}),
+    ticket=st.sampled_from([10234, 1023, 9850, 424242, 0]),
+)
+def test_any_update_body_is_answered_200_or_a_freshservice_4xx(
+    shared_app: Flask, body: dict[str, Any], ticket: int
+) -> None:
+    client = shared_app.test_client()
+    before = store_marks(shared_app)
+    response = client.put(f"/api/v2/tickets/{ticket}", json=body, headers=ADMIN)
+    if response.status_code == 200:
+        return
+    assert_freshservice_error(response.status_code, response.get_data())
+    assert store_marks(shared_app) == before
+
+
+@common
+@given(body=bodies(NOTE_FIELDS, VALID_NOTE))
+def test_any_note_body_is_answered_201_or_a_freshservice_4xx(
+    shared_app: Flask, body: dict[str, Any]
+) -> None:
+    client = shared_app.test_client()
+    before = store_marks(shared_app)
+    response = client.post("/api/v2/tickets/1023/notes", json=body, headers=ADMIN)
+    if response.status_code == 201:
+        return
+    assert_freshservice_error(response.status_code, response.get_data())
+    assert store_marks(shared_app) == before
+
+
+@common
+@given(raw=st.binary(max_size=200))
+def test_any_raw_body_is_answered_without_a_500(shared_app: Flask, raw: bytes) -> None:
+    client = shared_app.test_client()
+    before = store_marks(shared_app)
+    response = client.post(
+        "/api/v2/tickets", data=raw, headers={**ADMIN, "Content-Type": "application/json"}
+    )
+    if response.status_code == 201:
+        return
+    assert_freshservice_error(response.status_code, response.get_data())
+    assert store_marks(shared_app) == before
+
+
+query_values = (
+    st.text(max_size=40)
+    | st.integers(min_value=-(2**70), max_value=2**70).map(str)
+    | st.sampled_from(
+        [
+            "0",
+            "-1",
+            "101",
+            "100",
+            "new_and_my_open",
+            "asc",
+            "stats,requester",
+            "2026-01-01",
+            "Service Request",
+            "x@y.z",
+        ]
+    )
+)
+
+
+@common
+@given(
+    params=st.dictionaries(
+        st.sampled_from(LIST_PARAMS) | st.text(min_size=1, max_size=8), query_values, max_size=5
+    ),
+    path=st.sampled_from(
+        [
+            "/api/v2/tickets",
+            "/api/v2/agents",
+            "/api/v2/requesters",
+            "/api/v2/workspaces",
+            "/api/v2/tickets/1023/conversations",
+            "/api/v2/tickets/10234",
+        ]
+    ),
+)
+def test_any_query_string_is_answered_200_or_a_freshservice_4xx(
+    shared_app: Flask, params: dict[str, str], path: str
+) -> None:
+    client: FlaskClient = shared_app.test_client()
+    response = client.get(f"{path}?{urlencode(params)}", headers=ADMIN)
+    if response.status_code == 200:
+        return
+    assert_freshservice_error(response.status_code, response.get_data())
