@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
+from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed as RoutingMethodNotAllowed
 
@@ -59,18 +59,22 @@ def create_app(settings: FakeSettings | None = None, dataset: Dataset | None = N
 
 
 def _before_api_request() -> None:
-    g.started = time.perf_counter()
-    g.verdict = None
-    g.account = None
-    g.key_fingerprint = None
-    if not request.path.startswith(API_PREFIX):
+    ctx = g._get_current_object()  # one proxy lookup, not many
+    req: Request = request._get_current_object()  # type: ignore[attr-defined]
+    ctx.started = time.perf_counter()
+    ctx.verdict = None
+    ctx.account = None
+    ctx.key_fingerprint = None
+    if not req.path.startswith(API_PREFIX):
         return
     state = get_state()
-    presented = presented_credentials(request.headers.get("Authorization"), state)
-    g.key_fingerprint = presented.fingerprint
-    account = account_of(presented, request.host, state)
-    g.account = account
-    meta = _meta() if request.url_rule is not None else None
+    headers = req.headers
+    presented = presented_credentials(headers.get("Authorization"), state)
+    ctx.key_fingerprint = presented.fingerprint
+    host = req.host
+    account = account_of(presented, host, state)
+    ctx.account = account
+    meta = _meta(req) if req.url_rule is not None else None
 
     # 1. The account's budget: every request that reaches an account counts, valid or not.
     if account is not None:
@@ -78,46 +82,46 @@ def _before_api_request() -> None:
             account.domain,
             state.limits(account.domain),
             meta.category if meta else None,
-            _credits(meta),
+            _credits(meta, req),
         )
-        g.verdict = verdict
+        ctx.verdict = verdict
         if not verdict.allowed:
             raise errors.RateLimited(verdict.retry_after or 1)
 
     # 2. Headers the API framework checks before routing.
-    accept = request.headers.get("Accept")
+    accept = headers.get("Accept")
     if accept and not _acceptable(accept):
         raise errors.invalid_accept_header(accept)
-    if request.method in BODY_METHODS and request.content_length:
-        content_type = request.headers.get("Content-Type", "")
+    if req.method in BODY_METHODS and req.content_length:
+        content_type = headers.get("Content-Type", "")
         if "application/json" not in content_type:
             raise errors.invalid_content_type(content_type)
 
     # 3. Routing.
-    if request.routing_exception is not None:
-        exc = request.routing_exception
+    if req.routing_exception is not None:
+        exc = req.routing_exception
         if isinstance(exc, RoutingMethodNotAllowed):
             allowed = [m for m in METHOD_ORDER if m in (exc.valid_methods or ())]
-            raise errors.MethodNotAllowed(request.method, allowed)
+            raise errors.MethodNotAllowed(req.method, allowed)
         raise errors.NotFound()
 
     # 4. Authentication.
-    binding = authenticate(presented, request.host, state)
+    binding = authenticate(presented, host, state)
     data = state.accounts[binding.domain]
-    g.caller = Caller(data, binding.user_id, binding.role, presented.fingerprint or "")
+    ctx.caller = Caller(data, binding.user_id, binding.role, presented.fingerprint or "")
 
 
-def _meta() -> EndpointMeta | None:
-    view = current_app.view_functions.get(request.endpoint or "")
+def _meta(req: Request) -> EndpointMeta | None:
+    view = current_app.view_functions.get(req.endpoint or "")
     meta: EndpointMeta | None = getattr(view, "_fs_meta", None)
     return meta
 
 
-def _credits(meta: EndpointMeta | None) -> int:
+def _credits(meta: EndpointMeta | None, req: Request) -> int:
     """1 per call, plus per `include`: 1 on a single object, 2 on a list (facts file §1.8)."""
     if meta is None:
         return 1
-    include = request.args.get("include")
+    include = req.args.get("include")
     if not include:
         return 1
     count = len([part for part in include.split(",") if part.strip()])
@@ -129,35 +133,37 @@ def _acceptable(accept: str) -> bool:
 
 
 def _after_request(response: Response) -> Response:
-    if not request.path.startswith(API_PREFIX):
+    req: Request = request._get_current_object()  # type: ignore[attr-defined]
+    if not req.path.startswith(API_PREFIX):
         return response
-    verdict: Verdict | None = g.get("verdict")
+    ctx = g._get_current_object()
+    verdict: Verdict | None = ctx.get("verdict")
     if verdict is not None and verdict.metered and response.status_code != 429:
         response.headers["X-RateLimit-Total"] = str(verdict.total)
         response.headers["X-RateLimit-Remaining"] = str(verdict.remaining)
         response.headers["X-RateLimit-Used-CurrentRequest"] = str(verdict.used)
     if response.status_code != 404:
         response.headers["X-Freshservice-Api-Version"] = VERSION_HEADER
-    _journal(response, verdict)
+    _journal(req, ctx, response, verdict)
     return response
 
 
-def _journal(response: Response, verdict: Verdict | None) -> None:
+def _journal(req: Request, ctx: Any, response: Response, verdict: Verdict | None) -> None:
     state = get_state()
-    account = g.get("account")
-    started = g.get("started", time.perf_counter())
+    account = ctx.get("account")
+    started = ctx.get("started", time.perf_counter())
     retry_after = response.headers.get("Retry-After")
     state.journal.append(
         account.domain if account is not None else None,
         Entry(
             seq=state.journal.next_seq(),
-            time=datetime.now(UTC).isoformat(timespec="milliseconds"),
-            method=request.method,
-            path=request.path,
-            query=request.query_string.decode("latin-1"),
+            at=time.time(),
+            method=req.method,
+            path=req.path,
+            query=req.query_string.decode("latin-1"),
             status=response.status_code,
-            key=g.get("key_fingerprint"),
-            request_id=request.headers.get("X-Request-Id"),
+            key=ctx.get("key_fingerprint"),
+            request_id=req.headers.get("X-Request-Id"),
             credits=verdict.used if verdict is not None and verdict.allowed else 0,
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
             retry_after=int(retry_after) if retry_after and retry_after.isdigit() else None,

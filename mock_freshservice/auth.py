@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import functools
 
 from mock_freshservice import errors, guesses
 from mock_freshservice.data.account import AccountData
@@ -19,25 +20,31 @@ class Presented:
     key: str | None
     binding: KeyBinding | None
     scheme: str | None
-
-    @property
-    def fingerprint(self) -> str | None:
-        return None if self.key is None else fingerprint(self.key)
+    fingerprint: str | None
 
 
 def presented_credentials(header: str | None, state: FakeState) -> Presented:
+    key, scheme, fingerprint_ = parse_authorization(header or "")
+    binding = state.binding(key) if key and scheme == "basic" else None
+    return Presented(key, binding, scheme, fingerprint_)
+
+
+@functools.lru_cache(maxsize=1_024)
+def parse_authorization(header: str) -> tuple[str | None, str | None, str | None]:
+    """(key, scheme, key fingerprint) from an Authorization header; pure, so cached."""
     if not header:
-        return Presented(None, None, None)
+        return None, None, None
     scheme, _, value = header.strip().partition(" ")
     scheme = scheme.lower()
     if scheme != "basic":
-        return Presented(value.strip() or None, None, scheme)
+        key = value.strip() or None
+        return key, scheme, None if key is None else fingerprint(key)
     try:
         decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
-        return Presented(None, None, scheme)
-    key = decoded.split(":", 1)[0]
-    return Presented(key or None, state.binding(key) if key else None, scheme)
+        return None, scheme, None
+    key = decoded.split(":", 1)[0] or None
+    return key, scheme, None if key is None else fingerprint(key)
 
 
 def account_of(presented: Presented, host: str, state: FakeState) -> AccountData | None:

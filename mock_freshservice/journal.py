@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import threading
 from collections import deque
+from datetime import UTC, datetime
 from typing import Any
 
 # Requests whose key and Host name no account are kept under this name.
@@ -27,7 +28,7 @@ def fingerprint(key: str) -> str:
 @dataclasses.dataclass(frozen=True, slots=True)
 class Entry:
     seq: int
-    time: str  # real time, ISO 8601 with milliseconds
+    at: float  # real time, epoch seconds; shown as ISO 8601 `time`
     method: str
     path: str
     query: str
@@ -40,7 +41,13 @@ class Entry:
     retry_after: int | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        out = dataclasses.asdict(self)
+        at = out.pop("at")
+        return {"seq": out.pop("seq"), "time": _iso(at), **out}
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")
 
 
 class Journal:

@@ -69,4 +69,6 @@ def next_link(page: Page) -> str:
             replaced = True
     if not replaced:
         parts.append(f"page={page.page + 1}")
-    return f'<{request.base_url}?{"&".join(parts)}>; rel="next"'
+    environ = request.environ
+    base = f"{environ['wsgi.url_scheme']}://{request.host}{environ.get('SCRIPT_NAME', '')}"
+    return f'<{base}{request.path}?{"&".join(parts)}>; rel="next"'

@@ -71,6 +71,16 @@ def json_response(
     return response
 
 
+def raw_json_response(
+    body: bytes, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """A response from JSON the caller already serialised."""
+    response = Response(body, status=status, content_type=errors.JSON)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
 def read_json_object() -> dict[str, Any]:
     """The request body as a JSON object; anything else is `invalid_json`, as in Freshservice."""
     raw = request.get_data(cache=True)

@@ -11,7 +11,10 @@ import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import orjson
+
 from mock_freshservice.clock import format_ts
+from mock_freshservice.data.store import Record, Table
 
 Json = dict[str, Any]
 
@@ -241,6 +244,17 @@ def render(record: Mapping[str, Any], keys: Iterable[str], timestamps: frozenset
             value = _copy(value)
         out[key] = value
     return out
+
+
+def render_json(
+    table: Table, record: Record, keys: tuple[str, ...], timestamps: frozenset[str]
+) -> bytes:
+    """`render` serialised, remembered by the table for as long as this record object is current.
+
+    Stored records are never changed in place (a write stores a new dict), so list pages are
+    served from these bytes until the record is replaced.
+    """
+    return table.memo(record, keys, lambda: orjson.dumps(render(record, keys, timestamps)))
 
 
 def _copy(value: Any) -> Any:

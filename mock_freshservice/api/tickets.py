@@ -19,6 +19,7 @@ from mock_freshservice.api.common import (
     json_response,
     location,
     raise_if,
+    raw_json_response,
     read_json_object,
     require,
 )
@@ -151,9 +152,22 @@ def list_tickets() -> Response:
     )
     ticket_ids = _cached(account, key, lambda: _select(account, key))
     chunk, more = page.slice(ticket_ids)
-    items = [_list_item(account, account.tickets.get(tid), includes) for tid in chunk]
     headers = {"Link": next_link(page)} if more else None
-    return json_response({"tickets": items}, headers=headers)
+    records = [_stored(account, tid) for tid in chunk]
+    if includes:
+        items = [_list_item(account, record, includes) for record in records]
+        return json_response({"tickets": items}, headers=headers)
+    parts = [
+        shapes.render_json(account.tickets, r, shapes.TICKET_LIST_KEYS, shapes.TICKET_TIMESTAMPS)
+        for r in records
+    ]
+    return raw_json_response(b'{"tickets":[' + b",".join(parts) + b"]}", headers=headers)
+
+
+def _stored(account: AccountData, ticket_id: int) -> Record:
+    record = account.tickets.get(ticket_id)
+    assert record is not None  # ids come from the table itself
+    return record
 
 
 _ListKey = tuple[Any, ...]

@@ -10,40 +10,13 @@ views always read overlay-then-generator. That keeps 100,000 tickets small and q
 from __future__ import annotations
 
 import bisect
+import functools
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 Record = dict[str, Any]
 IndexRow = Mapping[str, Any]
-
-
-class _LruCache:
-    """A small thread-safe LRU for generated records (the overlay wins over it)."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[int, Record] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: int) -> Record | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
-
-    def put(self, key: int, value: Record) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-    def drop(self, key: int) -> None:
-        with self._lock:
-            self._items.pop(key, None)
 
 
 class Table:
@@ -65,9 +38,14 @@ class Table:
         self._overlay: dict[int, Record] = {}
         self._index_of = index_of
         self._build = build
-        self._cache = _LruCache(cache_size)
+        # Generated records, built on demand; a written record's overlay entry wins over these,
+        # so entries never need dropping. functools' cache is C-implemented and thread-safe.
+        self._generated = functools.lru_cache(maxsize=cache_size)(self._generate)
+        self._cache_size = cache_size
         self.version = 0
         self.lock = threading.RLock()
+        # Serialised renderings per (record id, shape), valid while that record object is current.
+        self._memo: dict[tuple[int, tuple[str, ...]], tuple[Record, bytes]] = {}
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -93,12 +71,12 @@ class Table:
         position = self._position.get(record_id)
         if position is None or self._build is None:
             return None
-        cached = self._cache.get(record_id)
-        if cached is not None:
-            return cached
-        record = self._build(record_id, self.row(position))
-        self._cache.put(record_id, record)
-        return record
+        return self._generated(record_id)
+
+    def _generate(self, record_id: int) -> Record:
+        position = self._position[record_id]
+        assert self._build is not None
+        return self._build(record_id, self.row(position))
 
     def row(self, position: int) -> dict[str, Any]:
         return {name: column[position] for name, column in self.columns.items()}
@@ -124,6 +102,18 @@ class Table:
     def next_id(self, floor: int = 1) -> int:
         return max(self.max_id() + 1, floor)
 
+    def memo(self, record: Record, shape: tuple[str, ...], compute: Callable[[], bytes]) -> bytes:
+        """Bytes computed from `record` once and reused while it stays the stored object."""
+        key = (int(record["id"]), shape)
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] is record:
+            return hit[1]
+        value = compute()
+        if len(self._memo) > 4 * self._cache_size:
+            self._memo.clear()
+        self._memo[key] = (record, value)
+        return value
+
     # -- writing -----------------------------------------------------------------------------
 
     def put(self, record: Record) -> None:
@@ -138,7 +128,6 @@ class Table:
                 for name in self.index_fields:
                     self.columns[name][position] = index[name]
             self._overlay[record_id] = record
-            self._cache.drop(record_id)
             self.version += 1
 
     def _append(self, record_id: int, index: IndexRow) -> None:

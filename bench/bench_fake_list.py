@@ -1,0 +1,67 @@
+"""The fake's ticket list against a bare Flask app returning the byte-identical body.
+
+Both run under waitress with the same thread count; wrk loads each from its own process on
+loopback, alternating rounds so drift hits both alike. The figure is the ratio of medians of
+requests per second (fake / bare); DESIGN asks for zero 429s, so the fake runs `--plan unlimited`.
+"""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+from pathlib import Path
+
+import httpx
+
+from bench.support import PYTHON, BenchError, free_port, median, process, report, wrk
+
+PATH = "/api/v2/tickets?per_page=30"
+TARGET_RATIO = 0.5
+THREADS = 8
+
+
+def run(quick: bool) -> bool:
+    seconds = 2 if quick else 10
+    rounds = 1 if quick else 3
+    auth = {"Authorization": "Basic " + base64.b64encode(b"demo-acme-admin-key:X").decode()}
+    fake_port, bare_port = free_port(), free_port()
+    fake_url = f"http://127.0.0.1:{fake_port}{PATH}"
+    bare_url = f"http://127.0.0.1:{bare_port}{PATH}"
+    fake_cmd = [PYTHON, "-m", "mock_freshservice", "serve", "--port", str(fake_port), "--plan", "unlimited",
+                "--now", "2026-11-02T12:00:00Z", "--threads", str(THREADS)]
+    with process(fake_cmd, fake_url, auth), tempfile.TemporaryDirectory() as scratch:
+        body = httpx.get(fake_url, headers=auth).content
+        body_file = Path(scratch) / "body.json"
+        body_file.write_bytes(body)
+        bare_cmd = [PYTHON, str(Path(__file__).with_name("bare_flask_app.py")), str(bare_port), str(body_file), str(THREADS)]
+        with process(bare_cmd, bare_url):
+            if httpx.get(bare_url).content != body:
+                raise BenchError("the bare app's body differs from the fake's")
+            wrk(fake_url, seconds=1, connections=8, threads=2, headers=auth)  # warm-up
+            wrk(bare_url, seconds=1, connections=8, threads=2)
+            fake_runs, bare_runs = [], []
+            for _ in range(rounds):
+                fake_runs.append(wrk(fake_url, seconds=seconds, connections=8, threads=2, headers=auth))
+                bare_runs.append(wrk(bare_url, seconds=seconds, connections=8, threads=2))
+    bad = [r for r in fake_runs + bare_runs if r.non_2xx or r.socket_errors]
+    if bad:
+        raise BenchError(f"runs with errors or non-2xx answers (429s?): {bad}")
+    fake_rps = median([r.requests_per_second for r in fake_runs])
+    bare_rps = median([r.requests_per_second for r in bare_runs])
+    ratio = fake_rps / bare_rps
+    report(
+        "fake_list",
+        {
+            "benchmark": "GET /api/v2/tickets?per_page=30: fake vs bare Flask, both waitress x8 threads",
+            "body_bytes": len(body),
+            "rounds": rounds,
+            "seconds_per_run": seconds,
+            "fake_requests_per_second": [r.requests_per_second for r in fake_runs],
+            "bare_requests_per_second": [r.requests_per_second for r in bare_runs],
+            "fake_p50_ms": [r.latency_p50_ms for r in fake_runs],
+            "bare_p50_ms": [r.latency_p50_ms for r in bare_runs],
+            "ratio_fake_over_bare": round(ratio, 3),
+            "target_ratio": TARGET_RATIO,
+        },
+    )
+    return ratio >= TARGET_RATIO

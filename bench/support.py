@@ -1,0 +1,100 @@
+"""Shared machinery for benchmarks: processes on free ports, wrk runs, medians, reports."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+RESULTS = Path(__file__).parent / "results"
+
+
+class BenchError(RuntimeError):
+    """A benchmark that cannot run or whose run was invalid (errors, 429s)."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def process(args: Sequence[str], ready_url: str, headers: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server process and wait until `ready_url` answers 200."""
+    proc = subprocess.Popen(list(args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise BenchError(f"{args[0]} exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+            try:
+                if httpx.get(ready_url, headers=headers, timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise BenchError(f"{ready_url} did not come up")
+            time.sleep(0.05)
+        yield proc
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+
+
+@dataclasses.dataclass(frozen=True)
+class WrkRun:
+    requests_per_second: float
+    requests: int
+    non_2xx: int
+    socket_errors: int
+    latency_p50_ms: float | None
+
+
+def wrk(url: str, *, seconds: float, connections: int, threads: int, headers: dict[str, str] | None = None) -> WrkRun:
+    """One wrk run from a separate process on loopback."""
+    if shutil.which("wrk") is None:
+        raise BenchError("wrk is not installed: `apt-get install wrk` (Debian) or see README 'Benchmarks'")
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    total = re.search(r"(\d+) requests in", output)
+    if rps is None or total is None:
+        raise BenchError(f"could not read wrk output:\n{output}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", output)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    return WrkRun(
+        requests_per_second=float(rps[1]),
+        requests=int(total[1]),
+        non_2xx=int(non_2xx[1]) if non_2xx else 0,
+        socket_errors=sum(int(g) for g in errors.groups()) if errors else 0,
+        latency_p50_ms=float(p50[1]) * scale[p50[2]] if p50 else None,
+    )
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def report(name: str, payload: dict[str, object]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(payload, indent=2) + "\n")
+    print(json.dumps(payload, indent=2))
+
+
+PYTHON = sys.executable
