@@ -25,4 +25,6 @@ def make_app(body: bytes) -> Flask:
 
 if __name__ == "__main__":
     port, body_file, threads = int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-    waitress.serve(make_app(body_file.read_bytes()), host="127.0.0.1", port=port, threads=threads, _quiet=True)
+    waitress.serve(
+        make_app(body_file.read_bytes()), host="127.0.0.1", port=port, threads=threads, _quiet=True
+    )

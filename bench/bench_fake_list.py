@@ -27,13 +27,31 @@ def run(quick: bool) -> bool:
     fake_port, bare_port = free_port(), free_port()
     fake_url = f"http://127.0.0.1:{fake_port}{PATH}"
     bare_url = f"http://127.0.0.1:{bare_port}{PATH}"
-    fake_cmd = [PYTHON, "-m", "mock_freshservice", "serve", "--port", str(fake_port), "--plan", "unlimited",
-                "--now", "2026-11-02T12:00:00Z", "--threads", str(THREADS)]
+    fake_cmd = [
+        PYTHON,
+        "-m",
+        "mock_freshservice",
+        "serve",
+        "--port",
+        str(fake_port),
+        "--plan",
+        "unlimited",
+        "--now",
+        "2026-11-02T12:00:00Z",
+        "--threads",
+        str(THREADS),
+    ]
     with process(fake_cmd, fake_url, auth), tempfile.TemporaryDirectory() as scratch:
         body = httpx.get(fake_url, headers=auth).content
         body_file = Path(scratch) / "body.json"
         body_file.write_bytes(body)
-        bare_cmd = [PYTHON, str(Path(__file__).with_name("bare_flask_app.py")), str(bare_port), str(body_file), str(THREADS)]
+        bare_cmd = [
+            PYTHON,
+            str(Path(__file__).with_name("bare_flask_app.py")),
+            str(bare_port),
+            str(body_file),
+            str(THREADS),
+        ]
         with process(bare_cmd, bare_url):
             if httpx.get(bare_url).content != body:
                 raise BenchError("the bare app's body differs from the fake's")
@@ -41,7 +59,9 @@ def run(quick: bool) -> bool:
             wrk(bare_url, seconds=1, connections=8, threads=2)
             fake_runs, bare_runs = [], []
             for _ in range(rounds):
-                fake_runs.append(wrk(fake_url, seconds=seconds, connections=8, threads=2, headers=auth))
+                fake_runs.append(
+                    wrk(fake_url, seconds=seconds, connections=8, threads=2, headers=auth)
+                )
                 bare_runs.append(wrk(bare_url, seconds=seconds, connections=8, threads=2))
     bad = [r for r in fake_runs + bare_runs if r.non_2xx or r.socket_errors]
     if bad:

@@ -17,8 +17,12 @@ BENCHMARKS = ("bench_fake_list",)
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench")
-    parser.add_argument("--quick", action="store_true", help="short smoke runs; targets not enforced")
-    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="benchmarks to run (default all)")
+    parser.add_argument(
+        "--quick", action="store_true", help="short smoke runs; targets not enforced"
+    )
+    parser.add_argument(
+        "names", nargs="*", choices=[*BENCHMARKS, []], help="benchmarks to run (default all)"
+    )
     args = parser.parse_args()
     failed = []
     for name in args.names or BENCHMARKS:

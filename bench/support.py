@@ -31,14 +31,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def process(args: Sequence[str], ready_url: str, headers: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+def process(
+    args: Sequence[str], ready_url: str, headers: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     """Start a server process and wait until `ready_url` answers 200."""
     proc = subprocess.Popen(list(args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
         while True:
             if proc.poll() is not None:
-                raise BenchError(f"{args[0]} exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+                raise BenchError(
+                    f"{args[0]} exited: {proc.stderr.read().decode() if proc.stderr else ''}"
+                )
             try:
                 if httpx.get(ready_url, headers=headers, timeout=1).status_code == 200:
                     break
@@ -62,10 +66,19 @@ class WrkRun:
     latency_p50_ms: float | None
 
 
-def wrk(url: str, *, seconds: float, connections: int, threads: int, headers: dict[str, str] | None = None) -> WrkRun:
+def wrk(
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    threads: int,
+    headers: dict[str, str] | None = None,
+) -> WrkRun:
     """One wrk run from a separate process on loopback."""
     if shutil.which("wrk") is None:
-        raise BenchError("wrk is not installed: `apt-get install wrk` (Debian) or see README 'Benchmarks'")
+        raise BenchError(
+            "wrk is not installed: `apt-get install wrk` (Debian) or see README 'Benchmarks'"
+        )
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
@@ -75,7 +88,9 @@ def wrk(url: str, *, seconds: float, connections: int, threads: int, headers: di
     if rps is None or total is None:
         raise BenchError(f"could not read wrk output:\n{output}")
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", output)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     return WrkRun(

@@ -104,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = settings_from(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # Under load waitress warns on every queued task; that is the load, not news.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         app = create_app(settings)
     except (DatasetError, PinnedRecordError, DatasetKeyError) as exc:

@@ -41,9 +41,20 @@ class Entry:
     retry_after: int | None = None
 
     def as_json(self) -> dict[str, Any]:
-        out = dataclasses.asdict(self)
-        at = out.pop("at")
-        return {"seq": out.pop("seq"), "time": _iso(at), **out}
+        return {
+            "seq": self.seq,
+            "time": _iso(self.at),
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "key": self.key,
+            "request_id": self.request_id,
+            "credits": self.credits,
+            "latency_ms": self.latency_ms,
+            "rule": self.rule,
+            "retry_after": self.retry_after,
+        }
 
 
 def _iso(epoch: float) -> str:
