@@ -72,7 +72,7 @@ def run(quick: bool) -> bool:
     report(
         "fake_list",
         {
-            "benchmark": "GET /api/v2/tickets?per_page=30, fake vs bare Flask (waitress, 8 threads)",
+            "benchmark": "GET /api/v2/tickets?per_page=30: fake vs bare Flask, waitress 8 threads",
             "body_bytes": len(body),
             "rounds": rounds,
             "seconds_per_run": seconds,
