@@ -1,0 +1,82 @@
+"""The README tells the truth: its Quickstart is what CI runs, its demo tables match the fake."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mock_freshservice import FakeSettings, create_app
+from mock_freshservice.state import EXTENSION, FakeState
+from tests.conftest import NOW
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def quickstart_lines() -> list[str]:
+    section = README.split("## Quickstart", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block is not None
+    return [line for line in block[1].splitlines() if line.strip()]
+
+
+def table_rows(heading_cell: str) -> list[list[str]]:
+    lines = README.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {heading_cell} |"))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+@pytest.fixture(scope="module")
+def state() -> FakeState:
+    found: FakeState = create_app(FakeSettings(now=NOW)).extensions[EXTENSION]
+    return found
+
+
+def test_the_quickstart_is_two_lines() -> None:
+    assert len(quickstart_lines()) == 2
+
+
+def test_ci_runs_quickstart_line_2_verbatim() -> None:
+    assert quickstart_lines()[1] in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_documented_keys_are_the_datasets(state: FakeState) -> None:
+    documented = {
+        (row[2].strip("`"), row[0], row[1], int(row[4])) for row in table_rows("Account (domain)")
+    }
+    actual = {(b.key, b.domain, b.role.name, b.user_id) for b in state.keys.values()}
+    assert documented == actual
+
+
+def test_the_documented_users_are_the_keys_users(state: FakeState) -> None:
+    for row in table_rows("Account (domain)"):
+        user = state.accounts[row[0]].user(int(row[4]))
+        assert user is not None
+        email = user.get("email") or user.get("primary_email")
+        assert row[3] == f"{user['first_name']} {user['last_name']}, {email}"
+
+
+def test_the_documented_counts_and_workspaces_are_the_datasets(state: FakeState) -> None:
+    for row in table_rows("Account"):
+        account = state.accounts[row[0]]
+        assert int(row[1]) == len(account.agents)
+        assert int(row[2]) == len(account.requesters)
+        assert row[3].startswith(f"{len(account.tickets)} (")
+        documented = re.findall(r"(\d+) ([A-Za-z]+)", row[4])
+        assert [(int(i), n) for i, n in documented] == [
+            (w["id"], w["name"]) for w in account.workspaces.all()
+        ]
+
+
+def test_the_documented_ticket_ids_exist(state: FakeState) -> None:
+    acme = state.accounts["acme.freshservice.com"]
+    for ticket_id in (1023, 10234, 10236, 10241, 9850, 10249):
+        assert ticket_id in acme.tickets
+    assert acme.tickets.ids[-1] == 10249
