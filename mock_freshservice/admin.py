@@ -11,10 +11,9 @@ import hmac
 import ipaddress
 from typing import Any
 
-import orjson
 from flask import Blueprint, Response, request
 
-from mock_freshservice.api.common import json_response
+from mock_freshservice.api.common import json_object, json_response
 from mock_freshservice.journal import UNATTRIBUTED, fingerprint
 from mock_freshservice.ratelimit import OVERALL, SUB_LIMITS
 from mock_freshservice.settings import PLANS
@@ -55,16 +54,10 @@ def _guard() -> None:
 
 
 def _body() -> dict[str, Any]:
-    raw = request.get_data(cache=True)
-    if not raw.strip():
-        return {}
     try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
+        return json_object(request.get_data(cache=True))
+    except ValueError as exc:
         raise AdminError(400, "the body must be a JSON object") from exc
-    if not isinstance(body, dict):
-        raise AdminError(400, "the body must be a JSON object")
-    return body
 
 
 def _account(state: FakeState, domain: str) -> str:

@@ -81,18 +81,22 @@ def raw_json_response(
     return response
 
 
-def read_json_object() -> dict[str, Any]:
-    """The request body as a JSON object; anything else is `invalid_json`, as in Freshservice."""
-    raw = request.get_data(cache=True)
+def json_object(raw: bytes) -> dict[str, Any]:
+    """`raw` parsed as a JSON object ({} when blank); ValueError when it is anything else."""
     if not raw.strip():
         return {}
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise errors.invalid_json() from exc
+    body = orjson.loads(raw)  # orjson.JSONDecodeError is a ValueError
     if not isinstance(body, dict):
-        raise errors.invalid_json()
+        raise ValueError("not a JSON object")
     return body
+
+
+def read_json_object() -> dict[str, Any]:
+    """The request body as a JSON object; anything else is `invalid_json`, as in Freshservice."""
+    try:
+        return json_object(request.get_data(cache=True))
+    except ValueError as exc:
+        raise errors.invalid_json() from exc
 
 
 def check_query(

@@ -113,6 +113,13 @@ def seeded_rng(*parts: object) -> random.Random:
     return random.Random(int.from_bytes(digest, "big"))
 
 
+def _nth_name(names: Sequence[str], n: int) -> str:
+    """The n-th (1-based) name, numbered once the list runs out: "Berlin", …, "Berlin 2"."""
+    name = names[(n - 1) % len(names)]
+    laps = (n - 1) // len(names)
+    return f"{name} {laps + 1}" if laps else name
+
+
 def email_local(first: str, last: str) -> str:
     return re.sub(r"[^a-z.]", "", f"{first}.{last}".lower())
 
@@ -213,9 +220,8 @@ class AccountGenerator:
         records = []
         workspace_ids = [w.id for w in self.account.workspaces]
         for n in range(1, self.account.sizes.groups + 1):
-            name, description = vocab.GROUPS[(n - 1) % len(vocab.GROUPS)]
-            if n > len(vocab.GROUPS):
-                name = f"{name} {n // len(vocab.GROUPS) + 1}"
+            name = _nth_name([g[0] for g in vocab.GROUPS], n)
+            description = vocab.GROUPS[(n - 1) % len(vocab.GROUPS)][1]
             created = self.anchor - rng.randrange(300, 700) * DAY
             records.append(
                 {
@@ -232,9 +238,7 @@ class AccountGenerator:
     def departments(self) -> list[Record]:
         records = []
         for n in range(1, self.account.sizes.departments + 1):
-            name = vocab.DEPARTMENTS[(n - 1) % len(vocab.DEPARTMENTS)]
-            if n > len(vocab.DEPARTMENTS):
-                name = f"{name} {n // len(vocab.DEPARTMENTS) + 1}"
+            name = _nth_name(vocab.DEPARTMENTS, n)
             created = self.anchor - (600 - n) * DAY
             records.append(
                 {
@@ -249,9 +253,7 @@ class AccountGenerator:
     def locations(self) -> list[Record]:
         records = []
         for n in range(1, self.account.sizes.locations + 1):
-            name = vocab.LOCATIONS[(n - 1) % len(vocab.LOCATIONS)]
-            if n > len(vocab.LOCATIONS):
-                name = f"{name} {n // len(vocab.LOCATIONS) + 1}"
+            name = _nth_name(vocab.LOCATIONS, n)
             records.append({"id": ids.ranged(ids.LOCATION_BASE, self.k, n), "name": name})
         return records
 
