@@ -77,6 +77,32 @@ DEFAULT_TICKET_WINDOW_DAYS = 30
 # (`action_on_unpermitted_parameters = :raise`).
 REJECT_UNKNOWN_QUERY_PARAMETERS = True
 
+# -- The filter query language ------------------------------------------------------------------
+
+
+# A date in a filter stands for its whole UTC day: `created_at:>'2026-01-01'` matches from that
+# day's first second, `created_at:<'2026-01-01'` up to its last second, and `due_by:'2026-01-01'`
+# anywhere within it. A full timestamp (created_at/updated_at only) stands for that second.
+def filter_date_range(operator: str, bounds: tuple[int, int]) -> tuple[int, int]:
+    first, last = bounds
+    if operator == ":>":
+        return first, 2**63 - 1
+    if operator == ":<":
+        return -(2**63), last
+    return first, last
+
+
+# String comparisons in filters ignore case; AND binds tighter than OR; AND, OR, null, true and
+# false are recognised in lower case only as written in the docs (AND/OR upper, the rest lower).
+# Filter results (tickets, agents, requesters, assets) leave out spam and deleted tickets, come
+# newest first (created_at desc, as the requester filter documents), 30 a page with `total` in
+# the body for tickets, and carry no `Link` header: the documented clients page by `total` or
+# until an empty page. `per_page` is refused (invalid_field) since the page size is fixed.
+# Page caps: 40 for agents, requesters and assets (DOCS); none stated for tickets, so none here.
+FILTER_PAGE_CAP_PEOPLE_AND_ASSETS = 40
+# A query that cannot be parsed answers 400 in the validation envelope, field "query", code
+# invalid_value, with a message naming the problem and its position.
+
 # -- Workspaces --------------------------------------------------------------------------------
 
 # The global workspace (id 1) is not listed by GET /workspaces and answers 404 by id.

@@ -102,6 +102,40 @@ TICKET_WRITE_KEYS = (
     *TICKET_VIEW_KEYS[TICKET_VIEW_KEYS.index("attachments") :],
 )
 
+# The Filter Tickets sample's items: no requested_for_id, its own key order.
+TICKET_FILTER_KEYS = (
+    "subject",
+    "group_id",
+    "department_id",
+    "category",
+    "sub_category",
+    "item_category",
+    "requester_id",
+    "responder_id",
+    "due_by",
+    "fr_escalated",
+    "deleted",
+    "spam",
+    "email_config_id",
+    "fwd_emails",
+    "reply_cc_emails",
+    "cc_emails",
+    "is_escalated",
+    "fr_due_by",
+    "priority",
+    "source",
+    "status",
+    "created_at",
+    "updated_at",
+    "to_emails",
+    "id",
+    "type",
+    "description",
+    "description_text",
+    "custom_fields",
+    "workspace_id",
+)
+
 TICKET_TIMESTAMPS = frozenset({"due_by", "fr_due_by", "created_at", "updated_at"})
 
 STATS_KEYS = ("closed_at", "resolved_at", "first_responded_at")

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from mock_freshservice import errors, guesses
+from mock_freshservice import errors, filters, guesses
 from mock_freshservice.api import shapes
 from mock_freshservice.api.common import (
     Caller,
@@ -28,6 +28,7 @@ from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.generate import HOUR, SLA_HOURS, TICKET_CUSTOM_FIELDS
 from mock_freshservice.data.store import Record
 from mock_freshservice.errors import FieldError, ValidationFailed
+from mock_freshservice.filters import FieldType
 from mock_freshservice.pagination import Page, next_link, parse_page
 from mock_freshservice.state import get_state
 from mock_freshservice.validation import (
@@ -293,6 +294,109 @@ def _query_workspace(account: AccountData, problems: list[FieldError]) -> int:
         return int(raw)
     problems.append(FieldError("workspace_id", one_of(known), "invalid_value"))
     return account.primary_workspace_id
+
+
+# -- Filtering --------------------------------------------------------------------------------
+
+FILTER_FIELDS: dict[str, FieldType] = {
+    "workspace_id": "number",
+    "requester_id": "number",
+    "email": "string",
+    "agent_id": "number",
+    "group_id": "number",
+    "priority": "number",
+    "status": "number",
+    "impact": "number",
+    "urgency": "number",
+    "tag": "tag",
+    "due_by": "date",
+    "fr_due_by": "date",
+    "created_at": "date",
+    "updated_at": "date",
+    # The account's custom ticket fields, by type (DOCS §Custom Fields: dropdown → string,
+    # checkbox → boolean).
+    **{
+        name: ("boolean" if choices is None else "string")
+        for name, choices in TICKET_CUSTOM_FIELDS.items()
+    },
+}
+FILTER_PAGE_SIZE = 30
+
+
+def query_problem(exc: filters.FilterError) -> ValidationFailed:
+    return ValidationFailed([FieldError("query", str(exc), "invalid_value")])
+
+
+@bp.get("/tickets/filter")
+@endpoint("list", "list_tickets" if guesses.FILTER_USES_LIST_TICKETS_SUB_LIMIT else None)
+def filter_tickets() -> Response:
+    who = require("tickets.view")
+    account = who.account
+    problems = check_query(("query", "page", "workspace_id"))
+    page = parse_page(problems, fixed_per_page=FILTER_PAGE_SIZE)
+    workspace_id = _query_workspace(account, problems)
+    raw = request.args.get("query")
+    if raw is None:
+        problems.append(FieldError("query", "It should be a/an String", "missing_field"))
+    raise_if(problems)
+    assert raw is not None
+    try:
+        tree = filters.parse(raw, FILTER_FIELDS)
+    except filters.FilterError as exc:
+        raise query_problem(exc) from exc
+    own = None if who.is_agent else who.user_id
+    key = ("filter", tree, workspace_id, own)
+    ticket_ids = _cached(account, key, lambda: _filtered(account, tree, workspace_id, own))
+    chunk, _ = page.slice(ticket_ids)
+    items = [
+        shapes.render(_stored(account, tid), shapes.TICKET_FILTER_KEYS, shapes.TICKET_TIMESTAMPS)
+        for tid in chunk
+    ]
+    return json_response({"tickets": items, "total": len(ticket_ids)})
+
+
+def _filtered(
+    account: AccountData, tree: filters.Node, workspace_id: int, own: int | None
+) -> list[int]:
+    table = account.tickets
+    col = table.columns
+    emails = {user_id: email for email, user_id in account.emails().items()}
+    requester, custom = col["requester_id"], col["custom_fields"]
+    accessors: dict[str, filters.Accessor] = {
+        name: col[name].__getitem__
+        for name in (
+            "workspace_id",
+            "requester_id",
+            "group_id",
+            "priority",
+            "status",
+            "impact",
+            "urgency",
+            "due_by",
+            "fr_due_by",
+            "created_at",
+            "updated_at",
+        )
+    }
+    accessors["agent_id"] = col["responder_id"].__getitem__
+    accessors["tag"] = col["tags"].__getitem__
+    accessors["email"] = lambda p: emails.get(requester[p])
+    for name in TICKET_CUSTOM_FIELDS:
+        accessors[name] = lambda p, name=name: custom[p].get(name)  # type: ignore[misc]
+    matches = filters.compile_predicate(tree, FILTER_FIELDS, accessors)
+    spam, deleted, workspaces = col["spam"], col["deleted"], col["workspace_id"]
+    created, ids = col["created_at"], table.ids
+    found = [
+        p
+        for p in table.positions()
+        if not spam[p]
+        and not deleted[p]
+        and (workspace_id == 0 or workspaces[p] == workspace_id)
+        and (own is None or requester[p] == own)
+        and matches(p)
+    ]
+    found.sort(key=lambda p: (created[p], ids[p]), reverse=True)
+    return [ids[p] for p in found]
 
 
 # -- Viewing ----------------------------------------------------------------------------------

@@ -81,6 +81,10 @@ class AccountData:
         user_id = self._emails().get(email.lower())
         return None if user_id is None else self.user(user_id)
 
+    def emails(self) -> dict[str, int]:
+        """Every user's email addresses (lower case) → user id."""
+        return self._emails()
+
     def _emails(self) -> dict[str, int]:
         versions = (self.agents.version, self.requesters.version)
         if self._email_index is None or versions != self._email_index_versions:
