@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import re
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -119,6 +120,8 @@ def reset() -> Response:
     state = get_state()
     domain = _body().get("account")
     if domain is not None:
+        if not isinstance(domain, str):
+            raise AdminError(400, "account must be a domain name")
         _account(state, domain)
     state.load(domain)
     if domain is None:
@@ -186,7 +189,7 @@ def read_journal(domain: str) -> Response:
     if domain != UNATTRIBUTED:
         _account(state, domain)
     since = request.args.get("since", "0")
-    if not since.isdigit():
+    if not re.fullmatch(r"[0-9]{1,19}", since):
         raise AdminError(400, "since must be a journal sequence number")
     entries = [e.as_json() for e in state.journal.entries(domain) if e.seq > int(since)]
     return json_response({"account": domain, "entries": entries})

@@ -124,7 +124,7 @@ def _credits(meta: EndpointMeta | None, req: Request) -> int:
     include = req.args.get("include")
     if not include:
         return 1
-    count = len([part for part in include.split(",") if part.strip()])
+    count = len({part.strip() for part in include.split(",") if part.strip()})
     return 1 + count * (2 if meta.kind == "list" else 1)
 
 
@@ -166,7 +166,7 @@ def _journal(req: Request, ctx: Any, response: Response, verdict: Verdict | None
             request_id=req.headers.get("X-Request-Id"),
             credits=verdict.used if verdict is not None and verdict.allowed else 0,
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
-            retry_after=int(retry_after) if retry_after and retry_after.isdigit() else None,
+            retry_after=int(retry_after) if retry_after else None,
         ),
     )
 

@@ -11,6 +11,8 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 
 DAY = 86_400
+EARLIEST = 0  # 1970-01-01T00:00:00Z
+LATEST = 253_370_764_799  # 9998-12-31T23:59:59Z
 
 
 class DataClock:
@@ -72,7 +74,11 @@ def parse_datetime(text: str) -> int | None:
         )
     except ValueError:
         return None
-    return int(moment.timestamp())
+    epoch = int(moment.timestamp())
+    # Stored dates must render back as `YYYY-…Z`, so keep them in 1970…9998.
+    if not EARLIEST <= epoch <= LATEST:
+        return None
+    return epoch
 
 
 def _zone(text: str | None) -> timezone:

@@ -83,7 +83,6 @@ LIST_PARAMS = (
 )
 CONVERSATIONS_IN_VIEW = 10
 MAX_TEXT = 65_535  # description and note bodies (MySQL TEXT); subjects are 255
-MAX_LIST_CACHE = 256
 
 
 # -- Listing ----------------------------------------------------------------------------------
@@ -135,7 +134,8 @@ def list_tickets() -> Response:
         found = (user["id"],) if user is not None else ()
         requester_ids = found if requester_ids is None else tuple(set(requester_ids) & set(found))
     if not who.is_agent:
-        requester_ids = tuple(i for i in (requester_ids or (who.user_id,)) if i == who.user_id)
+        mine = (who.user_id,) if requester_ids is None else requester_ids
+        requester_ids = tuple(i for i in mine if i == who.user_id)
 
     now = get_state().clock.now()
     window_start = None
@@ -176,15 +176,13 @@ _ListKey = tuple[Any, ...]
 
 def _cached(account: AccountData, key: _ListKey, compute: Callable[[], list[int]]) -> list[int]:
     """Ticket id lists by query, valid until the table next changes."""
-    cache = account.query_cache
-    full_key = ("tickets", account.tickets.version, key)
-    hit = cache.get(full_key)
-    if hit is None:
-        hit = compute()
-        cache[full_key] = hit
-        while len(cache) > MAX_LIST_CACHE:
-            cache.pop(next(iter(cache)))
-    return hit
+    table = account.tickets
+
+    def scan() -> list[int]:
+        with table.lock:  # a consistent view of the columns while writers wait
+            return compute()
+
+    return table.queries.get(table.version, key, scan)
 
 
 def _select(account: AccountData, key: _ListKey) -> list[int]:
@@ -290,7 +288,7 @@ def _query_workspace(account: AccountData, problems: list[FieldError]) -> int:
     if raw is None:
         return account.primary_workspace_id
     known = [0, *account.workspaces.ids]
-    if raw.isdigit() and int(raw) in known:
+    if re.fullmatch(r"[0-9]{1,19}", raw) and int(raw) in known:
         return int(raw)
     problems.append(FieldError("workspace_id", one_of(known), "invalid_value"))
     return account.primary_workspace_id
@@ -616,12 +614,14 @@ def create_ticket() -> Response:
     validate_body(body, CREATE_RULES, choices=CREATE_CHOICES)
     _not_null(body)
     account = who.account
-    problems = _check_references(account, body)
-    requester_id, requester_problems = _resolve_requester(account, who, body)
-    raise_if(requester_problems + problems)
     state = get_state()
     now = state.clock.now()
+    # Resolve the requester and write under one lock: two creates for the same unknown email
+    # make one requester, as on a real tenant.
     with account.lock:
+        problems = _check_references(account, body)
+        requester_id, requester_problems = _resolve_requester(account, who, body)
+        raise_if(requester_problems + problems)
         if requester_id is None:
             requester_id = _new_requester(account, body, now)
         requester = account.user(requester_id) or {}
@@ -725,6 +725,13 @@ def update_ticket(ticket_id: int) -> Response:
     validate_body(body, UPDATE_RULES)
     _not_null(body)
     account = who.account
+    # Read, check and write under the account's lock, so concurrent updates never lose one.
+    with account.lock:
+        return _update_locked(who, ticket_id, body)
+
+
+def _update_locked(who: Caller, ticket_id: int, body: Mapping[str, Any]) -> Response:
+    account = who.account
     record = get_ticket(ticket_id, who)
     if record["deleted"]:
         raise errors.MethodNotAllowed("PUT", ("GET",))
@@ -749,11 +756,10 @@ def update_ticket(ticket_id: int) -> Response:
             problems.append(_absent("requested_for_id", "contact"))
     raise_if(problems)
     now = get_state().clock.now()
-    with account.lock:
-        if requester_id is None:
-            requester_id = _new_requester(account, body, now)
-        updated = _updated(record, body, requester_id, now)
-        account.tickets.put(updated)
+    if requester_id is None:
+        requester_id = _new_requester(account, body, now)
+    updated = _updated(record, body, requester_id, now)
+    account.tickets.put(updated)
     out = shapes.render(updated, shapes.TICKET_WRITE_KEYS, shapes.TICKET_TIMESTAMPS)
     return json_response({"ticket": out})
 
@@ -831,14 +837,16 @@ def create_note(ticket_id: int) -> Response:
     body = read_json_object()
     validate_body(body, NOTE_RULES)
     account = who.account
-    ticket = get_ticket(ticket_id, who)
     user_id = body.get("user_id") or who.user_id
+    if not who.is_agent and user_id != who.user_id:
+        raise errors.access_denied()  # a requester writes as themselves only
     if account.user(user_id) is None:
         raise ValidationFailed([_absent("user_id", "user")])
     now = get_state().clock.now()
     html = body["body"]
     private = body.get("private", True) if who.is_agent else False
-    with account.lock:
+    with account.lock:  # the ticket is re-read under the lock so a racing update is kept
+        ticket = get_ticket(ticket_id, who)
         note: Record = {
             "id": account.next_conversation_id(),
             "body": html,

@@ -67,8 +67,6 @@ class AccountData:
         # Notes created through the API, per ticket, after the generated history.
         self.created_conversations: dict[int, list[Record]] = {}
         self._conversation_counter = 0
-        # Computed id lists of list queries, keyed by query and table version (see api/tickets).
-        self.query_cache: dict[tuple[Any, ...], list[int]] = {}
         self._email_index: dict[str, int] | None = None
         self._email_index_versions = (-1, -1)
 
@@ -90,11 +88,13 @@ class AccountData:
         if self._email_index is None or versions != self._email_index_versions:
             emails: dict[str, int] = {}
             for requester in self.requesters.all():
-                emails[requester["primary_email"].lower()] = requester["id"]
-                for extra in requester["secondary_emails"]:
-                    emails.setdefault(extra.lower(), requester["id"])
+                # A requester made from a phone number has no email at all.
+                for address in (requester["primary_email"], *requester["secondary_emails"]):
+                    if address:
+                        emails.setdefault(address.lower(), requester["id"])
             for agent in self.agents.all():
-                emails[agent["email"].lower()] = agent["id"]
+                if agent["email"]:
+                    emails[agent["email"].lower()] = agent["id"]
             self._email_index, self._email_index_versions = emails, versions
         return self._email_index
 
@@ -121,9 +121,18 @@ class AccountData:
             self.created_conversations.setdefault(ticket_id, []).append(conversation)
 
     def conversations(self, ticket: Record) -> list[Record]:
-        """Every conversation of a ticket, oldest first."""
-        generated = self.generator.build_conversations(
-            ticket, ticket["requester_id"], ticket.get("_generated_conversations", 0)
+        """Every conversation of a ticket, oldest first.
+
+        The generated history comes from the ticket as generated, not as it is now: a later
+        update must not rewrite the past (who wrote what, when, and whether it was private).
+        """
+        base = self.tickets.generated(ticket["id"])
+        generated = (
+            []
+            if base is None or ticket.get("_generated_conversations", 0) == 0
+            else self.generator.build_conversations(
+                base, base["requester_id"], base["_generated_conversations"]
+            )
         )
         return generated + self.created_conversations.get(ticket["id"], [])
 

@@ -12,11 +12,41 @@ from __future__ import annotations
 import bisect
 import functools
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from typing import Any
 
 Record = dict[str, Any]
 IndexRow = Mapping[str, Any]
+
+
+class QueryCache:
+    """Answers to list queries (ordered id lists), kept while their table's version holds.
+
+    A write bumps the table's version, which empties the cache on the next use, so it never fills
+    with dead entries; a lock keeps concurrent readers and writers from tripping over each other.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._version: int | None = None
+        self._entries: dict[Hashable, list[int]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, version: int, key: Hashable, compute: Callable[[], list[int]]) -> list[int]:
+        with self._lock:
+            if version != self._version:
+                self._entries.clear()
+                self._version = version
+            hit = self._entries.get(key)
+        if hit is not None:
+            return hit
+        value = compute()
+        with self._lock:
+            if version == self._version:
+                if len(self._entries) >= self._size:
+                    self._entries.pop(next(iter(self._entries)))
+                self._entries[key] = value
+        return value
 
 
 class Table:
@@ -36,6 +66,10 @@ class Table:
         self.ids: list[int] = []
         self._position: dict[int, int] = {}
         self._overlay: dict[int, Record] = {}
+        # Ids that first appeared through `put` (never generated), and the index rows generated
+        # records had before their first write: the record "as generated" stays reachable.
+        self._written_only: set[int] = set()
+        self._original_rows: dict[int, dict[str, Any]] = {}
         self._index_of = index_of
         self._build = build
         # Generated records, built on demand; a written record's overlay entry wins over these,
@@ -44,6 +78,7 @@ class Table:
         self._cache_size = cache_size
         self.version = 0
         self.lock = threading.RLock()
+        self.queries = QueryCache()
         # Serialised renderings per (record id, shape), valid while that record object is current.
         self._memo: dict[tuple[int, tuple[str, ...]], tuple[Record, bytes]] = {}
 
@@ -73,10 +108,18 @@ class Table:
             return None
         return self._generated(record_id)
 
+    def generated(self, record_id: int) -> Record | None:
+        """The record as generated, ignoring writes; None for records that were never generated."""
+        if self._build is None or record_id not in self._position:
+            return None
+        if record_id in self._written_only:
+            return None
+        return self._generated(record_id)
+
     def _generate(self, record_id: int) -> Record:
-        position = self._position[record_id]
         assert self._build is not None
-        return self._build(record_id, self.row(position))
+        row = self._original_rows.get(record_id) or self.row(self._position[record_id])
+        return self._build(record_id, row)
 
     def row(self, position: int) -> dict[str, Any]:
         return {name: column[position] for name, column in self.columns.items()}
@@ -124,7 +167,10 @@ class Table:
             position = self._position.get(record_id)
             if position is None:
                 self._append(record_id, index)
+                self._written_only.add(record_id)
             else:
+                if record_id not in self._overlay and record_id not in self._written_only:
+                    self._original_rows[record_id] = self.row(position)
                 for name in self.index_fields:
                     self.columns[name][position] = index[name]
             self._overlay[record_id] = record
