@@ -131,9 +131,9 @@ def _announce(app: Flask, settings: FakeSettings) -> None:
         for binding in state.keys.values():
             if binding.domain != data.domain:
                 continue
-            shown = (
-                binding.key if binding.key not in settings.api_keys else fingerprint(binding.key)
-            )
+            # The built-in demo keys are public (README); any other key shows as a fingerprint.
+            public = settings.dataset is None and binding.key not in settings.api_keys
+            shown = binding.key if public else fingerprint(binding.key)
             lines.append(f"    {binding.role.name:<17} {shown}")
     print("\n".join(lines), file=sys.stderr, flush=True)
 
