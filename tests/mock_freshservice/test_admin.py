@@ -140,3 +140,11 @@ def test_an_admin_token_opens_the_admin_api_to_any_caller_that_presents_it() -> 
         "/_mock/accounts", environ_base=remote, headers={"Authorization": "Bearer s3cret-token"}
     )
     assert ok.status_code == 200
+
+
+def test_a_journal_since_that_is_not_a_number_is_400(client: FlaskClient) -> None:
+    assert client.get(f"/_mock/accounts/{ACME}/journal?since=%C2%B2").status_code == 400
+
+
+def test_a_reset_naming_an_account_with_a_non_string_is_400(client: FlaskClient) -> None:
+    assert client.post("/_mock/reset", json={"account": ["x"]}).status_code == 400

@@ -112,6 +112,18 @@ def store_marks(app: Flask) -> tuple[int, int, int]:
     return acme.tickets.version, acme.requesters.version, notes
 
 
+def assert_still_readable(client: FlaskClient, ticket_id: int | None = None) -> None:
+    """An accepted write must leave every read working."""
+    for path in (
+        "/api/v2/tickets?per_page=100",
+        "/api/v2/tickets?filter=new_and_my_open",
+        f"/api/v2/tickets/{ticket_id or 10234}?include=conversations,stats",
+        f"/api/v2/tickets/{ticket_id or 10234}/conversations",
+    ):
+        response = client.get(path, headers=ADMIN)
+        assert response.status_code == 200, (path, response.get_data()[:300])
+
+
 def assert_freshservice_error(status: int, raw: bytes) -> None:
     assert 400 <= status < 500, f"{status}: {raw[:300]!r}"
     if status == 404:
@@ -147,6 +159,7 @@ def test_any_create_body_is_answered_201_or_a_freshservice_4xx(
     before = store_marks(shared_app)
     response = client.post("/api/v2/tickets", json=body, headers=ADMIN)
     if response.status_code == 201:
+        assert_still_readable(client, response.get_json()["ticket"]["id"])
         return
     assert_freshservice_error(response.status_code, response.get_data())
     assert store_marks(shared_app) == before
@@ -164,6 +177,7 @@ def test_any_update_body_is_answered_200_or_a_freshservice_4xx(
     before = store_marks(shared_app)
     response = client.put(f"/api/v2/tickets/{ticket}", json=body, headers=ADMIN)
     if response.status_code == 200:
+        assert_still_readable(client, ticket)
         return
     assert_freshservice_error(response.status_code, response.get_data())
     assert store_marks(shared_app) == before
@@ -178,6 +192,7 @@ def test_any_note_body_is_answered_201_or_a_freshservice_4xx(
     before = store_marks(shared_app)
     response = client.post("/api/v2/tickets/1023/notes", json=body, headers=ADMIN)
     if response.status_code == 201:
+        assert_still_readable(client, 1023)
         return
     assert_freshservice_error(response.status_code, response.get_data())
     assert store_marks(shared_app) == before

@@ -143,3 +143,8 @@ def test_each_plan_reports_its_overall_limit(plan: str) -> None:
     response = app.test_client().get("/api/v2/agents/me", headers=basic("demo-acme-admin-key"))
     expected = {"starter": 100, "growth": 200, "pro": 400, "enterprise": 500}[plan]
     assert response.headers["X-RateLimit-Total"] == str(expected)
+
+
+def test_a_repeated_include_is_charged_once(client: FlaskClient, admin: dict[str, str]) -> None:
+    response = client.get("/api/v2/tickets?include=stats,stats,stats", headers=admin)
+    assert response.headers["X-RateLimit-Used-CurrentRequest"] == "3"

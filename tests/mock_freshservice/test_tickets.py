@@ -182,12 +182,13 @@ def test_include_stats_embeds_the_stats(client: FlaskClient, admin: dict[str, st
 
 def test_include_requester_embeds_the_requester(client: FlaskClient, admin: dict[str, str]) -> None:
     tickets = listed(client, admin, f"requester_id={JOHN}&include=requester")
+    john = client.get(f"/api/v2/requesters/{JOHN}", headers=admin).get_json()["requester"]
     assert tickets[0]["requester"] == {
         "email": "john@acme.com",
         "id": JOHN,
-        "mobile": tickets[0]["requester"]["mobile"],
+        "mobile": john["mobile_phone_number"],
         "name": "John Carter",
-        "phone": tickets[0]["requester"]["phone"],
+        "phone": john["work_phone_number"],
     }
 
 
@@ -438,3 +439,78 @@ def test_conversations_are_paged(client: FlaskClient, admin: dict[str, str]) -> 
     response = client.get("/api/v2/tickets/1023/conversations?per_page=2", headers=admin)
     assert len(response.get_json()["conversations"]) == 2
     assert "page=2" in response.headers["Link"]
+
+
+def test_a_requester_made_from_a_phone_number_does_not_break_email_lookups(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    body = {k: v for k, v in NEW_TICKET.items() if k != "email"} | {
+        "phone": "+1-555-111-2222",
+        "name": "Pat",
+    }
+    assert client.post("/api/v2/tickets", json=body, headers=admin).status_code == 201
+    assert client.get("/api/v2/tickets?email=john%40acme.com", headers=admin).status_code == 200
+    assert client.post("/api/v2/tickets", json=NEW_TICKET, headers=admin).status_code == 201
+
+
+@pytest.mark.parametrize(
+    "field_value",
+    [
+        ("due_by", "9999-12-31T23:00:00-05:00"),
+        ("fr_due_by", "0001-01-01T00:00:00+05:00"),
+        ("due_by", "1969-12-31"),
+    ],
+)
+def test_a_date_outside_what_can_be_stored_is_refused(
+    client: FlaskClient, admin: dict[str, str], field_value: tuple[str, str]
+) -> None:
+    field, value = field_value
+    before = client.get("/_mock/accounts").get_json()["accounts"][0]["counts"]["tickets"]
+    response = client.post("/api/v2/tickets", json=NEW_TICKET | {field: value}, headers=admin)
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == field
+    assert client.get("/_mock/accounts").get_json()["accounts"][0]["counts"]["tickets"] == before
+    assert (
+        client.put("/api/v2/tickets/10234", json={field: value}, headers=admin).status_code == 400
+    )
+    assert client.get("/api/v2/tickets", headers=admin).status_code == 200
+
+
+def test_an_update_does_not_rewrite_a_tickets_history(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    ticket_id = next(
+        t["id"]
+        for t in every_page(client, admin, "updated_since=2000-01-01")
+        if t["responder_id"] is not None
+        and client.get(f"/api/v2/tickets/{t['id']}/conversations", headers=admin).get_json()[
+            "conversations"
+        ]
+    )
+    before = client.get(f"/api/v2/tickets/{ticket_id}/conversations", headers=admin).get_json()
+    client.put(
+        f"/api/v2/tickets/{ticket_id}", json={"responder_id": None, "status": 5}, headers=admin
+    )
+    after = client.get(f"/api/v2/tickets/{ticket_id}/conversations", headers=admin).get_json()
+    assert after == before
+
+
+def test_a_requesters_email_filter_that_matches_nobody_lists_nothing(
+    client: FlaskClient, requester: dict[str, str]
+) -> None:
+    assert listed(client, requester, "email=nobody%40acme.com") == []
+
+
+def test_a_requester_cannot_write_notes_as_someone_else(
+    client: FlaskClient, requester: dict[str, str]
+) -> None:
+    body = {"body": "as the admin", "user_id": PRIYA}
+    assert (
+        client.post("/api/v2/tickets/10234/notes", json=body, headers=requester).status_code == 403
+    )
+
+
+def test_a_workspace_id_of_unicode_digits_is_refused(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    assert client.get("/api/v2/tickets?workspace_id=%C2%B2", headers=admin).status_code == 400
