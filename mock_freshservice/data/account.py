@@ -192,9 +192,8 @@ def build_account(
 
     agents = list(data.agents.all())
     requesters = list(data.requesters.all())
-    ticket_ids, rows = generator.ticket_index(agents, requesters, groups)
-    for ticket_id, row in zip(ticket_ids, rows, strict=True):
-        data.tickets.add_generated(ticket_id, row)
+    ticket_ids, columns = generator.ticket_index(agents, requesters, groups)
+    data.tickets.add_generated_columns(ticket_ids, columns)
     for spec in pinned.get("tickets", ()):
         if "id" not in spec:
             raise PinnedRecordError(f"{account.domain}: pinned tickets need an id")

@@ -84,11 +84,18 @@ class Table:
 
     # -- loading -----------------------------------------------------------------------------
 
-    def add_generated(self, record_id: int, index: IndexRow) -> None:
-        """Register a generated record by its index only; `build` makes the rest when asked."""
+    def add_generated_columns(self, ids: range, columns: Mapping[str, list[Any]]) -> None:
+        """Register generated records by their index columns only, in one go (an empty table,
+        ascending ids); `build` makes each full record when it is first read."""
         if self._build is None:
             raise TypeError(f"{self.kind} table has no generator")
-        self._append(record_id, index)
+        if self.ids:
+            raise ValueError(f"{self.kind}: generated records must be loaded first")
+        self.ids = list(ids)
+        self._position = {record_id: position for position, record_id in enumerate(self.ids)}
+        for name in self.index_fields:
+            self.columns[name] = list(columns[name])
+        self.version += 1
 
     # -- reading -----------------------------------------------------------------------------
 
