@@ -11,6 +11,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 
 DAY = 86_400
+HOUR = 3_600
 EARLIEST = 0  # 1970-01-01T00:00:00Z
 LATEST = 253_370_764_799  # 9998-12-31T23:59:59Z
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -25,8 +24,15 @@ from mock_freshservice.api.common import (
 )
 from mock_freshservice.clock import DAY, parse_datetime
 from mock_freshservice.data.account import AccountData
-from mock_freshservice.data.generate import HOUR, SLA_HOURS, TICKET_CUSTOM_FIELDS
+from mock_freshservice.data.generate import TICKET_CUSTOM_FIELDS
 from mock_freshservice.data.store import Record
+from mock_freshservice.data.tickets import (
+    custom_fields,
+    new_requester,
+    new_ticket,
+    stats_for,
+    text_of,
+)
 from mock_freshservice.errors import FieldError, ValidationFailed
 from mock_freshservice.filters import FieldType
 from mock_freshservice.pagination import Page, next_link, parse_page
@@ -519,15 +525,6 @@ def _check_references(account: AccountData, body: Mapping[str, Any]) -> list[Fie
     return problems
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
-
-
-def _business_hours(epoch: int) -> bool:
-    moment = datetime.fromtimestamp(epoch, UTC)
-    return moment.weekday() < 5 and 9 <= moment.hour < 17
-
-
 def _resolve_requester(
     account: AccountData, who: Caller, body: Mapping[str, Any]
 ) -> tuple[int | None, list[FieldError]]:
@@ -568,43 +565,6 @@ def _resolve_requester(
     ]
 
 
-def _new_requester(account: AccountData, body: Mapping[str, Any], now: int) -> int:
-    """A requester made from a ticket's unknown email or phone, as Freshservice does."""
-    email_address = body.get("email")
-    name = (body.get("name") or (email_address or "").split("@")[0] or "Requester").strip()
-    first, _, last = name.partition(" ")
-    user_id = account.next_user_id()
-    account.requesters.put(
-        {
-            "id": user_id,
-            "is_agent": False,
-            "first_name": first,
-            "last_name": last or None,
-            "job_title": None,
-            "primary_email": email_address,
-            "secondary_emails": [],
-            "work_phone_number": body.get("phone"),
-            "mobile_phone_number": None,
-            "department_ids": [],
-            "can_see_all_tickets_from_associated_departments": False,
-            "reporting_manager_id": None,
-            "address": None,
-            "time_zone": "Eastern Time (US & Canada)",
-            "time_format": "12h",
-            "language": "en",
-            "location_id": None,
-            "background_information": None,
-            "custom_fields": {},
-            "active": True,
-            "has_logged_in": False,
-            "created_at": now,
-            "updated_at": now,
-            "external_id": None,
-        }
-    )
-    return user_id
-
-
 @bp.post("/tickets")
 @endpoint("write", "create_ticket")
 def create_ticket() -> Response:
@@ -623,89 +583,46 @@ def create_ticket() -> Response:
         requester_id, requester_problems = _resolve_requester(account, who, body)
         raise_if(requester_problems + problems)
         if requester_id is None:
-            requester_id = _new_requester(account, body, now)
-        requester = account.user(requester_id) or {}
-        ticket_id = account.tickets.next_id(account.account.first_ticket_id)
-        priority = body["priority"]
-        first_response_hours, resolve_hours = SLA_HOURS[priority]
-        status = body["status"]
-        description = body["description"]
-        cc_emails = list(body.get("cc_emails") or [])
-        record: Record = {
-            "id": ticket_id,
-            "workspace_id": body.get("workspace_id") or account.primary_workspace_id,
-            "subject": body["subject"],
-            "description": description,
-            "description_text": _text(description),
-            "type": body.get("type") or "Incident",
-            "status": status,
-            "priority": priority,
-            "urgency": body.get("urgency") or 1,
-            "impact": body.get("impact") or 1,
-            "source": body.get("source") or 2,
-            "requester_id": requester_id,
-            "requested_for_id": requester_id,
-            "responder_id": body.get("responder_id"),
-            "group_id": body.get("group_id"),
-            "department_id": body.get("department_id")
-            or next(iter(requester.get("department_ids") or []), None),
-            "email_config_id": body.get("email_config_id"),
-            "sla_policy_id": account.sla_policy_id,
-            "category": body.get("category"),
-            "sub_category": body.get("sub_category"),
-            "item_category": body.get("item_category"),
-            "due_by": _when(body.get("due_by")) or now + resolve_hours * HOUR,
-            "fr_due_by": _when(body.get("fr_due_by")) or now + first_response_hours * HOUR,
-            "is_escalated": False,
-            "fr_escalated": False,
-            "spam": False,
-            "deleted": False,
-            "cc_emails": cc_emails,
-            "fwd_emails": [],
-            "reply_cc_emails": list(cc_emails),
-            "to_emails": None,
-            "tags": list(dict.fromkeys(body.get("tags") or [])),
-            "attachments": [],
-            "custom_fields": _custom_fields(body.get("custom_fields")),
-            "created_at": now,
-            "updated_at": now,
-            "resolution_notes": None,
-            "resolution_notes_html": None,
-            "created_within_business_hours": _business_hours(now),
-            "approval_status": 4,
-            "approval_status_name": "Not Requested",
-            "_watchers": [],
-            "_stats": _stats_for(status, None, now),
-            "_generated_conversations": 0,
-        }
+            requester_id = new_requester(
+                account,
+                now,
+                email=body.get("email"),
+                name=body.get("name"),
+                phone=body.get("phone"),
+            )
+        record = new_ticket(
+            account,
+            now,
+            subject=body["subject"],
+            description=body["description"],
+            requester_id=requester_id,
+            status=body["status"],
+            priority=body["priority"],
+            urgency=body.get("urgency") or 1,
+            impact=body.get("impact") or 1,
+            source=body.get("source") or 2,
+            ticket_type=body.get("type") or "Incident",
+            responder_id=body.get("responder_id"),
+            group_id=body.get("group_id"),
+            department_id=body.get("department_id"),
+            email_config_id=body.get("email_config_id"),
+            category=body.get("category"),
+            sub_category=body.get("sub_category"),
+            item_category=body.get("item_category"),
+            due_by=_when(body.get("due_by")),
+            fr_due_by=_when(body.get("fr_due_by")),
+            cc_emails=body.get("cc_emails") or (),
+            tags=body.get("tags") or (),
+            custom=body.get("custom_fields"),
+            workspace_id=body.get("workspace_id"),
+        )
         account.tickets.put(record)
     out = shapes.render(record, shapes.TICKET_WRITE_KEYS, shapes.TICKET_TIMESTAMPS)
-    return json_response({"ticket": out}, 201, location(f"tickets/{ticket_id}"))
+    return json_response({"ticket": out}, 201, location(f"tickets/{record['id']}"))
 
 
 def _when(value: str | None) -> int | None:
     return None if value is None else parse_datetime(value)
-
-
-def _custom_fields(
-    given: Mapping[str, Any] | None, base: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    fields: dict[str, Any] = {name: None for name in CUSTOM_FIELDS}
-    fields["vip_request"] = False
-    fields.update(base or {})
-    fields.update(given or {})
-    return fields
-
-
-def _stats_for(status: int, previous: Mapping[str, Any] | None, now: int) -> dict[str, Any]:
-    stats = dict(previous or {"first_responded_at": None, "resolved_at": None, "closed_at": None})
-    if status in (4, 5) and stats.get("resolved_at") is None:
-        stats["resolved_at"] = now
-    if status == 5 and stats.get("closed_at") is None:
-        stats["closed_at"] = now
-    if status in (2, 3):
-        stats["resolved_at"] = stats["closed_at"] = None
-    return stats
 
 
 @bp.put("/tickets/<int:ticket_id>")
@@ -757,7 +674,9 @@ def _update_locked(who: Caller, ticket_id: int, body: Mapping[str, Any]) -> Resp
     raise_if(problems)
     now = get_state().clock.now()
     if requester_id is None:
-        requester_id = _new_requester(account, body, now)
+        requester_id = new_requester(
+            account, now, email=body.get("email"), name=body.get("name"), phone=body.get("phone")
+        )
     updated = _updated(record, body, requester_id, now)
     account.tickets.put(updated)
     out = shapes.render(updated, shapes.TICKET_WRITE_KEYS, shapes.TICKET_TIMESTAMPS)
@@ -791,13 +710,13 @@ def _updated(record: Record, body: Mapping[str, Any], requester_id: int, now: in
             updated[name] = body[name]
     if "description" in body:
         updated["description"] = body["description"]
-        updated["description_text"] = _text(body["description"])
+        updated["description_text"] = text_of(body["description"])
     if "cc_emails" in body:
         updated["cc_emails"] = list(body["cc_emails"] or [])
     if "tags" in body:
         updated["tags"] = list(dict.fromkeys(body["tags"]))  # replaces the whole set
     if "custom_fields" in body:
-        updated["custom_fields"] = _custom_fields(body["custom_fields"], record["custom_fields"])
+        updated["custom_fields"] = custom_fields(body["custom_fields"], record["custom_fields"])
     for name in ("due_by", "fr_due_by"):
         if name in body:
             updated[name] = _when(body[name]) if body[name] is not None else record[name]
@@ -805,7 +724,7 @@ def _updated(record: Record, body: Mapping[str, Any], requester_id: int, now: in
         updated["requester_id"] = requester_id
         if "requested_for_id" not in body:
             updated["requested_for_id"] = requester_id
-    updated["_stats"] = _stats_for(updated["status"], record.get("_stats"), now)
+    updated["_stats"] = stats_for(updated["status"], record.get("_stats"), now)
     updated["updated_at"] = now
     return updated
 
@@ -850,7 +769,7 @@ def create_note(ticket_id: int) -> Response:
         note: Record = {
             "id": account.next_conversation_id(),
             "body": html,
-            "body_text": _text(html),
+            "body_text": text_of(html),
             "incoming": body.get("incoming", False),
             "private": private,
             "created_at": now,

@@ -8,11 +8,10 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from mock_freshservice.clock import DAY, parse_datetime
+from mock_freshservice.clock import DAY, HOUR, parse_datetime
 from mock_freshservice.data import ids
 from mock_freshservice.data.dataset import Account
 from mock_freshservice.data.generate import (
-    HOUR,
     TICKET_INDEX_FIELDS,
     AccountGenerator,
     People,

@@ -30,6 +30,10 @@ class Sizes(_Strict):
     departments: int = Field(6, ge=1, le=1_000)
     locations: int = Field(5, ge=1, le=1_000)
     tickets: int = Field(400, ge=0, le=2_000_000)
+    assets: int = Field(80, ge=0, le=500_000)
+    onboarding_requests: int = Field(4, ge=0, le=10_000)
+    offboarding_requests: int = Field(3, ge=0, le=10_000)
+    articles_per_folder: int = Field(4, ge=0, le=1_000)
 
 
 class Workspace(_Strict):

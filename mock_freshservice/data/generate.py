@@ -23,12 +23,10 @@ from typing import Any
 
 from faker import Faker
 
-from mock_freshservice.clock import DAY
+from mock_freshservice.clock import DAY, HOUR
 from mock_freshservice.data import ids, vocab
 from mock_freshservice.data.dataset import Account
 from mock_freshservice.data.store import IndexRow, Record
-
-HOUR = 3_600
 
 STATUS_WEIGHTS = ((2, 34), (3, 14), (4, 26), (5, 26))
 PRIORITY_WEIGHTS = ((1, 40), (2, 32), (3, 20), (4, 8))

@@ -58,9 +58,13 @@ class Table:
         index_fields: Iterable[str],
         index_of: Callable[[Record], IndexRow],
         build: Callable[[int, IndexRow], Record] | None = None,
+        *,
         cache_size: int = 4_096,
+        key_field: str = "id",
     ) -> None:
         self.kind = kind
+        # The field records are addressed by: `id`, or `display_id` for assets and catalog items.
+        self.key_field = key_field
         self.index_fields = tuple(index_fields)
         self.columns: dict[str, list[Any]] = {name: [] for name in self.index_fields}
         self.ids: list[int] = []
@@ -154,7 +158,7 @@ class Table:
 
     def memo(self, record: Record, shape: tuple[str, ...], compute: Callable[[], bytes]) -> bytes:
         """Bytes computed from `record` once and reused while it stays the stored object."""
-        key = (int(record["id"]), shape)
+        key = (int(record[self.key_field]), shape)
         hit = self._memo.get(key)
         if hit is not None and hit[0] is record:
             return hit[1]
@@ -168,7 +172,7 @@ class Table:
 
     def put(self, record: Record) -> None:
         """Insert or replace a whole record (the only way state changes)."""
-        record_id = int(record["id"])
+        record_id = int(record[self.key_field])
         with self.lock:
             index = self._index_of(record)
             position = self._position.get(record_id)
