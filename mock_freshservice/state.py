@@ -12,7 +12,8 @@ from collections.abc import Iterator, Mapping
 from flask import current_app
 
 from mock_freshservice.clock import DataClock
-from mock_freshservice.data.account import AccountData, build_account
+from mock_freshservice.data.account import AccountData
+from mock_freshservice.data.build import build_account
 from mock_freshservice.data.dataset import Dataset
 from mock_freshservice.data.generate import people_pools
 from mock_freshservice.data.roles import Role, build_roles

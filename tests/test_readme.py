@@ -77,6 +77,6 @@ def test_the_documented_counts_and_workspaces_are_the_datasets(state: FakeState)
 
 def test_the_documented_ticket_ids_exist(state: FakeState) -> None:
     acme = state.accounts["acme.freshservice.com"]
-    for ticket_id in (1023, 10234, 10236, 10241, 9850, 10249):
+    for ticket_id in (1023, 10234, 10236, 10241, 9850, 10274):
         assert ticket_id in acme.tickets
-    assert acme.tickets.ids[-1] == 10249
+    assert acme.tickets.ids[-1] == 10274

@@ -269,6 +269,7 @@ class AccountGenerator:
                 {
                     "id": ids.ranged(ids.DEPARTMENT_BASE, self.k, n),
                     "name": name,
+                    "description": f"The {name} department",
                     "created_at": created,
                     "updated_at": created,
                 }
@@ -279,7 +280,27 @@ class AccountGenerator:
         records = []
         for n in range(1, self.account.sizes.locations + 1):
             name = _nth_name(vocab.LOCATIONS, n)
-            records.append({"id": ids.ranged(ids.LOCATION_BASE, self.k, n), "name": name})
+            created = self.anchor - (800 - n) * DAY
+            city = name.split(" - ")[0]
+            records.append(
+                {
+                    "id": ids.ranged(ids.LOCATION_BASE, self.k, n),
+                    "name": name,
+                    "parent_location_id": None,
+                    "primary_contact_id": None,
+                    "address": {
+                        "line1": f"{100 + n} Main Street",
+                        "line2": None,
+                        "city": city,
+                        "state": None,
+                        "country": None,
+                        "zipcode": None,
+                    },
+                    "workspace_id": None,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
         return records
 
     def agent(

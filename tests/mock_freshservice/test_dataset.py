@@ -16,7 +16,7 @@ MINIMAL = """
 accounts:
   - domain: tiny.freshservice.com
     name: Tiny
-    sizes: {agents: 2, requesters: 3, tickets: 5}
+    sizes: {agents: 2, requesters: 3, tickets: 5, onboarding_requests: 0, offboarding_requests: 0}
     api_keys:
       - {key: tiny-admin-key, user: ada@tiny.com, role: admin}
     pinned:

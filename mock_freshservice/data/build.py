@@ -1,0 +1,223 @@
+"""Building an account from its dataset entry: generated records, then pinned ones on top."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from mock_freshservice.clock import DAY, HOUR, parse_datetime
+from mock_freshservice.data import ids
+from mock_freshservice.data.account import AccountData, PinnedRecordError
+from mock_freshservice.data.assets import build_catalog, generate_assets
+from mock_freshservice.data.dataset import Account
+from mock_freshservice.data.employees import generate_requests
+from mock_freshservice.data.generate import AccountGenerator, People
+from mock_freshservice.data.service_catalog import generate_catalog
+from mock_freshservice.data.solutions import generate_solutions
+from mock_freshservice.data.store import Record
+
+PINNABLE_KINDS = ("agents", "requesters", "tickets")
+# Pinned tickets may name people and teams instead of ids.
+_TICKET_REFERENCES = {"requester": "requester_id", "responder": "responder_id", "group": "group_id"}
+
+
+def build_account(
+    seed: int, account: Account, index: int, anchor: int, people: People
+) -> AccountData:
+    """Generate an account from its dataset entry and lay its pinned records over it."""
+    generator = AccountGenerator(seed, account, index, anchor, people)
+    data = AccountData(account, index, generator)
+    for table, records in (
+        (data.workspaces, generator.workspaces()),
+        (data.groups, generator.groups()),
+        (data.departments, generator.departments()),
+        (data.locations, generator.locations()),
+    ):
+        for record in records:
+            table.put(record)
+
+    pinned = account.pinned
+    unknown_kinds = set(pinned) - set(PINNABLE_KINDS)
+    if unknown_kinds:
+        raise PinnedRecordError(
+            f"{account.domain}: pinned kinds {sorted(unknown_kinds)} are not supported "
+            f"(use {', '.join(PINNABLE_KINDS)})"
+        )
+    groups = list(data.groups.all())
+    departments = list(data.departments.all())
+    locations = list(data.locations.all())
+
+    # Pinned people take the first ids of their kind: demo users keep their ids whatever the sizes.
+    pinned_agents = pinned.get("agents", ())
+    pinned_requesters = pinned.get("requesters", ())
+    agent_total = max(account.sizes.agents, len(pinned_agents))
+    for n in range(1, agent_total + 1):
+        user_id = ids.ranged(ids.USER_BASE, index, n)
+        record = generator.agent(user_id, n, groups, departments, locations)
+        if n <= len(pinned_agents):
+            record = _merge(
+                account, "agents", base=record, spec=pinned_agents[n - 1], anchor=anchor, data=data
+            )
+        data.agents.put(record)
+    requester_total = max(account.sizes.requesters, len(pinned_requesters))
+    for n in range(1, requester_total + 1):
+        user_id = ids.ranged(ids.USER_BASE, index, agent_total + n)
+        record = generator.requester(user_id, n, departments, locations)
+        if n <= len(pinned_requesters):
+            record = _merge(
+                account,
+                "requesters",
+                base=record,
+                spec=pinned_requesters[n - 1],
+                anchor=anchor,
+                data=data,
+            )
+        data.requesters.put(record)
+
+    agents = list(data.agents.all())
+    requesters = list(data.requesters.all())
+    ticket_ids, columns = generator.ticket_index(agents, requesters, groups)
+    data.tickets.add_generated_columns(ticket_ids, columns)
+    for spec in pinned.get("tickets", ()):
+        if "id" not in spec:
+            raise PinnedRecordError(f"{account.domain}: pinned tickets need an id")
+        ticket_id = int(spec["id"])
+        base = data.tickets.get(ticket_id)
+        if base is None:
+            row = generator.single_ticket_index(ticket_id, agents, requesters, groups)
+            base = generator.build_ticket(ticket_id, row)
+        data.tickets.put(_merge(account, "tickets", base=base, spec=spec, anchor=anchor, data=data))
+
+    _build_the_rest(
+        data, seed=seed, anchor=anchor, agents=agents, requesters=requesters, groups=groups
+    )
+    return data
+
+
+def _build_the_rest(
+    data: AccountData,
+    *,
+    seed: int,
+    anchor: int,
+    agents: list[Record],
+    requesters: list[Record],
+    groups: list[Record],
+) -> None:
+    """Assets, the service catalog, the knowledge base and on/offboarding requests."""
+    account = data.account
+    workspaces = list(data.workspaces.all())
+    workspace_ids = [data.primary_workspace_id] + [
+        w["id"] for w in workspaces if w["id"] != data.primary_workspace_id
+    ]
+    catalog = build_catalog(data.index, anchor)
+    data.asset_catalog = catalog
+    for asset_type in catalog.types.values():
+        data.asset_types.put(asset_type)
+    for asset in generate_assets(
+        seed,
+        data.domain,
+        catalog,
+        account.sizes.assets,
+        anchor,
+        workspaces=workspace_ids,
+        users=requesters,
+        agents=[a["id"] for a in agents],
+        groups=[g["id"] for g in groups],
+        locations=list(data.locations.ids),
+    ):
+        data.assets.put(asset)
+    categories, items = generate_catalog(
+        seed=seed,
+        domain=data.domain,
+        account_index=data.index,
+        anchor=anchor,
+        workspaces=workspaces,
+        primary=data.primary_workspace_id,
+    )
+    for category in categories:
+        data.service_categories.put(category)
+    for item in items:
+        data.service_items.put(item)
+    solution_categories, folders, articles = generate_solutions(
+        data.index, anchor, workspaces, data.primary_workspace_id, [a["id"] for a in agents[:3]]
+    )
+    for table, records in (
+        (data.solution_categories, solution_categories),
+        (data.solution_folders, folders),
+        (data.solution_articles, articles),
+    ):
+        for record in records:
+            table.put(record)
+    generate_requests(data, "onboarding", account.sizes.onboarding_requests, seed, anchor)
+    generate_requests(data, "offboarding", account.sizes.offboarding_requests, seed, anchor)
+
+
+_RELATIVE = re.compile(r"^-(\d+)([dhm])$")
+_UNITS = {"d": DAY, "h": HOUR, "m": 60}
+_TIMESTAMP_FIELDS = frozenset(
+    {"created_at", "updated_at", "due_by", "fr_due_by", "last_login_at", "last_active_at"}
+)
+
+
+def _merge(
+    account: Account,
+    kind: str,
+    *,
+    base: Record,
+    spec: Mapping[str, Any],
+    anchor: int,
+    data: AccountData,
+) -> Record:
+    """`base` with the pinned fields of `spec` laid over it, references resolved."""
+    record = dict(base)
+    for field, value in spec.items():
+        where = f"{account.domain}: pinned {kind} {spec.get('id', spec.get('email', '?'))}"
+        if kind == "tickets" and field in _TICKET_REFERENCES:
+            record[_TICKET_REFERENCES[field]] = _resolve_reference(where, field, value, data)
+            if field == "requester":
+                record["requested_for_id"] = record["requester_id"]
+            continue
+        if field == "id" and kind != "tickets":
+            raise PinnedRecordError(f"{where}: people get their ids from their order; drop 'id'")
+        if field not in base or field.startswith("_"):
+            raise PinnedRecordError(f"{where}: unknown field {field!r}")
+        if field in _TIMESTAMP_FIELDS and value is not None:
+            record[field] = _timestamp(where, field, value, anchor)
+        else:
+            record[field] = value
+    if kind == "tickets":
+        data.generator.rederive_ticket(record, pinned=frozenset(spec))
+    return record
+
+
+def _resolve_reference(where: str, field: str, value: Any, data: AccountData) -> int | None:
+    if value is None:
+        return None
+    if field == "group":
+        for group in data.groups.all():
+            if group["name"] == value:
+                return int(group["id"])
+        raise PinnedRecordError(f"{where}: no group named {value!r}")
+    user = data.user_by_email(str(value))
+    if user is None:
+        raise PinnedRecordError(f"{where}: {field} {value!r} is not a pinned or generated user")
+    return int(user["id"])
+
+
+def _timestamp(where: str, field: str, value: Any, anchor: int) -> int:
+    if isinstance(value, datetime):  # YAML reads unquoted ISO timestamps as datetimes
+        return int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp())
+    if isinstance(value, date):
+        return int(datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp())
+    text = str(value)
+    relative = _RELATIVE.match(text)
+    if relative:
+        return anchor - int(relative[1]) * _UNITS[relative[2]]
+    if text == "now":
+        return anchor
+    parsed = parse_datetime(text)
+    if parsed is None:
+        raise PinnedRecordError(f"{where}: {field} {text!r} is neither ISO 8601 nor like '-2d'")
+    return parsed
