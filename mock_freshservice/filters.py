@@ -24,7 +24,7 @@ from typing import Any, Literal
 from mock_freshservice import guesses
 from mock_freshservice.clock import DAY, parse_datetime
 
-FieldType = Literal["number", "string", "date", "boolean", "tag"]
+FieldType = Literal["number", "string", "date", "boolean", "tag", "contains"]
 Operator = Literal[":", ":>", ":<", "~"]
 MAX_QUERY_LENGTH = 512
 
@@ -254,6 +254,13 @@ def _date_bounds(field: str, text: str) -> tuple[int, int] | None:
 Accessor = Callable[[int], Any]
 
 
+def fields_of(node: Node) -> set[str]:
+    """Every field a query mentions."""
+    if isinstance(node, Condition):
+        return set(node.fields)
+    return set().union(*(fields_of(part) for part in node.parts))
+
+
 def compile_predicate(
     node: Node, types: Mapping[str, FieldType], accessors: Mapping[str, Accessor]
 ) -> Callable[[int], bool]:
@@ -285,6 +292,9 @@ def _condition(
     if kind == "tag":
         wanted = str(value).lower()
         return lambda row: wanted in (t.lower() for t in get(row) or ())
+    if kind == "contains":  # search: a case-insensitive substring
+        part = str(value).lower()
+        return lambda row: isinstance(get(row), str) and part in get(row).lower()
     if kind == "string":
         text = str(value).lower()
         return lambda row: isinstance(get(row), str) and get(row).lower() == text

@@ -103,6 +103,16 @@ FILTER_PAGE_CAP_PEOPLE_AND_ASSETS = 40
 # A query that cannot be parsed answers 400 in the validation envelope, field "query", code
 # invalid_value, with a message naming the problem and its position.
 
+# -- Assets ----------------------------------------------------------------------------------------
+
+# Asset search and filter answers carry their total in a header the docs do not name; public
+# clients read `X-Search-Results-Count`, so the fake sends that. With `search` or `filter`,
+# `per_page`, `order_by` and `order_type` are refused (invalid_field): such results are 30 a
+# page, newest first, and "cannot be sorted" (DOCS). Search matches a case-insensitive substring.
+ASSET_SEARCH_TOTAL_HEADER = "X-Search-Results-Count"
+# A query that names workspace_id chooses the workspaces itself; otherwise the workspace_id
+# parameter applies (absent = the primary workspace, 0 = all).
+
 # -- Workspaces --------------------------------------------------------------------------------
 
 # The global workspace (id 1) is not listed by GET /workspaces and answers 404 by id.

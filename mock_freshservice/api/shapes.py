@@ -336,3 +336,268 @@ def agent_json(agent: Mapping[str, Any]) -> Json:
 
 def workspace_json(workspace: Mapping[str, Any]) -> Json:
     return render(workspace, WORKSPACE_KEYS, PLAIN_TIMESTAMPS)
+
+
+# -- Assets -------------------------------------------------------------------------------------
+
+# The facts file's asset fields (list and view alike); `type_fields` only with include or on writes.
+ASSET_KEYS = (
+    "id",
+    "display_id",
+    "name",
+    "description",
+    "asset_type_id",
+    "impact",
+    "author_type",
+    "usage_type",
+    "asset_tag",
+    "user_id",
+    "location_id",
+    "department_id",
+    "agent_id",
+    "group_id",
+    "assigned_on",
+    "created_at",
+    "updated_at",
+    "workspace_id",
+    "created_by_source",
+    "last_updated_by_source",
+    "created_by_user",
+    "last_updated_by_user",
+    "sources",
+)
+ASSET_WITH_TYPE_FIELDS_KEYS = (*ASSET_KEYS, "type_fields")
+ASSET_TIMESTAMPS = frozenset({"assigned_on", "created_at", "updated_at"})
+ASSET_TYPE_KEYS = (
+    "id",
+    "name",
+    "parent_asset_type_id",
+    "description",
+    "visible",
+    "created_at",
+    "updated_at",
+)
+LOCATION_KEYS = (
+    "id",
+    "name",
+    "parent_location_id",
+    "primary_contact_id",
+    "address",
+    "workspace_id",
+    "created_at",
+    "updated_at",
+)
+
+# -- Service catalog ------------------------------------------------------------------------------
+
+SERVICE_CATEGORY_KEYS = (
+    "description",
+    "id",
+    "created_at",
+    "updated_at",
+    "name",
+    "position",
+    "workspace_id",
+)
+# A list item (DOCS sample); the full item adds what follows it in SERVICE_ITEM_KEYS.
+SERVICE_ITEM_LIST_KEYS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "name",
+    "delivery_time",
+    "display_id",
+    "category_id",
+    "product_id",
+    "quantity",
+    "deleted",
+    "icon_name",
+    "group_visibility",
+    "item_type",
+    "ci_type_id",
+    "cost_visibility",
+    "delivery_time_visibility",
+    "configs",
+    "botified",
+    "visibility",
+    "allow_attachments",
+    "allow_quantity",
+    "is_bundle",
+    "create_child",
+    "workspace_id",
+)
+SERVICE_ITEM_KEYS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "name",
+    "delivery_time",
+    "display_id",
+    "category_id",
+    "product_id",
+    "quantity",
+    "deleted",
+    "icon_name",
+    "group_visibility",
+    "agent_group_visibility",
+    "item_type",
+    "ci_type_id",
+    "visibility",
+    "cost_visibility",
+    "delivery_time_visibility",
+    "botified",
+    "allow_attachments",
+    "allow_quantity",
+    "is_bundle",
+    "create_child",
+    "configs",
+    "description",
+    "short_description",
+    "cost",
+    "custom_fields",
+    "child_items",
+    "icon_url",
+    "workspace_id",
+)
+# A placed service request (DOCS "Create a Service Request" sample).
+SERVICE_REQUEST_KEYS = (
+    "cc_emails",
+    "fwd_emails",
+    "reply_cc_emails",
+    "fr_escalated",
+    "spam",
+    "email_config_id",
+    "group_id",
+    "priority",
+    "requester_id",
+    "responder_id",
+    "source",
+    "status",
+    "subject",
+    "to_emails",
+    "sla_policy_id",
+    "department_id",
+    "id",
+    "type",
+    "due_by",
+    "fr_due_by",
+    "is_escalated",
+    "description",
+    "description_text",
+    "custom_fields",
+    "created_at",
+    "updated_at",
+    "urgency",
+    "impact",
+    "category",
+    "sub_category",
+    "item_category",
+    "deleted",
+    "attachments",
+    "approval_status",
+    "approval_status_name",
+    "workspace_id",
+    "resolution_notes",
+    "resolution_notes_html",
+)
+REQUESTED_ITEM_KEYS = (
+    "custom_fields",
+    "id",
+    "created_at",
+    "updated_at",
+    "quantity",
+    "stage",
+    "loaned",
+    "cost_per_request",
+    "remarks",
+    "delivery_time",
+    "is_parent",
+    "service_item_id",
+    "attachments",
+)
+
+# -- Solutions -----------------------------------------------------------------------------------
+
+SOLUTION_CATEGORY_KEYS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "name",
+    "description",
+    "default_category",
+    "position",
+    "visible_in_portals",
+    "workspace_id",
+)
+SOLUTION_FOLDER_KEYS = (
+    "description",
+    "id",
+    "created_at",
+    "updated_at",
+    "name",
+    "category_id",
+    "position",
+    "visibility",
+    "approval_settings",
+    "default_folder",
+    "manage_by_group_ids",
+    "workspace_id",
+)
+# Present on a folder only with the visibility that uses them (4, 5 and 6).
+FOLDER_VISIBILITY_KEYS = {4: "department_ids", 5: "group_ids", 6: "requester_group_ids"}
+ARTICLE_KEYS = (
+    "description",
+    "id",
+    "created_at",
+    "updated_at",
+    "title",
+    "status",
+    "approval_status",
+    "position",
+    "folder_id",
+    "category_id",
+    "thumbs_up",
+    "thumbs_down",
+    "modified_by",
+    "modified_at",
+    "inserted_into_tickets",
+    "url",
+    "article_type",
+    "agent_id",
+    "views",
+    "description_text",
+    "keywords",
+    "review_date",
+    "tags",
+    "attachments",
+    "approvals",
+    "cloud_files",
+    "workspace_id",
+)
+ARTICLE_LIST_KEYS = tuple(
+    k for k in ARTICLE_KEYS if k not in ("tags", "attachments", "approvals", "cloud_files")
+)
+ARTICLE_TIMESTAMPS = frozenset({"created_at", "updated_at", "modified_at"})
+
+# -- Employee onboarding and offboarding --------------------------------------------------------
+
+EMPLOYEE_REQUEST_KEYS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "status",
+    "subject",
+    "ticket_id",
+    "actors",
+    "fields",
+    "lookup_values",
+)
+EMPLOYEE_REQUEST_LIST_KEYS = ("id", "created_at", "updated_at", "status", "subject", "fields")
+
+
+def folder_json(folder: Mapping[str, Any]) -> Json:
+    out = render(folder, SOLUTION_FOLDER_KEYS, PLAIN_TIMESTAMPS)
+    extra = FOLDER_VISIBILITY_KEYS.get(folder["visibility"])
+    if extra is not None:
+        out[extra] = list(folder.get(extra) or [])
+    return out

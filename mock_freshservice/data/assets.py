@@ -285,6 +285,13 @@ def generate_assets(
             type_fields[key] = _field_value(
                 field, rng, in_use=in_use, created=created, anchor=anchor, n=display_id
             )
+        hardware = type_ids[1]
+        if f"acquisition_date_{hardware}" in type_fields:
+            months = type_fields[f"warranty_{hardware}"] or 12
+            type_fields[f"acquisition_date_{hardware}"] = format_date(created)
+            type_fields[f"warranty_expiry_date_{hardware}"] = format_date(
+                created + months * 30 * DAY
+            )
         choices = products_by_type.get(type_id, [])
         if choices:
             product = choices[int(r() * len(choices))]

@@ -241,7 +241,11 @@ def test_create_answers_201_with_the_ticket_and_its_location(
 
 
 def test_a_created_ticket_takes_the_next_id(client: FlaskClient, admin: dict[str, str]) -> None:
-    highest = client.application.extensions["mock_freshservice"].accounts["acme.freshservice.com"].tickets.max_id()
+    highest = (
+        client.application.extensions["mock_freshservice"]
+        .accounts["acme.freshservice.com"]
+        .tickets.max_id()
+    )
     first = client.post("/api/v2/tickets", json=NEW_TICKET, headers=admin).get_json()["ticket"]
     second = client.post("/api/v2/tickets", json=NEW_TICKET, headers=admin).get_json()["ticket"]
     assert (first["id"], second["id"]) == (highest + 1, highest + 2)
