@@ -20,7 +20,16 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed as RoutingMethodNotAllowed
 
 from mock_freshservice import admin, errors
-from mock_freshservice.api import agents, assets, requesters, tickets, workspaces
+from mock_freshservice.api import (
+    agents,
+    assets,
+    employees,
+    requesters,
+    service_catalog,
+    solutions,
+    tickets,
+    workspaces,
+)
 from mock_freshservice.api.common import Caller, EndpointMeta, json_response
 from mock_freshservice.auth import account_of, authenticate, presented_credentials
 from mock_freshservice.data.dataset import Dataset, load_dataset
@@ -46,7 +55,16 @@ def create_app(settings: FakeSettings | None = None, dataset: Dataset | None = N
     state = FakeState(settings, dataset if dataset is not None else load_dataset(settings.dataset))
     app.extensions[EXTENSION] = state
 
-    for blueprint in (tickets.bp, agents.bp, requesters.bp, workspaces.bp, assets.bp):
+    for blueprint in (
+        tickets.bp,
+        agents.bp,
+        requesters.bp,
+        workspaces.bp,
+        assets.bp,
+        service_catalog.bp,
+        solutions.bp,
+        employees.bp,
+    ):
         app.register_blueprint(blueprint, url_prefix="/api/v2")
     app.register_blueprint(admin.bp, url_prefix="/_mock")
 

@@ -222,10 +222,18 @@ def _select(
         accessors: dict[str, filters.Accessor] = {
             name: col[name].__getitem__
             for name in (
-                "workspace_id", "asset_type_id", "department_id", "location_id", "user_id",
-                "agent_id", "name", "asset_tag", "created_at", "updated_at",
+                "workspace_id",
+                "asset_type_id",
+                "department_id",
+                "location_id",
+                "user_id",
+                "agent_id",
+                "name",
+                "asset_tag",
+                "created_at",
+                "updated_at",
             )
-        }  # fmt: skip
+        }
         for alias, base in TYPE_FIELD_ALIASES.items():
             accessors[alias] = _type_field_getter(catalog, type_fields, base)
         tests = [
@@ -289,12 +297,16 @@ _ASSET_FIELDS: dict[str, Rule] = {
 }
 CREATE_RULES: dict[str, Rule] = {
     **{
-        name: Rule(rule.expected, rule.check, required=name in ("name", "asset_type_id"),
-                   nullable=rule.nullable and name not in ("name", "asset_type_id"))
+        name: Rule(
+            rule.expected,
+            rule.check,
+            required=name in ("name", "asset_type_id"),
+            nullable=rule.nullable and name not in ("name", "asset_type_id"),
+        )
         for name, rule in _ASSET_FIELDS.items()
     },
     "workspace_id": Rule("Positive Integer", integer()),
-}  # fmt: skip
+}
 UPDATE_RULES = {
     name: Rule(rule.expected, rule.check, nullable=rule.nullable and name != "name")
     for name, rule in _ASSET_FIELDS.items()
@@ -388,9 +400,10 @@ def _type_field_problem(
         return FieldError(name, mismatch(value, "String"), "datatype_mismatch")
     if len(value) > 255:
         return FieldError(
-            name, f"Has {len(value)} characters, it can have maximum of 255 characters",
+            name,
+            f"Has {len(value)} characters, it can have maximum of 255 characters",
             "invalid_value",
-        )  # fmt: skip
+        )
     return None
 
 
@@ -605,9 +618,11 @@ def asset_type_fields(type_id: int) -> Response:
     body = [
         {"field_header": "General", "fields": general},
         {"field_header": "Assignment", "fields": assignment},
-        *({"field_header": catalog.types[owner]["name"], "fields": fields}
-          for owner, fields in groups.items()),
-    ]  # fmt: skip
+        *(
+            {"field_header": catalog.types[owner]["name"], "fields": fields}
+            for owner, fields in groups.items()
+        ),
+    ]
     return json_response({"asset_type_fields": body})
 
 

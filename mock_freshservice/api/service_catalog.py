@@ -1,0 +1,382 @@
+"""The service catalog: categories, items (by display_id), search, and placing a request."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from mock_freshservice import errors
+from mock_freshservice.api import shapes
+from mock_freshservice.api.common import (
+    Caller,
+    check_query,
+    endpoint,
+    json_response,
+    location,
+    raise_if,
+    read_json_object,
+    require,
+)
+from mock_freshservice.api.tickets import get_ticket
+from mock_freshservice.data import ids
+from mock_freshservice.data.account import AccountData
+from mock_freshservice.data.store import Record
+from mock_freshservice.data.tickets import new_requester, new_ticket
+from mock_freshservice.errors import FieldError, ValidationFailed
+from mock_freshservice.pagination import Page, next_link, parse_page
+from mock_freshservice.state import get_state
+from mock_freshservice.validation import (
+    EMAIL,
+    Rule,
+    array,
+    email,
+    integer,
+    mapping,
+    mismatch,
+    one_of,
+    positive_query_int,
+    validate_body,
+)
+
+bp = Blueprint("service_catalog", __name__)
+
+
+def _workspace(account: AccountData, problems: list[FieldError]) -> int:
+    raw = request.args.get("workspace_id")
+    if raw is None:
+        return account.primary_workspace_id
+    known = [0, *account.workspaces.ids]
+    if raw.isascii() and raw.isdigit() and int(raw) in known:
+        return int(raw)
+    problems.append(FieldError("workspace_id", one_of(known), "invalid_value"))
+    return account.primary_workspace_id
+
+
+def _in_workspace(record: Record, workspace_id: int) -> bool:
+    return workspace_id == 0 or record["workspace_id"] == workspace_id
+
+
+def get_item(account: AccountData, display_id: int) -> Record:
+    item = account.service_items.get(display_id)
+    if item is None or item["deleted"]:
+        raise errors.NotFound()
+    return item
+
+
+def _paged(items: Sequence[Record], page: Page) -> tuple[Sequence[Record], dict[str, str] | None]:
+    chunk, more = page.slice(items)
+    return chunk, ({"Link": next_link(page)} if more else None)
+
+
+@bp.get("/service_catalog/categories")
+@endpoint("list")
+def list_categories() -> Response:
+    who = require("service_catalog.view")
+    problems = check_query(("workspace_id", "page", "per_page"))
+    page = parse_page(problems)
+    workspace_id = _workspace(who.account, problems)
+    raise_if(problems)
+    found = [c for c in who.account.service_categories.all() if _in_workspace(c, workspace_id)]
+    chunk, headers = _paged(found, page)
+    body = [shapes.render(c, shapes.SERVICE_CATEGORY_KEYS, shapes.PLAIN_TIMESTAMPS) for c in chunk]
+    return json_response({"service_categories": body}, headers=headers)
+
+
+@bp.get("/service_catalog/items")
+@endpoint("list")
+def list_items() -> Response:
+    who = require("service_catalog.view")
+    account = who.account
+    problems = check_query(("category_id", "workspace_id", "page", "per_page"))
+    page = parse_page(problems)
+    workspace_id = _workspace(account, problems)
+    category_id = None
+    if "category_id" in request.args:
+        category_id, problem = positive_query_int("category_id", request.args["category_id"])
+        if problem:
+            problems.append(problem)
+    raise_if(problems)
+    if category_id is not None:
+        workspace_id = 0  # a category names its own workspace
+    found = [
+        item
+        for item in account.service_items.all()
+        if not item["deleted"]
+        and _in_workspace(item, workspace_id)
+        and (category_id is None or item["category_id"] == category_id)
+        and (who.is_agent or item["visibility"] == 2)
+    ]
+    chunk, headers = _paged(found, page)
+    body = [shapes.render(i, shapes.SERVICE_ITEM_LIST_KEYS, shapes.PLAIN_TIMESTAMPS) for i in chunk]
+    return json_response({"service_items": body}, headers=headers)
+
+
+def words(text: str) -> list[str]:
+    return [w for w in re.split(r"\W+", text.lower()) if w]
+
+
+def search_page(found: Sequence[Record], page: Page, render: Any, key: str) -> dict[str, Any]:
+    """A search answer: one page of results and the `meta` block with the totals."""
+    chunk, _ = page.slice(found)
+    return {
+        key: [render(record) for record in chunk],
+        "meta": {
+            "total_items": len(found),
+            "total_pages": math.ceil(len(found) / page.per_page),
+            "current_page": page.page,
+        },
+    }
+
+
+def acting_user(who: Caller, problems: list[FieldError]) -> Record | None:
+    """Who a search runs as: `user_email`'s user (admins may assume one), else the caller."""
+    raw = request.args.get("user_email")
+    account = who.account
+    if raw is None:
+        return account.user(who.user_id)
+    if not EMAIL.match(raw):
+        problems.append(
+            FieldError(
+                "user_email", "It should be in the 'valid email address' format", "invalid_value"
+            )
+        )
+        return None
+    if not who.role.allows("agents.manage"):
+        raise errors.access_denied()
+    user = account.user_by_email(raw)
+    if user is None:
+        problems.append(
+            FieldError(
+                "user_email", "There is no user matching the given user_email", "invalid_value"
+            )
+        )
+    return user
+
+
+@bp.get("/service_catalog/items/search")
+@endpoint("list")
+def search_items() -> Response:
+    who = require("service_catalog.view")
+    account = who.account
+    problems = check_query(("search_term", "workspace_id", "user_email", "page", "per_page"))
+    page = parse_page(problems)
+    workspace_id = _workspace(account, problems)
+    term = request.args.get("search_term")
+    if term is None or not term.strip():
+        problems.append(FieldError("search_term", "It should be a/an String", "missing_field"))
+    acting_user(who, problems)
+    raise_if(problems)
+    assert term is not None
+    wanted = words(term)
+    found = []
+    for item in account.service_items.all():
+        if item["deleted"] or item["visibility"] != 2 or not _in_workspace(item, workspace_id):
+            continue
+        text = " ".join((item["name"], item["short_description"] or "", item["description"] or ""))
+        present = set(words(text))
+        if all(any(p.startswith(w) for p in present) for w in wanted):
+            found.append(item)
+    found.sort(key=lambda i: (term.lower() not in i["name"].lower(), i["display_id"]))
+    return json_response(
+        search_page(
+            found,
+            page,
+            lambda i: shapes.render(i, shapes.SERVICE_ITEM_KEYS, shapes.PLAIN_TIMESTAMPS),
+            "service_items",
+        )
+    )
+
+
+@bp.get("/service_catalog/items/<int:display_id>")
+@endpoint("view")
+def view_item(display_id: int) -> Response:
+    who = require("service_catalog.view")
+    check_query(())
+    item = get_item(who.account, display_id)
+    if not who.is_agent and item["visibility"] != 2:
+        raise errors.NotFound()
+    return json_response(
+        {"service_item": shapes.render(item, shapes.SERVICE_ITEM_KEYS, shapes.PLAIN_TIMESTAMPS)}
+    )
+
+
+# -- Placing a request ------------------------------------------------------------------------
+
+PLACE_RULES: dict[str, Rule] = {
+    "email": Rule("String", email()),
+    "requested_for": Rule("String", email()),
+    "quantity": Rule("Positive Integer", integer()),
+    "custom_fields": Rule("key/value pair", mapping()),
+    "child_items": Rule("Array", array("key/value pair", mapping(), 50)),
+    "parent_ticket_id": Rule("Positive Integer", integer()),
+}
+MAX_QUANTITY = 1_000
+
+
+def _form_problems(item: Record, given: Mapping[str, Any]) -> list[FieldError]:
+    """The item's request form: known fields only, required ones present, values typed."""
+    fields = {f["name"]: f for f in item["custom_fields"]}
+    problems = [
+        FieldError(name, "Unexpected/invalid field in request", "invalid_field")
+        for name in given
+        if name not in fields
+    ]
+    if problems:
+        return problems
+    for name, field in fields.items():
+        value = given.get(name)
+        if value is None:
+            if field["required"]:
+                problems.append(FieldError(name, "It should be a/an String", "missing_field"))
+            continue
+        kind = field["field_type"]
+        if kind == "custom_checkbox":
+            if not isinstance(value, bool):
+                problems.append(FieldError(name, mismatch(value, "Boolean"), "datatype_mismatch"))
+        elif kind == "custom_number":
+            if isinstance(value, bool) or not isinstance(value, int):
+                problems.append(FieldError(name, mismatch(value, "Integer"), "datatype_mismatch"))
+        elif not isinstance(value, str):
+            problems.append(FieldError(name, mismatch(value, "String"), "datatype_mismatch"))
+        elif kind == "custom_dropdown" and value not in [c[1] for c in field["choices"]]:
+            problems.append(
+                FieldError(name, one_of(c[1] for c in field["choices"]), "invalid_value")
+            )
+        elif kind == "custom_paragraph" and not value.strip() and field["required"]:
+            problems.append(
+                FieldError(
+                    name, "It should not be blank as this is a mandatory field", "invalid_value"
+                )
+            )
+    return problems
+
+
+@bp.post("/service_catalog/items/<int:display_id>/place_request")
+@endpoint("write", "create_ticket")
+def place_request(display_id: int) -> Response:
+    who = require("service_catalog.request")
+    check_query(())
+    body = read_json_object()
+    validate_body(body, PLACE_RULES)
+    account = who.account
+    now = get_state().clock.now()
+    with account.lock:
+        item = get_item(account, display_id)
+        problems: list[FieldError] = []
+        if item["visibility"] != 2:
+            problems.append(
+                FieldError("display_id", "The service item is not published", "invalid_value")
+            )
+        quantity = body.get("quantity") or 1
+        if quantity > MAX_QUANTITY or (quantity > 1 and not item["allow_quantity"]):
+            limit = MAX_QUANTITY if item["allow_quantity"] else 1
+            problems.append(
+                FieldError(
+                    "quantity",
+                    f"It should be a Positive Integer less than or equal to {limit}",
+                    "invalid_value",
+                )
+            )
+        if body.get("child_items"):
+            problems.append(
+                FieldError("child_items", "The service item has no child items", "invalid_value")
+            )
+        problems += _form_problems(item, body.get("custom_fields") or {})
+        requested_for = None
+        if body.get("requested_for") is not None:
+            requested_for = account.user_by_email(body["requested_for"])
+            if requested_for is None:
+                problems.append(
+                    FieldError(
+                        "requested_for",
+                        "There is no user matching the given requested_for",
+                        "invalid_value",
+                    )
+                )
+        if body.get("parent_ticket_id") is not None:
+            parent = account.tickets.get(body["parent_ticket_id"])
+            if parent is None or parent["deleted"] or parent["spam"]:
+                problems.append(
+                    FieldError(
+                        "parent_ticket_id",
+                        "There is no ticket matching the given parent_ticket_id",
+                        "invalid_value",
+                    )
+                )
+        requester_id = _requester(account, who, body.get("email"), problems)
+        raise_if(problems)
+        if requester_id is None:  # an unknown email makes a requester, as for tickets
+            requester_id = new_requester(account, now, email=body["email"], name=None, phone=None)
+        requester = account.user(requester_id) or {}
+        beneficiary = requested_for or requester
+        name = " ".join(
+            p for p in (beneficiary.get("first_name"), beneficiary.get("last_name")) if p
+        )
+        subject = (
+            item["configs"]["subject"]
+            .replace("{{requested_for}}", name)
+            .replace("{{item.name}}", item["name"])
+        )
+        ticket = new_ticket(
+            account,
+            now,
+            subject=subject,
+            description="",
+            requester_id=requester_id,
+            priority=2,
+            ticket_type="Service Request",
+            requested_for_id=None if requested_for is None else requested_for["id"],
+            workspace_id=item["workspace_id"],
+            approval_status=None,
+        )
+        account.tickets.put(ticket)
+        account.requested_items[ticket["id"]] = [
+            {
+                "custom_fields": dict(body.get("custom_fields") or {}),
+                "id": ids.ranged(ids.REQUESTED_ITEM_BASE, account.index, ticket["id"]),
+                "created_at": now,
+                "updated_at": now,
+                "quantity": quantity,
+                "stage": 1,
+                "loaned": False,
+                "cost_per_request": float(item["cost"] or 0),
+                "remarks": None,
+                "delivery_time": item["delivery_time"],
+                "is_parent": True,
+                "service_item_id": display_id,
+                "attachments": [],
+            }
+        ]
+    out = shapes.render(ticket, shapes.SERVICE_REQUEST_KEYS, shapes.TICKET_TIMESTAMPS)
+    return json_response({"service_request": out}, 201, location(f"tickets/{ticket['id']}"))
+
+
+def _requester(
+    account: AccountData, who: Caller, email_address: str | None, problems: list[FieldError]
+) -> int | None:
+    """Who the request is raised for: `email`'s user, else the caller (DOCS note 1)."""
+    if email_address is None:
+        return who.user_id
+    user = account.user_by_email(email_address)
+    if not who.is_agent and (user is None or user["id"] != who.user_id):
+        raise errors.access_denied()  # a requester raises requests for themselves only
+    return None if user is None else int(user["id"])
+
+
+@bp.get("/tickets/<int:ticket_id>/requested_items")
+@endpoint("list")
+def requested_items(ticket_id: int) -> Response:
+    who = require("tickets.view")
+    check_query(())
+    ticket = get_ticket(ticket_id, who)
+    if ticket["type"] != "Service Request":
+        raise ValidationFailed(
+            [FieldError("ticket_id", "The ticket is not a service request", "invalid_value")]
+        )
+    items = who.account.requested_items.get(ticket_id, [])
+    body = [shapes.render(i, shapes.REQUESTED_ITEM_KEYS, shapes.PLAIN_TIMESTAMPS) for i in items]
+    return json_response({"requested_items": body})
