@@ -24,7 +24,7 @@ from typing import Any, Literal
 from mock_freshservice import guesses
 from mock_freshservice.clock import DAY, parse_datetime
 
-FieldType = Literal["number", "string", "date", "boolean", "tag", "contains"]
+FieldType = Literal["number", "numbers", "string", "date", "boolean", "tag", "contains"]
 Operator = Literal[":", ":>", ":<", "~"]
 MAX_QUERY_LENGTH = 512
 
@@ -179,7 +179,7 @@ class _Parser:
         if operator_token.kind != "op":
             raise FilterError(f"Expected ':', ':>' or ':<' after {field!r}")
         operator: Operator = operator_token.text  # type: ignore[assignment]
-        if operator != ":" and kind not in ("number", "date"):
+        if operator != ":" and kind not in ("number", "numbers", "date"):
             raise FilterError(
                 f"{operator!r} works on number and date fields only; {field!r} is a {kind} field"
             )
@@ -194,7 +194,7 @@ class _Parser:
             if operator != ":":
                 raise FilterError(f"null can only be matched with ':' ({field!r})")
             return None
-        if kind == "number":
+        if kind in ("number", "numbers"):
             if token.kind != "number":
                 raise FilterError(
                     f"{field!r} is a number field; {token.text!r} at position {token.position} "
@@ -286,7 +286,7 @@ def _condition(
     kind = types[field]
     value = node.value
     if value is None:
-        if kind == "tag":
+        if kind in ("tag", "numbers"):
             return lambda row: not get(row)
         return lambda row: get(row) is None
     if kind == "tag":
@@ -306,6 +306,12 @@ def _condition(
         low, high = guesses.filter_date_range(node.operator, bounds)
         return lambda row: (v := get(row)) is not None and low <= v <= high
     number = int(value)
+    if kind == "numbers":  # a list field (department_ids) matches when any element does
+        if node.operator == ":>":
+            return lambda row: any(v >= number for v in get(row) or ())
+        if node.operator == ":<":
+            return lambda row: any(v <= number for v in get(row) or ())
+        return lambda row: number in (get(row) or ())
     if node.operator == ":>":
         return lambda row: (v := get(row)) is not None and v >= number
     if node.operator == ":<":

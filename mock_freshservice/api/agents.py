@@ -16,7 +16,7 @@ from mock_freshservice.api.common import (
     require,
 )
 from mock_freshservice.errors import FieldError
-from mock_freshservice.pagination import next_link, parse_page
+from mock_freshservice.pagination import next_link
 from mock_freshservice.validation import one_of
 
 bp = Blueprint("agents", __name__)
@@ -27,6 +27,7 @@ LIST_PARAMS = (
     "work_phone_number",
     "active",
     "state",
+    "query",
     "page",
     "per_page",
 )
@@ -38,7 +39,8 @@ EXACT_FILTERS = ("email", "mobile_phone_number", "work_phone_number")
 def list_agents() -> Response:
     who = require("agents.view")
     problems = check_query(LIST_PARAMS)
-    page = parse_page(problems)
+    query = request.args.get("query")
+    page = people.parse_people_page(problems, filtering=query is not None)
     active = query_bool("active", problems)
     state = request.args.get("state")
     if state is not None and state not in ("fulltime", "occasional"):
@@ -53,9 +55,13 @@ def list_agents() -> Response:
         tests["active"] = people.equals("active", active)
     if state is not None:
         tests["state"] = people.equals("occasional", state == "occasional")
-    agents = people.by_first_name(people.matching(who.account.agents.all(), tests))
+    agents = people.matching(who.account.agents.all(), tests)
+    if query is not None:
+        agents = people.filtered(agents, query, "email")
+    else:
+        agents = people.by_first_name(agents)
     chunk, more = page.slice(agents)
-    headers = {"Link": next_link(page)} if more else None
+    headers = {"Link": next_link(page)} if more and query is None else None
     return json_response({"agents": [shapes.agent_json(a) for a in chunk]}, headers=headers)
 
 

@@ -17,7 +17,7 @@ from mock_freshservice.api.common import (
     require,
 )
 from mock_freshservice.data.store import Record
-from mock_freshservice.pagination import next_link, parse_page
+from mock_freshservice.pagination import next_link
 
 bp = Blueprint("requesters", __name__)
 
@@ -26,6 +26,7 @@ LIST_PARAMS = (
     "mobile_phone_number",
     "work_phone_number",
     "include_agents",
+    "query",
     "page",
     "per_page",
 )
@@ -36,7 +37,8 @@ LIST_PARAMS = (
 def list_requesters() -> Response:
     who = require("requesters.view")
     problems = check_query(LIST_PARAMS)
-    page = parse_page(problems)
+    query = request.args.get("query")
+    page = people.parse_people_page(problems, filtering=query is not None)
     include_agents = query_bool("include_agents", problems)
     raise_if(problems)
     if include_agents and not who.role.allows("agents.manage"):
@@ -51,8 +53,12 @@ def list_requesters() -> Response:
     for field in ("mobile_phone_number", "work_phone_number"):
         if field in request.args:
             found = [r for r in found if r.get(field) == request.args[field]]
-    chunk, more = page.slice(people.by_first_name(found))
-    headers = {"Link": next_link(page)} if more else None
+    if query is not None:
+        found = people.filtered(found, query, "primary_email")
+    else:
+        found = people.by_first_name(found)
+    chunk, more = page.slice(found)
+    headers = {"Link": next_link(page)} if more and query is None else None
     return json_response({"requesters": [_as_requester(r) for r in chunk]}, headers=headers)
 
 

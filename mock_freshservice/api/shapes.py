@@ -592,7 +592,16 @@ EMPLOYEE_REQUEST_KEYS = (
     "fields",
     "lookup_values",
 )
-EMPLOYEE_REQUEST_LIST_KEYS = ("id", "created_at", "updated_at", "status", "subject", "fields")
+# List items: the DOCS sample's keys plus `requester_id`, which real output shows (facts file).
+EMPLOYEE_REQUEST_LIST_KEYS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "status",
+    "subject",
+    "requester_id",
+    "fields",
+)
 
 
 def folder_json(folder: Mapping[str, Any]) -> Json:

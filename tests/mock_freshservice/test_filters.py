@@ -364,3 +364,70 @@ def test_generated_queries_match_the_reference_evaluator(
     body = response.get_json()
     assert body["total"] == len(want), text
     assert [t["id"] for t in body["tickets"]] == [t["id"] for t in want[:30]], text
+
+
+# -- agents and requesters --------------------------------------------------------------------
+
+
+def people(
+    client: FlaskClient, headers: dict[str, str], path: str, query: str, extra: str = ""
+) -> list[dict[str, Any]]:
+    response = client.get(f"/api/v2/{path}?query={quote(query)}{extra}", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()[path]  # type: ignore[no-any-return]
+
+
+def test_agents_filter_starts_with_on_names(client: FlaskClient, admin: dict[str, str]) -> None:
+    found = people(client, admin, "agents", "\"~[first_name|last_name]:'pri'\"")
+    assert [a["email"] for a in found] == ["priya.raman@acme.com"]
+
+
+def test_agents_filter_by_department_matches_any_of_theirs(
+    app: Flask, client: FlaskClient, admin: dict[str, str]
+) -> None:
+    state: FakeState = app.extensions[EXTENSION]
+    agents = list(state.accounts["acme.freshservice.com"].agents.all())
+    department = agents[0]["department_ids"][0]
+    found = people(client, admin, "agents", f'"department_id:{department}"')
+    assert {a["id"] for a in found} == {
+        a["id"] for a in agents if department in a["department_ids"]
+    }
+
+
+def test_agents_filter_results_come_newest_first(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    found = people(client, admin, "agents", "\"created_at:>'2000-01-01'\"")
+    created = [a["created_at"] for a in found]
+    assert created == sorted(created, reverse=True)
+
+
+def test_requesters_filter_by_primary_email(client: FlaskClient, admin: dict[str, str]) -> None:
+    found = people(client, admin, "requesters", "\"primary_email:'john@acme.com'\"")
+    assert [r["id"] for r in found] == [JOHN]
+
+
+def test_requesters_filter_on_name_with_include_agents(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    found = people(client, admin, "requesters", "\"name:'Priya Raman'\"", "&include_agents=true")
+    assert [r["is_agent"] for r in found] == [True]
+
+
+def test_a_people_filter_refuses_email_on_requesters(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    response = client.get(
+        "/api/v2/requesters?query=" + quote("\"email:'john@acme.com'\""), headers=admin
+    )
+    assert "Unknown field 'email'" in response.get_json()["errors"][0]["message"]
+
+
+def test_a_people_filter_page_beyond_40_is_refused(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    response = client.get("/api/v2/agents?page=41&query=" + quote("\"name:'x'\""), headers=admin)
+    assert (
+        response.get_json()["errors"][0]["message"]
+        == "It should be a Positive Integer less than or equal to 40"
+    )
