@@ -11,10 +11,14 @@ Every API request goes through the same steps, in the order Freshworks' stack ap
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
+from importlib import resources
 from typing import Any
 
+import orjson
+import yaml
 from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed as RoutingMethodNotAllowed
@@ -30,7 +34,7 @@ from mock_freshservice.api import (
     tickets,
     workspaces,
 )
-from mock_freshservice.api.common import Caller, EndpointMeta, json_response
+from mock_freshservice.api.common import Caller, EndpointMeta, json_response, raw_json_response
 from mock_freshservice.auth import account_of, authenticate, presented_credentials
 from mock_freshservice.data.dataset import Dataset, load_dataset
 from mock_freshservice.journal import Entry
@@ -41,6 +45,7 @@ from mock_freshservice.state import EXTENSION, FakeState, get_state
 log = logging.getLogger("mock_freshservice")
 
 API_PREFIX = "/api/v2/"
+OPENAPI_PATH = "/api/v2/openapi.json"
 BODY_METHODS = frozenset({"POST", "PUT"})
 METHOD_ORDER = ("GET", "POST", "PUT", "DELETE")
 VERSION_HEADER = "latest=v2; requested=v2"
@@ -68,6 +73,7 @@ def create_app(settings: FakeSettings | None = None, dataset: Dataset | None = N
         app.register_blueprint(blueprint, url_prefix="/api/v2")
     app.register_blueprint(admin.bp, url_prefix="/_mock")
 
+    app.add_url_rule(OPENAPI_PATH, "openapi", _openapi)
     app.before_request(_before_api_request)
     app.after_request(_after_request)
     app.register_error_handler(errors.ApiError, _render_api_error)
@@ -83,7 +89,7 @@ def _before_api_request() -> None:
     ctx.verdict = None
     ctx.account = None
     ctx.key_fingerprint = None
-    if not req.path.startswith(API_PREFIX):
+    if not req.path.startswith(API_PREFIX) or req.path == OPENAPI_PATH:
         return
     state = get_state()
     headers = req.headers
@@ -129,6 +135,17 @@ def _before_api_request() -> None:
     ctx.caller = Caller(data, binding.user_id, binding.role, presented.fingerprint or "")
 
 
+def _openapi() -> Response:
+    """The fake's own contract (mock_freshservice/openapi.yaml), as JSON, for anyone to read."""
+    return raw_json_response(openapi_json())
+
+
+@functools.lru_cache(maxsize=1)
+def openapi_json() -> bytes:
+    text = resources.files("mock_freshservice").joinpath("openapi.yaml").read_text("utf-8")
+    return orjson.dumps(yaml.safe_load(text))
+
+
 def _meta(req: Request) -> EndpointMeta | None:
     view = current_app.view_functions.get(req.endpoint or "")
     meta: EndpointMeta | None = getattr(view, "_fs_meta", None)
@@ -152,7 +169,7 @@ def _acceptable(accept: str) -> bool:
 
 def _after_request(response: Response) -> Response:
     req: Request = request._get_current_object()  # type: ignore[attr-defined]
-    if not req.path.startswith(API_PREFIX):
+    if not req.path.startswith(API_PREFIX) or req.path == OPENAPI_PATH:
         return response
     ctx = g._get_current_object()
     verdict: Verdict | None = ctx.get("verdict")
