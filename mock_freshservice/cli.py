@@ -18,6 +18,7 @@ from mock_freshservice.clock import parse_datetime
 from mock_freshservice.data.account import PinnedRecordError
 from mock_freshservice.data.dataset import DatasetError
 from mock_freshservice.journal import fingerprint
+from mock_freshservice.persistence import StateFileError
 from mock_freshservice.settings import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -108,10 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         app = create_app(settings)
-    except (DatasetError, PinnedRecordError, DatasetKeyError) as exc:
+    except (DatasetError, PinnedRecordError, DatasetKeyError, StateFileError) as exc:
         print(f"mock-freshservice: {exc}", file=sys.stderr)
         return 2
-    for unsupported in ("scenario", "state"):
+    for unsupported in ("scenario",):
         if getattr(settings, unsupported) is not None:
             print(
                 f"mock-freshservice: --{unsupported} is not implemented yet in this version",

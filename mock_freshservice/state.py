@@ -18,6 +18,7 @@ from mock_freshservice.data.dataset import Dataset
 from mock_freshservice.data.generate import people_pools
 from mock_freshservice.data.roles import Role, build_roles
 from mock_freshservice.journal import Journal
+from mock_freshservice.persistence import WriteLog, dataset_digest
 from mock_freshservice.ratelimit import PLAN_LIMITS, RateLimiter
 from mock_freshservice.settings import DEFAULT_PLAN, FakeSettings, Plan
 
@@ -52,13 +53,28 @@ class FakeState:
         self.custom_limits: dict[str, dict[str, int]] = {}
         self.keys: dict[str, KeyBinding] = {}
         self.revoked: set[str] = set()
+        self.log: WriteLog | None = None
+        self.accounts_ready = False  # True once the first load is done
+        if settings.state is not None:
+            digest = dataset_digest(dataset.model_dump_json().encode(), settings.seed)
+            self.log = WriteLog.open(settings.state, digest=digest, anchor=self.clock.anchor)
+            # Generated records are rebuilt exactly as the first run made them.
+            self.clock.anchor = int(self.log.header["anchor"])
         self.load()
+        if self.log is not None:
+            for entry in self.log.replayable():
+                account = self.accounts.get(entry["a"])
+                if account is not None:
+                    account.replay(entry)
+            for account in self.accounts.values():
+                account.persist_to(self.log.write)
 
     # -- building ----------------------------------------------------------------------------
 
     def load(self, domain: str | None = None) -> None:
         """(Re)build every account, or one, from the dataset: data, plan, keys, budget."""
         people = people_pools(self.settings.seed)
+        rebuilt: list[AccountData] = []
         with self.lock:
             for index, account in enumerate(self.dataset.accounts):
                 if domain is not None and account.domain != domain:
@@ -70,6 +86,13 @@ class FakeState:
                 self.limiter.reset(account.domain)
                 self.journal.clear(account.domain)
                 self._bind_keys(data)
+                rebuilt.append(data)
+            if self.log is not None and self.accounts_ready:
+                # A reset: the state file forgets this account's (or every account's) writes.
+                self.log.write({"reset": domain})
+                for data in rebuilt:
+                    data.persist_to(self.log.write)
+            self.accounts_ready = True
 
     def _bind_keys(self, data: AccountData) -> None:
         for stale in [k for k, b in self.keys.items() if b.domain == data.domain]:

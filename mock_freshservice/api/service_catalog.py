@@ -334,23 +334,26 @@ def place_request(display_id: int) -> Response:
             approval_status=None,
         )
         account.tickets.put(ticket)
-        account.requested_items[ticket["id"]] = [
-            {
-                "custom_fields": dict(body.get("custom_fields") or {}),
-                "id": ids.ranged(ids.REQUESTED_ITEM_BASE, account.index, ticket["id"]),
-                "created_at": now,
-                "updated_at": now,
-                "quantity": quantity,
-                "stage": 1,
-                "loaned": False,
-                "cost_per_request": float(item["cost"] or 0),
-                "remarks": None,
-                "delivery_time": item["delivery_time"],
-                "is_parent": True,
-                "service_item_id": display_id,
-                "attachments": [],
-            }
-        ]
+        account.set_requested_items(
+            ticket["id"],
+            [
+                {
+                    "custom_fields": dict(body.get("custom_fields") or {}),
+                    "id": ids.ranged(ids.REQUESTED_ITEM_BASE, account.index, ticket["id"]),
+                    "created_at": now,
+                    "updated_at": now,
+                    "quantity": quantity,
+                    "stage": 1,
+                    "loaned": False,
+                    "cost_per_request": float(item["cost"] or 0),
+                    "remarks": None,
+                    "delivery_time": item["delivery_time"],
+                    "is_parent": True,
+                    "service_item_id": display_id,
+                    "attachments": [],
+                }
+            ],
+        )
     out = shapes.render(ticket, shapes.SERVICE_REQUEST_KEYS, shapes.TICKET_TIMESTAMPS)
     return json_response({"service_request": out}, 201, location(f"tickets/{ticket['id']}"))
 

@@ -81,6 +81,8 @@ class AccountData:
             kind: Table(f"{kind}_requests", ("status",), _plain_index("status"))
             for kind in ("onboarding", "offboarding")
         }
+        # Where writes go when the fake keeps state (`--state`); None: nowhere.
+        self.on_write: Callable[[dict[str, Any]], None] | None = None
         # Items of placed service requests, per ticket id.
         self.requested_items: dict[int, list[Record]] = {}
         # Notes created through the API, per ticket, after the generated history.
@@ -138,6 +140,41 @@ class AccountData:
     def add_conversation(self, ticket_id: int, conversation: Record) -> None:
         with self.lock:
             self.created_conversations.setdefault(ticket_id, []).append(conversation)
+            offset = ids.CREATED_CONVERSATION_OFFSET
+            n = conversation["id"] - ids.ranged(ids.CONVERSATION_BASE, self.index, offset)
+            self._conversation_counter = max(self._conversation_counter, n)
+            if self.on_write is not None:
+                self.on_write({"a": self.domain, "c": ticket_id, "r": conversation})
+
+    def set_requested_items(self, ticket_id: int, items: list[Record]) -> None:
+        with self.lock:
+            self.requested_items[ticket_id] = items
+            if self.on_write is not None:
+                self.on_write({"a": self.domain, "ri": ticket_id, "r": items})
+
+    def tables(self) -> dict[str, Table]:
+        """Every table of the account by name, for persistence and replay."""
+        named = {name: table for name, table in vars(self).items() if isinstance(table, Table)}
+        for kind, table in self.employee_requests.items():
+            named[f"{kind}_requests"] = table
+        return named
+
+    def persist_to(self, write: Callable[[dict[str, Any]], None]) -> None:
+        """Send every later write of this account to `write` (one JSON-able entry each)."""
+        self.on_write = write
+        for name, table in self.tables().items():
+            table.on_put = lambda record, name=name: write(
+                {"a": self.domain, "t": name, "r": record}
+            )
+
+    def replay(self, entry: dict[str, Any]) -> None:
+        """Apply one logged write (before `persist_to`, so nothing is logged twice)."""
+        if "t" in entry:
+            self.tables()[entry["t"]].put(entry["r"])
+        elif "c" in entry:
+            self.add_conversation(int(entry["c"]), entry["r"])
+        elif "ri" in entry:
+            self.set_requested_items(int(entry["ri"]), entry["r"])
 
     def conversations(self, ticket: Record) -> list[Record]:
         """Every conversation of a ticket, oldest first.

@@ -83,6 +83,8 @@ class Table:
         self.version = 0
         self.lock = threading.RLock()
         self.queries = QueryCache()
+        # Called with every record `put` stores, while the table is locked (see persistence.py).
+        self.on_put: Callable[[Record], None] | None = None
         # Serialised renderings per (record id, shape), valid while that record object is current.
         self._memo: dict[tuple[int, tuple[str, ...]], tuple[Record, bytes]] = {}
 
@@ -186,6 +188,8 @@ class Table:
                     self.columns[name][position] = index[name]
             self._overlay[record_id] = record
             self.version += 1
+            if self.on_put is not None:
+                self.on_put(record)
 
     def _append(self, record_id: int, index: IndexRow) -> None:
         if self.ids and record_id <= self.ids[-1]:
