@@ -7,6 +7,7 @@ and may be frozen with `--now`; real time drives rate windows and `Retry-After` 
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -46,7 +47,12 @@ def format_ts(epoch: int | None) -> str | None:
 def format_date(epoch: int | None) -> str | None:
     if epoch is None:
         return None
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
+    return _format_day(epoch // DAY)
+
+
+@functools.lru_cache(maxsize=8_192)
+def _format_day(day: int) -> str:
+    return datetime.fromtimestamp(day * DAY, UTC).strftime("%Y-%m-%d")
 
 
 _DATETIME = re.compile(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -62,9 +63,11 @@ def build_account(
             )
         data.agents.put(record)
     requester_total = max(account.sizes.requesters, len(pinned_requesters))
+    requester_rng = random.Random(f"{seed}:{account.domain}:requesters")
+    generated_requesters = []
     for n in range(1, requester_total + 1):
         user_id = ids.ranged(ids.USER_BASE, index, agent_total + n)
-        record = generator.requester(user_id, n, departments, locations)
+        record = generator.requester(user_id, n, departments, locations, requester_rng)
         if n <= len(pinned_requesters):
             record = _merge(
                 account,
@@ -74,7 +77,8 @@ def build_account(
                 anchor=anchor,
                 data=data,
             )
-        data.requesters.put(record)
+        generated_requesters.append(record)
+    data.requesters.load(generated_requesters)
 
     agents = list(data.agents.all())
     requesters = list(data.requesters.all())
@@ -115,19 +119,20 @@ def _build_the_rest(
     data.asset_catalog = catalog
     for asset_type in catalog.types.values():
         data.asset_types.put(asset_type)
-    for asset in generate_assets(
-        seed,
-        data.domain,
-        catalog,
-        account.sizes.assets,
-        anchor,
-        workspaces=workspace_ids,
-        users=requesters,
-        agents=[a["id"] for a in agents],
-        groups=[g["id"] for g in groups],
-        locations=list(data.locations.ids),
-    ):
-        data.assets.put(asset)
+    data.assets.load(
+        generate_assets(
+            seed,
+            data.domain,
+            catalog,
+            account.sizes.assets,
+            anchor,
+            workspaces=workspace_ids,
+            users=requesters,
+            agents=[a["id"] for a in agents],
+            groups=[g["id"] for g in groups],
+            locations=list(data.locations.ids),
+        )
+    )
     categories, items = generate_catalog(
         seed=seed,
         domain=data.domain,

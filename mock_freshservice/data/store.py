@@ -172,6 +172,23 @@ class Table:
 
     # -- writing -----------------------------------------------------------------------------
 
+    def load(self, records: Iterable[Record]) -> None:
+        """Bulk-insert new records whose keys rise above every key held (building an account)."""
+        with self.lock:
+            for record in records:
+                record_id = int(record[self.key_field])
+                if self.ids and record_id <= self.ids[-1]:
+                    self.put(record)  # out of order: the careful path
+                    continue
+                index = self._index_of(record)
+                self._position[record_id] = len(self.ids)
+                self.ids.append(record_id)
+                for name in self.index_fields:
+                    self.columns[name].append(index[name])
+                self._overlay[record_id] = record
+                self._written_only.add(record_id)
+            self.version += 1
+
     def put(self, record: Record) -> None:
         """Insert or replace a whole record (the only way state changes)."""
         record_id = int(record[self.key_field])
