@@ -12,7 +12,7 @@ import sys
 
 from bench.support import BenchError
 
-BENCHMARKS = ("bench_fake_list",)
+BENCHMARKS = ("bench_fake_list", "bench_fake_scale")
 
 
 def main() -> int:
