@@ -1,0 +1,409 @@
+"""The Freshservice API v2 client: one pooled `httpx.AsyncClient`, policy in small steps.
+
+    FreshserviceError                 every failure; carries method, path, status, request id
+     ├── ValidationFailed             400 with Freshservice's `errors` (field, message, code)
+     ├── BadRequest                   other 400s (invalid_json, missing_params), 406, 415
+     ├── AuthFailed                   401: the key is missing, wrong or revoked
+     ├── Forbidden                    403: the key's user lacks the privilege
+     ├── NotFound                     404
+     ├── MethodNotAllowed             405: the record cannot take this (e.g. a deleted ticket)
+     ├── Conflict                     409: a duplicate
+     ├── RateLimited                  429, with `retry_after`, once the retry budget is spent
+     ├── UpstreamError                5xx or an unexpected status; `may_have_happened` on a POST
+     ├── ConnectionFailed             timeout, reset, refused; `may_have_happened` on a POST
+     └── InvalidResponse              a success whose body is not the JSON Freshservice sends
+
+httpx exceptions stop here: `_send` translates them, chained with `from`. No error carries the
+API key. The policy, in the order a request meets it:
+
+1. Basic `<key>:X` and `X-Request-Id` (one id per tool call) are set on every request.
+2. A 429 means nothing happened: any method is sent again after `Retry-After` seconds, if the
+   tool call's retry budget still covers the wait.
+3. After a timeout, a reset or a 5xx, GET and PUT are sent again with jittered exponential
+   backoff within the budget. A POST is never sent again: what it did is unknown, and the error
+   says so. (A connection that was refused before anything was sent is safe to retry.)
+4. The answer's status maps to one class of the tree above; `Link: <…>; rel="next"` gives the
+   next page number; `X-RateLimit-Remaining` is remembered per credential.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import math
+import random
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import anyio
+import httpx
+
+API_PREFIX = "/api/v2"
+IDEMPOTENT = frozenset({"GET", "PUT", "DELETE"})
+BACKOFF_BASE = 0.25
+BACKOFF_CAP = 8.0
+MAX_ATTEMPTS = 10  # even a zero Retry-After must not spin forever
+MIN_RETRY_AFTER = 0.05
+
+Json = dict[str, Any]
+
+
+def fingerprint(key: str) -> str:
+    """A stable, non-reversible label for a key, safe to log (the fake labels keys alike)."""
+    return "key-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+
+class FreshserviceError(Exception):
+    """A request to Freshservice that did not succeed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        path: str,
+        status: int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+        self.status = status
+        self.request_id = request_id
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FieldProblem:
+    field: str
+    message: str
+    code: str
+
+
+class ValidationFailed(FreshserviceError):
+    def __init__(self, message: str, *, errors: tuple[FieldProblem, ...], **where: Any) -> None:
+        super().__init__(message, **where)
+        self.errors = errors
+
+
+class BadRequest(FreshserviceError):
+    def __init__(self, message: str, *, code: str | None, **where: Any) -> None:
+        super().__init__(message, **where)
+        self.code = code
+
+
+class AuthFailed(FreshserviceError):
+    pass
+
+
+class Forbidden(FreshserviceError):
+    pass
+
+
+class NotFound(FreshserviceError):
+    pass
+
+
+class MethodNotAllowed(FreshserviceError):
+    pass
+
+
+class Conflict(FreshserviceError):
+    pass
+
+
+class RateLimited(FreshserviceError):
+    def __init__(self, message: str, *, retry_after: float, **where: Any) -> None:
+        super().__init__(message, **where)
+        self.retry_after = retry_after
+
+
+class UpstreamError(FreshserviceError):
+    def __init__(self, message: str, *, may_have_happened: bool = False, **where: Any) -> None:
+        super().__init__(message, **where)
+        self.may_have_happened = may_have_happened
+
+
+class ConnectionFailed(FreshserviceError):
+    def __init__(self, message: str, *, may_have_happened: bool = False, **where: Any) -> None:
+        super().__init__(message, **where)
+        self.may_have_happened = may_have_happened
+
+
+class InvalidResponse(FreshserviceError):
+    pass
+
+
+# Every status the fake (and Freshservice) answers with, and the class it becomes.
+STATUS_ERRORS: Mapping[int, type[FreshserviceError]] = {
+    400: ValidationFailed,  # or BadRequest when the body has no `errors`
+    401: AuthFailed,
+    403: Forbidden,
+    404: NotFound,
+    405: MethodNotAllowed,
+    406: BadRequest,
+    409: Conflict,
+    415: BadRequest,
+    429: RateLimited,
+    500: UpstreamError,
+    502: UpstreamError,
+    503: UpstreamError,
+    504: UpstreamError,
+}
+
+
+@dataclasses.dataclass
+class ToolCall:
+    """What one tool call spends upstream: its credential, request id and retry budget."""
+
+    key: str
+    budget: float
+    request_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex)
+    upstream_calls: int = 0
+    waited: float = 0.0
+    last_status: int | None = None
+
+    @property
+    def key_fingerprint(self) -> str:
+        return fingerprint(self.key)
+
+    def can_wait(self, seconds: float) -> bool:
+        return self.waited + seconds <= self.budget
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ApiResponse:
+    status: int
+    body: Json
+    headers: httpx.Headers
+    next_page: int | None
+
+
+def next_page_of(link: str | None) -> int | None:
+    """The page number in `Link: <…page=N…>; rel="next"`, or None on the last page."""
+    if not link:
+        return None
+    match = re.search(r'<([^>]+)>\s*;\s*rel="?next"?', link)
+    if match is None:
+        return None
+    pages = parse_qs(urlsplit(match[1]).query).get("page")
+    if not pages or not pages[-1].isdigit():
+        return None
+    return int(pages[-1])
+
+
+class FreshserviceClient:
+    """Async client for one Freshservice account (base URL); one per server lifespan."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        jitter: Callable[[], float] = random.random,
+        user_agent: str = "freshservice-mcp",
+    ) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/") + API_PREFIX,
+            timeout=httpx.Timeout(timeout),
+            transport=transport,
+            headers={"Accept": "application/json", "User-Agent": user_agent},
+            follow_redirects=False,
+        )
+        self._sleep = sleep
+        self._jitter = jitter
+        # The last X-RateLimit-Remaining seen, per credential (a key belongs to one account).
+        self.rate_limit_remaining: dict[str, int] = {}
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> FreshserviceClient:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+    # -- the policy ------------------------------------------------------------------------------
+
+    async def request(
+        self,
+        call: ToolCall,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> ApiResponse:
+        """Send one logical request, retrying as the policy allows; raise on failure."""
+        attempt = 0
+        while True:
+            attempt += 1
+            last_try = attempt >= MAX_ATTEMPTS
+            try:
+                response = await self._send(call, method, path, params=params, json=json)
+            except ConnectionFailed as exc:
+                retry = not exc.may_have_happened or method in IDEMPOTENT
+                delay = self._backoff(attempt)
+                if retry and not last_try and call.can_wait(delay):
+                    await self._wait(call, delay)
+                    continue
+                raise
+            status = response.status_code
+            if status == 429:
+                wait = max(MIN_RETRY_AFTER, _retry_after(response))
+                if not last_try and call.can_wait(wait):
+                    await self._wait(call, wait)
+                    continue
+                raise self._error(call, method, path, response)
+            if status >= 500:
+                delay = self._backoff(attempt)
+                if method in IDEMPOTENT and not last_try and call.can_wait(delay):
+                    await self._wait(call, delay)
+                    continue
+                raise self._error(call, method, path, response)
+            if status >= 400:
+                raise self._error(call, method, path, response)
+            return self._success(call, method, path, response)
+
+    def _backoff(self, attempt: int) -> float:
+        ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** (attempt - 1))
+        return ceiling * (0.5 + self._jitter() / 2)
+
+    async def _wait(self, call: ToolCall, seconds: float) -> None:
+        call.waited += seconds
+        await self._sleep(seconds)
+
+    async def _send(
+        self,
+        call: ToolCall,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+    ) -> httpx.Response:
+        token = base64.b64encode(f"{call.key}:X".encode()).decode()
+        headers = {"Authorization": f"Basic {token}", "X-Request-Id": call.request_id}
+        call.upstream_calls += 1
+        where = {"method": method, "path": path, "request_id": call.request_id}
+        try:
+            response = await self._http.request(
+                method, path, params=params, json=json, headers=headers
+            )
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # Nothing reached Freshservice: safe to try again, whatever the method.
+            raise ConnectionFailed(
+                f"could not connect to Freshservice ({type(exc).__name__})",
+                may_have_happened=False,
+                **where,
+            ) from exc
+        except httpx.TransportError as exc:
+            raise ConnectionFailed(
+                f"the connection to Freshservice failed ({type(exc).__name__})",
+                may_have_happened=method == "POST",
+                **where,
+            ) from exc
+        call.last_status = response.status_code
+        remaining = response.headers.get("X-RateLimit-Remaining")
+        if remaining is not None and remaining.isdigit():
+            self.rate_limit_remaining[call.key_fingerprint] = int(remaining)
+        return response
+
+    def _success(
+        self, call: ToolCall, method: str, path: str, response: httpx.Response
+    ) -> ApiResponse:
+        body: Json = {}
+        if response.status_code != 204 and response.content:
+            try:
+                parsed = response.json()
+            except ValueError as exc:
+                raise InvalidResponse(
+                    "Freshservice answered with a body that is not JSON",
+                    method=method, path=path, status=response.status_code,
+                    request_id=call.request_id,
+                ) from exc  # fmt: skip
+            if not isinstance(parsed, dict):
+                raise InvalidResponse(
+                    "Freshservice answered with JSON that is not an object",
+                    method=method, path=path, status=response.status_code,
+                    request_id=call.request_id,
+                )  # fmt: skip
+            body = parsed
+        return ApiResponse(
+            status=response.status_code,
+            body=body,
+            headers=response.headers,
+            next_page=next_page_of(response.headers.get("Link")),
+        )
+
+    def _error(
+        self, call: ToolCall, method: str, path: str, response: httpx.Response
+    ) -> FreshserviceError:
+        status = response.status_code
+        where: dict[str, Any] = {
+            "method": method,
+            "path": path,
+            "status": status,
+            "request_id": call.request_id,
+        }
+        body = _json_or_none(response)
+        message = str(body.get("message") or body.get("description") or "") if body else ""
+        code = str(body["code"]) if body and "code" in body else None
+        if status == 400 and body and isinstance(body.get("errors"), list):
+            problems = tuple(
+                FieldProblem(
+                    str(e.get("field", "")), str(e.get("message", "")), str(e.get("code", ""))
+                )
+                for e in body["errors"]
+                if isinstance(e, dict)
+            )
+            return ValidationFailed(message or "Validation failed", errors=problems, **where)
+        if status in (400, 406, 415):
+            return BadRequest(
+                message or f"Freshservice refused the request ({status})", code=code, **where
+            )
+        if status == 401:
+            return AuthFailed(message or "authentication failed", **where)
+        if status == 403:
+            return Forbidden(message or "access denied", **where)
+        if status == 404:
+            return NotFound("not found", **where)
+        if status == 405:
+            return MethodNotAllowed(message or "method not allowed", **where)
+        if status == 409:
+            return Conflict(message or "conflict", **where)
+        if status == 429:
+            return RateLimited(
+                message or "rate limited", retry_after=_retry_after(response), **where
+            )
+        return UpstreamError(
+            message or f"Freshservice answered {status}",
+            may_have_happened=method == "POST" and status >= 500,
+            **where,
+        )
+
+
+def _retry_after(response: httpx.Response) -> float:
+    raw = response.headers.get("Retry-After", "")
+    try:
+        seconds = float(raw)
+    except ValueError:
+        return 1.0
+    return max(0.0, seconds) if math.isfinite(seconds) else 1.0
+
+
+def _json_or_none(response: httpx.Response) -> Json | None:
+    if not response.content:
+        return None
+    try:
+        parsed = response.json()
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None

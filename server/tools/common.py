@@ -1,0 +1,292 @@
+"""What every toolset shares: the tool registry, parameter types, the per-call upstream handle,
+Freshservice errors turned into tool errors, and shaping results for an LLM."""
+
+from __future__ import annotations
+
+import contextvars
+import dataclasses
+import html
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any, Literal, TypeVar
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, ConfigDict, Field
+
+from server import freshservice as fs
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# -- The registry: one ToolSpec per tool, declared next to its handler ---------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ToolSpec:
+    name: str  # the fixed camelCase name of the seed document
+    title: str
+    toolset: str
+    handler: Callable[..., Any]
+    read_only: bool
+    idempotent: bool
+
+
+REGISTRY: list[ToolSpec] = []
+
+
+def tool(
+    name: str, *, toolset: str, title: str, kind: Literal["fetch", "create", "update"]
+) -> Callable[[F], F]:
+    """Register a handler as tool `name`; annotations follow from its kind (TOOLS.md)."""
+
+    def register(handler: F) -> F:
+        REGISTRY.append(
+            ToolSpec(
+                name=name,
+                title=title,
+                toolset=toolset,
+                handler=handler,
+                read_only=kind == "fetch",
+                idempotent=kind != "create",
+            )
+        )
+        return handler
+
+    return register
+
+
+# -- Parameters shared by many tools ------------------------------------------------------------
+
+Page = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=10_000,
+        description="Page number, from 1. Use the next_page of the previous result.",
+    ),
+]
+PerPage = Annotated[int, Field(ge=1, le=100, description="Items per page, 1 to 100 (default 10).")]
+WorkspaceId = Annotated[
+    int | None,
+    Field(
+        ge=0, description="Workspace to look in; leave out for the primary workspace, 0 for all."
+    ),
+]
+
+STATUS = {2: "Open", 3: "Pending", 4: "Resolved", 5: "Closed"}
+PRIORITY = {1: "Low", 2: "Medium", 3: "High", 4: "Urgent"}
+LEVEL = {1: "Low", 2: "Medium", 3: "High"}
+SOURCE = {
+    1: "Email", 2: "Portal", 3: "Phone", 4: "Chat", 5: "Feedback widget", 6: "Yammer",
+    7: "AWS Cloudwatch", 8: "Pagerduty", 9: "Walkup", 10: "Slack", 11: "Chatbot",
+    12: "Workplace", 13: "Employee Onboarding", 14: "Alerts", 15: "MS Teams",
+    18: "Employee Offboarding",
+}  # fmt: skip
+
+StatusIn = Annotated[
+    Literal[2, 3, 4, 5] | Literal["open", "pending", "resolved", "closed"],
+    Field(description="Ticket status: 2 open, 3 pending, 4 resolved, 5 closed (number or name)."),
+]
+PriorityIn = Annotated[
+    Literal[1, 2, 3, 4] | Literal["low", "medium", "high", "urgent"],
+    Field(description="Priority: 1 low, 2 medium, 3 high, 4 urgent (number or name)."),
+]
+UrgencyIn = Annotated[
+    Literal[1, 2, 3] | Literal["low", "medium", "high"],
+    Field(description="Urgency: 1 low, 2 medium, 3 high (number or name)."),
+]
+ImpactIn = Annotated[
+    Literal[1, 2, 3] | Literal["low", "medium", "high"],
+    Field(description="Impact: 1 low, 2 medium, 3 high (number or name)."),
+]
+SourceIn = Annotated[
+    Literal[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18]
+    | Literal["email", "portal", "phone", "chat", "feedback widget", "yammer", "aws cloudwatch",
+              "pagerduty", "walkup", "slack", "chatbot", "workplace", "employee onboarding",
+              "alerts", "ms teams", "employee offboarding"],
+    Field(description="Where the ticket came from: 1 email, 2 portal, 3 phone, 4 chat, …"
+                      " (number or name)."),
+]  # fmt: skip
+
+
+def code(value: int | str | None, names: Mapping[int, str]) -> int | None:
+    """The Freshservice number for a code given as a number or as its name."""
+    if value is None or isinstance(value, int):
+        return value
+    lowered = value.lower()
+    for number, name in names.items():
+        if name.lower() == lowered:
+            return number
+    raise ToolError(f"{value!r} is not one of {', '.join(n.lower() for n in names.values())}")
+
+
+# -- Output building blocks ---------------------------------------------------------------------
+
+
+class Result(BaseModel):
+    """Every result says whether it was cut to fit and how to get the rest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    truncated: bool = Field(
+        False, description="True when the result was cut to fit the size limit."
+    )
+    notice: str | None = Field(
+        None, description="What was cut and how to get the rest, if anything."
+    )
+
+
+class PageInfo(Result):
+    page: int = Field(description="This page's number.")
+    per_page: int = Field(description="Items per page (30 when a filter query is used).")
+    next_page: int | None = Field(description="The next page's number, or null on the last page.")
+
+
+def text_of(markup: str | None, limit: int | None = None) -> str | None:
+    """HTML as plain text (what an LLM reads best), cut to `limit` characters if given."""
+    if markup is None:
+        return None
+    text = re.sub(r"<(br|/p|/div|/li)\s*/?>", "\n", markup, flags=re.I)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
+    if limit is not None and len(text) > limit:
+        return text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def label(value: int | None, names: Mapping[int, str]) -> str | None:
+    if value is None:
+        return None
+    return names.get(value, f"Custom ({value})")
+
+
+# -- The upstream handle of one tool call --------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Upstream:
+    """The Freshservice client, this call's credential and its caller (from /agents/me)."""
+
+    client: fs.FreshserviceClient
+    call: fs.ToolCall
+    caller_id: int
+    max_result_bytes: int
+
+    async def get(
+        self, path: str, params: Mapping[str, Any] | None = None, *, what: str | None = None
+    ) -> fs.ApiResponse:
+        return await self._send("GET", path, params=params, what=what)
+
+    async def post(self, path: str, body: Any, *, what: str) -> fs.ApiResponse:
+        return await self._send("POST", path, json=body, what=what)
+
+    async def put(self, path: str, body: Any, *, what: str) -> fs.ApiResponse:
+        return await self._send("PUT", path, json=body, what=what)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        what: str | None,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> fs.ApiResponse:
+        try:
+            return await self.client.request(self.call, method, path, params=params, json=json)
+        except fs.FreshserviceError as exc:
+            raise ToolError(explain(exc, what)) from exc
+
+
+CURRENT: contextvars.ContextVar[Upstream | None] = contextvars.ContextVar("upstream", default=None)
+
+
+def upstream(ctx: Context) -> Upstream:
+    """This tool call's upstream handle, prepared by the server's call middleware."""
+    found = CURRENT.get()
+    if found is None:
+        raise ToolError("internal error: the tool was called outside the server's call handling")
+    return found
+
+
+def explain(exc: fs.FreshserviceError, what: str | None) -> str:
+    """A tool error an LLM (and a person) can act on; never contains the key."""
+    subject = what or "the record"
+    if isinstance(exc, fs.ValidationFailed):
+        problems = "; ".join(f"{e.field}: {e.message} ({e.code})" for e in exc.errors)
+        return f"Freshservice refused the request (400 validation failed): {problems}"
+    if isinstance(exc, fs.BadRequest):
+        reason = f"{exc.status} {exc.code}" if exc.code else str(exc.status)
+        return f"Freshservice refused the request ({reason}): {exc.message}"
+    if isinstance(exc, fs.AuthFailed):
+        return (
+            "Freshservice did not accept the API key (401 invalid_credentials): check the key in "
+            "the Authorization header or FRESHSERVICE_API_KEY; it may have been revoked."
+        )
+    if isinstance(exc, fs.Forbidden):
+        return (
+            "The API key's user may not do this in Freshservice (403 access_denied): their role "
+            "lacks the privilege. Use an agent or admin key whose role allows it."
+        )
+    if isinstance(exc, fs.NotFound):
+        return f"{subject[0].upper()}{subject[1:]} was not found (404)."
+    if isinstance(exc, fs.MethodNotAllowed):
+        return f"Freshservice does not allow this on {subject} (405): {exc.message}"
+    if isinstance(exc, fs.Conflict):
+        return f"Freshservice refused a duplicate (409): {exc.message}"
+    if isinstance(exc, fs.RateLimited):
+        seconds = int(exc.retry_after + 0.999)
+        return (
+            "Freshservice's API rate limit for this account is spent (429) and the wait it asked "
+            f"for is longer than this call may wait. Try again in {seconds} seconds."
+        )
+    if isinstance(exc, fs.UpstreamError | fs.ConnectionFailed) and exc.may_have_happened:
+        return (
+            f"Freshservice failed while {subject} was being created ({exc.message}); it may or may "
+            "not have been created. Look for it (for example with a fetch by requester and "
+            "updated_since) before trying again."
+        )
+    if isinstance(exc, fs.InvalidResponse):
+        return f"Freshservice answered with something that is not its JSON ({exc.message})."
+    return (
+        f"Freshservice could not be reached or failed ({exc.message}); the retries allowed for "
+        "this call are used up."
+    )
+
+
+# -- Fitting a result into max_result_bytes ------------------------------------------------------
+
+M = TypeVar("M", bound=Result)
+
+
+def fit_page(result: M, items_field: str, limit: int, more_hint: str) -> M:
+    """Drop items from the end until the JSON fits `limit` bytes, saying how to get them."""
+    if limit <= 0:
+        return result
+    items: list[Any] = list(getattr(result, items_field))
+    size = len(result.model_dump_json())
+    if size <= limit:
+        return result
+    total = len(items)
+    while items and size > limit:
+        items.pop()
+        trimmed = result.model_copy(update={items_field: items})
+        size = len(trimmed.model_dump_json())
+    notice = f"Cut to {len(items)} of {total} items to stay under {limit} bytes; {more_hint}"
+    return result.model_copy(update={items_field: items, "truncated": True, "notice": notice})
+
+
+def fit_record(result: M, cut: Sequence[tuple[str, int]], limit: int) -> M:
+    """Shorten long text fields (name, characters) until the JSON fits `limit` bytes."""
+    if limit <= 0 or len(result.model_dump_json()) <= limit:
+        return result
+    update: dict[str, Any] = {}
+    for field, keep in cut:
+        value = getattr(result, field)
+        if isinstance(value, str) and len(value) > keep:
+            update[field] = value[:keep] + "…"
+        elif isinstance(value, list) and len(value) > keep:
+            update[field] = value[:keep]
+    trimmed = result.model_copy(update={**update, "truncated": True})
+    names = ", ".join(update) or "nothing"
+    return trimmed.model_copy(update={"notice": f"Shortened {names} to stay under {limit} bytes."})

@@ -1,0 +1,139 @@
+"""Checking a ticket filter expression before it is sent, and building one from tool arguments.
+
+Freshservice's `GET /tickets/filter?query="…"` takes `field:value` conditions joined with AND
+and OR, parenthesised, with `:>`/`:<` (at least / at most) on numbers and dates, strings and
+dates in single quotes and `null` for "not set" (facts file §1.7). A wrong field or operator is
+refused here, naming it, so no request is spent on it. (The fake has its own parser; this one is
+written separately so the server depends on nothing of the fake.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+Kind = Literal["number", "string", "date"]
+
+# The documented ticket filter fields (Freshservice "Filter Tickets").
+TICKET_FIELDS: Mapping[str, Kind] = {
+    "workspace_id": "number",
+    "requester_id": "number",
+    "email": "string",
+    "agent_id": "number",
+    "group_id": "number",
+    "priority": "number",
+    "status": "number",
+    "impact": "number",
+    "urgency": "number",
+    "tag": "string",
+    "due_by": "date",
+    "fr_due_by": "date",
+    "created_at": "date",
+    "updated_at": "date",
+}
+MAX_LENGTH = 512
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<paren>[()])|(?P<op>:>|:<|:)|(?P<string>'(?:[^'\\]|\\.)*')"
+    r"|(?P<number>-?\d+(?![\w.]))|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<other>\S))"
+)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$")
+
+
+class QueryError(ValueError):
+    """The expression Freshservice would refuse, and why."""
+
+
+def check(expression: str, fields: Mapping[str, Kind] = TICKET_FIELDS) -> str:
+    """The expression, trimmed and unwrapped from double quotes, if Freshservice can use it."""
+    text = expression.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = text[1:-1].strip()
+    if not text:
+        raise QueryError("the query is empty")
+    if len(text) > MAX_LENGTH:
+        raise QueryError(
+            f"the query has {len(text)} characters; Freshservice takes at most {MAX_LENGTH}"
+        )
+    if '"' in text:
+        raise QueryError("use single quotes around values; double quotes are added by the tool")
+    tokens = [(m.lastgroup or "", m.group(m.lastgroup or 0)) for m in _TOKEN.finditer(text)]
+    _Checker(tokens, fields).run()
+    return text
+
+
+class _Checker:
+    def __init__(self, tokens: list[tuple[str, str]], fields: Mapping[str, Kind]) -> None:
+        self.tokens = tokens
+        self.at = 0
+        self.fields = fields
+
+    def run(self) -> None:
+        self.expression()
+        if self.at < len(self.tokens):
+            raise QueryError(f"unexpected {self.tokens[self.at][1]!r}")
+
+    def next(self) -> tuple[str, str]:
+        if self.at >= len(self.tokens):
+            raise QueryError("the query ends too early")
+        token = self.tokens[self.at]
+        self.at += 1
+        if token[0] == "other":
+            raise QueryError(f"unexpected character {token[1]!r}")
+        return token
+
+    def keyword(self, word: str) -> bool:
+        if self.at < len(self.tokens) and self.tokens[self.at] == ("word", word):
+            self.at += 1
+            return True
+        return False
+
+    def expression(self) -> None:
+        self.term()
+        while self.keyword("OR"):
+            self.term()
+
+    def term(self) -> None:
+        self.factor()
+        while self.keyword("AND"):
+            self.factor()
+
+    def factor(self) -> None:
+        kind, text = self.next()
+        if kind == "paren" and text == "(":
+            self.expression()
+            if self.next() != ("paren", ")"):
+                raise QueryError("a '(' is never closed")
+            return
+        if kind != "word" or text in ("AND", "OR"):
+            raise QueryError(f"expected a field name, found {text!r}")
+        field_kind = self.fields.get(text)
+        if field_kind is None:
+            raise QueryError(f"unknown field {text!r}; use one of {', '.join(self.fields)}")
+        op_kind, op = self.next()
+        if op_kind != "op":
+            raise QueryError(f"expected ':', ':>' or ':<' after {text!r}")
+        if op != ":" and field_kind == "string":
+            raise QueryError(f"{op!r} works on number and date fields; {text!r} is text")
+        value_kind, value = self.next()
+        if value_kind == "word" and value == "null":
+            if op != ":":
+                raise QueryError(f"null takes ':' only ({text!r})")
+            return
+        if field_kind == "number" and value_kind != "number":
+            raise QueryError(f"{text!r} takes a number, not {value!r}")
+        if field_kind == "string" and value_kind != "string":
+            raise QueryError(f"{text!r} takes a value in single quotes, like {text}:'value'")
+        if field_kind == "date" and (value_kind != "string" or not _DATE.match(value[1:-1])):
+            raise QueryError(f"{text!r} takes a date in single quotes, like {text}:>'2026-01-31'")
+
+
+def quote(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def conjunction(parts: Iterable[str]) -> str:
+    """AND of the parts, each parenthesised when it holds an OR."""
+    wrapped = [f"({p})" if " OR " in p else p for p in parts if p]
+    return " AND ".join(wrapped)

@@ -1,0 +1,665 @@
+"""Ticket tools: fetchTickets, fetchTicket, createTicket, updateTicket, createTicketNote."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.tools import filter_query
+from server.tools.common import (
+    LEVEL,
+    PRIORITY,
+    SOURCE,
+    STATUS,
+    ImpactIn,
+    Page,
+    PageInfo,
+    PerPage,
+    PriorityIn,
+    Result,
+    SourceIn,
+    StatusIn,
+    UrgencyIn,
+    WorkspaceId,
+    code,
+    fit_page,
+    fit_record,
+    label,
+    text_of,
+    tool,
+    upstream,
+)
+
+TOOLSET = "tickets"
+FILTER_PAGE_SIZE = 30
+PREVIEW = 200
+
+# -- Results ------------------------------------------------------------------------------------
+
+
+class TicketSummary(BaseModel):
+    """A ticket in a list: the fields that tell tickets apart; fetchTicket has the rest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    subject: str
+    status: int
+    status_name: str | None
+    priority: int
+    priority_name: str | None
+    type: str | None
+    requester_id: int | None
+    responder_id: int | None
+    group_id: int | None
+    workspace_id: int | None
+    created_at: str
+    updated_at: str
+    due_by: str | None
+    description_preview: str | None = Field(
+        description="The description as text, cut to 200 characters."
+    )
+
+
+class TicketPage(PageInfo):
+    tickets: list[TicketSummary]
+    total: int | None = Field(
+        None, description="How many tickets match a filter query (null without a query)."
+    )
+
+
+class Conversation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    body_text: str | None
+    private: bool | None
+    incoming: bool | None
+    user_id: int | None
+    created_at: str | None
+
+
+class Person(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: int | None
+    name: str | None
+    email: str | None
+    phone: str | None = None
+    mobile: str | None = None
+
+
+class Stats(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    first_responded_at: str | None = None
+    resolved_at: str | None = None
+    closed_at: str | None = None
+
+
+class Ticket(Result):
+    """A whole ticket, numbers with their names, the description as HTML and as text."""
+
+    id: int
+    subject: str
+    description: str | None
+    description_text: str | None
+    type: str | None
+    status: int
+    status_name: str | None
+    priority: int
+    priority_name: str | None
+    urgency: int | None = None
+    urgency_name: str | None = None
+    impact: int | None = None
+    impact_name: str | None = None
+    source: int | None
+    source_name: str | None
+    requester_id: int | None
+    requested_for_id: int | None = None
+    responder_id: int | None
+    group_id: int | None
+    department_id: int | None
+    workspace_id: int | None
+    category: str | None
+    sub_category: str | None
+    item_category: str | None
+    due_by: str | None
+    fr_due_by: str | None
+    is_escalated: bool | None
+    spam: bool | None
+    deleted: bool | None
+    cc_emails: list[str] = Field(default_factory=list)
+    tags: list[str] | None = None
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    created_at: str
+    updated_at: str
+    resolution_notes: str | None = None
+    approval_status_name: str | None = None
+    requester: Person | None = None
+    requested_for: Person | None = None
+    stats: Stats | None = None
+    conversations: list[Conversation] | None = None
+    problem: dict[str, Any] | None = None
+    assets: list[Any] | None = None
+    changes: list[Any] | dict[str, Any] | None = None
+    related_tickets: dict[str, Any] | None = None
+
+
+class Note(Result):
+    id: int
+    ticket_id: int
+    body: str
+    body_text: str | None
+    private: bool
+    incoming: bool
+    user_id: int | None
+    notify_emails: list[str]
+    created_at: str
+
+
+def summary(raw: dict[str, Any]) -> TicketSummary:
+    return TicketSummary(
+        id=raw["id"],
+        subject=raw.get("subject") or "",
+        status=raw["status"],
+        status_name=label(raw["status"], STATUS),
+        priority=raw["priority"],
+        priority_name=label(raw["priority"], PRIORITY),
+        type=raw.get("type"),
+        requester_id=raw.get("requester_id"),
+        responder_id=raw.get("responder_id"),
+        group_id=raw.get("group_id"),
+        workspace_id=raw.get("workspace_id"),
+        created_at=raw["created_at"],
+        updated_at=raw["updated_at"],
+        due_by=raw.get("due_by"),
+        description_preview=text_of(raw.get("description") or raw.get("description_text"), PREVIEW),
+    )
+
+
+def ticket(raw: dict[str, Any]) -> Ticket:
+    def person(found: Any) -> Person | None:
+        return (
+            Person(**{k: found.get(k) for k in Person.model_fields})
+            if isinstance(found, dict)
+            else None
+        )
+
+    conversations = raw.get("conversations")
+    return Ticket(
+        id=raw["id"],
+        subject=raw.get("subject") or "",
+        description=raw.get("description"),
+        description_text=raw.get("description_text") or text_of(raw.get("description")),
+        type=raw.get("type"),
+        status=raw["status"],
+        status_name=label(raw["status"], STATUS),
+        priority=raw["priority"],
+        priority_name=label(raw["priority"], PRIORITY),
+        urgency=raw.get("urgency"),
+        urgency_name=label(raw.get("urgency"), LEVEL),
+        impact=raw.get("impact"),
+        impact_name=label(raw.get("impact"), LEVEL),
+        source=raw.get("source"),
+        source_name=label(raw.get("source"), SOURCE),
+        requester_id=raw.get("requester_id"),
+        requested_for_id=raw.get("requested_for_id"),
+        responder_id=raw.get("responder_id"),
+        group_id=raw.get("group_id"),
+        department_id=raw.get("department_id"),
+        workspace_id=raw.get("workspace_id"),
+        category=raw.get("category"),
+        sub_category=raw.get("sub_category"),
+        item_category=raw.get("item_category"),
+        due_by=raw.get("due_by"),
+        fr_due_by=raw.get("fr_due_by"),
+        is_escalated=raw.get("is_escalated"),
+        spam=raw.get("spam"),
+        deleted=raw.get("deleted"),
+        cc_emails=list(raw.get("cc_emails") or []),
+        tags=raw.get("tags"),
+        custom_fields=dict(raw.get("custom_fields") or {}),
+        created_at=raw["created_at"],
+        updated_at=raw["updated_at"],
+        resolution_notes=raw.get("resolution_notes"),
+        approval_status_name=raw.get("approval_status_name"),
+        requester=person(raw.get("requester")),
+        requested_for=person(raw.get("requested_for")),
+        stats=Stats(**raw["stats"]) if isinstance(raw.get("stats"), dict) else None,
+        conversations=None
+        if conversations is None
+        else [
+            Conversation(
+                id=c["id"],
+                body_text=c.get("body_text") or text_of(c.get("body")),
+                private=c.get("private"),
+                incoming=c.get("incoming"),
+                user_id=c.get("user_id"),
+                created_at=c.get("created_at"),
+            )
+            for c in conversations
+        ],
+        problem=raw.get("problem"),
+        assets=raw.get("assets"),
+        changes=raw.get("changes"),
+        related_tickets=raw.get("related_tickets"),
+    )
+
+
+# -- fetchTickets -------------------------------------------------------------------------------
+
+
+@tool("fetchTickets", toolset=TOOLSET, title="List tickets", kind="fetch")
+async def fetch_tickets(
+    ctx: Context,
+    *,
+    filter: Annotated[
+        Literal["new_and_my_open", "watching", "spam", "deleted"] | None,
+        Field(description="A predefined view: new_and_my_open, watching, spam or deleted."),
+    ] = None,
+    query: Annotated[
+        str | None,
+        Field(
+            max_length=512,
+            description=(
+                'A Freshservice filter expression, e.g. "priority:>3 AND status:2" or '
+                "\"agent_id:null AND created_at:>'2026-01-01'\". Fields: workspace_id, "
+                "requester_id, email, agent_id, group_id, priority, status, impact, urgency, "
+                "tag, due_by, fr_due_by, created_at, updated_at; strings and dates in single "
+                "quotes. The tool adds the double quotes."
+            ),
+        ),
+    ] = None,
+    assigned_to_me: Annotated[
+        bool, Field(description="Only tickets assigned to the agent whose key is used.")
+    ] = False,
+    status: StatusIn | None = None,
+    priority: PriorityIn | None = None,
+    requester_id: Annotated[
+        int | None, Field(ge=1, description="Only tickets of this requester.")
+    ] = None,
+    email: Annotated[
+        str | None,
+        Field(max_length=255, description="Only tickets of the requester with this email."),
+    ] = None,
+    updated_since: Annotated[
+        str | None,
+        Field(
+            description=(
+                "Only tickets updated since this date or time (ISO 8601, e.g. 2026-01-31). "
+                "Without it and without a filter, Freshservice lists the last 30 days only."
+            )
+        ),
+    ] = None,
+    type: Annotated[
+        Literal["Incident", "Service Request"] | None,
+        Field(description="Incident or Service Request."),
+    ] = None,
+    workspace_id: WorkspaceId = None,
+    include: Annotated[
+        list[Literal["stats", "requester", "requested_for"]] | None,
+        Field(description="Extra details per ticket (each costs 2 more API credits)."),
+    ] = None,
+    order_type: Annotated[
+        Literal["asc", "desc"] | None,
+        Field(description="asc: oldest first; desc (default): newest first."),
+    ] = None,
+    page: Page = 1,
+    per_page: PerPage = 10,
+) -> TicketPage:
+    """List tickets, newest first, a page at a time (next_page says whether there is more).
+
+    Without arguments: the tickets created in the last 30 days (use updated_since for older
+    ones). To narrow, give status, priority, assigned_to_me or a filter query: these use
+    Freshservice's ticket filter, which returns 30 tickets a page (per_page is ignored) and the
+    total. For one ticket's full details and conversations use fetchTicket; to change one use
+    updateTicket; to add a note use createTicketNote.
+    """
+    up = upstream(ctx)
+    status_code = code(status, STATUS)
+    priority_code = code(priority, PRIORITY)
+    if query is not None or assigned_to_me or status_code is not None or priority_code is not None:
+        for name, given in (
+            ("filter", filter),
+            ("type", type),
+            ("include", include),
+            ("order_type", order_type),
+        ):
+            if given:
+                raise ToolError(
+                    f"{name} cannot be combined with query, status, priority or assigned_to_me "
+                    "(Freshservice's ticket filter does not take it)"
+                )
+        parts = []
+        if query is not None:
+            try:
+                parts.append(filter_query.check(query))
+            except filter_query.QueryError as exc:
+                raise ToolError(f"query: {exc}") from exc
+        if assigned_to_me:
+            parts.append(f"agent_id:{up.caller_id}")
+        if status_code is not None:
+            parts.append(f"status:{status_code}")
+        if priority_code is not None:
+            parts.append(f"priority:{priority_code}")
+        if requester_id is not None:
+            parts.append(f"requester_id:{requester_id}")
+        if email is not None:
+            parts.append(f"email:{filter_query.quote(email)}")
+        if updated_since is not None:
+            parts.append(f"updated_at:>{filter_query.quote(updated_since[:10])}")
+        expression = filter_query.conjunction(parts)
+        if len(expression) > filter_query.MAX_LENGTH:
+            raise ToolError(
+                f"query: the combined query has {len(expression)} characters; "
+                "Freshservice takes at most 512"
+            )
+        params: dict[str, Any] = {"query": f'"{expression}"', "page": page}
+        if workspace_id is not None:
+            params["workspace_id"] = workspace_id
+        response = await up.get("/tickets/filter", params, what="the ticket filter")
+        total = int(response.body.get("total") or 0)
+        result = TicketPage(
+            tickets=[summary(t) for t in response.body.get("tickets", [])],
+            page=page,
+            per_page=FILTER_PAGE_SIZE,
+            next_page=page + 1 if page * FILTER_PAGE_SIZE < total else None,
+            total=total,
+        )
+        return fit_page(
+            result, "tickets", up.max_result_bytes, "narrow the query to see fewer at a time."
+        )
+    params = {"page": page, "per_page": per_page}
+    for name, value in (
+        ("filter", filter),
+        ("requester_id", requester_id),
+        ("email", email),
+        ("updated_since", updated_since),
+        ("type", type),
+        ("workspace_id", workspace_id),
+        ("order_type", order_type),
+        ("include", ",".join(include) if include else None),
+    ):
+        if value is not None:
+            params[name] = value
+    response = await up.get("/tickets", params, what="the ticket list")
+    result = TicketPage(
+        tickets=[summary(t) for t in response.body.get("tickets", [])],
+        page=page,
+        per_page=per_page,
+        next_page=response.next_page,
+    )
+    return fit_page(result, "tickets", up.max_result_bytes, "ask for a smaller per_page.")
+
+
+# -- fetchTicket --------------------------------------------------------------------------------
+
+TicketId = Annotated[
+    int, Field(ge=1, description="The ticket's id (the number people see, e.g. 1023).")
+]
+
+
+@tool("fetchTicket", toolset=TOOLSET, title="Show a ticket", kind="fetch")
+async def fetch_ticket(
+    ctx: Context,
+    *,
+    ticket_id: TicketId,
+    include: Annotated[
+        list[
+            Literal[
+                "conversations",
+                "requester",
+                "requested_for",
+                "stats",
+                "problem",
+                "assets",
+                "changes",
+                "related_tickets",
+            ]
+        ]
+        | None,
+        Field(
+            description=(
+                "Extra details: conversations (the first 10), requester, stats, … "
+                "(1 API credit each)."
+            )
+        ),
+    ] = None,
+) -> Ticket:
+    """Show one ticket in full: fields with their names, the description as text, and whatever
+    `include` asks for (conversations, the requester's contact details, stats). To find tickets
+    use fetchTickets; to change this one use updateTicket; to add a note use createTicketNote."""
+    up = upstream(ctx)
+    params = {"include": ",".join(dict.fromkeys(include))} if include else None
+    response = await up.get(f"/tickets/{ticket_id}", params, what=f"ticket {ticket_id}")
+    result = ticket(response.body["ticket"])
+    return fit_record(
+        result,
+        [("description", 2_000), ("description_text", 2_000), ("conversations", 3)],
+        up.max_result_bytes,
+    )
+
+
+# -- createTicket and updateTicket --------------------------------------------------------------
+
+Subject = Annotated[str, Field(min_length=1, max_length=255, description="A one-line summary.")]
+Description = Annotated[
+    str, Field(min_length=1, max_length=65_535, description="The details; HTML is allowed.")
+]
+Emails = Annotated[
+    list[Annotated[str, Field(max_length=255)]],
+    Field(max_length=50, description="Email addresses to copy."),
+]
+Tags = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=32)]],
+    Field(max_length=100, description="Tags (an update replaces the whole set)."),
+]
+CustomFields = Annotated[
+    dict[str, str | int | float | bool | None],
+    Field(description="Custom fields of the ticket form, by their field name."),
+]
+OptionalId = Annotated[int | None, Field(ge=1)]
+When = Annotated[
+    str | None, Field(description="ISO 8601 date and time, e.g. 2026-12-01T17:00:00Z.")
+]
+
+
+def _ticket_body(**fields: Any) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+@tool("createTicket", toolset=TOOLSET, title="Create a ticket", kind="create")
+async def create_ticket(
+    ctx: Context,
+    *,
+    subject: Subject,
+    description: Description,
+    requester_id: Annotated[
+        int | None, Field(ge=1, description="The requester's id; or give email or phone.")
+    ] = None,
+    email: Annotated[
+        str | None,
+        Field(
+            max_length=255,
+            description="The requester's email; an unknown one becomes a new requester.",
+        ),
+    ] = None,
+    phone: Annotated[
+        str | None,
+        Field(max_length=255, description="The requester's phone; an unknown one needs name."),
+    ] = None,
+    name: Annotated[
+        str | None, Field(max_length=255, description="The requester's name, for a new requester.")
+    ] = None,
+    status: StatusIn = "open",
+    priority: PriorityIn = "low",
+    urgency: UrgencyIn | None = None,
+    impact: ImpactIn | None = None,
+    source: SourceIn | None = None,
+    type: Annotated[
+        Literal["Incident"] | None,
+        Field(description="Only Incident can be created; service requests come from the catalog."),
+    ] = None,
+    responder_id: Annotated[int | None, Field(ge=1, description="The agent to assign.")] = None,
+    group_id: Annotated[int | None, Field(ge=1, description="The group to assign.")] = None,
+    department_id: Annotated[int | None, Field(ge=1, description="The department.")] = None,
+    category: Annotated[str | None, Field(max_length=255, description="Category.")] = None,
+    sub_category: Annotated[str | None, Field(max_length=255, description="Sub-category.")] = None,
+    item_category: Annotated[
+        str | None, Field(max_length=255, description="Item category.")
+    ] = None,
+    due_by: When = None,
+    fr_due_by: When = None,
+    cc_emails: Emails | None = None,
+    tags: Tags | None = None,
+    custom_fields: CustomFields | None = None,
+    workspace_id: Annotated[
+        int | None, Field(ge=2, description="The workspace; leave out for the primary one.")
+    ] = None,
+) -> Ticket:
+    """Create a ticket (an incident) for a requester given by requester_id, email or phone.
+    Defaults: status open, priority low. Returns the new ticket with its id. To raise a service
+    request for a catalog item use placeRequestServiceCatalogItem instead."""
+    if requester_id is None and email is None and phone is None:
+        raise ToolError("give the requester: requester_id, email or phone")
+    up = upstream(ctx)
+    body = _ticket_body(
+        subject=subject, description=description, requester_id=requester_id, email=email,
+        phone=phone, name=name, status=code(status, STATUS), priority=code(priority, PRIORITY),
+        urgency=code(urgency, LEVEL), impact=code(impact, LEVEL), source=code(source, SOURCE),
+        type=type, responder_id=responder_id, group_id=group_id, department_id=department_id,
+        category=category, sub_category=sub_category, item_category=item_category,
+        due_by=due_by, fr_due_by=fr_due_by, cc_emails=cc_emails, tags=tags,
+        custom_fields=custom_fields, workspace_id=workspace_id,
+    )  # fmt: skip
+    response = await up.post("/tickets", body, what="the ticket")
+    return fit_record(
+        ticket(response.body["ticket"]),
+        [("description", 2_000), ("description_text", 2_000)],
+        up.max_result_bytes,
+    )
+
+
+@tool("updateTicket", toolset=TOOLSET, title="Update a ticket", kind="update")
+async def update_ticket(
+    ctx: Context,
+    *,
+    ticket_id: TicketId,
+    subject: Annotated[
+        str | None, Field(min_length=1, max_length=255, description="A new summary.")
+    ] = None,
+    description: Annotated[
+        str | None, Field(min_length=1, max_length=65_535, description="New details; HTML allowed.")
+    ] = None,
+    requester_id: OptionalId = None,
+    email: Annotated[
+        str | None,
+        Field(max_length=255, description="Move the ticket to the requester with this email."),
+    ] = None,
+    phone: Annotated[
+        str | None,
+        Field(max_length=255, description="Move the ticket to the requester with this phone."),
+    ] = None,
+    name: Annotated[
+        str | None, Field(max_length=255, description="The requester's name, for a new requester.")
+    ] = None,
+    status: StatusIn | None = None,
+    priority: PriorityIn | None = None,
+    urgency: UrgencyIn | None = None,
+    impact: ImpactIn | None = None,
+    source: SourceIn | None = None,
+    type: Annotated[
+        Literal["Incident", "Service Request"] | None, Field(description="The ticket type.")
+    ] = None,
+    responder_id: Annotated[int | None, Field(ge=1, description="The agent to assign.")] = None,
+    group_id: Annotated[int | None, Field(ge=1, description="The group to assign.")] = None,
+    department_id: Annotated[int | None, Field(ge=1, description="The department.")] = None,
+    category: Annotated[str | None, Field(max_length=255, description="Category.")] = None,
+    sub_category: Annotated[str | None, Field(max_length=255, description="Sub-category.")] = None,
+    item_category: Annotated[
+        str | None, Field(max_length=255, description="Item category.")
+    ] = None,
+    due_by: When = None,
+    fr_due_by: When = None,
+    cc_emails: Emails | None = None,
+    tags: Tags | None = None,
+    custom_fields: CustomFields | None = None,
+) -> Ticket:
+    """Change fields of a ticket: status, priority, assignee, tags (replacing the set) and so
+    on. Give ticket_id and at least one field. The workspace cannot change here. Returns the
+    updated ticket. To add a note instead, use createTicketNote."""
+    body = _ticket_body(
+        subject=subject, description=description, requester_id=requester_id, email=email,
+        phone=phone, name=name, status=code(status, STATUS), priority=code(priority, PRIORITY),
+        urgency=code(urgency, LEVEL), impact=code(impact, LEVEL), source=code(source, SOURCE),
+        type=type, responder_id=responder_id, group_id=group_id, department_id=department_id,
+        category=category, sub_category=sub_category, item_category=item_category,
+        due_by=due_by, fr_due_by=fr_due_by, cc_emails=cc_emails, tags=tags,
+        custom_fields=custom_fields,
+    )  # fmt: skip
+    if not body:
+        raise ToolError("give at least one field to change besides ticket_id")
+    up = upstream(ctx)
+    response = await up.put(f"/tickets/{ticket_id}", body, what=f"ticket {ticket_id}")
+    return fit_record(
+        ticket(response.body["ticket"]),
+        [("description", 2_000), ("description_text", 2_000)],
+        up.max_result_bytes,
+    )
+
+
+# -- createTicketNote ---------------------------------------------------------------------------
+
+
+@tool("createTicketNote", toolset=TOOLSET, title="Add a note to a ticket", kind="create")
+async def create_ticket_note(
+    ctx: Context,
+    *,
+    ticket_id: TicketId,
+    body: Annotated[
+        str, Field(min_length=1, max_length=65_535, description="The note; HTML is allowed.")
+    ],
+    private: Annotated[
+        bool,
+        Field(
+            description=(
+                "Private (agents only) when true, the default; false makes it visible to the "
+                "requester."
+            )
+        ),
+    ] = True,
+    notify_emails: Annotated[
+        list[Annotated[str, Field(max_length=255)]] | None,
+        Field(max_length=50, description="Agents or users to notify by email."),
+    ] = None,
+    incoming: Annotated[
+        bool | None, Field(description="True marks the note as coming from outside.")
+    ] = None,
+) -> Note:
+    """Add a note to a ticket: private (internal) by default. Returns the note. Notes do not
+    change the ticket's fields; use updateTicket for that."""
+    up = upstream(ctx)
+    payload: dict[str, Any] = {"body": body, "private": private}
+    if notify_emails:
+        payload["notify_emails"] = notify_emails
+    if incoming is not None:
+        payload["incoming"] = incoming
+    response = await up.post(
+        f"/tickets/{ticket_id}/notes", payload, what=f"the note on ticket {ticket_id}"
+    )
+    raw = response.body["conversation"]
+    return Note(
+        id=raw["id"],
+        ticket_id=raw.get("ticket_id", ticket_id),
+        body=raw.get("body") or "",
+        body_text=raw.get("body_text") or text_of(raw.get("body")),
+        private=bool(raw.get("private")),
+        incoming=bool(raw.get("incoming")),
+        user_id=raw.get("user_id"),
+        notify_emails=list(raw.get("to_emails") or []),
+        created_at=raw["created_at"],
+    )
