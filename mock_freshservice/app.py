@@ -37,6 +37,7 @@ from mock_freshservice.api import (
 from mock_freshservice.api.common import Caller, EndpointMeta, json_response, raw_json_response
 from mock_freshservice.auth import account_of, authenticate, presented_credentials
 from mock_freshservice.data.dataset import Dataset, load_dataset
+from mock_freshservice.data.store import RetiredTableError
 from mock_freshservice.journal import Entry
 from mock_freshservice.ratelimit import Verdict
 from mock_freshservice.settings import FakeSettings
@@ -77,6 +78,7 @@ def create_app(settings: FakeSettings | None = None, dataset: Dataset | None = N
     app.before_request(_before_api_request)
     app.after_request(_after_request)
     app.register_error_handler(errors.ApiError, _render_api_error)
+    app.register_error_handler(RetiredTableError, _render_retired)
     app.register_error_handler(HTTPException, _render_http_exception)
     app.register_error_handler(Exception, _render_unexpected)
     return app
@@ -213,6 +215,10 @@ def _render_api_error(exc: errors.ApiError) -> Response:
         response.headers.update(exc.headers())
         return response
     return json_response(body, exc.status, exc.headers())
+
+
+def _render_retired(exc: RetiredTableError) -> Response:
+    return _render_api_error(errors.account_reset())
 
 
 def _render_http_exception(exc: HTTPException) -> Response:

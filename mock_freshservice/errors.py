@@ -7,7 +7,7 @@ Three body shapes exist in the Freshworks v2 framework (facts file §1.5; siblin
      ├── ValidationFailed          400     {"description": "Validation failed",
      │                                      "errors": [{field, message, code}, …]}
      ├── RequestError              4xx     {"code": …, "message": …}: invalid_json,
-     │                                      missing_params, 401, 403, 406, 415
+     │                                      missing_params, 401, 403, 406, 409, 415
      ├── MethodNotAllowed          405     {"message": …} + Allow
      ├── RateLimited               429     {"message": …} + Retry-After
      ├── NotFound                  404     empty body
@@ -100,6 +100,13 @@ def invalid_content_type(value: str) -> RequestError:
         415,
         "invalid_content_type",
         f"Content-Type header is set to {value}. It should be set to application/json",
+    )
+
+
+def account_reset() -> RequestError:
+    """A write refused because `/_mock/reset` replaced the account it was working on."""
+    return RequestError(
+        guesses.ACCOUNT_RESET_STATUS, guesses.ACCOUNT_RESET_CODE, guesses.ACCOUNT_RESET_MESSAGE
     )
 
 

@@ -32,6 +32,16 @@ SERVER_ERROR_MESSAGE = "We're sorry, but something went wrong."
 
 # 404 answers have an empty body (sibling `head :not_found` for unknown ids, routes and domains).
 
+# A write that loses a race with `POST /_mock/reset` (a fake-only event: it held the account the
+# reset replaced) is refused, not stored: 409, the status the docs give for "inconsistent or
+# conflicting state", in the sibling's {code, message} shape. The code name is the fake's own.
+ACCOUNT_RESET_STATUS = 409
+ACCOUNT_RESET_CODE = "inconsistent_state"
+ACCOUNT_RESET_MESSAGE = (
+    "The account was reset while this request was being handled; nothing was changed. "
+    "Send the request again."
+)
+
 # -- Rate limits ---------------------------------------------------------------------------------
 
 # Windows are fixed and start with the first request after the previous window expired (sibling

@@ -5,6 +5,7 @@ Hung on `app.extensions["mock_freshservice"]` by the app factory and reached thr
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import threading
 from collections.abc import Iterator, Mapping
@@ -74,24 +75,40 @@ class FakeState:
     def load(self, domain: str | None = None) -> None:
         """(Re)build every account, or one, from the dataset: data, plan, keys, budget."""
         people = people_pools(self.settings.seed)
-        rebuilt: list[AccountData] = []
-        with self.lock:
-            for index, account in enumerate(self.dataset.accounts):
-                if domain is not None and account.domain != domain:
-                    continue
-                data = build_account(self.settings.seed, account, index, self.clock.anchor, people)
-                self.accounts[account.domain] = data
-                self.plans[account.domain] = self.settings.plan or account.plan or DEFAULT_PLAN
-                self.custom_limits.pop(account.domain, None)
-                self.limiter.reset(account.domain)
-                self.journal.clear(account.domain)
-                self._bind_keys(data)
-                rebuilt.append(data)
-            if self.log is not None and self.accounts_ready:
-                # A reset: the state file forgets this account's (or every account's) writes.
-                self.log.write({"reset": domain})
+        with self.lock:  # one load at a time
+            chosen = [
+                (index, account)
+                for index, account in enumerate(self.dataset.accounts)
+                if domain is None or account.domain == domain
+            ]
+            # Built while the old accounts still serve; none goes live before it is wired up.
+            rebuilt = [
+                build_account(self.settings.seed, account, index, self.clock.anchor, people)
+                for index, account in chosen
+            ]
+            old = [self.accounts[a.domain] for _, a in chosen if a.domain in self.accounts]
+            with contextlib.ExitStack() as held:
+                # Every write runs under its account's lock, so none is half done from here on.
+                for data in old:
+                    held.enter_context(data.lock)
+                # A request still holding an old account now fails instead of writing after
+                # the reset marker (a write the replay would bring back).
+                for data in old:
+                    data.retire()
+                if self.log is not None and self.accounts_ready:
+                    # A reset: the state file forgets this account's (or every account's) writes.
+                    self.log.write({"reset": domain})
+                    for data in rebuilt:
+                        data.persist_to(self.log.write)
                 for data in rebuilt:
-                    data.persist_to(self.log.write)
+                    self.accounts[data.domain] = data
+                    self.plans[data.domain] = (
+                        self.settings.plan or data.account.plan or DEFAULT_PLAN
+                    )
+                    self.custom_limits.pop(data.domain, None)
+                    self.limiter.reset(data.domain)
+                    self.journal.clear(data.domain)
+                    self._bind_keys(data)
             self.accounts_ready = True
 
     def _bind_keys(self, data: AccountData) -> None:

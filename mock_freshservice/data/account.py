@@ -14,7 +14,7 @@ from mock_freshservice.data.generate import (
     AccountGenerator,
     ticket_index_of,
 )
-from mock_freshservice.data.store import Record, Table
+from mock_freshservice.data.store import Record, RetiredTableError, Table
 
 
 class PinnedRecordError(ValueError):
@@ -88,6 +88,7 @@ class AccountData:
         # Notes created through the API, per ticket, after the generated history.
         self.created_conversations: dict[int, list[Record]] = {}
         self._conversation_counter = 0
+        self.retired = False  # set by a reset, under `lock`
         self._email_index: dict[str, int] | None = None
         self._email_index_versions = (-1, -1)
 
@@ -139,6 +140,7 @@ class AccountData:
 
     def add_conversation(self, ticket_id: int, conversation: Record) -> None:
         with self.lock:
+            self._check_live("conversations")
             self.created_conversations.setdefault(ticket_id, []).append(conversation)
             offset = ids.CREATED_CONVERSATION_OFFSET
             n = conversation["id"] - ids.ranged(ids.CONVERSATION_BASE, self.index, offset)
@@ -148,9 +150,21 @@ class AccountData:
 
     def set_requested_items(self, ticket_id: int, items: list[Record]) -> None:
         with self.lock:
+            self._check_live("requested_items")
             self.requested_items[ticket_id] = items
             if self.on_write is not None:
                 self.on_write({"a": self.domain, "ri": ticket_id, "r": items})
+
+    def retire(self) -> None:
+        """Refuse every later write: a reset has replaced this account (see `Table.retired`)."""
+        with self.lock:
+            self.retired = True
+            for table in self.tables().values():
+                table.retire()
+
+    def _check_live(self, kind: str) -> None:
+        if self.retired:
+            raise RetiredTableError(kind)
 
     def tables(self) -> dict[str, Table]:
         """Every table of the account by name, for persistence and replay."""

@@ -19,6 +19,10 @@ Record = dict[str, Any]
 IndexRow = Mapping[str, Any]
 
 
+class RetiredTableError(RuntimeError):
+    """A write reached a table that a reset has replaced; nothing was stored or logged."""
+
+
 class QueryCache:
     """Answers to list queries (ordered id lists), kept while their table's version holds.
 
@@ -85,6 +89,9 @@ class Table:
         self.queries = QueryCache()
         # Called with every record `put` stores, while the table is locked (see persistence.py).
         self.on_put: Callable[[Record], None] | None = None
+        # Set by a reset: a request still holding the old table must not write to it, or its
+        # write would be logged after the reset marker and come back on restart.
+        self.retired = False
         # Serialised renderings per (record id, shape), valid while that record object is current.
         self._memo: dict[tuple[int, tuple[str, ...]], tuple[Record, bytes]] = {}
 
@@ -193,6 +200,8 @@ class Table:
         """Insert or replace a whole record (the only way state changes)."""
         record_id = int(record[self.key_field])
         with self.lock:
+            if self.retired:
+                raise RetiredTableError(self.kind)
             index = self._index_of(record)
             position = self._position.get(record_id)
             if position is None:
@@ -224,6 +233,11 @@ class Table:
             for name in self.index_fields:
                 self.columns[name].append(index[name])
         self.version += 1
+
+    def retire(self) -> None:
+        """Refuse every later `put` (see `retired`)."""
+        with self.lock:
+            self.retired = True
 
     def written_ids(self) -> set[int]:
         return set(self._overlay)

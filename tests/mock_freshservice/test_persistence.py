@@ -15,6 +15,8 @@ import httpx
 import pytest
 
 from mock_freshservice import FakeSettings, create_app
+from mock_freshservice import state as state_module
+from mock_freshservice.api import assets as assets_api
 from mock_freshservice.persistence import StateFileError
 from tests.conftest import NOW, basic
 from tests.mock_freshservice.test_cli import free_port, wait_until_up
@@ -162,3 +164,64 @@ def test_generated_records_are_rebuilt_from_the_first_runs_clock(tmp_path: Path)
     time.sleep(1.1)
     second = create_app(FakeSettings(state=state)).test_client()
     assert second.get("/api/v2/tickets/9850", headers=ADMIN).get_json()["ticket"] == before
+
+
+ASSET = {"name": "written during a reset", "asset_type_id": 30000000014}
+
+
+def test_a_write_landing_mid_reset_reads_the_same_live_and_after_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "state.jsonl"
+    client = create_app(FakeSettings(now=NOW, state=state, plan="unlimited")).test_client()
+    build = state_module.build_account
+    written: dict[str, Any] = {}
+
+    def build_then_write(seed: int, account: Any, index: int, *rest: Any) -> Any:
+        if index == 1:  # acme (index 0) is rebuilt by now; a client writes to it meanwhile
+            writer = threading.Thread(
+                target=lambda: written.update(
+                    response=client.post("/api/v2/assets", json=ASSET, headers=ADMIN)
+                )
+            )
+            writer.start()
+            writer.join(timeout=10)
+        return build(seed, account, index, *rest)
+
+    monkeypatch.setattr(state_module, "build_account", build_then_write)
+    assert client.post("/_mock/reset", json={}).status_code == 200
+    monkeypatch.undo()
+
+    created = written["response"]
+    assert created.status_code in (201, 409)
+    path = "/api/v2/assets/81"
+    live = client.get(path, headers=ADMIN).status_code
+    again = create_app(FakeSettings(now=NOW, state=state, plan="unlimited")).test_client()
+    assert again.get(path, headers=ADMIN).status_code == live
+
+
+def test_a_write_on_an_account_a_reset_replaced_is_refused_and_never_replayed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "state.jsonl"
+    client = create_app(FakeSettings(now=NOW, state=state, plan="unlimited")).test_client()
+    validate = assets_api.validate_body
+
+    def reset_then_validate(*args: Any, **kwargs: Any) -> Any:
+        # The request already holds its account; a reset from another client lands now.
+        resetter = threading.Thread(
+            target=lambda: client.post("/_mock/reset", json={"account": "acme.freshservice.com"})
+        )
+        resetter.start()
+        resetter.join(timeout=10)
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(assets_api, "validate_body", reset_then_validate)
+    created = client.post("/api/v2/assets", json=ASSET, headers=ADMIN)
+    monkeypatch.undo()
+
+    assert created.status_code == 409
+    assert created.get_json()["code"] == "inconsistent_state"
+    assert client.get("/api/v2/assets/81", headers=ADMIN).status_code == 404
+    again = create_app(FakeSettings(now=NOW, state=state, plan="unlimited")).test_client()
+    assert again.get("/api/v2/assets/81", headers=ADMIN).status_code == 404
