@@ -307,8 +307,11 @@ CREATE_RULES: dict[str, Rule] = {
     },
     "workspace_id": Rule("Positive Integer", integer()),
 }
+# An asset always has a name and a type, so an update cannot clear either.
 UPDATE_RULES = {
-    name: Rule(rule.expected, rule.check, nullable=rule.nullable and name != "name")
+    name: Rule(
+        rule.expected, rule.check, nullable=rule.nullable and name not in ("name", "asset_type_id")
+    )
     for name, rule in _ASSET_FIELDS.items()
 }
 
@@ -337,9 +340,17 @@ def _check_references(account: AccountData, body: Mapping[str, Any]) -> list[Fie
 
 
 def _check_type_fields(
-    account: AccountData, type_id: int, given: Mapping[str, Any], *, creating: bool
+    account: AccountData,
+    type_id: int,
+    given: Mapping[str, Any],
+    *,
+    held: Mapping[str, Any] | None,
 ) -> list[FieldError]:
-    """Type fields named for the asset's type (and its ancestors), typed, required ones present."""
+    """Type fields named for the asset's type (and its ancestors), typed, required ones present.
+
+    `held` is what the asset already has (empty on create); None skips the required-field check,
+    as an update that keeps the type only checks the fields it sends.
+    """
     catalog = _catalog(account)
     allowed = catalog.field_names(type_id)
     problems = [
@@ -351,7 +362,7 @@ def _check_type_fields(
         return problems
     for name, field in allowed.items():
         if name not in given:
-            if creating and field.required:
+            if held is not None and field.required and held.get(name) is None:
                 problems.append(FieldError(name, "This field cannot be empty", "missing_field"))
             continue
         problem = _type_field_problem(catalog, name, field, given[name])
@@ -420,7 +431,7 @@ def create_asset() -> Response:
         problems = _check_references(account, body)
         if not problems:
             problems = _check_type_fields(
-                account, body["asset_type_id"], body.get("type_fields") or {}, creating=True
+                account, body["asset_type_id"], body.get("type_fields") or {}, held={}
             )
         raise_if(problems)
         display_id = account.assets.next_id()
@@ -493,9 +504,14 @@ def update_asset(display_id: int) -> Response:
         asset = get_asset(account, display_id)
         problems = _check_references(account, body)
         type_id = body.get("asset_type_id") or asset["asset_type_id"]
-        if not problems and "type_fields" in body:
+        # A new type brings its own required fields, whether or not type_fields was sent.
+        type_changed = type_id != asset["asset_type_id"]
+        if not problems and ("type_fields" in body or type_changed):
             problems = _check_type_fields(
-                account, type_id, body["type_fields"] or {}, creating=False
+                account,
+                type_id,
+                body.get("type_fields") or {},
+                held=asset["type_fields"] if type_changed else None,
             )
         raise_if(problems)
         updated = dict(asset)

@@ -577,7 +577,7 @@ ARTICLE_KEYS = (
 ARTICLE_LIST_KEYS = tuple(
     k for k in ARTICLE_KEYS if k not in ("tags", "attachments", "approvals", "cloud_files")
 )
-ARTICLE_TIMESTAMPS = frozenset({"created_at", "updated_at", "modified_at"})
+ARTICLE_TIMESTAMPS = frozenset({"created_at", "updated_at", "modified_at", "review_date"})
 
 # -- Employee onboarding and offboarding --------------------------------------------------------
 

@@ -212,6 +212,62 @@ def test_update_changes_fields_and_merges_type_fields(
     assert response.headers["X-RateLimit-Used-CurrentRequest"] == "1"
 
 
+def test_an_update_cannot_clear_the_asset_type(client: FlaskClient, admin: dict[str, str]) -> None:
+    before = client.get("/api/v2/assets/1", headers=admin).get_json()["asset"]["asset_type_id"]
+    response = client.put("/api/v2/assets/1", json={"asset_type_id": None}, headers=admin)
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "description": "Validation failed",
+        "errors": [
+            {
+                "field": "asset_type_id",
+                "message": "Value set is of type Null.It should be a/an Positive Integer",
+                "code": "datatype_mismatch",
+            }
+        ],
+    }
+    after = client.get("/api/v2/assets/1", headers=admin).get_json()["asset"]["asset_type_id"]
+    assert after == before
+
+
+def test_changing_the_type_needs_the_new_types_required_fields(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    types = types_by_name(client, admin)
+    software = {"name": "Editor", "asset_type_id": types["Software"]["id"]}
+    display_id = client.post("/api/v2/assets", json=software, headers=admin).get_json()["asset"][
+        "display_id"
+    ]
+    response = client.put(
+        f"/api/v2/assets/{display_id}",
+        json={"asset_type_id": types["Laptop"]["id"]},
+        headers=admin,
+    )
+    assert response.status_code == 400
+    hardware = types["Hardware"]["id"]
+    assert {(e["field"], e["code"]) for e in response.get_json()["errors"]} == {
+        (f"product_{hardware}", "missing_field"),
+        (f"asset_state_{hardware}", "missing_field"),
+    }
+    kept = client.get(f"/api/v2/assets/{display_id}", headers=admin).get_json()["asset"]
+    assert kept["asset_type_id"] == types["Software"]["id"]
+
+
+def test_changing_the_type_counts_required_fields_the_asset_already_has(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    types = types_by_name(client, admin)
+    created = client.post("/api/v2/assets", json=laptop_body(client, admin), headers=admin)
+    display_id = created.get_json()["asset"]["display_id"]
+    response = client.put(
+        f"/api/v2/assets/{display_id}",
+        json={"asset_type_id": types["Desktop"]["id"]},
+        headers=admin,
+    )
+    assert response.status_code == 200
+    assert response.get_json()["asset"]["asset_type_id"] == types["Desktop"]["id"]
+
+
 def test_update_refuses_workspace_id(client: FlaskClient, admin: dict[str, str]) -> None:
     errors = client.put("/api/v2/assets/1", json={"workspace_id": 3}, headers=admin).get_json()[
         "errors"

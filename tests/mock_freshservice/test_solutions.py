@@ -198,3 +198,33 @@ def test_a_restricted_agent_cannot_write_articles(
     laptop = folder(client, admin, "Laptop Issues")
     body = {"title": "t", "description": "d", "folder_id": laptop["id"]}
     assert client.post("/api/v2/solutions/articles", json=body, headers=agent).status_code == 403
+
+
+def test_review_date_is_an_iso_8601_timestamp_in_every_answer(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    laptop = folder(client, admin, "Laptop Issues")
+    body = {
+        "title": "Battery calibration",
+        "description": "<p>Run the battery down once a month.</p>",
+        "folder_id": laptop["id"],
+        "status": 2,
+        "review_date": "2027-01-01",
+    }
+    created = client.post("/api/v2/solutions/articles", json=body, headers=admin)
+    article_id = created.get_json()["article"]["id"]
+    answers = [
+        created.get_json()["article"],
+        client.get(f"/api/v2/solutions/articles/{article_id}", headers=admin).get_json()["article"],
+        next(
+            a
+            for a in client.get(
+                f"/api/v2/solutions/articles?folder_id={laptop['id']}&per_page=100", headers=admin
+            ).get_json()["articles"]
+            if a["id"] == article_id
+        ),
+        client.get(
+            "/api/v2/solutions/articles/search?search_term=calibration", headers=admin
+        ).get_json()["articles"][0],
+    ]
+    assert [a["review_date"] for a in answers] == ["2027-01-01T00:00:00Z"] * 4
