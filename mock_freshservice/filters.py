@@ -24,7 +24,9 @@ from typing import Any, Literal
 from mock_freshservice import guesses
 from mock_freshservice.clock import DAY, parse_datetime
 
-FieldType = Literal["number", "numbers", "string", "date", "boolean", "tag", "contains"]
+# "numbers" and "strings" are list fields: a row matches when any element does ("tag" is
+# "strings" under its own name).
+FieldType = Literal["number", "numbers", "string", "strings", "date", "boolean", "tag", "contains"]
 Operator = Literal[":", ":>", ":<", "~"]
 MAX_QUERY_LENGTH = 512
 
@@ -286,10 +288,10 @@ def _condition(
     kind = types[field]
     value = node.value
     if value is None:
-        if kind in ("tag", "numbers"):
+        if kind in ("tag", "strings", "numbers"):
             return lambda row: not get(row)
         return lambda row: get(row) is None
-    if kind == "tag":
+    if kind in ("tag", "strings"):
         wanted = str(value).lower()
         return lambda row: wanted in (t.lower() for t in get(row) or ())
     if kind == "contains":  # search: a case-insensitive substring

@@ -305,7 +305,8 @@ def _query_workspace(account: AccountData, problems: list[FieldError]) -> int:
 FILTER_FIELDS: dict[str, FieldType] = {
     "workspace_id": "number",
     "requester_id": "number",
-    "email": "string",
+    # A requester's primary and secondary emails all find their tickets.
+    "email": "strings",
     "agent_id": "number",
     "group_id": "number",
     "priority": "number",
@@ -349,7 +350,9 @@ def filter_tickets() -> Response:
     except filters.FilterError as exc:
         raise query_problem(exc) from exc
     own = None if who.is_agent else who.user_id
-    key = ("filter", tree, workspace_id, own)
+    # `email:` reads the people tables, so their versions belong in the cache key too.
+    people = (account.agents.version, account.requesters.version)
+    key = ("filter", tree, workspace_id, own, people)
     ticket_ids = _cached(account, key, lambda: _filtered(account, tree, workspace_id, own))
     chunk, _ = page.slice(ticket_ids)
     items = [
@@ -364,7 +367,9 @@ def _filtered(
 ) -> list[int]:
     table = account.tickets
     col = table.columns
-    emails = {user_id: email for email, user_id in account.emails().items()}
+    emails: dict[int, list[str]] = {}
+    for address, user_id in account.emails().items():
+        emails.setdefault(user_id, []).append(address)
     requester, custom = col["requester_id"], col["custom_fields"]
     accessors: dict[str, filters.Accessor] = {
         name: col[name].__getitem__
@@ -384,7 +389,7 @@ def _filtered(
     }
     accessors["agent_id"] = col["responder_id"].__getitem__
     accessors["tag"] = col["tags"].__getitem__
-    accessors["email"] = lambda p: emails.get(requester[p])
+    accessors["email"] = lambda p: emails.get(requester[p], ())
     for name in TICKET_CUSTOM_FIELDS:
         accessors[name] = lambda p, name=name: custom[p].get(name)  # type: ignore[misc]
     matches = filters.compile_predicate(tree, FILTER_FIELDS, accessors)
