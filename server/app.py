@@ -22,7 +22,7 @@ import logging
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 from mcp import MCPError
@@ -66,7 +66,7 @@ class FreshserviceMCP(MCPServer[dict[str, Any]]):
     async def list_tools(self) -> list[Any]:
         tools = await super().list_tools()
         for found in tools:
-            found.input_schema = {**found.input_schema, "additionalProperties": False}
+            found.input_schema = published_schema(found.input_schema)
         return tools
 
     async def call_tool(
@@ -78,6 +78,30 @@ class FreshserviceMCP(MCPServer[dict[str, Any]]):
             context,
             lambda: super(FreshserviceMCP, self).call_tool(name, arguments, context),
         )
+
+
+def published_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The input schema as clients see it: no unknown arguments, and each property's
+    description at its top level (pydantic nests it inside `anyOf` for optional codes)."""
+    properties = {name: _flattened(prop) for name, prop in schema.get("properties", {}).items()}
+    return {**schema, "properties": properties, "additionalProperties": False}
+
+
+def _flattened(prop: dict[str, Any]) -> dict[str, Any]:
+    if "anyOf" not in prop:
+        return prop
+    branches: list[dict[str, Any]] = []
+    description = prop.get("description")
+    for branch in prop["anyOf"]:
+        inner = _flattened(branch)
+        if description is None and "description" in inner:
+            description = inner["description"]
+        inner = {k: v for k, v in inner.items() if k not in ("description", "title")}
+        branches.extend(inner["anyOf"] if set(inner) == {"anyOf"} else [inner])
+    flat = {**prop, "anyOf": branches}
+    if description is not None:
+        flat["description"] = description
+    return flat
 
 
 class Credentials:
@@ -146,7 +170,8 @@ def argument_problems(
 ) -> list[str]:
     """Each way the arguments break the tool's schema, naming the argument."""
     problems = []
-    for error in sorted(validator.iter_errors(arguments), key=lambda e: list(e.absolute_path)):
+    for found in sorted(validator.iter_errors(arguments), key=lambda e: list(e.absolute_path)):
+        error = _closest(found)
         where = ".".join(str(p) for p in error.absolute_path)
         prefix = f"{where}: " if where else ""
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -154,17 +179,35 @@ def argument_problems(
             unknown = sorted(set(error.instance) - set(known))
             problems.append(f"{prefix}unknown argument(s) {', '.join(unknown)}")
         elif error.validator == "required" and isinstance(error.instance, dict):
-            missing = [name for name in error.validator_value if name not in error.instance]
+            required = cast(list[str], error.validator_value)
+            missing = [name for name in required if name not in error.instance]
             problems.append(f"{prefix}missing argument(s) {', '.join(missing)}")
+        elif error.validator in ("anyOf", "oneOf"):
+            branches = cast(list[dict[str, Any]], error.validator_value)
+            accepted = [json.dumps(v) for branch in branches for v in branch.get("enum", [])]
+            choices = f"one of {', '.join(accepted)}" if accepted else "an accepted value"
+            problems.append(f"{prefix}{json.dumps(error.instance)} is not {choices}")
         else:
-            problems.append(f"{where or 'arguments'}: {_plain(error)}")
+            problems.append(f"{prefix}{error.message}")
     return problems
 
 
-def _plain(error: jsonschema.ValidationError) -> str:
-    if error.validator in ("anyOf", "oneOf"):
-        return f"{json.dumps(error.instance)} is not an accepted value"
-    return error.message
+def _closest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For "none of these branches matched", the branch the value came closest to: not the
+    `null` of an optional argument, and the deepest complaint (`include.0: 'x' is not one of`)."""
+    if error.validator not in ("anyOf", "oneOf") or not error.context:
+        return error
+    branches = [
+        e for e in error.context if not (e.validator == "type" and e.validator_value == "null")
+    ]
+    if not branches:
+        return error
+    deepest = max(branches, key=lambda e: len(e.absolute_path))
+    if len(branches) > 1 and all(
+        len(e.absolute_path) == len(error.absolute_path) for e in branches
+    ):
+        return error  # several equally close branches (a code as number or name): say so plainly
+    return _closest(deepest)
 
 
 class CallGate:

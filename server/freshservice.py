@@ -354,12 +354,16 @@ class FreshserviceClient:
             "request_id": call.request_id,
         }
         body = _json_or_none(response)
-        message = str(body.get("message") or body.get("description") or "") if body else ""
+
+        def clean(value: object) -> str:
+            return str(value).replace(call.key, "[the API key]")  # in case an answer echoes it
+
+        message = clean(body.get("message") or body.get("description") or "") if body else ""
         code = str(body["code"]) if body and "code" in body else None
         if status == 400 and body and isinstance(body.get("errors"), list):
             problems = tuple(
                 FieldProblem(
-                    str(e.get("field", "")), str(e.get("message", "")), str(e.get("code", ""))
+                    clean(e.get("field", "")), clean(e.get("message", "")), clean(e.get("code", ""))
                 )
                 for e in body["errors"]
                 if isinstance(e, dict)

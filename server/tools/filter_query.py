@@ -36,9 +36,9 @@ MAX_LENGTH = 512
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<paren>[()])|(?P<op>:>|:<|:)|(?P<string>'(?:[^'\\]|\\.)*')"
-    r"|(?P<number>-?\d+(?![\w.]))|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<other>\S))"
+    r"|(?P<number>-?[0-9]+(?![\w.]))|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<other>\S))"
 )
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?$")
 
 
 class QueryError(ValueError):
@@ -59,28 +59,43 @@ def check(expression: str, fields: Mapping[str, Kind] = TICKET_FIELDS) -> str:
     if '"' in text:
         raise QueryError("use single quotes around values; double quotes are added by the tool")
     tokens = [(m.lastgroup or "", m.group(m.lastgroup or 0)) for m in _TOKEN.finditer(text)]
-    _Checker(tokens, fields).run()
+    ends = [m.end() for m in _TOKEN.finditer(text)]
+    _Checker(text, tokens, ends, fields).run()
     return text
 
 
 class _Checker:
-    def __init__(self, tokens: list[tuple[str, str]], fields: Mapping[str, Kind]) -> None:
+    def __init__(
+        self,
+        text: str,
+        tokens: list[tuple[str, str]],
+        ends: list[int],
+        fields: Mapping[str, Kind],
+    ) -> None:
+        self.text = text
         self.tokens = tokens
+        self.ends = ends  # where each token ends, to quote what came before a problem
         self.at = 0
         self.fields = fields
 
     def run(self) -> None:
         self.expression()
         if self.at < len(self.tokens):
-            raise QueryError(f"unexpected {self.tokens[self.at][1]!r}")
+            raise QueryError(f"unexpected {self.tokens[self.at][1]!r}{self.after()}")
+
+    def after(self) -> str:
+        """Where the checker is, for an error: ` after '<what came before>'`."""
+        if self.at == 0:
+            return " at the start"
+        return f" after {self.text[: self.ends[self.at - 1]].strip()!r}"
 
     def next(self) -> tuple[str, str]:
         if self.at >= len(self.tokens):
-            raise QueryError("the query ends too early")
+            raise QueryError(f"the query ends too early{self.after()}")
         token = self.tokens[self.at]
-        self.at += 1
         if token[0] == "other":
-            raise QueryError(f"unexpected character {token[1]!r}")
+            raise QueryError(f"unexpected character {token[1]!r}{self.after()}")
+        self.at += 1
         return token
 
     def keyword(self, word: str) -> bool:

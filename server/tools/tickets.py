@@ -462,7 +462,6 @@ CustomFields = Annotated[
     dict[str, str | int | float | bool | None],
     Field(description="Custom fields of the ticket form, by their field name."),
 ]
-OptionalId = Annotated[int | None, Field(ge=1)]
 When = Annotated[
     str | None, Field(description="ISO 8601 date and time, e.g. 2026-12-01T17:00:00Z.")
 ]
@@ -555,7 +554,9 @@ async def update_ticket(
     description: Annotated[
         str | None, Field(min_length=1, max_length=65_535, description="New details; HTML allowed.")
     ] = None,
-    requester_id: OptionalId = None,
+    requester_id: Annotated[
+        int | None, Field(ge=1, description="Move the ticket to this requester (by id).")
+    ] = None,
     email: Annotated[
         str | None,
         Field(max_length=255, description="Move the ticket to the requester with this email."),
