@@ -55,10 +55,11 @@ def _format_day(day: int) -> str:
     return datetime.fromtimestamp(day * DAY, UTC).strftime("%Y-%m-%d")
 
 
+# ASCII digits only: `\d` would also match "٣" and other Unicode digits.
 _DATETIME = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})"
-    r"(?:T(?P<hh>\d{2}):(?P<mm>\d{2})(?::(?P<ss>\d{2}))?"
-    r"(?P<zone>Z|[+-]\d{2}(?::?\d{2})?)?)?$"
+    r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r"(?:T(?P<hh>[0-9]{2}):(?P<mm>[0-9]{2})(?::(?P<ss>[0-9]{2}))?"
+    r"(?P<zone>Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$"
 )
 
 

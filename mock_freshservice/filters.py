@@ -60,7 +60,7 @@ _TOKEN = re.compile(
       | (?P<prefix>~\[(?P<prefix_fields>[^\]]*)\])
       | (?P<op>:>|:<|:)
       | (?P<string>'(?:[^'\\]|\\.)*')
-      | (?P<number>-?\d+(?![\w.]))
+      | (?P<number>-?[0-9]+(?![\w.]))
       | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
       | (?P<bad>\S)
     )""",
@@ -212,7 +212,7 @@ class _Parser:
                 f"{field!r} takes a value in single quotes; got {token.text!r} "
                 f"at position {token.position}"
             )
-        text = token.text[1:-1].replace("\\'", "'")
+        text = _unescape(token.text)
         if kind == "date" and _date_bounds(field, text) is None:
             raise FilterError(f"{field!r} takes a date as 'yyyy-mm-dd' (UTC); got {text!r}")
         return text
@@ -232,7 +232,12 @@ class _Parser:
         value = self.take()
         if value.kind != "string":
             raise FilterError("A '~[…]' search takes a value in single quotes")
-        return Condition(names, "~", value.text[1:-1].replace("\\'", "'"))
+        return Condition(names, "~", _unescape(value.text))
+
+
+def _unescape(quoted: str) -> str:
+    """The text of a single-quoted value, each backslash escape (`\\'`, `\\\\`) undone."""
+    return re.sub(r"\\(.)", r"\1", quoted[1:-1])
 
 
 def parse(
@@ -244,7 +249,7 @@ def parse(
 
 def _date_bounds(field: str, text: str) -> tuple[int, int] | None:
     """The first and last second a date value stands for."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         start = parse_datetime(text)
         return None if start is None else (start, start + DAY - 1)
     if field in ("created_at", "updated_at"):

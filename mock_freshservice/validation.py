@@ -256,7 +256,8 @@ def positive_query_int(
         message = f"It should be a Positive Integer less than or equal to {maximum}"
     else:
         message = "It should be a/an Positive Integer"
-    if not re.fullmatch(r"-?\d{1,19}", raw):
+    # ASCII digits only: int() would also take "٣" and other Unicode digits.
+    if not re.fullmatch(r"-?[0-9]{1,19}", raw):
         return None, FieldError(name, message, "datatype_mismatch")
     value = int(raw)
     if value <= 0 or value > MAX_ID or (maximum is not None and value > maximum):

@@ -278,7 +278,7 @@ def _value_problem(field: FormField, value: Any) -> tuple[str, str] | None:
     if not isinstance(value, str):
         return mismatch(value, "String"), "datatype_mismatch"
     if kind == "custom_date":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or parse_datetime(value) is None:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) or parse_datetime(value) is None:
             return "It should be a valid date in the 'yyyy-mm-dd' format", "invalid_value"
     elif kind == "custom_dropdown" and value not in field.choices:
         return one_of(field.choices), "invalid_value"

@@ -159,7 +159,7 @@ def _build_the_rest(
     generate_requests(data, "offboarding", account.sizes.offboarding_requests, seed, anchor)
 
 
-_RELATIVE = re.compile(r"^-(\d+)([dhm])$")
+_RELATIVE = re.compile(r"^-([0-9]+)([dhm])$")
 _UNITS = {"d": DAY, "h": HOUR, "m": 60}
 _TIMESTAMP_FIELDS = frozenset(
     {"created_at", "updated_at", "due_by", "fr_due_by", "last_login_at", "last_active_at"}

@@ -215,6 +215,36 @@ def test_a_bad_query_is_400_naming_the_problem(
     assert problem in error["message"]
 
 
+@pytest.mark.parametrize(
+    "query",
+    ['"priority:\u0663"', "\"created_at:>'\u0662\u0660\u0662\u0666-01-01'\"", '"priority:\uff13"'],
+    ids=["arabic-indic number", "arabic-indic date", "fullwidth number"],
+)
+def test_only_ascii_digits_make_numbers_and_dates_in_a_query(
+    client: FlaskClient, admin: dict[str, str], query: str
+) -> None:
+    response = client.get(f"/api/v2/tickets/filter?query={quote(query)}", headers=admin)
+    assert response.status_code == 400
+    [error] = response.get_json()["errors"]
+    assert (error["field"], error["code"]) == ("query", "invalid_value")
+
+
+def test_an_escaped_backslash_in_a_query_value_stands_for_one_backslash(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    body = {
+        "subject": "Share unreachable",
+        "description": "d",
+        "email": EMAIL_OF_JOHN,
+        "status": 2,
+        "priority": 1,
+        "tags": ["\\\\fs01\\it's"],
+    }
+    ticket_id = client.post("/api/v2/tickets", json=body, headers=admin).get_json()["ticket"]["id"]
+    query = "\"tag:'\\\\\\\\fs01\\\\it\\'s'\""  # the tag with each \ and ' escaped
+    assert filtered(client, admin, query) == (1, [ticket_id])
+
+
 def test_a_filter_without_a_query_is_missing_field(
     client: FlaskClient, admin: dict[str, str]
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -90,4 +92,18 @@ def test_a_bad_page_is_400(
     response = client.get(f"/api/v2/tickets?{query}", headers=admin)
     assert response.get_json()["errors"] == [
         {"field": "page", "message": "It should be a/an Positive Integer", "code": code}
+    ]
+
+
+@pytest.mark.parametrize("page", ["\u0663", "\uff13"], ids=["arabic-indic", "fullwidth"])
+def test_a_page_in_non_ascii_digits_is_400(
+    client: FlaskClient, admin: dict[str, str], page: str
+) -> None:
+    response = client.get(f"/api/v2/tickets?page={quote(page)}", headers=admin)
+    assert response.get_json()["errors"] == [
+        {
+            "field": "page",
+            "message": "It should be a/an Positive Integer",
+            "code": "datatype_mismatch",
+        }
     ]
