@@ -39,7 +39,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server import __version__
 from server import freshservice as fs
 from server.config import ServerSettings, from_sources
-from server.limits import ToolCallLimits
+from server.limits import LimitsUnavailable, ToolCallLimits
 from server.tools import common
 from server.tools import tickets as _tickets  # noqa: F401  (registers the ticket tools)
 
@@ -261,7 +261,10 @@ class CallGate:
         started = time.perf_counter()
         outcome = "error"
         try:
-            refusal = await self.limits.spend(self.limits_identity(call))
+            try:
+                refusal = await self.limits.spend(self.limits_identity(call))
+            except LimitsUnavailable as exc:
+                raise ToolError(str(exc)) from None
             if refusal is not None:
                 outcome = "limited"
                 raise ToolError(refusal.message)

@@ -14,11 +14,14 @@ import math
 import time
 from datetime import UTC, datetime
 from typing import Literal, cast
+from urllib.parse import urlsplit
 
 from limits import RateLimitItemPerSecond
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 from limits.storage import storage_from_string
+from redis.exceptions import RedisError
 
 Scope = Literal["account", "key"]
 NAMESPACE = "freshservice-mcp"
@@ -37,8 +40,22 @@ class Refusal:
     def message(self) -> str:
         return (
             f"Tool-call limit reached: at most {self.allowed} calls {self.window}. "
-            f"Try again in {self.retry_after} seconds."
+            f"Try again in {self.retry_after} second{'s' if self.retry_after != 1 else ''}."
         )
+
+
+class LimitsUnavailable(Exception):
+    """The store behind the limits cannot be reached; calls are refused until it can.
+
+    Refusing (rather than letting calls through uncounted) keeps the limits a promise: a
+    shared Redis that is down must not turn several servers into unlimited ones.
+    """
+
+
+def _where(url: str) -> str:
+    """scheme://host:port of a store URL, without any password in it."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}:{parts.port or 6379}"
 
 
 def store_from_url(url: str) -> Storage:
@@ -65,6 +82,7 @@ class ToolCallLimits:
     def __init__(
         self, *, per_minute: int, per_month: int, window_seconds: float, store_url: str
     ) -> None:
+        self.store_url = store_url
         self.per_minute = per_minute
         self.per_month = per_month
         self.window_seconds = max(1, math.ceil(window_seconds))
@@ -78,6 +96,15 @@ class ToolCallLimits:
 
     async def spend(self, identity: str) -> Refusal | None:
         """Count one call for `identity`, or refuse it (a refused call counts against nothing)."""
+        try:
+            return await self._spend(identity)
+        except (ConnectionError, TimeoutError, OSError, RedisError, StorageError) as exc:
+            raise LimitsUnavailable(
+                f"The tool-call limits store ({_where(self.store_url)}) cannot be reached, so "
+                "calls are refused until it can. Try again shortly, or ask the server's operator."
+            ) from exc
+
+    async def _spend(self, identity: str) -> Refusal | None:
         month_key = None
         if self.per_month:
             month, seconds_left = month_bounds(time.time())
@@ -92,8 +119,8 @@ class ToolCallLimits:
                 await self._storage.incr(month_key, seconds_left + 86_400, amount=-1)
             stats = await self._limiter.get_window_stats(self._item, NAMESPACE, identity)
             wait = max(1, math.ceil(stats.reset_time - time.time()))
-            window = (
-                "per minute" if self.window_seconds == 60 else f"per {self.window_seconds} seconds"
+            window = {60: "per minute", 1: "per second"}.get(
+                self.window_seconds, f"per {self.window_seconds} seconds"
             )
             return Refusal("minute", self.per_minute, window, wait)
         return None

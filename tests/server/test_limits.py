@@ -110,7 +110,7 @@ async def test_the_month_limit_ends_at_midnight_utc_on_the_first() -> None:
     with time_machine.travel(datetime(2026, 11, 30, 23, 59, 59, tzinfo=UTC), tick=False) as clock:
         assert await spend(budget, 3) == [True, True, False]
         refusal = await budget.spend("account:acme")
-        assert refusal is not None and "Try again in 1 seconds" in refusal.message
+        assert refusal is not None and "Try again in 1 second." in refusal.message
         clock.move_to(datetime(2026, 12, 1, 0, 0, 0, tzinfo=UTC))
         assert await spend(budget, 3) == [True, True, False]
 

@@ -1,0 +1,94 @@
+"""Two server processes sharing one tool-call budget through a real redis-server (Debian
+package). Run by `tox -e system`."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from tests.processes import Fake, free_port, running_fake, running_server
+from tests.server.conftest import ADMIN_KEY, over_http
+
+pytestmark = [pytest.mark.system, pytest.mark.anyio]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed: `apt-get install redis-server` (CI does this)")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(url).ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[Fake]:
+    with running_fake("--plan", "unlimited") as running:
+        yield running
+
+
+async def calls_allowed(url: str, calls: int) -> list[bool]:
+    async with over_http(url, ADMIN_KEY) as client:
+        return [
+            not (await client.call_tool("fetchTicket", {"ticket_id": 1023})).is_error
+            for _ in range(calls)
+        ]
+
+
+async def test_two_servers_share_one_minute_budget(fake: Fake, redis_url: str) -> None:
+    redis.Redis.from_url(redis_url).flushdb()
+    limits = {"mcp_limits_store": redis_url, "mcp_calls_per_minute": "10"}
+    with running_server(fake.url, **limits) as first, running_server(fake.url, **limits) as second:
+        assert await calls_allowed(first.mcp_url, 6) == [True] * 6
+        assert await calls_allowed(second.mcp_url, 5) == [True] * 4 + [False]
+        assert await calls_allowed(first.mcp_url, 1) == [False]
+
+
+async def test_two_servers_share_one_month_budget(fake: Fake, redis_url: str) -> None:
+    redis.Redis.from_url(redis_url).flushdb()
+    limits = {
+        "mcp_limits_store": redis_url,
+        "mcp_calls_per_minute": "0",
+        "mcp_calls_per_month": "3",
+    }
+    with running_server(fake.url, **limits) as first, running_server(fake.url, **limits) as second:
+        assert await calls_allowed(first.mcp_url, 2) == [True, True]
+        assert await calls_allowed(second.mcp_url, 2) == [True, False]
+
+
+async def test_a_restarted_server_keeps_the_budget_it_shared(fake: Fake, redis_url: str) -> None:
+    redis.Redis.from_url(redis_url).flushdb()
+    limits = {"mcp_limits_store": redis_url, "mcp_calls_per_minute": "3"}
+    with running_server(fake.url, **limits) as server:
+        assert await calls_allowed(server.mcp_url, 3) == [True] * 3
+    with running_server(fake.url, **limits) as restarted:
+        assert await calls_allowed(restarted.mcp_url, 1) == [False]
