@@ -74,12 +74,21 @@ DEFAULT_TICKET_WINDOW_DAYS = 30
 
 # Updating a deleted (trashed) ticket answers 405, as observed for read-only targets [OBS-405].
 
+# `include=related_tickets` is documented without its shape; the fake answers
+# {"child_ids": [...], "parent_id": n|null}. A service request placed with `parent_ticket_id` is
+# that ticket's child there: the facts file names no field of the service_request answer that
+# carries the parent, so the answer itself stays as documented.
+
 # -- Requesters using the API ----------------------------------------------------------------------
 
 # A requester's key may list and view only tickets they requested, create tickets for themselves,
 # add notes to their own tickets, read published solutions and use the service catalog.
 # `GET /agents/me` with a requester's key answers 403 access_denied (the facts file's "most
 # plausible").
+
+# A requester placing a request on an unpublished item gets 404, as viewing it does; a
+# `parent_ticket_id` they may not view is refused as if no such ticket existed (400
+# invalid_value), so neither answer tells a requester what exists.
 
 # -- Query strings ---------------------------------------------------------------------------------
 

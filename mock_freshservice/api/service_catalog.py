@@ -21,7 +21,7 @@ from mock_freshservice.api.common import (
     read_json_object,
     require,
 )
-from mock_freshservice.api.tickets import get_ticket
+from mock_freshservice.api.tickets import can_view_ticket, get_ticket
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record
@@ -173,7 +173,8 @@ def search_items() -> Response:
     assert term is not None
     wanted = words(term)
     found = []
-    for item in account.service_items.all():
+    # A term with no words in it (e.g. "-") matches nothing, not everything.
+    for item in account.service_items.all() if wanted else ():
         if item["deleted"] or item["visibility"] != 2 or not _in_workspace(item, workspace_id):
             continue
         text = " ".join((item["name"], item["short_description"] or "", item["description"] or ""))
@@ -266,6 +267,8 @@ def place_request(display_id: int) -> Response:
     now = get_state().clock.now()
     with account.lock:
         item = get_item(account, display_id)
+        if not who.is_agent and item["visibility"] != 2:
+            raise errors.NotFound()  # as the view answers: a requester never learns of drafts
         problems: list[FieldError] = []
         if item["visibility"] != 2:
             problems.append(
@@ -297,9 +300,16 @@ def place_request(display_id: int) -> Response:
                         "invalid_value",
                     )
                 )
-        if body.get("parent_ticket_id") is not None:
-            parent = account.tickets.get(body["parent_ticket_id"])
-            if parent is None or parent["deleted"] or parent["spam"]:
+        parent_id = body.get("parent_ticket_id")
+        if parent_id is not None:
+            parent = account.tickets.get(parent_id)
+            # A ticket the caller may not view answers as one that does not exist (no probing).
+            if (
+                parent is None
+                or not can_view_ticket(parent, who)
+                or parent["deleted"]
+                or parent["spam"]
+            ):
                 problems.append(
                     FieldError(
                         "parent_ticket_id",
@@ -333,6 +343,8 @@ def place_request(display_id: int) -> Response:
             workspace_id=item["workspace_id"],
             approval_status=None,
         )
+        # Kept for `include=related_tickets`; no documented response field carries it.
+        ticket["_parent_ticket_id"] = parent_id
         account.tickets.put(ticket)
         account.set_requested_items(
             ticket["id"],

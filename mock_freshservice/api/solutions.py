@@ -527,7 +527,8 @@ def search_articles() -> Response:
     wanted = words(term)
     folders = {f["id"]: f for f in account.solution_folders.all()}
     found = []
-    for article in account.solution_articles.all():
+    # A term with no words in it (e.g. "???") matches nothing, not everything.
+    for article in account.solution_articles.all() if wanted else ():
         folder = folders.get(article["folder_id"])
         if article["status"] != 2 or folder is None or not _can_see_folder(account, user, folder):
             continue

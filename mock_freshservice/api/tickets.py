@@ -263,9 +263,21 @@ def _embed(
         elif name in ("assets", "changes"):
             out[name] = []
         elif name == "related_tickets":
-            out[name] = {"child_ids": [], "parent_id": None}
+            out[name] = _related(account, record)
         else:  # problem, onboarding_context, offboarding_context: none in the fake's data
             out[name] = None
+
+
+def _related(account: AccountData, record: Record) -> dict[str, Any]:
+    """Parent and children through `parent_ticket_id` of place_request (only written tickets
+    have either, so the scan stays on the few records the overlay holds)."""
+    table = account.tickets
+    children = sorted(
+        child_id
+        for child_id in table.written_ids()
+        if (table.get(child_id) or {}).get("_parent_ticket_id") == record["id"]
+    )
+    return {"child_ids": children, "parent_id": record.get("_parent_ticket_id")}
 
 
 def _includes(allowed: tuple[str, ...], problems: list[FieldError]) -> tuple[str, ...]:
@@ -411,12 +423,17 @@ def _filtered(
 # -- Viewing ----------------------------------------------------------------------------------
 
 
+def can_view_ticket(record: Record, who: Caller) -> bool:
+    """Agents view every ticket; a requester only their own."""
+    return who.is_agent or record["requester_id"] == who.user_id
+
+
 def get_ticket(ticket_id: int, who: Caller) -> Record:
     """The ticket, or 404; a requester may see only their own (else 403)."""
     record = who.account.tickets.get(ticket_id)
     if record is None:
         raise errors.NotFound()
-    if not who.is_agent and record["requester_id"] != who.user_id:
+    if not can_view_ticket(record, who):
         raise errors.access_denied()
     return record
 

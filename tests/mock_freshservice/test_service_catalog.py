@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from flask.testing import FlaskClient
 
 from mock_freshservice.api.shapes import (
@@ -11,6 +14,7 @@ from mock_freshservice.api.shapes import (
 )
 
 JOHN = 21000000013
+JOHNS_TICKET, MARIAS_TICKET = 10234, 1023
 ZOOM, VPN, EXTERNAL_MONITOR, FAX = 6, 10, 3, 15
 
 
@@ -91,6 +95,17 @@ def test_search_needs_a_term(client: FlaskClient, admin: dict[str, str]) -> None
         "message": "It should be a/an String",
         "code": "missing_field",
     }
+
+
+@pytest.mark.parametrize("term", ["-", "???", "%20%2B%20"])
+def test_a_search_term_without_words_finds_nothing(
+    client: FlaskClient, admin: dict[str, str], term: str
+) -> None:
+    body = client.get(
+        f"/api/v2/service_catalog/items/search?search_term={term}", headers=admin
+    ).get_json()
+    assert body["service_items"] == []
+    assert body["meta"]["total_items"] == 0
 
 
 def test_searching_as_another_user_needs_the_admin_privilege(
@@ -191,6 +206,53 @@ def test_a_draft_item_cannot_be_requested(client: FlaskClient, admin: dict[str, 
         f"/api/v2/service_catalog/items/{FAX}/place_request", json={}, headers=admin
     )
     assert response.status_code == 400
+
+
+def test_a_requester_requesting_a_draft_item_gets_404_as_for_viewing_it(
+    client: FlaskClient, requester: dict[str, str]
+) -> None:
+    assert client.get(f"/api/v2/service_catalog/items/{FAX}", headers=requester).status_code == 404
+    response = client.post(
+        f"/api/v2/service_catalog/items/{FAX}/place_request", json={}, headers=requester
+    )
+    assert response.status_code == 404
+    assert response.get_data() == b""
+
+
+def test_a_requester_naming_another_users_ticket_as_parent_is_told_it_does_not_exist(
+    client: FlaskClient, requester: dict[str, str]
+) -> None:
+    def place(parent: int) -> Any:
+        return client.post(
+            f"/api/v2/service_catalog/items/{ZOOM}/place_request",
+            json={"parent_ticket_id": parent},
+            headers=requester,
+        )
+
+    marias, missing = place(MARIAS_TICKET), place(999_999)
+    assert marias.status_code == 400
+    assert marias.get_json() == missing.get_json()
+    assert marias.get_json()["errors"][0]["field"] == "parent_ticket_id"
+
+
+def test_a_request_placed_with_a_parent_ticket_is_kept_as_its_child(
+    client: FlaskClient, requester: dict[str, str]
+) -> None:
+    placed = client.post(
+        f"/api/v2/service_catalog/items/{ZOOM}/place_request",
+        json={"parent_ticket_id": JOHNS_TICKET},
+        headers=requester,
+    )
+    assert placed.status_code == 201
+    child_id = placed.get_json()["service_request"]["id"]
+
+    def related(ticket_id: int) -> Any:
+        return client.get(
+            f"/api/v2/tickets/{ticket_id}?include=related_tickets", headers=requester
+        ).get_json()["ticket"]["related_tickets"]
+
+    assert related(child_id) == {"child_ids": [], "parent_id": JOHNS_TICKET}
+    assert related(JOHNS_TICKET) == {"child_ids": [child_id], "parent_id": None}
 
 
 def test_a_requester_places_requests_for_themselves_only(

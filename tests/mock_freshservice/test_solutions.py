@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
 from mock_freshservice.api.shapes import ARTICLE_KEYS, ARTICLE_LIST_KEYS, SOLUTION_CATEGORY_KEYS
@@ -107,6 +108,17 @@ def test_search_leaves_out_drafts(client: FlaskClient, admin: dict[str, str]) ->
         "/api/v2/solutions/articles/search?search_term=outage", headers=admin
     ).get_json()
     assert body["articles"] == []
+
+
+@pytest.mark.parametrize("term", ["???", "-", "%20.%20"])
+def test_an_article_search_term_without_words_finds_nothing(
+    client: FlaskClient, admin: dict[str, str], term: str
+) -> None:
+    body = client.get(
+        f"/api/v2/solutions/articles/search?search_term={term}", headers=admin
+    ).get_json()
+    assert body["articles"] == []
+    assert body["meta"]["total_items"] == 0
 
 
 def test_create_a_folder_with_department_visibility(
