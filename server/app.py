@@ -36,7 +36,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from server import __version__
+from server import __version__, schemas
 from server import freshservice as fs
 from server.config import ServerSettings, from_sources
 from server.limits import LimitsUnavailable, ToolCallLimits
@@ -66,7 +66,8 @@ class FreshserviceMCP(MCPServer[dict[str, Any]]):
     async def list_tools(self) -> list[Any]:
         tools = await super().list_tools()
         for found in tools:
-            found.input_schema = published_schema(found.input_schema)
+            found.input_schema = schemas.published_input(found.input_schema)
+            found.output_schema = schemas.published_output(found.output_schema)
         return tools
 
     async def call_tool(
@@ -78,30 +79,6 @@ class FreshserviceMCP(MCPServer[dict[str, Any]]):
             context,
             lambda: super(FreshserviceMCP, self).call_tool(name, arguments, context),
         )
-
-
-def published_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """The input schema as clients see it: no unknown arguments, and each property's
-    description at its top level (pydantic nests it inside `anyOf` for optional codes)."""
-    properties = {name: _flattened(prop) for name, prop in schema.get("properties", {}).items()}
-    return {**schema, "properties": properties, "additionalProperties": False}
-
-
-def _flattened(prop: dict[str, Any]) -> dict[str, Any]:
-    if "anyOf" not in prop:
-        return prop
-    branches: list[dict[str, Any]] = []
-    description = prop.get("description")
-    for branch in prop["anyOf"]:
-        inner = _flattened(branch)
-        if description is None and "description" in inner:
-            description = inner["description"]
-        inner = {k: v for k, v in inner.items() if k not in ("description", "title")}
-        branches.extend(inner["anyOf"] if set(inner) == {"anyOf"} else [inner])
-    flat = {**prop, "anyOf": branches}
-    if description is not None:
-        flat["description"] = description
-    return flat
 
 
 class Credentials:
@@ -387,9 +364,11 @@ class RequireCredentials:
         await self.app(scope, receive, send)
 
 
-def http_app(settings: ServerSettings, *, transport: Any = None) -> Starlette:
-    """The ASGI app: `/mcp` (both protocol eras) and `/healthz`."""
-    server = build_server(settings, transport=transport)
+def http_app(
+    settings: ServerSettings, *, transport: Any = None, server: FreshserviceMCP | None = None
+) -> Starlette:
+    """The ASGI app: `/mcp` (both protocol eras) and `/healthz`; `server` if already built."""
+    server = server or build_server(settings, transport=transport)
     mcp_app = server.streamable_http_app(
         streamable_http_path=MCP_PATH,
         stateless_http=not settings.stateful,

@@ -7,6 +7,7 @@ import base64
 import contextlib
 import subprocess
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -17,7 +18,15 @@ from mcp import Client, MCPError, StdioServerParameters
 
 from server import __version__
 from server.freshservice import fingerprint
-from tests.processes import Fake, Server, running_server, server_environment
+from tests.processes import (
+    Fake,
+    Server,
+    free_port,
+    running_server,
+    server_environment,
+    stop,
+    wait_until_up,
+)
 from tests.server.conftest import ADMIN_KEY, PRIYA, over_http, structured
 
 pytestmark = pytest.mark.anyio
@@ -230,3 +239,22 @@ def test_plain_http_off_loopback_is_refused_unless_allowed() -> None:
     )  # fmt: skip
     assert done.returncode == 2
     assert "--allow-insecure-upstream" in done.stderr and "Traceback" not in done.stderr
+
+
+async def test_the_asgi_factory_runs_under_uvicorn_with_two_workers(fake: Fake) -> None:
+    port = free_port()
+    environment = server_environment(fake.url, api_key=ADMIN_KEY)
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "server.app:create_asgi_app",
+             "--workers", "2", "--port", str(port), "--log-level", "warning"],
+            stdout=subprocess.DEVNULL, stderr=log, env=environment,
+        )  # fmt: skip
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/healthz", process, log)
+            for _ in range(4):  # spread over both workers
+                async with over_http(f"http://127.0.0.1:{port}/mcp") as client:
+                    shown = structured(await client.call_tool("fetchTicket", {"ticket_id": 1023}))
+                assert shown["id"] == 1023
+        finally:
+            stop(process)

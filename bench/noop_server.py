@@ -1,0 +1,47 @@
+"""`freshservice-mcp` with one extra tool, `noop`, that returns at once: the benchmark's measure
+of what the MCP layer and the call gate cost on their own. Never shipped as a tool.
+
+    python -m bench.noop_server --transport stdio|http [--port N]   (settings from FRESHSERVICE_*)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import uvicorn
+
+from server.app import FreshserviceMCP, build_server, http_app
+from server.cli import configure_logging
+from server.config import ServerSettings, from_sources
+
+
+async def noop() -> str:
+    """Do nothing (benchmark only)."""
+    return "ok"
+
+
+def server_with_noop() -> tuple[FreshserviceMCP, ServerSettings]:
+    settings = from_sources(os.environ, {})
+    server = build_server(settings)
+    server.add_tool(noop, name="noop")
+    server.gate.names.add("noop")
+    return server, settings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench.noop_server")
+    parser.add_argument("--transport", choices=("stdio", "http"), default="stdio")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args()
+    configure_logging()
+    server, settings = server_with_noop()
+    if args.transport == "stdio":
+        server.run()
+        return
+    app = http_app(settings, server=server)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
