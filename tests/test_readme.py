@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 
 from mock_freshservice import FakeSettings, create_app
 from mock_freshservice.state import EXTENSION, FakeState
+from server.cli import build_parser
+from server.config import ServerSettings
 from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,3 +83,32 @@ def test_the_documented_ticket_ids_exist(state: FakeState) -> None:
     for ticket_id in (1023, 10234, 10236, 10241, 9850, 10274):
         assert ticket_id in acme.tickets
     assert acme.tickets.ids[-1] == 10274
+
+
+def test_the_server_settings_table_names_every_setting_and_its_flag() -> None:
+    rows = table_rows("Variable")
+    documented = {row[0].strip("`"): row[1].strip("`") for row in rows}
+    expected = {}
+    for field in dataclasses.fields(ServerSettings):
+        prefix = (
+            "FRESHSERVICE_MCP_"
+            if field.name in ("transport", "host", "port", "stateful")
+            else "FRESHSERVICE_"
+        )
+        expected[f"{prefix}{field.name.upper()}"] = "--" + field.name.replace("_", "-")
+    assert documented == expected
+    flags = {option for action in build_parser()._actions for option in action.option_strings}
+    assert set(documented.values()) <= flags
+
+
+def test_the_server_settings_table_gives_the_real_defaults() -> None:
+    defaults = {f.name: f.default for f in dataclasses.fields(ServerSettings)}
+    for row in table_rows("Variable"):
+        name = row[1].strip("`").removeprefix("--").replace("-", "_")
+        shown, actual = row[2].strip("`"), defaults[name]
+        if isinstance(actual, bool):
+            assert shown == ("on" if actual else "off")
+        elif isinstance(actual, int | float) and not isinstance(actual, bool):
+            assert float(shown) == actual
+        elif isinstance(actual, str):
+            assert shown == actual
