@@ -28,8 +28,10 @@ import anyio
 import httpx
 import httpx2
 from mcp import Client, StdioServerParameters
+from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
+from bench.noop_server import server_with_noop
 from bench.support import PYTHON, BenchError, free_port, median, report
 
 KEY = "demo-acme-admin-key"
@@ -129,18 +131,15 @@ async def measure(fake_url: str, calls: int) -> dict[str, dict[str, float]]:
             figures["streamable_http"] = await side_by_side(c, direct, calls)
     stdio = StdioServerParameters(command=PYTHON, args=["-m", "bench.noop_server"], env=env)
     with tempfile.TemporaryFile("w+") as errlog:
-        from mcp.client.stdio import stdio_client
-
         async with direct_client(fake_url) as direct, Client(stdio_client(stdio, errlog)) as c:
             figures["stdio"] = await side_by_side(c, direct, calls)
     os.environ.update(env)  # the in-memory server reads its settings from the environment
-    from bench.noop_server import server_with_noop
-
     server, _ = server_with_noop()
     async with direct_client(fake_url) as direct, Client(server) as c:
         figures["in_memory"] = await side_by_side(c, direct, calls)
     for row in figures.values():
-        row["ratio_a_over_b_plus_c"] = round(row["fetch_ticket"] / (row["noop"] + row["direct_get"]), 3)
+        parts = row["noop"] + row["direct_get"]
+        row["ratio_a_over_b_plus_c"] = round(row["fetch_ticket"] / parts, 3)
     return figures
 
 
