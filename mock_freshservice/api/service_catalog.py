@@ -351,7 +351,7 @@ def place_request(display_id: int) -> Response:
             [
                 {
                     "custom_fields": dict(body.get("custom_fields") or {}),
-                    "id": ids.ranged(ids.REQUESTED_ITEM_BASE, account.index, ticket["id"]),
+                    "id": ids.requested_item_id(account.index, ticket["id"]),
                     "created_at": now,
                     "updated_at": now,
                     "quantity": quantity,

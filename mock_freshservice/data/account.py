@@ -126,11 +126,7 @@ class AccountData:
     def next_conversation_id(self) -> int:
         with self.lock:
             self._conversation_counter += 1
-            return ids.ranged(
-                ids.CONVERSATION_BASE,
-                self.index,
-                ids.CREATED_CONVERSATION_OFFSET + self._conversation_counter,
-            )
+            return ids.created_conversation_id(self.index, self._conversation_counter)
 
     @property
     def sla_policy_id(self) -> int:
@@ -142,8 +138,7 @@ class AccountData:
         with self.lock:
             self._check_live("conversations")
             self.created_conversations.setdefault(ticket_id, []).append(conversation)
-            offset = ids.CREATED_CONVERSATION_OFFSET
-            n = conversation["id"] - ids.ranged(ids.CONVERSATION_BASE, self.index, offset)
+            n = ids.created_conversation_number(self.index, conversation["id"])
             self._conversation_counter = max(self._conversation_counter, n)
             if self.on_write is not None:
                 self.on_write({"a": self.domain, "c": ticket_id, "r": conversation})

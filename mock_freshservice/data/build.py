@@ -88,6 +88,11 @@ def build_account(
         if "id" not in spec:
             raise PinnedRecordError(f"{account.domain}: pinned tickets need an id")
         ticket_id = int(spec["id"])
+        if not 1 <= ticket_id <= ids.MAX_TICKET_ID:
+            raise PinnedRecordError(
+                f"{account.domain}: pinned ticket id {ticket_id} must be between 1 and "
+                f"{ids.MAX_TICKET_ID}"
+            )
         base = data.tickets.get(ticket_id)
         if base is None:
             row = generator.single_ticket_index(ticket_id, agents, requesters, groups)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from mock_freshservice.data import ids
 from mock_freshservice.settings import Plan
 
 RoleName = str
@@ -57,7 +58,7 @@ class Account(_Strict):
     name: str
     plan: Plan | None = None
     sizes: Sizes = Sizes()
-    first_ticket_id: int = Field(1, ge=1)
+    first_ticket_id: int = Field(1, ge=1, le=ids.MAX_TICKET_ID)
     ticket_history_days: int = Field(120, ge=1, le=3_650)
     workspaces: tuple[Workspace, ...] = (
         Workspace(id=2, name="IT", template_name="it", primary=True),
@@ -75,6 +76,18 @@ class Account(_Strict):
             raise ValueError("workspace ids must be unique")
         return self
 
+    @model_validator(mode="after")
+    def _ticket_ids_fit(self) -> Account:
+        # Conversation and requested-item ids are numbered from ticket ids (see ids.py).
+        last = self.first_ticket_id + self.sizes.tickets - 1
+        if last > ids.MAX_TICKET_ID:
+            raise ValueError(
+                f"first_ticket_id + sizes.tickets - 1 is {last}; ticket ids can go up to "
+                f"{ids.MAX_TICKET_ID}, so first_ticket_id can be at most "
+                f"{ids.MAX_TICKET_ID - self.sizes.tickets + 1} with {self.sizes.tickets} tickets"
+            )
+        return self
+
     @property
     def primary_workspace_id(self) -> int:
         return next(w.id for w in self.workspaces if w.primary)
@@ -83,7 +96,8 @@ class Account(_Strict):
 class Dataset(_Strict):
     description: str = ""
     roles: dict[RoleName, tuple[str, ...]] = {}
-    accounts: tuple[Account, ...] = Field(min_length=1)
+    # More accounts would run one kind's id range into the next (see ids.py).
+    accounts: tuple[Account, ...] = Field(min_length=1, max_length=ids.MAX_ACCOUNTS)
 
     @model_validator(mode="after")
     def _unique(self) -> Dataset:

@@ -3,6 +3,10 @@
 Real tenants use 64-bit ids for users, groups and the like (e.g. 21000418005) and small visible
 numbers for tickets; the fake does the same so a client that squeezes ids into 32 bits fails here
 first. Each kind has its own range per account: `base + account_index * SPAN + n`.
+
+Conversations and requested items are numbered from ticket ids, which a dataset may start high
+(`first_ticket_id`) and creates keep raising, so they get far wider ranges per account, above
+every other kind's (and below 2**53, so JavaScript clients keep them exact).
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ USER_BASE = 21_000_000_000  # agents and requesters share one id space, as in Fr
 GROUP_BASE = 22_000_000_000
 DEPARTMENT_BASE = 23_000_000_000
 LOCATION_BASE = 24_000_000_000
-CONVERSATION_BASE = 25_000_000_000
 ROLE_BASE = 26_000_000_000
 SLA_POLICY_BASE = 27_000_000_000
 EMAIL_CONFIG_BASE = 28_000_000_000
@@ -26,19 +29,51 @@ SERVICE_ITEM_BASE = 34_000_000_000
 SOLUTION_CATEGORY_BASE = 35_000_000_000
 SOLUTION_FOLDER_BASE = 36_000_000_000
 SOLUTION_ARTICLE_BASE = 37_000_000_000
-REQUESTED_ITEM_BASE = 38_000_000_000
 ONBOARDING_BASE = 39_000_000_000
 OFFBOARDING_BASE = 40_000_000_000
 
-# Conversations generated for ticket t take ids base + t * SLOTS + k (k < SLOTS); notes created
-# through the API are numbered from CREATED_CONVERSATION_OFFSET upwards in the same range.
+# Bases are 1,000,000,000 apart, so 100 accounts of SPAN ids each fit between two kinds.
+MAX_ACCOUNTS = (GROUP_BASE - USER_BASE) // SPAN
+
+# The highest ticket id a dataset may generate or pin (the dataset schema enforces it).
+MAX_TICKET_ID = 10_000_000_000
+
+TICKET_KEYED_SPAN = 1_000_000_000_000
+CONVERSATION_BASE = 1_000_000_000_000_000
+REQUESTED_ITEM_BASE = 2_000_000_000_000_000
+
+# Conversations generated for ticket t take t * SLOTS + k (k < SLOTS), all below
+# CREATED_CONVERSATION_OFFSET; notes created through the API are numbered upwards from there, so
+# the two never meet (5 * 10**11 notes an account would be needed).
 GENERATED_CONVERSATION_SLOTS = 4
-CREATED_CONVERSATION_OFFSET = 9_000_000
+CREATED_CONVERSATION_OFFSET = TICKET_KEYED_SPAN // 2
 
 
 def ranged(base: int, account_index: int, n: int) -> int:
     return base + account_index * SPAN + n
 
 
+def _ticket_keyed(base: int, account_index: int, n: int) -> int:
+    return base + account_index * TICKET_KEYED_SPAN + n
+
+
 def generated_conversation_id(account_index: int, ticket_id: int, k: int) -> int:
-    return ranged(CONVERSATION_BASE, account_index, ticket_id * GENERATED_CONVERSATION_SLOTS + k)
+    return _ticket_keyed(
+        CONVERSATION_BASE, account_index, ticket_id * GENERATED_CONVERSATION_SLOTS + k
+    )
+
+
+def created_conversation_id(account_index: int, n: int) -> int:
+    """The id of the n-th note created through the API (n from 1)."""
+    return _ticket_keyed(CONVERSATION_BASE, account_index, CREATED_CONVERSATION_OFFSET + n)
+
+
+def created_conversation_number(account_index: int, conversation_id: int) -> int:
+    """`n` of `created_conversation_id` back from the id (replay restores the counter with it)."""
+    return conversation_id - created_conversation_id(account_index, 0)
+
+
+def requested_item_id(account_index: int, ticket_id: int) -> int:
+    """A placed request's item, numbered from its ticket (created ticket ids stay far below
+    TICKET_KEYED_SPAN: 10**12 - MAX_TICKET_ID creates would be needed to reach it)."""
+    return _ticket_keyed(REQUESTED_ITEM_BASE, account_index, ticket_id)

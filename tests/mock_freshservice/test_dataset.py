@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from mock_freshservice import FakeSettings, create_app
+from mock_freshservice.data import ids
 from mock_freshservice.data.account import PinnedRecordError
-from mock_freshservice.data.dataset import DatasetError, load_dataset
+from mock_freshservice.data.dataset import Dataset, DatasetError, load_dataset
 from mock_freshservice.state import EXTENSION, DatasetKeyError, FakeState
 from tests.conftest import NOW
 
@@ -29,6 +33,15 @@ def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "dataset.yaml"
     path.write_text(text)
     return path
+
+
+def default_dataset_with(change: Any) -> Dataset:
+    """The packaged default dataset after `change(raw)` edits its YAML data in place."""
+    raw = yaml.safe_load(
+        resources.files("mock_freshservice.data").joinpath("default.yaml").read_text("utf-8")
+    )
+    change(raw)
+    return Dataset.model_validate(raw)
 
 
 def state_for(path: Path) -> FakeState:
@@ -135,3 +148,41 @@ def test_another_seed_generates_other_records() -> None:
     assert list(first.accounts["acme.freshservice.com"].requesters.all()) != list(
         second.accounts["acme.freshservice.com"].requesters.all()
     )
+
+
+@pytest.mark.parametrize(
+    ("first_ticket_id", "tickets"),
+    [(ids.MAX_TICKET_ID + 1, 0), (ids.MAX_TICKET_ID - 3, 5)],
+    ids=["first id too high", "last generated id too high"],
+)
+def test_ticket_ids_past_the_limit_are_an_error_naming_first_ticket_id(
+    tmp_path: Path, first_ticket_id: int, tickets: int
+) -> None:
+    text = MINIMAL.replace("tickets: 5", f"tickets: {tickets}").replace(
+        "    api_keys:", f"    first_ticket_id: {first_ticket_id}\n    api_keys:"
+    )
+    with pytest.raises(DatasetError, match=r"dataset\.yaml: accounts\.0.*first_ticket_id"):
+        load_dataset(write(tmp_path, text))
+
+
+def test_a_pinned_ticket_id_past_the_limit_is_an_error(tmp_path: Path) -> None:
+    text = (
+        MINIMAL
+        + f"""      tickets:
+        - {{id: {ids.MAX_TICKET_ID + 1}, subject: Far away, requester: ada@tiny.com}}
+"""
+    )
+    with pytest.raises(PinnedRecordError, match=f"pinned ticket id {ids.MAX_TICKET_ID + 1}"):
+        state_for(write(tmp_path, text))
+
+
+def test_more_accounts_than_the_id_ranges_hold_is_an_error(tmp_path: Path) -> None:
+    account = MINIMAL.split("accounts:\n", 1)[1]
+    many = "accounts:\n" + "".join(
+        account.replace("tiny.freshservice.com", f"tiny{n}.freshservice.com").replace(
+            "tiny-admin-key", f"tiny-admin-key-{n}"
+        )
+        for n in range(ids.MAX_ACCOUNTS + 1)
+    )
+    with pytest.raises(DatasetError, match=r"accounts: Tuple should have at most 100 items"):
+        load_dataset(write(tmp_path, many))

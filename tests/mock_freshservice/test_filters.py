@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
@@ -18,9 +16,9 @@ from hypothesis import strategies as st
 
 from mock_freshservice import FakeSettings, create_app
 from mock_freshservice.api.shapes import TICKET_FILTER_KEYS
-from mock_freshservice.data.dataset import Dataset
 from mock_freshservice.state import EXTENSION, FakeState
 from tests.conftest import NOW, basic
+from tests.mock_freshservice.test_dataset import default_dataset_with
 
 Ticket = dict[str, Any]
 JOHN = 21000000013
@@ -262,13 +260,12 @@ def test_per_page_is_refused_on_filters(client: FlaskClient, admin: dict[str, st
 
 
 def test_email_finds_the_tickets_of_a_requesters_secondary_email(admin: dict[str, str]) -> None:
-    raw = yaml.safe_load(
-        resources.files("mock_freshservice.data").joinpath("default.yaml").read_text("utf-8")
-    )
-    acme = raw["accounts"][0]
-    john = next(r for r in acme["pinned"]["requesters"] if r["primary_email"] == EMAIL_OF_JOHN)
-    john["secondary_emails"] = ["jc@acme.com"]
-    app = create_app(FakeSettings(now=NOW), Dataset.model_validate(raw))
+    def give_john_a_second_email(raw: dict[str, Any]) -> None:
+        acme = raw["accounts"][0]
+        john = next(r for r in acme["pinned"]["requesters"] if r["primary_email"] == EMAIL_OF_JOHN)
+        john["secondary_emails"] = ["jc@acme.com"]
+
+    app = create_app(FakeSettings(now=NOW), default_dataset_with(give_john_a_second_email))
     client = app.test_client()
     johns = filtered(client, admin, f'"requester_id:{JOHN}"')
     assert johns[0] > 0

@@ -7,11 +7,14 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from mock_freshservice import FakeSettings, create_app
 from mock_freshservice.api.shapes import (
     SERVICE_ITEM_KEYS,
     SERVICE_ITEM_LIST_KEYS,
     SERVICE_REQUEST_KEYS,
 )
+from tests.conftest import GLOBEX_ADMIN_KEY, NOW, basic
+from tests.mock_freshservice.test_dataset import default_dataset_with
 
 JOHN = 21000000013
 JOHNS_TICKET, MARIAS_TICKET = 10234, 1023
@@ -292,3 +295,29 @@ def test_placing_a_request_spends_the_create_ticket_sub_limit(
         f"/api/v2/service_catalog/items/{ZOOM}/place_request", json={}, headers=admin
     )
     assert response.status_code == 429
+
+
+def test_requested_item_ids_of_two_accounts_never_collide(admin: dict[str, str]) -> None:
+    # Items are numbered from ticket ids: put Acme's next ticket id 10,000,000 above Globex's,
+    # the distance between two accounts' ranges of the old numbering.
+    globex_next = 1 + 150
+
+    def start_acme_high(raw: dict[str, Any]) -> None:
+        acme = raw["accounts"][0]
+        acme["first_ticket_id"] = 10_000_000 + globex_next - acme["sizes"]["tickets"]
+
+    client = create_app(FakeSettings(now=NOW), default_dataset_with(start_acme_high)).test_client()
+
+    def place(headers: dict[str, str]) -> tuple[int, int]:
+        request = client.post(
+            f"/api/v2/service_catalog/items/{ZOOM}/place_request", json={}, headers=headers
+        ).get_json()["service_request"]
+        [item] = client.get(
+            f"/api/v2/tickets/{request['id']}/requested_items", headers=headers
+        ).get_json()["requested_items"]
+        return request["id"], item["id"]
+
+    acme_ticket, acme_item = place(admin)
+    globex_ticket, globex_item = place(basic(GLOBEX_ADMIN_KEY))
+    assert acme_ticket - globex_ticket == 10_000_000
+    assert acme_item != globex_item

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
+from mock_freshservice import FakeSettings, create_app
 from mock_freshservice.clock import parse_datetime
 from tests.conftest import NOW
+from tests.mock_freshservice.test_dataset import default_dataset_with
 
 PRIYA = 21000000001  # the Acme admin key's agent
 JOHN = 21000000013  # the Acme requester key's user
@@ -414,6 +417,35 @@ def test_a_note_appears_last_in_the_conversations(
     ]
     assert conversations[-1]["body_text"] == "Checked the router"
     assert conversations[-1]["source"] == 2
+
+
+def test_a_created_note_never_takes_the_id_of_a_generated_conversation(
+    admin: dict[str, str],
+) -> None:
+    # Generated conversations are numbered from ticket ids: start the tickets high.
+    first = 2_249_700
+
+    def start_tickets_high(raw: dict[str, Any]) -> None:
+        raw["accounts"][0]["first_ticket_id"] = first
+
+    app = create_app(FakeSettings(now=NOW), default_dataset_with(start_tickets_high))
+    client = app.test_client()
+    generated = {
+        c["id"]
+        for ticket_id in range(first, first + 400)
+        for c in client.get(
+            f"/api/v2/tickets/{ticket_id}/conversations?per_page=100", headers=admin
+        ).get_json()["conversations"]
+    }
+    assert generated
+    created = {
+        client.post(
+            f"/api/v2/tickets/{first}/notes", json={"body": f"note {n}"}, headers=admin
+        ).get_json()["conversation"]["id"]
+        for n in range(50)
+    }
+    assert len(created) == 50
+    assert not created & generated
 
 
 def test_a_note_needs_a_body(client: FlaskClient, admin: dict[str, str]) -> None:
