@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import collections
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -84,9 +86,12 @@ class FreshserviceMCP(MCPServer[dict[str, Any]]):
 class Credentials:
     """Which key a call uses, and who it belongs to (checked once per key, then cached)."""
 
+    MAX_REMEMBERED = 4096  # keys whose agent is remembered; the least recently used go first
+
     def __init__(self, settings: ServerSettings) -> None:
         self.settings = settings
-        self._callers: dict[str, int] = {}
+        # Keyed by the key's full SHA-256: the short log fingerprint could collide.
+        self._callers: collections.OrderedDict[str, int] = collections.OrderedDict()
 
     def key_for(self, headers: Mapping[str, str] | None) -> str | None:
         """The request's key (raw, `Basic base64(key:X)` or `Bearer key`), else the server's."""
@@ -96,8 +101,10 @@ class Credentials:
         return self.settings.api_key
 
     async def caller_id(self, client: fs.FreshserviceClient, call: fs.ToolCall) -> int:
-        known = self._callers.get(call.key_fingerprint)
+        digest = _digest(call.key)
+        known = self._callers.get(digest)
         if known is not None:
+            self._callers.move_to_end(digest)
             return known
         try:
             response = await client.request(call, "GET", "/agents/me")
@@ -110,12 +117,22 @@ class Credentials:
             ) from exc
         except fs.FreshserviceError as exc:
             raise CallRefused(common.explain(exc, "the key's agent")) from exc
-        agent_id = int(response.body["agent"]["id"])
-        self._callers[call.key_fingerprint] = agent_id
-        return agent_id
+        agent = response.body.get("agent")
+        if not isinstance(agent, dict) or not isinstance(agent.get("id"), int):
+            raise CallRefused(
+                "Freshservice's /agents/me answer has no agent id; cannot tell who calls."
+            )
+        self._callers[digest] = agent["id"]
+        if len(self._callers) > self.MAX_REMEMBERED:
+            self._callers.popitem(last=False)
+        return int(agent["id"])
 
     def forget(self, key: str) -> None:
-        self._callers.pop(fs.fingerprint(key), None)
+        self._callers.pop(_digest(key), None)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def key_from_header(header: str) -> str | None:

@@ -258,3 +258,18 @@ async def test_the_asgi_factory_runs_under_uvicorn_with_two_workers(fake: Fake) 
                 assert shown["id"] == 1023
         finally:
             stop(process)
+
+
+async def test_stateful_mode_keeps_legacy_sessions_and_allows_get(fake: Fake) -> None:
+    with running_server(fake.url, "--stateful", api_key=ADMIN_KEY) as server:
+        async with over_http(server.mcp_url, mode="legacy") as client:
+            shown = structured(await client.call_tool("fetchTicket", {"ticket_id": 1023}))
+        initialized = httpx.post(
+            server.mcp_url,
+            json={"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                  "params": {"protocolVersion": "2025-11-25", "capabilities": {},
+                             "clientInfo": {"name": "t", "version": "1"}}},
+            headers={"Accept": "application/json, text/event-stream"},
+        )  # fmt: skip
+    assert shown["id"] == 1023
+    assert initialized.headers.get("mcp-session-id")
