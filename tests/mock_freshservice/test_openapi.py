@@ -9,11 +9,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 import schemathesis
 import yaml
 from flask import Flask
+from flask.testing import FlaskClient
 
 from mock_freshservice import FakeSettings, create_app
 from tests.conftest import NOW
@@ -129,3 +132,103 @@ def test_schemathesis_finds_no_failure_on_the_live_fake(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout[-6000:]
     assert summary[3] == summary[2]
     assert "Stateful" in result.stdout
+
+
+def _deref(node: Any, document: dict[str, Any]) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def _field_exists(schema: Any, pointer: list[str], document: dict[str, Any]) -> bool:
+    schema = _deref(schema, document)
+    if not pointer:
+        return True
+    head, rest = pointer[0], pointer[1:]
+    if head.isdigit():
+        return "items" in schema and _field_exists(schema["items"], rest, document)
+    properties = schema.get("properties", {})
+    return head in properties and _field_exists(properties[head], rest, document)
+
+
+def links() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(where, response, link) for every link of every documented response."""
+    document = spec()
+    found = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            for status, declared in operation["responses"].items():
+                response = _deref(declared, document)
+                for name, link in (response.get("links") or {}).items():
+                    found.append((f"{method.upper()} {path} {status} {name}", response, link))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("where", "response", "link"), links(), ids=[found[0] for found in links()]
+)
+def test_every_link_reads_a_field_its_response_has_and_feeds_a_parameter_its_target_takes(
+    where: str, response: dict[str, Any], link: dict[str, Any]
+) -> None:
+    document = spec()
+    targets = {
+        operation["operationId"]: [
+            *operations.get("parameters", []),
+            *operation.get("parameters", []),
+        ]
+        for operations in document["paths"].values()
+        for key, operation in operations.items()
+        if key != "parameters"
+    }
+    assert link["operationId"] in targets, where
+    taken = {_deref(p, document)["name"] for p in targets[link["operationId"]]}
+    schema = response["content"]["application/json"]["schema"]
+    for parameter, expression in link["parameters"].items():
+        assert parameter in taken, where
+        pointer = expression.removeprefix("$response.body#/").split("/")
+        assert _field_exists(schema, pointer, document), f"{where}: {expression}"
+
+
+def validates(schema_name: str, body: dict[str, Any]) -> bool:
+    document = spec()
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": document["components"]}
+    return jsonschema.Draft202012Validator(schema).is_valid(body)
+
+
+def test_asset_create_takes_workspace_id_in_the_spec_as_in_the_fake(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    body = {"name": "HR printer", "asset_type_id": 30000000014, "workspace_id": 3}
+    assert validates("AssetCreate", body)
+    created = client.post("/api/v2/assets", json=body, headers=admin)
+    assert created.status_code == 201
+    assert created.get_json()["asset"]["workspace_id"] == 3
+
+
+def test_asset_update_refuses_a_null_type_in_the_spec_as_in_the_fake(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    assert not validates("AssetUpdate", {"asset_type_id": None})
+    assert (
+        client.put("/api/v2/assets/1", json={"asset_type_id": None}, headers=admin).status_code
+        == 400
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "operation_id"), [("/agents", "listAgents"), ("/requesters", "listRequesters")]
+)
+def test_people_lists_declare_the_per_page_the_fake_honours(
+    client: FlaskClient, admin: dict[str, str], path: str, operation_id: str
+) -> None:
+    document = spec()
+    operation = document["paths"][path]["get"]
+    assert operation["operationId"] == operation_id
+    assert "per_page" in {_deref(p, document)["name"] for p in operation["parameters"]}
+    listed = client.get(f"/api/v2{path}?per_page=2", headers=admin).get_json()
+    assert len(listed[path.strip("/")]) == 2
