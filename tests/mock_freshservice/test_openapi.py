@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -26,7 +27,9 @@ SPEC = Path(__file__).resolve().parents[2] / "mock_freshservice" / "openapi.yaml
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 
 
+@functools.cache
 def spec() -> dict:  # type: ignore[type-arg]
+    """The parsed spec, read once (callers must not change it)."""
     return yaml.safe_load(SPEC.read_text())  # type: ignore[no-any-return]
 
 
