@@ -41,17 +41,17 @@ def http_server(fake: Fake) -> Iterator[Server]:
         yield server
 
 
-@pytest.fixture(params=["stdio", "http-modern", "http-legacy"])
+@pytest.fixture(params=["stdio-modern", "stdio-legacy", "http-modern", "http-legacy"])
 def connect(request: pytest.FixtureRequest, fake: Fake) -> Connect:
     """A way to connect to the server over one transport and protocol era."""
 
     @contextlib.asynccontextmanager
-    async def stdio() -> AsyncIterator[Client]:
+    async def stdio(mode: str) -> AsyncIterator[Client]:
         environment = server_environment(fake.url, api_key=ADMIN_KEY)
         params = StdioServerParameters(
             command=sys.executable, args=["-m", "server"], env=environment
         )
-        async with Client(params) as client:
+        async with Client(params, mode=mode) as client:
             yield client
 
     @contextlib.asynccontextmanager
@@ -60,10 +60,9 @@ def connect(request: pytest.FixtureRequest, fake: Fake) -> Connect:
         async with over_http(server.mcp_url, ADMIN_KEY, mode=mode) as client:
             yield client
 
-    if request.param == "stdio":
-        return stdio
-    mode = "auto" if request.param == "http-modern" else "legacy"
-    return lambda: http(mode)
+    transport, era = request.param.split("-")
+    mode = "auto" if era == "modern" else "legacy"
+    return (lambda: stdio(mode)) if transport == "stdio" else (lambda: http(mode))
 
 
 async def test_the_five_ticket_tools_are_listed_with_input_and_output_schemas(
