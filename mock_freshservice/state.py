@@ -88,8 +88,9 @@ class FakeState:
             ]
             old = [self.accounts[a.domain] for _, a in chosen if a.domain in self.accounts]
             with contextlib.ExitStack() as held:
-                # Every write runs under its account's lock, so none is half done from here on.
-                for data in old:
+                # Every write runs under its account's lock: with all of them held, no write is
+                # half done while the marker is written and the accounts are swapped.
+                for data in list(self.accounts.values()):
                     held.enter_context(data.lock)
                 # A request still holding an old account now fails instead of writing after
                 # the reset marker (a write the replay would bring back).

@@ -116,8 +116,10 @@ def test_schemathesis_finds_no_failure_on_the_live_fake(tmp_path: Path) -> None:
                     CHECKS,
                     "--max-examples",
                     os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15"),
+                    # One worker: CPython 3.11's ast.parse is not thread-safe ("AST constructor
+                    # recursion depth mismatch" inside Hypothesis), which failed runs at random.
                     "--workers",
-                    "2",
+                    "1",
                     "--seed",
                     os.environ.get("SCHEMATHESIS_SEED", "20261126"),
                 ],
