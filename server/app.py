@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import math
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -143,7 +144,9 @@ def key_from_header(header: str) -> str | None:
         try:
             decoded = base64.b64decode(rest.strip(), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            return None
+            decoded = ""
+        if ":" not in decoded:
+            return rest.strip() or None  # `Basic <key>` without the encoding: take the key
         return decoded.split(":", 1)[0] or None
     return header.strip() or None  # the raw key, as the seed's client configs send it
 
@@ -163,7 +166,7 @@ def argument_problems(
     validator: jsonschema.Draft202012Validator, arguments: Mapping[str, Any]
 ) -> list[str]:
     """Each way the arguments break the tool's schema, naming the argument."""
-    problems = []
+    problems = [f"{where}: must be a finite number" for where in _non_finite(arguments)]
     for found in sorted(validator.iter_errors(arguments), key=lambda e: list(e.absolute_path)):
         error = _closest(found)
         where = ".".join(str(p) for p in error.absolute_path)
@@ -184,6 +187,24 @@ def argument_problems(
         else:
             problems.append(f"{prefix}{error.message}")
     return problems
+
+
+def _non_finite(value: Any, where: str = "") -> list[str]:
+    """Where JSON numbers too large for a float (1e400) or NaN hide among the arguments."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return [where or "arguments"]
+    children = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    return [
+        found
+        for key, child in children
+        for found in _non_finite(child, f"{where}.{key}".lstrip("."))
+    ]
 
 
 def _closest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
@@ -255,6 +276,12 @@ class CallGate:
         started = time.perf_counter()
         outcome = "error"
         try:
+            # The key first: a wrong or requester key must not spend the account's budget.
+            try:
+                caller = await self.credentials.caller_id(client, call)
+            except CallRefused as exc:
+                self.credentials.forget(key)
+                raise ToolError(str(exc)) from None
             try:
                 refusal = await self.limits.spend(self.limits_identity(call))
             except LimitsUnavailable as exc:
@@ -262,11 +289,6 @@ class CallGate:
             if refusal is not None:
                 outcome = "limited"
                 raise ToolError(refusal.message)
-            try:
-                caller = await self.credentials.caller_id(client, call)
-            except CallRefused as exc:
-                self.credentials.forget(key)
-                raise ToolError(str(exc)) from None
             handle = common.Upstream(client, call, caller, self.settings.max_result_bytes)
             token = common.CURRENT.set(handle)
             try:

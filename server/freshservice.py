@@ -11,14 +11,18 @@
      ├── RateLimited                  429, with `retry_after`, once the retry budget is spent
      ├── UpstreamError                5xx or an unexpected status; `may_have_happened` on a POST
      ├── ConnectionFailed             timeout, reset, refused; `may_have_happened` on a POST
-     └── InvalidResponse              a success whose body is not the JSON Freshservice sends
+     ├── InvalidResponse              a success whose body is not the JSON Freshservice sends,
+     │                                or a redirect
+     └── RequestNotSent               the request could not be built (a URL too long, a number
+                                      JSON cannot carry); nothing reached Freshservice
 
 httpx exceptions stop here: `_send` translates them, chained with `from`. No error carries the
 API key. The policy, in the order a request meets it:
 
 1. Basic `<key>:X` and `X-Request-Id` (one id per tool call) are set on every request.
-2. A 429 means nothing happened: any method is sent again after `Retry-After` seconds, if the
-   tool call's retry budget still covers the wait.
+2. A 429 means nothing happened: any method is sent again after `Retry-After` (seconds or an
+   HTTP date), if the tool call's retry budget still covers the wait. The budget is a deadline
+   on the monotonic clock from the call's first request, so time lost to timeouts counts too.
 3. After a timeout, a reset or a 5xx, GET and PUT are sent again with jittered exponential
    backoff within the budget. A POST is never sent again: what it did is unknown, and the error
    says so. (A connection that was refused before anything was sent is safe to retry.)
@@ -30,12 +34,15 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import email.utils
 import hashlib
 import math
 import random
 import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -117,9 +124,12 @@ class Conflict(FreshserviceError):
 
 
 class RateLimited(FreshserviceError):
-    def __init__(self, message: str, *, retry_after: float, **where: Any) -> None:
+    def __init__(
+        self, message: str, *, retry_after: float, attempts: int = 1, **where: Any
+    ) -> None:
         super().__init__(message, **where)
         self.retry_after = retry_after
+        self.attempts = attempts  # MAX_ATTEMPTS when it kept answering 429 with short waits
 
 
 class UpstreamError(FreshserviceError):
@@ -135,6 +145,10 @@ class ConnectionFailed(FreshserviceError):
 
 
 class InvalidResponse(FreshserviceError):
+    pass
+
+
+class RequestNotSent(FreshserviceError):
     pass
 
 
@@ -165,14 +179,12 @@ class ToolCall:
     request_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex)
     upstream_calls: int = 0
     waited: float = 0.0
+    started: float | None = None  # the client's clock at the first request
     last_status: int | None = None
 
     @property
     def key_fingerprint(self) -> str:
         return fingerprint(self.key)
-
-    def can_wait(self, seconds: float) -> bool:
-        return self.waited + seconds <= self.budget
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -207,6 +219,7 @@ class FreshserviceClient:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         jitter: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.monotonic,
         user_agent: str = "freshservice-mcp",
     ) -> None:
         self._http = httpx.AsyncClient(
@@ -218,6 +231,7 @@ class FreshserviceClient:
         )
         self._sleep = sleep
         self._jitter = jitter
+        self._clock = clock
         # The last X-RateLimit-Remaining seen, per credential (a key belongs to one account).
         self.rate_limit_remaining: dict[str, int] = {}
 
@@ -243,6 +257,8 @@ class FreshserviceClient:
     ) -> ApiResponse:
         """Send one logical request, retrying as the policy allows; raise on failure."""
         attempt = 0
+        if call.started is None:
+            call.started = self._clock()
         while True:
             attempt += 1
             last_try = attempt >= MAX_ATTEMPTS
@@ -251,30 +267,44 @@ class FreshserviceClient:
             except ConnectionFailed as exc:
                 retry = not exc.may_have_happened or method in IDEMPOTENT
                 delay = self._backoff(attempt)
-                if retry and not last_try and call.can_wait(delay):
+                if retry and not last_try and self._can_wait(call, delay):
                     await self._wait(call, delay)
                     continue
                 raise
             status = response.status_code
             if status == 429:
                 wait = max(MIN_RETRY_AFTER, _retry_after(response))
-                if not last_try and call.can_wait(wait):
+                if not last_try and self._can_wait(call, wait):
                     await self._wait(call, wait)
                     continue
-                raise self._error(call, method, path, response)
+                error = self._error(call, method, path, response)
+                if isinstance(error, RateLimited):
+                    error.attempts = attempt
+                raise error
             if status >= 500:
                 delay = self._backoff(attempt)
-                if method in IDEMPOTENT and not last_try and call.can_wait(delay):
+                if method in IDEMPOTENT and not last_try and self._can_wait(call, delay):
                     await self._wait(call, delay)
                     continue
                 raise self._error(call, method, path, response)
             if status >= 400:
                 raise self._error(call, method, path, response)
+            if status >= 300:
+                raise InvalidResponse(
+                    f"Freshservice answered {status} (a redirect); check the domain or base URL",
+                    method=method, path=path, status=status, request_id=call.request_id,
+                )  # fmt: skip
             return self._success(call, method, path, response)
 
     def _backoff(self, attempt: int) -> float:
         ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** (attempt - 1))
         return ceiling * (0.5 + self._jitter() / 2)
+
+    def _can_wait(self, call: ToolCall, seconds: float) -> bool:
+        """Whether waiting `seconds` more stays within the call's budget: the time since its
+        first request (timeouts included) or the waits alone, whichever is more."""
+        elapsed = self._clock() - (call.started or self._clock())
+        return max(elapsed, call.waited) + seconds <= call.budget
 
     async def _wait(self, call: ToolCall, seconds: float) -> None:
         call.waited += seconds
@@ -292,7 +322,7 @@ class FreshserviceClient:
         token = base64.b64encode(f"{call.key}:X".encode()).decode()
         headers = {"Authorization": f"Basic {token}", "X-Request-Id": call.request_id}
         call.upstream_calls += 1
-        where = {"method": method, "path": path, "request_id": call.request_id}
+        where: dict[str, Any] = {"method": method, "path": path, "request_id": call.request_id}
         try:
             response = await self._http.request(
                 method, path, params=params, json=json, headers=headers
@@ -303,6 +333,12 @@ class FreshserviceClient:
                 f"could not connect to Freshservice ({type(exc).__name__})",
                 may_have_happened=False,
                 **where,
+            ) from exc
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+            # Raised while building the request (e.g. a URL over httpx's limit, a float JSON
+            # cannot carry): nothing was sent. Named by type only; the message could echo values.
+            raise RequestNotSent(
+                f"the request could not be built ({type(exc).__name__})", **where
             ) from exc
         except httpx.TransportError as exc:
             raise ConnectionFailed(
@@ -395,11 +431,18 @@ class FreshserviceClient:
 
 
 def _retry_after(response: httpx.Response) -> float:
-    raw = response.headers.get("Retry-After", "")
+    """`Retry-After` in seconds: a number, or an HTTP date (RFC 9110); 1 when unreadable."""
+    raw = response.headers.get("Retry-After", "").strip()
     try:
         seconds = float(raw)
     except ValueError:
-        return 1.0
+        try:
+            moment = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            return 1.0
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return max(0.0, (moment - datetime.now(UTC)).total_seconds())
     return max(0.0, seconds) if math.isfinite(seconds) else 1.0
 
 

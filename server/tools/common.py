@@ -7,7 +7,7 @@ import contextvars
 import dataclasses
 import html
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.mcpserver import Context
@@ -85,19 +85,23 @@ SOURCE = {
 
 StatusIn = Annotated[
     Literal[2, 3, 4, 5] | Literal["open", "pending", "resolved", "closed"],
-    Field(description="Ticket status: 2 open, 3 pending, 4 resolved, 5 closed (number or name)."),
+    Field(
+        description=(
+            "Ticket status: 2 open, 3 pending, 4 resolved, 5 closed (number or lowercase name)."
+        )
+    ),
 ]
 PriorityIn = Annotated[
     Literal[1, 2, 3, 4] | Literal["low", "medium", "high", "urgent"],
-    Field(description="Priority: 1 low, 2 medium, 3 high, 4 urgent (number or name)."),
+    Field(description="Priority: 1 low, 2 medium, 3 high, 4 urgent (number or lowercase name)."),
 ]
 UrgencyIn = Annotated[
     Literal[1, 2, 3] | Literal["low", "medium", "high"],
-    Field(description="Urgency: 1 low, 2 medium, 3 high (number or name)."),
+    Field(description="Urgency: 1 low, 2 medium, 3 high (number or lowercase name)."),
 ]
 ImpactIn = Annotated[
     Literal[1, 2, 3] | Literal["low", "medium", "high"],
-    Field(description="Impact: 1 low, 2 medium, 3 high (number or name)."),
+    Field(description="Impact: 1 low, 2 medium, 3 high (number or lowercase name)."),
 ]
 SourceIn = Annotated[
     Literal[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18]
@@ -105,7 +109,7 @@ SourceIn = Annotated[
               "pagerduty", "walkup", "slack", "chatbot", "workplace", "employee onboarding",
               "alerts", "ms teams", "employee offboarding"],
     Field(description="Where the ticket came from: 1 email, 2 portal, 3 phone, 4 chat, …"
-                      " (number or name)."),
+                      " (number or lowercase name)."),
 ]  # fmt: skip
 
 
@@ -235,10 +239,20 @@ def explain(exc: fs.FreshserviceError, what: str | None) -> str:
     if isinstance(exc, fs.Conflict):
         return f"Freshservice refused a duplicate (409): {exc.message}"
     if isinstance(exc, fs.RateLimited):
-        seconds = int(exc.retry_after + 0.999)
+        if exc.attempts >= fs.MAX_ATTEMPTS:
+            return (
+                f"Freshservice answered 429 (rate limited) {exc.attempts} times in a row. "
+                "Try again in a minute."
+            )
+        seconds = max(1, int(exc.retry_after + 0.999))
         return (
             "Freshservice's API rate limit for this account is spent (429) and the wait it asked "
             f"for is longer than this call may wait. Try again in {seconds} seconds."
+        )
+    if isinstance(exc, fs.RequestNotSent):
+        return (
+            f"The request for {subject} could not be sent ({exc.message}); nothing reached "
+            "Freshservice. Check the arguments' sizes and values."
         )
     if isinstance(exc, fs.UpstreamError | fs.ConnectionFailed) and exc.may_have_happened:
         return (
@@ -254,39 +268,15 @@ def explain(exc: fs.FreshserviceError, what: str | None) -> str:
     )
 
 
-# -- Fitting a result into max_result_bytes ------------------------------------------------------
-
-M = TypeVar("M", bound=Result)
+# -- Reading answers ------------------------------------------------------------------------------
 
 
-def fit_page(result: M, items_field: str, limit: int, more_hint: str) -> M:
-    """Drop items from the end until the JSON fits `limit` bytes, saying how to get them."""
-    if limit <= 0:
-        return result
-    items: list[Any] = list(getattr(result, items_field))
-    size = len(result.model_dump_json())
-    if size <= limit:
-        return result
-    total = len(items)
-    while items and size > limit:
-        items.pop()
-        trimmed = result.model_copy(update={items_field: items})
-        size = len(trimmed.model_dump_json())
-    notice = f"Cut to {len(items)} of {total} items to stay under {limit} bytes; {more_hint}"
-    return result.model_copy(update={items_field: items, "truncated": True, "notice": notice})
-
-
-def fit_record(result: M, cut: Sequence[tuple[str, int]], limit: int) -> M:
-    """Shorten long text fields (name, characters) until the JSON fits `limit` bytes."""
-    if limit <= 0 or len(result.model_dump_json()) <= limit:
-        return result
-    update: dict[str, Any] = {}
-    for field, keep in cut:
-        value = getattr(result, field)
-        if isinstance(value, str) and len(value) > keep:
-            update[field] = value[:keep] + "…"
-        elif isinstance(value, list) and len(value) > keep:
-            update[field] = value[:keep]
-    trimmed = result.model_copy(update={**update, "truncated": True})
-    names = ", ".join(update) or "nothing"
-    return trimmed.model_copy(update={"notice": f"Shortened {names} to stay under {limit} bytes."})
+def record_of(response: fs.ApiResponse, key: str) -> dict[str, Any]:
+    """The record under `key` in a success body, or a tool error saying it is missing."""
+    found = response.body.get(key)
+    if not isinstance(found, dict):
+        raise ToolError(
+            f"Freshservice answered {response.status} without the {key.replace('_', ' ')} "
+            "it should return; the request may still have taken effect."
+        )
+    return found

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Literal
 
-Kind = Literal["number", "string", "date"]
+Kind = Literal["number", "string", "date", "datetime"]
 
 # The documented ticket filter fields (Freshservice "Filter Tickets").
 TICKET_FIELDS: Mapping[str, Kind] = {
@@ -29,8 +30,8 @@ TICKET_FIELDS: Mapping[str, Kind] = {
     "tag": "string",
     "due_by": "date",
     "fr_due_by": "date",
-    "created_at": "date",
-    "updated_at": "date",
+    "created_at": "datetime",  # a date, or a date and time in UTC
+    "updated_at": "datetime",
 }
 MAX_LENGTH = 512
 
@@ -38,7 +39,8 @@ _TOKEN = re.compile(
     r"\s*(?:(?P<paren>[()])|(?P<op>:>|:<|:)|(?P<string>'(?:[^'\\]|\\.)*')"
     r"|(?P<number>-?[0-9]+(?![\w.]))|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<other>\S))"
 )
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
 
 class QueryError(ValueError):
@@ -140,15 +142,40 @@ class _Checker:
             raise QueryError(f"{text!r} takes a number, not {value!r}")
         if field_kind == "string" and value_kind != "string":
             raise QueryError(f"{text!r} takes a value in single quotes, like {text}:'value'")
-        if field_kind == "date" and (value_kind != "string" or not _DATE.match(value[1:-1])):
-            raise QueryError(f"{text!r} takes a date in single quotes, like {text}:>'2026-01-31'")
+        if field_kind in ("date", "datetime") and (
+            value_kind != "string" or not is_date(value[1:-1], with_time=field_kind == "datetime")
+        ):
+            example = "'2026-01-31'" + (
+                " or '2026-01-31T09:00:00Z'" if field_kind == "datetime" else ""
+            )
+            raise QueryError(f"{text!r} takes a date in single quotes, like {text}:>{example}")
+
+
+def is_date(text: str, *, with_time: bool) -> bool:
+    """A real calendar date `yyyy-mm-dd` (or, `with_time`, also `yyyy-mm-ddThh:mm:ssZ`)."""
+    if _DATE.fullmatch(text):
+        pattern = "%Y-%m-%d"
+    elif with_time and _DATETIME.fullmatch(text):
+        pattern = "%Y-%m-%dT%H:%M:%SZ"
+    else:
+        return False
+    try:
+        datetime.strptime(text, pattern)  # a real date: no 2026-02-30
+    except ValueError:
+        return False
+    return True
 
 
 def quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def conjunction(parts: Iterable[str]) -> str:
-    """AND of the parts, each parenthesised when it holds an OR."""
-    wrapped = [f"({p})" if " OR " in p else p for p in parts if p]
-    return " AND ".join(wrapped)
+def conjunction(user_query: str | None, conditions: Iterable[str]) -> str:
+    """The user's query AND each condition. The query is parenthesised whenever anything is
+    added to it, so an OR inside it can never swallow the added conditions."""
+    added = [c for c in conditions if c]
+    if user_query is None:
+        return " AND ".join(added)
+    if not added:
+        return user_query
+    return " AND ".join([f"({user_query})", *added])

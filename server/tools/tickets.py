@@ -17,7 +17,6 @@ from server.tools.common import (
     ImpactIn,
     Page,
     PageInfo,
-    PerPage,
     PriorityIn,
     Result,
     SourceIn,
@@ -25,17 +24,21 @@ from server.tools.common import (
     UrgencyIn,
     WorkspaceId,
     code,
-    fit_page,
-    fit_record,
     label,
+    record_of,
     text_of,
     tool,
     upstream,
 )
+from server.tools.fitting import fit_page, fit_record
 
 TOOLSET = "tickets"
 FILTER_PAGE_SIZE = 30
 PREVIEW = 200
+MORE_OF_A_TICKET = (
+    "ask fetchTicket without include, or with fewer includes, to see the rest; the full text is "
+    "in Freshservice."
+)
 
 # -- Results ------------------------------------------------------------------------------------
 
@@ -229,7 +232,9 @@ def ticket(raw: dict[str, Any]) -> Ticket:
         approval_status_name=raw.get("approval_status_name"),
         requester=person(raw.get("requester")),
         requested_for=person(raw.get("requested_for")),
-        stats=Stats(**raw["stats"]) if isinstance(raw.get("stats"), dict) else None,
+        stats=Stats(**{k: raw["stats"].get(k) for k in Stats.model_fields})
+        if isinstance(raw.get("stats"), dict)
+        else None,
         conversations=None
         if conversations is None
         else [
@@ -266,11 +271,14 @@ async def fetch_tickets(
         Field(
             max_length=512,
             description=(
-                'A Freshservice filter expression, e.g. "priority:>3 AND status:2" or '
-                "\"agent_id:null AND created_at:>'2026-01-01'\". Fields: workspace_id, "
-                "requester_id, email, agent_id, group_id, priority, status, impact, urgency, "
-                "tag, due_by, fr_due_by, created_at, updated_at; strings and dates in single "
-                "quotes. The tool adds the double quotes."
+                "A Freshservice ticket filter: conditions field:value joined with AND / OR, "
+                "with parentheses. ':>' means at least and ':<' at most (numbers and dates). "
+                'E.g. "priority:>3 AND status:2" or "agent_id:null AND '
+                "created_at:>'2026-01-01'\". Fields: workspace_id, requester_id, email, "
+                "agent_id, group_id, priority, status, impact, urgency, tag (numbers bare; text "
+                "in single quotes; null for not set), due_by, fr_due_by ('yyyy-mm-dd'), "
+                "created_at, updated_at ('yyyy-mm-dd' or 'yyyy-mm-ddThh:mm:ssZ'). Custom fields "
+                "are not accepted. The tool adds the double quotes."
             ),
         ),
     ] = None,
@@ -289,10 +297,12 @@ async def fetch_tickets(
     updated_since: Annotated[
         str | None,
         Field(
+            pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?$",
             description=(
-                "Only tickets updated since this date or time (ISO 8601, e.g. 2026-01-31). "
-                "Without it and without a filter, Freshservice lists the last 30 days only."
-            )
+                "Only tickets updated at or after this UTC date or time: 2026-01-31 or "
+                "2026-01-31T18:00:00Z. Without it and without a query, Freshservice lists the "
+                "tickets of the last 30 days only."
+            ),
         ),
     ] = None,
     type: Annotated[
@@ -309,7 +319,17 @@ async def fetch_tickets(
         Field(description="asc: oldest first; desc (default): newest first."),
     ] = None,
     page: Page = 1,
-    per_page: PerPage = 10,
+    per_page: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=100,
+            description=(
+                "Tickets per page, 1 to 100 (default 10). Ignored with query, status, priority "
+                "or assigned_to_me: Freshservice's filter returns 30 a page."
+            ),
+        ),
+    ] = 10,
 ) -> TicketPage:
     """List tickets, newest first, a page at a time (next_page says whether there is more).
 
@@ -322,6 +342,8 @@ async def fetch_tickets(
     up = upstream(ctx)
     status_code = code(status, STATUS)
     priority_code = code(priority, PRIORITY)
+    if updated_since is not None and not filter_query.is_date(updated_since, with_time=True):
+        raise ToolError(f"updated_since: {updated_since!r} is not a real date (or date and time)")
     if query is not None or assigned_to_me or status_code is not None or priority_code is not None:
         for name, given in (
             ("filter", filter),
@@ -334,25 +356,21 @@ async def fetch_tickets(
                     f"{name} cannot be combined with query, status, priority or assigned_to_me "
                     "(Freshservice's ticket filter does not take it)"
                 )
-        parts = []
+        checked = None
         if query is not None:
             try:
-                parts.append(filter_query.check(query))
+                checked = filter_query.check(query)
             except filter_query.QueryError as exc:
                 raise ToolError(f"query: {exc}") from exc
-        if assigned_to_me:
-            parts.append(f"agent_id:{up.caller_id}")
-        if status_code is not None:
-            parts.append(f"status:{status_code}")
-        if priority_code is not None:
-            parts.append(f"priority:{priority_code}")
-        if requester_id is not None:
-            parts.append(f"requester_id:{requester_id}")
-        if email is not None:
-            parts.append(f"email:{filter_query.quote(email)}")
-        if updated_since is not None:
-            parts.append(f"updated_at:>{filter_query.quote(updated_since[:10])}")
-        expression = filter_query.conjunction(parts)
+        conditions = [
+            f"agent_id:{up.caller_id}" if assigned_to_me else "",
+            f"status:{status_code}" if status_code is not None else "",
+            f"priority:{priority_code}" if priority_code is not None else "",
+            f"requester_id:{requester_id}" if requester_id is not None else "",
+            f"email:{filter_query.quote(email)}" if email is not None else "",
+            f"updated_at:>{filter_query.quote(updated_since)}" if updated_since else "",
+        ]
+        expression = filter_query.conjunction(checked, conditions)
         if len(expression) > filter_query.MAX_LENGTH:
             raise ToolError(
                 f"query: the combined query has {len(expression)} characters; "
@@ -436,12 +454,8 @@ async def fetch_ticket(
     up = upstream(ctx)
     params = {"include": ",".join(dict.fromkeys(include))} if include else None
     response = await up.get(f"/tickets/{ticket_id}", params, what=f"ticket {ticket_id}")
-    result = ticket(response.body["ticket"])
-    return fit_record(
-        result,
-        [("description", 2_000), ("description_text", 2_000), ("conversations", 3)],
-        up.max_result_bytes,
-    )
+    result = ticket(record_of(response, "ticket"))
+    return fit_record(result, up.max_result_bytes, MORE_OF_A_TICKET)
 
 
 # -- createTicket and updateTicket --------------------------------------------------------------
@@ -536,11 +550,7 @@ async def create_ticket(
         custom_fields=custom_fields, workspace_id=workspace_id,
     )  # fmt: skip
     response = await up.post("/tickets", body, what="the ticket")
-    return fit_record(
-        ticket(response.body["ticket"]),
-        [("description", 2_000), ("description_text", 2_000)],
-        up.max_result_bytes,
-    )
+    return fit_record(ticket(record_of(response, "ticket")), up.max_result_bytes, MORE_OF_A_TICKET)
 
 
 @tool("updateTicket", toolset=TOOLSET, title="Update a ticket", kind="update")
@@ -606,11 +616,7 @@ async def update_ticket(
         raise ToolError("give at least one field to change besides ticket_id")
     up = upstream(ctx)
     response = await up.put(f"/tickets/{ticket_id}", body, what=f"ticket {ticket_id}")
-    return fit_record(
-        ticket(response.body["ticket"]),
-        [("description", 2_000), ("description_text", 2_000)],
-        up.max_result_bytes,
-    )
+    return fit_record(ticket(record_of(response, "ticket")), up.max_result_bytes, MORE_OF_A_TICKET)
 
 
 # -- createTicketNote ---------------------------------------------------------------------------
@@ -652,7 +658,7 @@ async def create_ticket_note(
     response = await up.post(
         f"/tickets/{ticket_id}/notes", payload, what=f"the note on ticket {ticket_id}"
     )
-    raw = response.body["conversation"]
+    raw = record_of(response, "conversation")
     return Note(
         id=raw["id"],
         ticket_id=raw.get("ticket_id", ticket_id),

@@ -19,7 +19,7 @@ from server.app import build_server
 from server.freshservice import fingerprint
 from server.tools import common
 from server.tools.common import Result
-from tests.processes import Fake, running_fake
+from tests.processes import Fake, running_fake, running_server
 from tests.server.conftest import (
     ADMIN_KEY,
     AGENT_KEY,
@@ -371,3 +371,116 @@ async def test_the_tool_call_log_line_names_tool_key_fingerprint_calls_status_an
         r"result=ok request_id=[0-9a-f]{32}$",
         line,
     )
+
+
+# -- Regressions from review 3 --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["status:2 OR(priority:4)", "status:2\tOR priority:4"])
+async def test_an_or_in_the_query_cannot_swallow_assigned_to_me(fake: Fake, query: str) -> None:
+    fake.clear_journal()
+    async with in_memory(settings_for(fake)) as client:
+        page = structured(
+            await client.call_tool("fetchTickets", {"query": query, "assigned_to_me": True})
+        )
+    sent = [e for e in fake.journal() if e["path"] == "/api/v2/tickets/filter"]
+    assert httpx.QueryParams(sent[0]["query"])["query"] == f'"({query}) AND agent_id:{PRIYA}"'
+    assert page["tickets"]
+    assert {t["responder_id"] for t in page["tickets"]} == {PRIYA}
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("created_at:>'2026-13-45'", "created_at"),
+        ("updated_at:>'2026-02-30'", "updated_at"),
+        ("due_by:<'2026-11-30T10:00:00Z'", "due_by"),
+    ],
+)
+async def test_an_impossible_or_misplaced_date_is_refused_before_any_request(
+    fake: Fake, query: str, named: str
+) -> None:
+    async with in_memory(settings_for(fake)) as client:
+        structured(await client.call_tool("fetchTicket", {"ticket_id": 1023}))
+        fake.clear_journal()
+        result = await client.call_tool("fetchTickets", {"query": query})
+    assert named in error_text(result)
+    assert fake.journal() == []
+
+
+async def test_updated_since_keeps_its_time_in_a_filter_query(fake: Fake) -> None:
+    fake.clear_journal()
+    async with in_memory(settings_for(fake)) as client:
+        structured(
+            await client.call_tool(
+                "fetchTickets", {"status": "open", "updated_since": "2026-10-20T18:00:00Z"}
+            )
+        )
+    sent = [e for e in fake.journal() if e["path"] == "/api/v2/tickets/filter"]
+    assert httpx.QueryParams(sent[0]["query"])["query"] == (
+        "\"status:2 AND updated_at:>'2026-10-20T18:00:00Z'\""
+    )
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-02-30", "2026-01-01" + "x" * 70_000])
+async def test_a_bad_updated_since_is_refused_naming_it(fake: Fake, value: str) -> None:
+    async with in_memory(settings_for(fake)) as client:
+        result = await client.call_tool("fetchTickets", {"updated_since": value})
+    assert "updated_since" in error_text(result)
+
+
+def test_a_number_json_cannot_carry_is_refused_naming_it(fake: Fake) -> None:
+    # Raw JSON-RPC: the SDK's own clients would turn 1e400 into null before sending it.
+    body = (
+        '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"updateTicket",'
+        '"arguments":{"ticket_id":1023,"custom_fields":{"cost":1e400}}}}'
+    )
+    with running_server(fake.url, api_key=ADMIN_KEY) as server:
+        answer = httpx.post(
+            server.mcp_url,
+            content=body,
+            headers={"Content-Type": "application/json", "MCP-Protocol-Version": "2025-11-25",
+                     "Accept": "application/json, text/event-stream"},
+        ).json()  # fmt: skip
+    assert answer["result"]["isError"] is True
+    assert "custom_fields.cost: must be a finite number" in answer["result"]["content"][0]["text"]
+
+
+def _answering(response: httpx.Response) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v2/agents/me":
+            return httpx.Response(200, json={"agent": {"id": PRIYA}})
+        return response
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.parametrize(
+    ("response", "said"),
+    [
+        (httpx.Response(200, json={}), "without the ticket"),
+        (httpx.Response(301, headers={"Location": "https://elsewhere/"}), "redirect"),
+        (httpx.Response(414, text="<html>414</html>"), "414"),
+    ],
+    ids=["no record", "redirect", "414"],
+)
+async def test_an_unexpected_answer_is_a_clear_tool_error(
+    fake: Fake, response: httpx.Response, said: str
+) -> None:
+    async with in_memory_with(settings_for(fake), _answering(response)) as client:
+        result = await client.call_tool("fetchTicket", {"ticket_id": 1})
+    assert said in error_text(result)
+    assert "Error executing tool fetchTicket: Error" not in error_text(result)
+
+
+async def test_stats_with_more_keys_than_documented_are_read(fake: Fake) -> None:
+    body = {"ticket": {"id": 1, "subject": "s", "status": 2, "priority": 1,
+                       "created_at": "2026-11-02T12:00:00Z", "updated_at": "2026-11-02T12:00:00Z",
+                       "stats": {"resolved_at": None, "agent_responded_at": "2026-11-02T12:00:00Z"}}}  # fmt: skip
+    async with in_memory_with(
+        settings_for(fake), _answering(httpx.Response(200, json=body))
+    ) as client:
+        shown = structured(
+            await client.call_tool("fetchTicket", {"ticket_id": 1, "include": ["stats"]})
+        )
+    assert shown["stats"]["resolved_at"] is None

@@ -4,9 +4,11 @@ the error tree, the retry policy, paging links and what is sent on every request
 from __future__ import annotations
 
 import base64
+import email.utils
 import importlib.resources
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -15,6 +17,7 @@ import yaml
 
 from mock_freshservice import errors as fake_errors
 from server import freshservice as fs
+from server.tools.common import explain
 
 pytestmark = pytest.mark.anyio
 
@@ -310,3 +313,62 @@ async def test_error_messages_never_contain_the_key() -> None:
         with pytest.raises(fs.BadRequest) as raised:
             await client.request(a_call(), "GET", "/tickets/1")
     assert KEY not in json.dumps(vars(raised.value), default=str)
+
+
+# -- Regressions from review 3 --------------------------------------------------------------------
+
+
+class Clock:
+    """A monotonic clock that timeouts and sleeps move forward."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_time_lost_to_timeouts_counts_against_the_retry_budget() -> None:
+    clock = Clock()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        clock.now += 15  # each attempt waits out a 15-second timeout
+        raise httpx.ReadTimeout("slow", request=request)
+
+    recorder = Recorder(*[slow] * fs.MAX_ATTEMPTS)
+    sleeps = Sleeps()
+    client = fs.FreshserviceClient(
+        "https://acme.freshservice.com", timeout=15, transport=recorder.transport,
+        sleep=sleeps, jitter=lambda: 1.0, clock=clock,
+    )  # fmt: skip
+    async with client:
+        with pytest.raises(fs.ConnectionFailed):
+            await client.request(a_call(budget=30), "GET", "/tickets/1")
+    assert len(recorder.requests) == 2  # 15 s + backoff fits in 30 s once, not twice
+
+
+async def test_a_retry_after_given_as_an_http_date_is_waited_for() -> None:
+    sleeps = Sleeps()
+    when = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=5), usegmt=True)
+    recorder = Recorder(httpx.Response(429, headers={"Retry-After": when}), ok())
+    async with client_for(recorder, sleeps) as client:
+        await client.request(a_call(), "GET", "/tickets/1")
+    assert 3.5 < sleeps.seconds[0] <= 5
+
+
+async def test_a_429_that_never_ends_says_how_many_times_it_was_answered() -> None:
+    recorder = Recorder(*[error(fake_errors.RateLimited(0))] * fs.MAX_ATTEMPTS)
+    async with client_for(recorder) as client:
+        with pytest.raises(fs.RateLimited) as raised:
+            await client.request(a_call(), "GET", "/tickets")
+    text = explain(raised.value, "the ticket list")
+    assert f"429 (rate limited) {fs.MAX_ATTEMPTS} times in a row" in text
+    assert "0 seconds" not in text
+
+
+async def test_a_request_that_cannot_be_built_is_not_sent() -> None:
+    recorder = Recorder(ok())
+    async with client_for(recorder) as client:
+        with pytest.raises(fs.RequestNotSent):
+            await client.request(a_call(), "GET", "/tickets", params={"q": "x" * 70_000})
+    assert recorder.requests == []

@@ -71,3 +71,13 @@ async def test_an_unreachable_limits_store_refuses_calls_with_a_clear_error(fake
     assert refused
     assert "limits store (redis://127.0.0.1:" in text and "cannot be reached" in text
     assert "hunter2" not in text + log
+
+
+async def test_refused_keys_do_not_spend_the_accounts_budget(fake: Fake) -> None:
+    with running_server(fake.url, mcp_calls_per_minute="2") as server:
+        for key in ("not-a-key", "not-a-key", "demo-acme-requester-key"):
+            refused, text = await one_more(server.mcp_url, key)
+            assert refused and "Tool-call limit" not in text
+        async with over_http(server.mcp_url, ADMIN_KEY) as client:
+            for _ in range(2):
+                structured(await client.call_tool("fetchTicket", {"ticket_id": 1023}))

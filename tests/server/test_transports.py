@@ -164,10 +164,11 @@ def test_a_request_without_authorization_gets_401_with_a_plain_challenge(
         ADMIN_KEY,
         "Basic " + base64.b64encode(f"{ADMIN_KEY}:X".encode()).decode(),
         f"Bearer {ADMIN_KEY}",
+        f"Basic {ADMIN_KEY}",
     ],
-    ids=["raw key", "basic", "bearer"],
+    ids=["raw key", "basic", "bearer", "basic without base64"],
 )
-async def test_the_authorization_header_carries_the_key_in_any_of_three_forms(
+async def test_the_authorization_header_carries_the_key_in_any_of_its_forms(
     http_server: Server, fake: Fake, authorization: str
 ) -> None:
     fake.clear_journal()
