@@ -17,11 +17,10 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -32,35 +31,11 @@ from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
 from bench.noop_server import server_with_noop
-from bench.support import PYTHON, BenchError, free_port, median, report
+from bench.support import PYTHON, BenchError, free_port, median, process, report
 
 KEY = "demo-acme-admin-key"
 TICKET = 1023
 TARGET = 1.3
-
-
-@contextlib.contextmanager
-def started(args: list[str], ready_url: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """A process whose stderr goes to a file (the server logs every call), ready when
-    `ready_url` answers."""
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=log, env=env)
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if proc.poll() is not None:
-                    log.seek(0)
-                    raise BenchError(f"{args} exited: {log.read().decode(errors='replace')}")
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(ready_url, timeout=1).status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise BenchError(f"{ready_url} did not come up")
-                time.sleep(0.05)
-            yield ready_url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 def server_env(fake_url: str) -> dict[str, str]:
@@ -122,7 +97,7 @@ async def measure(fake_url: str, calls: int) -> dict[str, dict[str, float]]:
     figures: dict[str, dict[str, float]] = {}
     port = free_port()
     http_server = [PYTHON, "-m", "bench.noop_server", "--transport", "http", "--port", str(port)]
-    with started(http_server, f"http://127.0.0.1:{port}/healthz", env):
+    with process(http_server, f"http://127.0.0.1:{port}/healthz", env=env):
         async with (
             direct_client(fake_url) as direct,
             httpx2.AsyncClient(timeout=30) as http,
@@ -147,7 +122,7 @@ def run(*, quick: bool) -> bool:
     calls = 50 if quick else 300
     port = free_port()
     fake = [PYTHON, "-m", "mock_freshservice", "serve", "--port", str(port), "--plan", "unlimited"]
-    with started(fake, f"http://127.0.0.1:{port}/_mock/health"):
+    with process(fake, f"http://127.0.0.1:{port}/_mock/health"):
         figures = anyio.run(measure, f"http://127.0.0.1:{port}", calls)
     ratio = figures["streamable_http"]["ratio_a_over_b_plus_c"]
     report(

@@ -10,6 +10,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -32,29 +33,33 @@ def free_port() -> int:
 
 @contextmanager
 def process(
-    args: Sequence[str], ready_url: str, headers: dict[str, str] | None = None
+    args: Sequence[str],
+    ready_url: str,
+    headers: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Start a server process and wait until `ready_url` answers 200."""
-    proc = subprocess.Popen(list(args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise BenchError(
-                    f"{args[0]} exited: {proc.stderr.read().decode() if proc.stderr else ''}"
-                )
-            try:
-                if httpx.get(ready_url, headers=headers, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise BenchError(f"{ready_url} did not come up")
-            time.sleep(0.05)
-        yield proc
-    finally:
-        proc.terminate()
-        proc.communicate(timeout=10)
+    """Start a server process and wait until `ready_url` answers 200. Its stderr goes to a file:
+    an unread pipe would fill up (the MCP server logs every call) and stall it."""
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(list(args), stdout=subprocess.DEVNULL, stderr=log, env=env)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                if proc.poll() is not None:
+                    log.seek(0)
+                    raise BenchError(f"{args[0]} exited: {log.read().decode(errors='replace')}")
+                try:
+                    if httpx.get(ready_url, headers=headers, timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise BenchError(f"{ready_url} did not come up")
+                time.sleep(0.05)
+            yield proc
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -89,45 +89,33 @@ def _shortened(data: dict[str, Any], limit: int) -> dict[str, Any]:
     return data
 
 
-def _children(node: Any) -> Any:
+Leaf = tuple[tuple[Any, ...], Any, Any]  # (path from the top, the container, the value)
+
+
+def _walk(node: Any, path: tuple[Any, ...] = ()) -> list[Leaf]:
+    """Every value below `node`, with its path and the container holding it."""
     if isinstance(node, dict):
-        return node.items()
-    return enumerate(node) if isinstance(node, list) else ()
-
-
-def _long_strings(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any, str]]:
-    found: list[tuple[tuple[Any, ...], Any, str]] = []
-    children = (
-        node.items()
-        if isinstance(node, dict)
-        else enumerate(node)
-        if isinstance(node, list)
-        else ()
-    )
+        children: Any = node.items()
+    elif isinstance(node, list):
+        children = enumerate(node)
+    else:
+        return []
+    found: list[Leaf] = []
     for key, value in children:
-        if key in ("truncated", "notice", "_cut") and not path:
-            continue
-        if isinstance(value, str) and len(value) > KEEP_CHARACTERS + len(ELLIPSIS):
-            found.append(((*path, key), node, value))
-        elif isinstance(value, dict | list):
-            found.extend(_long_strings(value, (*path, key)))
+        found.append(((*path, key), node, value))
+        found.extend(_walk(value, (*path, key)))
     return found
 
 
-def _lists(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any, list[Any]]]:
-    found: list[tuple[tuple[Any, ...], Any, list[Any]]] = []
-    children = (
-        node.items()
-        if isinstance(node, dict)
-        else enumerate(node)
-        if isinstance(node, list)
-        else ()
-    )
-    for key, value in children:
-        if isinstance(value, list):
-            if value:
-                found.append(((*path, key), node, value))
-            found.extend(_lists(value, (*path, key)))
-        elif isinstance(value, dict):
-            found.extend(_lists(value, (*path, key)))
-    return found
+def _long_strings(data: dict[str, Any]) -> list[Leaf]:
+    return [
+        leaf
+        for leaf in _walk(data)
+        if isinstance(leaf[2], str)
+        and len(leaf[2]) > KEEP_CHARACTERS + len(ELLIPSIS)
+        and leaf[0][0] not in ("truncated", "notice", "_cut")
+    ]
+
+
+def _lists(data: dict[str, Any]) -> list[Leaf]:
+    return [leaf for leaf in _walk(data) if isinstance(leaf[2], list) and leaf[2]]

@@ -481,8 +481,31 @@ When = Annotated[
 ]
 
 
-def _ticket_body(**fields: Any) -> dict[str, Any]:
-    return {name: value for name, value in fields.items() if value is not None}
+CODES = {
+    "status": STATUS,
+    "priority": PRIORITY,
+    "urgency": LEVEL,
+    "impact": LEVEL,
+    "source": SOURCE,
+}
+AgentToAssign = Annotated[int | None, Field(ge=1, description="The agent to assign.")]
+GroupToAssign = Annotated[int | None, Field(ge=1, description="The group to assign.")]
+DepartmentIn = Annotated[int | None, Field(ge=1, description="The department.")]
+CategoryIn = Annotated[str | None, Field(max_length=255, description="Category.")]
+SubCategoryIn = Annotated[str | None, Field(max_length=255, description="Sub-category.")]
+ItemCategoryIn = Annotated[str | None, Field(max_length=255, description="Item category.")]
+NameIn = Annotated[
+    str | None, Field(max_length=255, description="The requester's name, for a new requester.")
+]
+
+
+def _ticket_body(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The JSON body of a create or update: the fields given, codes as their numbers."""
+    return {
+        name: code(value, CODES[name]) if name in CODES else value
+        for name, value in arguments.items()
+        if value is not None and name not in ("ctx", "ticket_id")
+    }
 
 
 @tool("createTicket", toolset=TOOLSET, title="Create a ticket", kind="create")
@@ -505,9 +528,7 @@ async def create_ticket(
         str | None,
         Field(max_length=255, description="The requester's phone; an unknown one needs name."),
     ] = None,
-    name: Annotated[
-        str | None, Field(max_length=255, description="The requester's name, for a new requester.")
-    ] = None,
+    name: NameIn = None,
     status: StatusIn = "open",
     priority: PriorityIn = "low",
     urgency: UrgencyIn | None = None,
@@ -517,14 +538,12 @@ async def create_ticket(
         Literal["Incident"] | None,
         Field(description="Only Incident can be created; service requests come from the catalog."),
     ] = None,
-    responder_id: Annotated[int | None, Field(ge=1, description="The agent to assign.")] = None,
-    group_id: Annotated[int | None, Field(ge=1, description="The group to assign.")] = None,
-    department_id: Annotated[int | None, Field(ge=1, description="The department.")] = None,
-    category: Annotated[str | None, Field(max_length=255, description="Category.")] = None,
-    sub_category: Annotated[str | None, Field(max_length=255, description="Sub-category.")] = None,
-    item_category: Annotated[
-        str | None, Field(max_length=255, description="Item category.")
-    ] = None,
+    responder_id: AgentToAssign = None,
+    group_id: GroupToAssign = None,
+    department_id: DepartmentIn = None,
+    category: CategoryIn = None,
+    sub_category: SubCategoryIn = None,
+    item_category: ItemCategoryIn = None,
     due_by: When = None,
     fr_due_by: When = None,
     cc_emails: Emails | None = None,
@@ -537,18 +556,10 @@ async def create_ticket(
     """Create a ticket (an incident) for a requester given by requester_id, email or phone.
     Defaults: status open, priority low. Returns the new ticket with its id. To raise a service
     request for a catalog item use placeRequestServiceCatalogItem instead."""
+    body = _ticket_body(locals())  # first, so locals() holds only the arguments
     if requester_id is None and email is None and phone is None:
         raise ToolError("give the requester: requester_id, email or phone")
     up = upstream(ctx)
-    body = _ticket_body(
-        subject=subject, description=description, requester_id=requester_id, email=email,
-        phone=phone, name=name, status=code(status, STATUS), priority=code(priority, PRIORITY),
-        urgency=code(urgency, LEVEL), impact=code(impact, LEVEL), source=code(source, SOURCE),
-        type=type, responder_id=responder_id, group_id=group_id, department_id=department_id,
-        category=category, sub_category=sub_category, item_category=item_category,
-        due_by=due_by, fr_due_by=fr_due_by, cc_emails=cc_emails, tags=tags,
-        custom_fields=custom_fields, workspace_id=workspace_id,
-    )  # fmt: skip
     response = await up.post("/tickets", body, what="the ticket")
     return fit_record(ticket(record_of(response, "ticket")), up.max_result_bytes, MORE_OF_A_TICKET)
 
@@ -575,9 +586,7 @@ async def update_ticket(
         str | None,
         Field(max_length=255, description="Move the ticket to the requester with this phone."),
     ] = None,
-    name: Annotated[
-        str | None, Field(max_length=255, description="The requester's name, for a new requester.")
-    ] = None,
+    name: NameIn = None,
     status: StatusIn | None = None,
     priority: PriorityIn | None = None,
     urgency: UrgencyIn | None = None,
@@ -586,14 +595,12 @@ async def update_ticket(
     type: Annotated[
         Literal["Incident", "Service Request"] | None, Field(description="The ticket type.")
     ] = None,
-    responder_id: Annotated[int | None, Field(ge=1, description="The agent to assign.")] = None,
-    group_id: Annotated[int | None, Field(ge=1, description="The group to assign.")] = None,
-    department_id: Annotated[int | None, Field(ge=1, description="The department.")] = None,
-    category: Annotated[str | None, Field(max_length=255, description="Category.")] = None,
-    sub_category: Annotated[str | None, Field(max_length=255, description="Sub-category.")] = None,
-    item_category: Annotated[
-        str | None, Field(max_length=255, description="Item category.")
-    ] = None,
+    responder_id: AgentToAssign = None,
+    group_id: GroupToAssign = None,
+    department_id: DepartmentIn = None,
+    category: CategoryIn = None,
+    sub_category: SubCategoryIn = None,
+    item_category: ItemCategoryIn = None,
     due_by: When = None,
     fr_due_by: When = None,
     cc_emails: Emails | None = None,
@@ -603,15 +610,7 @@ async def update_ticket(
     """Change fields of a ticket: status, priority, assignee, tags (replacing the set) and so
     on. Give ticket_id and at least one field. The workspace cannot change here. Returns the
     updated ticket. To add a note instead, use createTicketNote."""
-    body = _ticket_body(
-        subject=subject, description=description, requester_id=requester_id, email=email,
-        phone=phone, name=name, status=code(status, STATUS), priority=code(priority, PRIORITY),
-        urgency=code(urgency, LEVEL), impact=code(impact, LEVEL), source=code(source, SOURCE),
-        type=type, responder_id=responder_id, group_id=group_id, department_id=department_id,
-        category=category, sub_category=sub_category, item_category=item_category,
-        due_by=due_by, fr_due_by=fr_due_by, cc_emails=cc_emails, tags=tags,
-        custom_fields=custom_fields,
-    )  # fmt: skip
+    body = _ticket_body(locals())  # first, so locals() holds only the arguments
     if not body:
         raise ToolError("give at least one field to change besides ticket_id")
     up = upstream(ctx)
