@@ -16,6 +16,7 @@ from mock_freshservice.api.common import (
     json_response,
     location,
     query_bool,
+    query_workspace,
     raise_if,
     read_json_object,
     require,
@@ -157,7 +158,7 @@ def list_assets() -> Response:
     if include is not None and include != "type_fields":
         problems.append(FieldError("include", one_of(("type_fields",)), "invalid_value"))
     trashed = query_bool("trashed", problems)
-    workspace_id = _workspace(account, problems)
+    workspace_id = query_workspace(account, problems)
     raise_if(problems)
     trees: list[tuple[str, filters.Node]] = []
     for param, fields in QUERY_PARAMS.items():
@@ -192,17 +193,6 @@ def list_assets() -> Response:
     elif more:
         headers["Link"] = next_link(page)
     return json_response({"assets": items}, headers=headers)
-
-
-def _workspace(account: AccountData, problems: list[FieldError]) -> int:
-    raw = request.args.get("workspace_id")
-    if raw is None:
-        return account.primary_workspace_id
-    known = [0, *account.workspaces.ids]
-    if raw.isascii() and raw.isdigit() and int(raw) in known:
-        return int(raw)
-    problems.append(FieldError("workspace_id", one_of(known), "invalid_value"))
-    return account.primary_workspace_id
 
 
 def _select(

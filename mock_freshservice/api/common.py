@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, TypeVar
 
 import orjson
@@ -13,7 +14,7 @@ from mock_freshservice import errors
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.roles import Role
 from mock_freshservice.errors import FieldError, ValidationFailed
-from mock_freshservice.validation import query_errors_for_unknown
+from mock_freshservice.validation import one_of, query_errors_for_unknown
 
 F = TypeVar("F", bound=Callable[..., Any])
 Kind = Literal["list", "view", "write"]
@@ -116,6 +117,22 @@ def raise_if(problems: list[FieldError]) -> None:
 
 def location(path: str) -> dict[str, str]:
     return {"Location": f"{request.host_url.rstrip('/')}/api/v2/{path}"}
+
+
+def query_workspace(account: AccountData, problems: list[FieldError]) -> int:
+    """`?workspace_id=`: absent means the primary workspace, 0 means all; else one of the ids."""
+    raw = request.args.get("workspace_id")
+    if raw is None:
+        return account.primary_workspace_id
+    known = [0, *account.workspaces.ids]
+    if re.fullmatch(r"[0-9]{1,19}", raw) and int(raw) in known:
+        return int(raw)
+    problems.append(FieldError("workspace_id", one_of(known), "invalid_value"))
+    return account.primary_workspace_id
+
+
+def in_workspace(record: Mapping[str, Any], workspace_id: int) -> bool:
+    return workspace_id == 0 or record["workspace_id"] == workspace_id
 
 
 def query_bool(name: str, problems: list[FieldError]) -> bool | None:

@@ -15,8 +15,10 @@ from mock_freshservice.api.common import (
     Caller,
     check_query,
     endpoint,
+    in_workspace,
     json_response,
     location,
+    query_workspace,
     raise_if,
     read_json_object,
     require,
@@ -45,21 +47,6 @@ from mock_freshservice.validation import (
 bp = Blueprint("service_catalog", __name__)
 
 
-def _workspace(account: AccountData, problems: list[FieldError]) -> int:
-    raw = request.args.get("workspace_id")
-    if raw is None:
-        return account.primary_workspace_id
-    known = [0, *account.workspaces.ids]
-    if raw.isascii() and raw.isdigit() and int(raw) in known:
-        return int(raw)
-    problems.append(FieldError("workspace_id", one_of(known), "invalid_value"))
-    return account.primary_workspace_id
-
-
-def _in_workspace(record: Record, workspace_id: int) -> bool:
-    return workspace_id == 0 or record["workspace_id"] == workspace_id
-
-
 def get_item(account: AccountData, display_id: int) -> Record:
     item = account.service_items.get(display_id)
     if item is None or item["deleted"]:
@@ -78,9 +65,9 @@ def list_categories() -> Response:
     who = require("service_catalog.view")
     problems = check_query(("workspace_id", "page", "per_page"))
     page = parse_page(problems)
-    workspace_id = _workspace(who.account, problems)
+    workspace_id = query_workspace(who.account, problems)
     raise_if(problems)
-    found = [c for c in who.account.service_categories.all() if _in_workspace(c, workspace_id)]
+    found = [c for c in who.account.service_categories.all() if in_workspace(c, workspace_id)]
     chunk, headers = _paged(found, page)
     body = [shapes.render(c, shapes.SERVICE_CATEGORY_KEYS, shapes.PLAIN_TIMESTAMPS) for c in chunk]
     return json_response({"service_categories": body}, headers=headers)
@@ -93,7 +80,7 @@ def list_items() -> Response:
     account = who.account
     problems = check_query(("category_id", "workspace_id", "page", "per_page"))
     page = parse_page(problems)
-    workspace_id = _workspace(account, problems)
+    workspace_id = query_workspace(account, problems)
     category_id = None
     if "category_id" in request.args:
         category_id, problem = positive_query_int("category_id", request.args["category_id"])
@@ -106,7 +93,7 @@ def list_items() -> Response:
         item
         for item in account.service_items.all()
         if not item["deleted"]
-        and _in_workspace(item, workspace_id)
+        and in_workspace(item, workspace_id)
         and (category_id is None or item["category_id"] == category_id)
         and (who.is_agent or item["visibility"] == 2)
     ]
@@ -164,7 +151,7 @@ def search_items() -> Response:
     account = who.account
     problems = check_query(("search_term", "workspace_id", "user_email", "page", "per_page"))
     page = parse_page(problems)
-    workspace_id = _workspace(account, problems)
+    workspace_id = query_workspace(account, problems)
     term = request.args.get("search_term")
     if term is None or not term.strip():
         problems.append(FieldError("search_term", "It should be a/an String", "missing_field"))
@@ -175,7 +162,7 @@ def search_items() -> Response:
     found = []
     # A term with no words in it (e.g. "-") matches nothing, not everything.
     for item in account.service_items.all() if wanted else ():
-        if item["deleted"] or item["visibility"] != 2 or not _in_workspace(item, workspace_id):
+        if item["deleted"] or item["visibility"] != 2 or not in_workspace(item, workspace_id):
             continue
         text = " ".join((item["name"], item["short_description"] or "", item["description"] or ""))
         present = set(words(text))

@@ -13,8 +13,10 @@ from mock_freshservice.api.common import (
     Caller,
     check_query,
     endpoint,
+    in_workspace,
     json_response,
     location,
+    query_workspace,
     raise_if,
     read_json_object,
     require,
@@ -124,20 +126,9 @@ def list_categories() -> Response:
     account = who.account
     problems = check_query(("workspace_id", "page", "per_page"))
     page = parse_page(problems)
-    raw = request.args.get("workspace_id")
-    workspace_id = account.primary_workspace_id
-    if raw is not None:
-        known = [0, *account.workspaces.ids]
-        if raw.isascii() and raw.isdigit() and int(raw) in known:
-            workspace_id = int(raw)
-        else:
-            problems.append(FieldError("workspace_id", one_of(known), "invalid_value"))
+    workspace_id = query_workspace(account, problems)
     raise_if(problems)
-    found = [
-        c
-        for c in account.solution_categories.all()
-        if workspace_id == 0 or c["workspace_id"] == workspace_id
-    ]
+    found = [c for c in account.solution_categories.all() if in_workspace(c, workspace_id)]
     chunk, more = page.slice(found)
     headers = {"Link": next_link(page)} if more else None
     body = [shapes.render(c, shapes.SOLUTION_CATEGORY_KEYS, shapes.PLAIN_TIMESTAMPS) for c in chunk]

@@ -17,6 +17,7 @@ from mock_freshservice.api.common import (
     endpoint,
     json_response,
     location,
+    query_workspace,
     raise_if,
     raw_json_response,
     read_json_object,
@@ -125,7 +126,7 @@ def list_tickets() -> Response:
     ticket_type = args.get("type")
     if ticket_type is not None and ticket_type not in LIST_TYPES:
         problems.append(FieldError("type", one_of(LIST_TYPES), "invalid_value"))
-    workspace_id = _query_workspace(account, problems)
+    workspace_id = query_workspace(account, problems)
     order = args.get("order_type", "desc")
     if order not in ("asc", "desc"):
         problems.append(FieldError("order_type", one_of(("asc", "desc")), "invalid_value"))
@@ -301,17 +302,6 @@ def _query_id(name: str, problems: list[FieldError]) -> int | None:
     return value
 
 
-def _query_workspace(account: AccountData, problems: list[FieldError]) -> int:
-    raw = request.args.get("workspace_id")
-    if raw is None:
-        return account.primary_workspace_id
-    known = [0, *account.workspaces.ids]
-    if re.fullmatch(r"[0-9]{1,19}", raw) and int(raw) in known:
-        return int(raw)
-    problems.append(FieldError("workspace_id", one_of(known), "invalid_value"))
-    return account.primary_workspace_id
-
-
 # -- Filtering --------------------------------------------------------------------------------
 
 FILTER_FIELDS: dict[str, FieldType] = {
@@ -351,7 +341,7 @@ def filter_tickets() -> Response:
     account = who.account
     problems = check_query(("query", "page", "workspace_id"))
     page = parse_page(problems, fixed_per_page=FILTER_PAGE_SIZE)
-    workspace_id = _query_workspace(account, problems)
+    workspace_id = query_workspace(account, problems)
     raw = request.args.get("query")
     if raw is None:
         problems.append(FieldError("query", "It should be a/an String", "missing_field"))

@@ -13,14 +13,9 @@ import httpx
 import pytest
 
 from tests.conftest import basic
+from tests.processes import free_port
 
 COMMAND = [sys.executable, "-m", "mock_freshservice"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def stop(process: subprocess.Popen[str]) -> str:

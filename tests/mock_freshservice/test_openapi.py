@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 
 from mock_freshservice import FakeSettings, create_app
 from tests.conftest import NOW
-from tests.mock_freshservice.test_cli import free_port, stop, wait_until_up
+from tests.processes import running_fake
 
 SPEC = Path(__file__).resolve().parents[2] / "mock_freshservice" / "openapi.yaml"
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
@@ -81,55 +81,33 @@ def test_schemathesis_finds_no_failure_on_the_live_fake(tmp_path: Path) -> None:
     tickets, assets and articles) against a real fake process on loopback."""
     runner = shutil.which("st", path=str(Path(sys.executable).parent)) or shutil.which("st")
     assert runner is not None, "schemathesis is not installed"
-    port = free_port()
-    with (tmp_path / "fake.log").open("w") as log:
-        fake = subprocess.Popen(
+    with running_fake("--plan", "unlimited") as fake:
+        base = fake.url
+        result = subprocess.run(
             [
-                sys.executable,
-                "-m",
-                "mock_freshservice",
-                "serve",
-                "--port",
-                str(port),
-                "--plan",
-                "unlimited",
-                "--now",
-                "2026-11-02T12:00:00Z",
+                runner,
+                "run",
+                f"{base}/api/v2/openapi.json",
+                "--url",
+                f"{base}/api/v2",
+                "--auth",
+                "demo-acme-admin-key:X",
+                "--checks",
+                CHECKS,
+                "--max-examples",
+                os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15"),
+                # One worker: CPython 3.11's ast.parse is not thread-safe ("AST constructor
+                # recursion depth mismatch" inside Hypothesis), which failed runs at random.
+                "--workers",
+                "1",
+                "--seed",
+                os.environ.get("SCHEMATHESIS_SEED", "20261126"),
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=log,
+            capture_output=True,
             text=True,
+            timeout=900,
+            cwd=tmp_path,
         )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base, fake)
-            result = subprocess.run(
-                [
-                    runner,
-                    "run",
-                    f"{base}/api/v2/openapi.json",
-                    "--url",
-                    f"{base}/api/v2",
-                    "--auth",
-                    "demo-acme-admin-key:X",
-                    "--checks",
-                    CHECKS,
-                    "--max-examples",
-                    os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "15"),
-                    # One worker: CPython 3.11's ast.parse is not thread-safe ("AST constructor
-                    # recursion depth mismatch" inside Hypothesis), which failed runs at random.
-                    "--workers",
-                    "1",
-                    "--seed",
-                    os.environ.get("SCHEMATHESIS_SEED", "20261126"),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=900,
-                cwd=tmp_path,
-            )
-        finally:
-            stop(fake)
     print(result.stdout[-4000:])
     summary = re.search(r"Selected: (\d+)/(\d+)\s+Tested: (\d+)", result.stdout)
     assert summary is not None, result.stdout[-2000:]

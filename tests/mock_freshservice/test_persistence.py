@@ -19,7 +19,8 @@ from mock_freshservice import state as state_module
 from mock_freshservice.api import assets as assets_api
 from mock_freshservice.persistence import StateFileError
 from tests.conftest import NOW, basic
-from tests.mock_freshservice.test_cli import free_port, wait_until_up
+from tests.mock_freshservice.test_cli import wait_until_up
+from tests.processes import free_port
 
 ADMIN = basic("demo-acme-admin-key")
 

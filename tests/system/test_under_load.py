@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ import httpx
 import pytest
 
 from tests.conftest import basic
-from tests.mock_freshservice.test_cli import free_port, stop, wait_until_up
+from tests.processes import running_fake
 
 pytestmark = pytest.mark.system
 
@@ -30,22 +29,9 @@ def wrk() -> str:
 
 
 @pytest.fixture
-def fake_url(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    # stderr goes to a file: an unread pipe would fill up under load and stall the server.
-    with (tmp_path / "fake.log").open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mock_freshservice", "serve", "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            text=True,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(url, process)
-            yield url
-        finally:
-            stop(process)
+def fake_url() -> Iterator[str]:
+    with running_fake() as fake:  # stderr goes to a file: an unread pipe would stall it
+        yield fake.url
 
 
 def journal_statuses(url: str) -> Counter[int]:
