@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -153,7 +153,3 @@ def _parse(name: str, variable: str, raw: str, kind: object) -> object:
         kind = text.split(maxsplit=1)[0]
         raise SettingsError(f"{variable}={raw!r} is not a valid {kind}") from None
     return raw or None if name in ("domain", "base_url", "api_key") else raw
-
-
-def csv(values: Sequence[str]) -> str:
-    return ",".join(values)

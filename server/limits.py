@@ -90,10 +90,6 @@ class ToolCallLimits:
         self._limiter = MovingWindowRateLimiter(self._storage)
         self._item = RateLimitItemPerSecond(max(per_minute, 1), self.window_seconds)
 
-    @property
-    def off(self) -> bool:
-        return self.per_minute == 0 and self.per_month == 0
-
     async def spend(self, identity: str) -> Refusal | None:
         """Count one call for `identity`, or refuse it (a refused call counts against nothing)."""
         try:
@@ -124,6 +120,3 @@ class ToolCallLimits:
             )
             return Refusal("minute", self.per_minute, window, wait)
         return None
-
-    async def reset(self) -> None:
-        await self._storage.reset()
