@@ -43,8 +43,16 @@ from server import __version__, schemas
 from server import freshservice as fs
 from server.config import ServerSettings, from_sources
 from server.limits import LimitsUnavailable, ToolCallLimits
-from server.tools import common
-from server.tools import tickets as _tickets  # noqa: F401  (registers the ticket tools)
+from server.tools import (  # noqa: F401  (importing a tool module registers its tools)
+    assets,
+    common,
+    onboarding,
+    people,
+    service_catalog,
+    solutions,
+    tickets,
+    workspaces,
+)
 
 log = logging.getLogger("freshservice_mcp")
 

@@ -18,6 +18,7 @@ from mcp import Client, MCPError, StdioServerParameters
 
 from server import __version__
 from server.freshservice import fingerprint
+from server.tools import common
 from tests.processes import (
     Fake,
     Server,
@@ -31,7 +32,7 @@ from tests.server.conftest import ADMIN_KEY, PRIYA, over_http, structured
 
 pytestmark = pytest.mark.anyio
 
-TICKET_TOOLS = {"fetchTickets", "fetchTicket", "createTicket", "updateTicket", "createTicketNote"}
+REGISTERED_TOOLS = {spec.name for spec in common.REGISTRY}
 Connect = Callable[[], contextlib.AbstractAsyncContextManager[Client]]
 
 
@@ -70,7 +71,7 @@ async def test_the_five_ticket_tools_are_listed_with_input_and_output_schemas(
 ) -> None:
     async with connect() as client:
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
-    assert set(tools) == TICKET_TOOLS
+    assert set(tools) == REGISTERED_TOOLS
     for tool in tools.values():
         assert tool.input_schema["type"] == "object"
         assert tool.input_schema["additionalProperties"] is False

@@ -1,0 +1,5 @@
+"""Asset tools: fetchAssets, fetchAsset, createAsset, updateAsset."""
+
+from __future__ import annotations
+
+TOOLSET = "assets"

@@ -1,0 +1,5 @@
+"""People tools: fetchAgents, fetchAgent, fetchRequesters, fetchRequester."""
+
+from __future__ import annotations
+
+TOOLSET = "people"

@@ -1,0 +1,5 @@
+"""Solution (knowledge base) tools: categories, folders, articles and search."""
+
+from __future__ import annotations
+
+TOOLSET = "solutions"

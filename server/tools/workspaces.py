@@ -1,0 +1,5 @@
+"""Workspace tools: fetchWorkspaces."""
+
+from __future__ import annotations
+
+TOOLSET = "workspaces"
