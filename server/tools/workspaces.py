@@ -2,4 +2,61 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from mcp.server.mcpserver import Context
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.tools.common import Page, PageInfo, PerPage, tool, upstream
+from server.tools.fitting import fit_page
+
 TOOLSET = "workspaces"
+
+
+class Workspace(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: int = Field(description="Give it as workspace_id to other tools.")
+    name: str
+    description: str | None
+    primary: bool = Field(description="The workspace tools use when workspace_id is left out.")
+    restricted: bool | None
+    state: str | None
+    template_name: str | None
+
+
+class WorkspacePage(PageInfo):
+    workspaces: list[Workspace]
+
+
+def workspace(raw: Mapping[str, Any]) -> Workspace:
+    return Workspace(
+        id=raw["id"],
+        name=raw.get("name") or "",
+        description=raw.get("description"),
+        primary=bool(raw.get("primary")),
+        restricted=raw.get("restricted"),
+        state=raw.get("state"),
+        template_name=raw.get("template_name"),
+    )
+
+
+@tool("fetchWorkspaces", toolset=TOOLSET, title="List workspaces", kind="fetch")
+async def fetch_workspaces(
+    ctx: Context, *, page: Page = 1, per_page: PerPage = 10
+) -> WorkspacePage:
+    """List the account's workspaces (IT, HR, Facilities, …), a page at a time. Tools that
+    take workspace_id look in the primary workspace when it is left out, and in all of them
+    with 0."""
+    up = upstream(ctx)
+    response = await up.get(
+        "/workspaces", {"page": page, "per_page": per_page}, what="the workspace list"
+    )
+    result = WorkspacePage(
+        workspaces=[workspace(w) for w in response.body.get("workspaces", [])],
+        page=page,
+        per_page=per_page,
+        next_page=response.next_page,
+    )
+    return fit_page(result, "workspaces", up.max_result_bytes, "ask for a smaller per_page.")
