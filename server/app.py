@@ -19,6 +19,7 @@ import binascii
 import collections
 import contextlib
 import hashlib
+import inspect
 import json
 import logging
 import math
@@ -28,9 +29,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, cast
 
 import jsonschema
+import pydantic
 from mcp import MCPError
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.prompts import Prompt
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import ToolAnnotations
 from starlette.applications import Starlette
@@ -43,6 +46,7 @@ from server import __version__, schemas
 from server import freshservice as fs
 from server.config import ServerSettings, from_sources
 from server.limits import LimitsUnavailable, ToolCallLimits
+from server.prompts import PROMPTS, PromptSpec
 from server.tools import (  # noqa: F401  (importing a tool module registers its tools)
     assets,
     common,
@@ -73,6 +77,7 @@ class FreshserviceMCP(MCPServer[dict[str, Any]]):
     """
 
     gate: CallGate
+    prompts: dict[str, PromptSpec]
 
     async def list_tools(self) -> list[Any]:
         tools = await super().list_tools()
@@ -90,6 +95,34 @@ class FreshserviceMCP(MCPServer[dict[str, Any]]):
             context,
             lambda: super(FreshserviceMCP, self).call_tool(name, arguments, context),
         )
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Any = None
+    ) -> Any:
+        """The SDK answers a bad prompt argument with an internal error and a logged traceback;
+        here an unknown prompt or a wrong argument is -32602 naming it."""
+        found = self.prompts.get(name)
+        if found is None:
+            raise MCPError(code=INVALID_PARAMS, message=f"Unknown prompt: {name}")
+        given = dict(arguments or {})
+        known = inspect.signature(found.render).parameters
+        unknown = sorted(set(given) - set(known))
+        if unknown:
+            raise MCPError(
+                code=INVALID_PARAMS,
+                message=f"Unknown argument(s) for prompt {name}: {', '.join(unknown)}",
+            )
+        try:
+            pydantic.validate_call(found.render)(**given)
+        except pydantic.ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
+                for error in exc.errors()
+            )
+            raise MCPError(
+                code=INVALID_PARAMS, message=f"Invalid arguments for prompt {name}: {problems}"
+            ) from None
+        return await super().get_prompt(name, given, context)
 
 
 class Credentials:
@@ -368,7 +401,21 @@ def build_server(settings: ServerSettings, *, transport: Any = None) -> Freshser
                 open_world_hint=True,
             ),
         )
-    server.gate = CallGate(settings, server, {spec.name for spec in enabled})
+    enabled_names = {spec.name for spec in enabled}
+    server.prompts = {p.name: p for p in PROMPTS if p.needs <= enabled_names}
+    for prompt in server.prompts.values():
+        server.add_prompt(
+            Prompt.from_function(
+                prompt.render,
+                name=prompt.name,
+                title=prompt.title,
+                description=(
+                    f"{prompt.title}: an example prompt of Freshservice's MCP documentation. "
+                    f"Answered with {', '.join(sorted(prompt.needs))}."
+                ),
+            )
+        )
+    server.gate = CallGate(settings, server, enabled_names)
     return server
 
 
