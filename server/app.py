@@ -63,9 +63,11 @@ log = logging.getLogger("freshservice_mcp")
 INVALID_PARAMS = -32602
 MCP_PATH = "/mcp"
 INSTRUCTIONS = (
-    "Tools for a Freshservice service desk: tickets and their notes. List tools return a page "
-    "at a time with next_page; fetch one record for all its details. Codes such as status and "
-    "priority take the number or its name."
+    "Tools for a Freshservice service desk: tickets and their notes, assets, agents and "
+    "requesters, employee onboarding and offboarding, the service catalog, solution articles "
+    "and workspaces. List tools return a page at a time with next_page; fetch one record for "
+    "all its details. Codes such as status and priority take the number or its name. Assets "
+    'and catalog items are addressed by display_id; agent_id "me" is the key\'s own agent.'
 )
 
 
