@@ -152,7 +152,8 @@ def text_of(markup: str | None, limit: int | None = None) -> str | None:
         return None
     text = re.sub(r"<(br|/p|/div|/li)\s*/?>", "\n", markup, flags=re.I)
     text = html.unescape(re.sub(r"<[^>]+>", " ", text))
-    text = re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n", text)).strip()
+    text = re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n", text))
+    text = re.sub(r" ?\n ?", "\n", text).strip()  # no space left at a line's ends
     if limit is not None and len(text) > limit:
         return text[: limit - 1].rstrip() + "…"
     return text

@@ -2,4 +2,742 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, ConfigDict, Field
+
+from server import freshservice as fs
+from server.tools.common import (
+    Page,
+    PageInfo,
+    PerPage,
+    Result,
+    WorkspaceId,
+    code,
+    label,
+    record_of,
+    text_of,
+    tool,
+    upstream,
+)
+from server.tools.fitting import fit_page, fit_record
+
 TOOLSET = "solutions"
+PREVIEW = 200
+
+ARTICLE_STATUS = {1: "Draft", 2: "Published"}
+ARTICLE_TYPE = {1: "Permanent", 2: "Workaround"}
+FOLDER_VISIBILITY = {
+    1: "All",
+    2: "Logged in users",
+    3: "Agents only",
+    4: "Departments",
+    5: "Agent groups",
+    6: "Contact groups",
+}
+# The list of ids each restricted visibility needs (and the only one it uses).
+IDS_OF_VISIBILITY = {4: "department_ids", 5: "group_ids", 6: "requester_group_ids"}
+
+MORE_OF_AN_ARTICLE = (
+    "description_text holds the same article as description without the HTML; the whole "
+    "article is in Freshservice's knowledge base."
+)
+MORE_OF_A_FOLDER = "the rest is in Freshservice; fetchSolutionArticles lists its articles."
+MORE_OF_A_CATEGORY = "the rest is in Freshservice; fetchSolutionFolders lists its folders."
+
+# -- Arguments ----------------------------------------------------------------------------------
+
+CategoryId = Annotated[
+    int,
+    Field(ge=1, description="The solution category's id (from fetchSolutionCategories)."),
+]
+FolderId = Annotated[
+    int, Field(ge=1, description="The solution folder's id (from fetchSolutionFolders).")
+]
+ArticleId = Annotated[
+    int,
+    Field(
+        ge=1,
+        description="The article's id (from fetchSolutionArticles or fetchSolutionArticleSearch).",
+    ),
+]
+NOT_BLANK = r"^\s*\S"  # at least one character that is not white space
+ArticleStatusIn = Annotated[
+    Literal[1, 2] | Literal["draft", "published"],
+    Field(
+        description=(
+            "1 draft (agents only) or 2 published (visible in the portal, found by "
+            "fetchSolutionArticleSearch); number or lowercase name."
+        )
+    ),
+]
+ArticleTypeIn = Annotated[
+    Literal[1, 2] | Literal["permanent", "workaround"],
+    Field(
+        description=(
+            "1 permanent (a lasting fix or guide) or 2 workaround (a temporary way around a "
+            "problem); number or lowercase name."
+        )
+    ),
+]
+VisibilityIn = Annotated[
+    Literal[1, 2, 3, 4, 5, 6]
+    | Literal[
+        "all", "logged in users", "agents only", "departments", "agent groups", "contact groups"
+    ],
+    Field(
+        description=(
+            "Who sees the folder's articles in the portal: 1 all, 2 logged in users, 3 agents "
+            "only, 4 departments (give department_ids), 5 agent groups (give group_ids), 6 contact "
+            "groups (give requester_group_ids); number or lowercase name. Default: all."
+        )
+    ),
+]
+IdList = list[Annotated[int, Field(ge=1)]]
+Words = list[Annotated[str, Field(min_length=1, max_length=64, pattern=NOT_BLANK)]]
+ReviewDate = Annotated[
+    str | None,
+    Field(
+        pattern=(
+            r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+            r"(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$"
+        ),
+        description=(
+            "When the article should be reviewed again: a date 2026-12-31 or a date and time "
+            "2026-12-31T09:00:00Z (no zone means UTC)."
+        ),
+    ),
+]
+
+# -- Results ------------------------------------------------------------------------------------
+
+
+class Item(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CategorySummary(Item):
+    """A category in a list; fetchSolutionCategory has it whole."""
+
+    id: int
+    name: str
+    description_preview: str | None = Field(description="The description, cut to 200 characters.")
+    default_category: bool | None
+    position: int | None
+    workspace_id: int | None
+
+
+class CategoryPage(PageInfo):
+    categories: list[CategorySummary]
+
+
+class Category(Result):
+    id: int
+    name: str
+    description: str | None
+    default_category: bool | None
+    position: int | None
+    visible_in_portals: list[int] | None = Field(description="The portals that show it.")
+    workspace_id: int | None
+    created_at: str | None
+    updated_at: str | None
+
+
+class FolderSummary(Item):
+    """A folder in a list; fetchSolutionFolder has it whole."""
+
+    id: int
+    name: str
+    description_preview: str | None = Field(description="The description, cut to 200 characters.")
+    category_id: int | None
+    position: int | None
+    visibility: int | None
+    visibility_name: str | None
+    default_folder: bool | None
+    workspace_id: int | None
+
+
+class FolderPage(PageInfo):
+    folders: list[FolderSummary]
+
+
+class Folder(Result):
+    id: int
+    name: str
+    description: str | None
+    category_id: int | None
+    position: int | None
+    visibility: int | None
+    visibility_name: str | None
+    department_ids: list[int] | None = Field(
+        None, description="The departments that see it (visibility 4 only)."
+    )
+    group_ids: list[int] | None = Field(
+        None, description="The agent groups that see it (visibility 5 only)."
+    )
+    requester_group_ids: list[int] | None = Field(
+        None, description="The contact groups that see it (visibility 6 only)."
+    )
+    approval_settings: dict[str, Any] | None = None
+    manage_by_group_ids: list[int] | None = None
+    default_folder: bool | None
+    workspace_id: int | None
+    created_at: str | None
+    updated_at: str | None
+
+
+class ArticleSummary(Item):
+    """An article in a list: title, codes and a preview; fetchSolutionArticle has the text."""
+
+    id: int
+    title: str
+    status: int | None
+    status_name: str | None
+    article_type: int | None
+    article_type_name: str | None
+    folder_id: int | None
+    category_id: int | None
+    workspace_id: int | None
+    keywords: list[str] | None = None
+    views: int | None = None
+    thumbs_up: int | None = None
+    thumbs_down: int | None = None
+    updated_at: str | None
+    description_preview: str | None = Field(
+        description="The article as text, cut to 200 characters."
+    )
+
+
+class ArticlePage(PageInfo):
+    articles: list[ArticleSummary]
+
+
+class ArticleSearchPage(PageInfo):
+    articles: list[ArticleSummary]
+    total: int | None = Field(None, description="How many published articles match in all.")
+
+
+class Article(Result):
+    """A whole article: the text as HTML (description) and as plain text (description_text)."""
+
+    id: int
+    title: str
+    description: str | None = Field(description="The article as HTML.")
+    description_text: str | None = Field(description="The article as plain text.")
+    status: int | None
+    status_name: str | None
+    article_type: int | None
+    article_type_name: str | None
+    approval_status: int | None = None
+    folder_id: int | None
+    category_id: int | None
+    workspace_id: int | None
+    position: int | None = None
+    tags: list[str] | None = None
+    keywords: list[str] | None = None
+    review_date: str | None = None
+    url: str | None = Field(None, description="For an external-link article, its address.")
+    agent_id: int | None = Field(None, description="The author.")
+    modified_by: int | None = None
+    modified_at: str | None = None
+    views: int | None = None
+    thumbs_up: int | None = None
+    thumbs_down: int | None = None
+    inserted_into_tickets: int | None = None
+    attachments: list[dict[str, Any]] | None = None
+    created_at: str | None
+    updated_at: str | None
+
+
+def category_summary(raw: Mapping[str, Any]) -> CategorySummary:
+    return CategorySummary(
+        id=raw["id"],
+        name=raw.get("name") or "",
+        description_preview=text_of(raw.get("description"), PREVIEW),
+        default_category=raw.get("default_category"),
+        position=raw.get("position"),
+        workspace_id=raw.get("workspace_id"),
+    )
+
+
+def category(raw: Mapping[str, Any]) -> Category:
+    return Category(
+        id=raw["id"],
+        name=raw.get("name") or "",
+        description=raw.get("description"),
+        default_category=raw.get("default_category"),
+        position=raw.get("position"),
+        visible_in_portals=raw.get("visible_in_portals"),
+        workspace_id=raw.get("workspace_id"),
+        created_at=raw.get("created_at"),
+        updated_at=raw.get("updated_at"),
+    )
+
+
+def folder_summary(raw: Mapping[str, Any]) -> FolderSummary:
+    return FolderSummary(
+        id=raw["id"],
+        name=raw.get("name") or "",
+        description_preview=text_of(raw.get("description"), PREVIEW),
+        category_id=raw.get("category_id"),
+        position=raw.get("position"),
+        visibility=raw.get("visibility"),
+        visibility_name=label(raw.get("visibility"), FOLDER_VISIBILITY),
+        default_folder=raw.get("default_folder"),
+        workspace_id=raw.get("workspace_id"),
+    )
+
+
+def folder(raw: Mapping[str, Any]) -> Folder:
+    return Folder(
+        id=raw["id"],
+        name=raw.get("name") or "",
+        description=raw.get("description"),
+        category_id=raw.get("category_id"),
+        position=raw.get("position"),
+        visibility=raw.get("visibility"),
+        visibility_name=label(raw.get("visibility"), FOLDER_VISIBILITY),
+        department_ids=raw.get("department_ids"),
+        group_ids=raw.get("group_ids"),
+        requester_group_ids=raw.get("requester_group_ids"),
+        approval_settings=raw.get("approval_settings"),
+        manage_by_group_ids=raw.get("manage_by_group_ids"),
+        default_folder=raw.get("default_folder"),
+        workspace_id=raw.get("workspace_id"),
+        created_at=raw.get("created_at"),
+        updated_at=raw.get("updated_at"),
+    )
+
+
+def article_summary(raw: Mapping[str, Any]) -> ArticleSummary:
+    return ArticleSummary(
+        id=raw["id"],
+        title=raw.get("title") or "",
+        status=raw.get("status"),
+        status_name=label(raw.get("status"), ARTICLE_STATUS),
+        article_type=raw.get("article_type"),
+        article_type_name=label(raw.get("article_type"), ARTICLE_TYPE),
+        folder_id=raw.get("folder_id"),
+        category_id=raw.get("category_id"),
+        workspace_id=raw.get("workspace_id"),
+        keywords=raw.get("keywords"),
+        views=raw.get("views"),
+        thumbs_up=raw.get("thumbs_up"),
+        thumbs_down=raw.get("thumbs_down"),
+        updated_at=raw.get("updated_at"),
+        description_preview=text_of(raw.get("description") or raw.get("description_text"), PREVIEW),
+    )
+
+
+def article(raw: Mapping[str, Any]) -> Article:
+    return Article(
+        id=raw["id"],
+        title=raw.get("title") or "",
+        description=raw.get("description"),
+        description_text=raw.get("description_text") or text_of(raw.get("description")),
+        status=raw.get("status"),
+        status_name=label(raw.get("status"), ARTICLE_STATUS),
+        article_type=raw.get("article_type"),
+        article_type_name=label(raw.get("article_type"), ARTICLE_TYPE),
+        approval_status=raw.get("approval_status"),
+        folder_id=raw.get("folder_id"),
+        category_id=raw.get("category_id"),
+        workspace_id=raw.get("workspace_id"),
+        position=raw.get("position"),
+        tags=raw.get("tags"),
+        keywords=raw.get("keywords"),
+        review_date=raw.get("review_date"),
+        url=raw.get("url"),
+        agent_id=raw.get("agent_id", raw.get("user_id")),
+        modified_by=raw.get("modified_by"),
+        modified_at=raw.get("modified_at"),
+        views=raw.get("views"),
+        thumbs_up=raw.get("thumbs_up"),
+        thumbs_down=raw.get("thumbs_down"),
+        inserted_into_tickets=raw.get("inserted_into_tickets"),
+        attachments=raw.get("attachments"),
+        created_at=raw.get("created_at"),
+        updated_at=raw.get("updated_at"),
+    )
+
+
+def given(arguments: Mapping[str, Any], codes: Mapping[str, Mapping[int, str]]) -> dict[str, Any]:
+    """The JSON body of a create or update: the arguments given, codes as their numbers.
+    (`ctx` and path ids are left out by the caller.)"""
+    return {
+        name: code(value, codes[name]) if name in codes else value
+        for name, value in arguments.items()
+        if value is not None
+    }
+
+
+# -- Categories ---------------------------------------------------------------------------------
+
+
+@tool("fetchSolutionCategories", toolset=TOOLSET, title="List solution categories", kind="fetch")
+async def fetch_solution_categories(
+    ctx: Context,
+    *,
+    workspace_id: WorkspaceId = None,
+    page: Page = 1,
+    per_page: PerPage = 10,
+) -> CategoryPage:
+    """List the knowledge base's categories (the top level: categories hold folders, folders
+    hold articles), a page at a time. Without workspace_id, those of the primary workspace; 0
+    for every workspace. Next: fetchSolutionFolders with a category_id lists its folders;
+    fetchSolutionCategory shows one category. To find articles by words use
+    fetchSolutionArticleSearch."""
+    up = upstream(ctx)
+    params: dict[str, Any] = {"page": page, "per_page": per_page}
+    if workspace_id is not None:
+        params["workspace_id"] = workspace_id
+    response = await up.get("/solutions/categories", params, what="the solution categories")
+    result = CategoryPage(
+        categories=[category_summary(c) for c in response.body.get("categories", [])],
+        page=page,
+        per_page=per_page,
+        next_page=response.next_page,
+    )
+    return fit_page(result, "categories", up.max_result_bytes, "ask for a smaller per_page.")
+
+
+@tool("fetchSolutionCategory", toolset=TOOLSET, title="Show a solution category", kind="fetch")
+async def fetch_solution_category(ctx: Context, *, category_id: CategoryId) -> Category:
+    """Show one knowledge-base category: name, description, position, workspace. Its folders:
+    fetchSolutionFolders with this category_id."""
+    up = upstream(ctx)
+    response = await up.get(
+        f"/solutions/categories/{category_id}", what=f"solution category {category_id}"
+    )
+    result = category(record_of(response, "category"))
+    return fit_record(result, up.max_result_bytes, MORE_OF_A_CATEGORY)
+
+
+# -- Folders ------------------------------------------------------------------------------------
+
+
+@tool("fetchSolutionFolders", toolset=TOOLSET, title="List solution folders", kind="fetch")
+async def fetch_solution_folders(
+    ctx: Context,
+    *,
+    category_id: CategoryId,
+    page: Page = 1,
+    per_page: PerPage = 10,
+) -> FolderPage:
+    """List the folders of one knowledge-base category, a page at a time, with each folder's
+    visibility (who sees it in the portal). Category ids come from fetchSolutionCategories.
+    Next: fetchSolutionArticles with a folder_id lists its articles; fetchSolutionFolder shows
+    one folder; createSolutionFolder adds one."""
+    up = upstream(ctx)
+    params = {"category_id": category_id, "page": page, "per_page": per_page}
+    response = await up.get(
+        "/solutions/folders", params, what=f"the folders of solution category {category_id}"
+    )
+    result = FolderPage(
+        folders=[folder_summary(f) for f in response.body.get("folders", [])],
+        page=page,
+        per_page=per_page,
+        next_page=response.next_page,
+    )
+    return fit_page(result, "folders", up.max_result_bytes, "ask for a smaller per_page.")
+
+
+@tool("fetchSolutionFolder", toolset=TOOLSET, title="Show a solution folder", kind="fetch")
+async def fetch_solution_folder(ctx: Context, *, folder_id: FolderId) -> Folder:
+    """Show one knowledge-base folder: name, description, category, visibility (with the
+    departments or groups it is limited to) and approval settings. Its articles:
+    fetchSolutionArticles with this folder_id."""
+    up = upstream(ctx)
+    response = await up.get(f"/solutions/folders/{folder_id}", what=f"solution folder {folder_id}")
+    return fit_record(folder(record_of(response, "folder")), up.max_result_bytes, MORE_OF_A_FOLDER)
+
+
+@tool("createSolutionFolder", toolset=TOOLSET, title="Create a solution folder", kind="create")
+async def create_solution_folder(
+    ctx: Context,
+    *,
+    name: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=255,
+            pattern=NOT_BLANK,
+            description="The folder's name; unique within its category (any letter case).",
+        ),
+    ],
+    category_id: CategoryId,
+    description: Annotated[
+        str | None, Field(max_length=65_535, description="What the folder holds.")
+    ] = None,
+    visibility: VisibilityIn | None = None,
+    department_ids: Annotated[
+        IdList | None,
+        Field(
+            min_length=1,
+            max_length=100,
+            description="The departments that see the folder; only with visibility departments.",
+        ),
+    ] = None,
+    group_ids: Annotated[
+        IdList | None,
+        Field(
+            min_length=1,
+            max_length=100,
+            description="The agent groups that see the folder; only with visibility agent groups.",
+        ),
+    ] = None,
+    requester_group_ids: Annotated[
+        IdList | None,
+        Field(
+            min_length=1,
+            max_length=100,
+            description=(
+                "The contact (requester) groups that see the folder; only with visibility "
+                "contact groups."
+            ),
+        ),
+    ] = None,
+    workspace_id: Annotated[
+        int | None,
+        Field(
+            ge=2,
+            description=(
+                "The workspace; it must be the category's, so leave it out to use the category's."
+            ),
+        ),
+    ] = None,
+) -> Folder:
+    """Create a folder in a knowledge-base category (ids from fetchSolutionCategories). The
+    name must be new in that category: a duplicate is refused (409). Visibility defaults to
+    all; departments, agent groups and contact groups each need their list of ids. Returns the
+    new folder with its id; add articles to it with createSolutionArticle."""
+    body = given(locals(), {"visibility": FOLDER_VISIBILITY})  # first: locals() = the arguments
+    body.pop("ctx")
+    chosen = body.get("visibility", 1)
+    for number, ids_name in IDS_OF_VISIBILITY.items():
+        shown = FOLDER_VISIBILITY[number].lower()
+        if chosen == number and ids_name not in body:
+            raise ToolError(f"visibility {shown} ({number}) needs {ids_name}")
+        if chosen != number and ids_name in body:
+            raise ToolError(f"{ids_name} applies only with visibility {shown} ({number})")
+    up = upstream(ctx)
+    try:
+        response = await up.post("/solutions/folders", body, what="the solution folder")
+    except ToolError as exc:
+        if isinstance(exc.__cause__, fs.Conflict):  # the name is taken in this category
+            raise ToolError(
+                f"{exc}. Choose another name, or use the existing folder: fetchSolutionFolders "
+                f"with category_id {category_id} lists them."
+            ) from exc
+        raise
+    return fit_record(folder(record_of(response, "folder")), up.max_result_bytes, MORE_OF_A_FOLDER)
+
+
+# -- Articles -----------------------------------------------------------------------------------
+
+
+@tool("fetchSolutionArticles", toolset=TOOLSET, title="List solution articles", kind="fetch")
+async def fetch_solution_articles(
+    ctx: Context,
+    *,
+    folder_id: FolderId,
+    page: Page = 1,
+    per_page: PerPage = 10,
+) -> ArticlePage:
+    """List the articles of one knowledge-base folder (drafts included), in their order in the
+    folder, a page at a time: title, status, type and a 200-character preview. Folder ids come
+    from fetchSolutionFolders (categories from fetchSolutionCategories). For an article's full
+    text use fetchSolutionArticle; to find articles by words across folders use
+    fetchSolutionArticleSearch."""
+    up = upstream(ctx)
+    params = {"folder_id": folder_id, "page": page, "per_page": per_page}
+    response = await up.get(
+        "/solutions/articles", params, what=f"the articles of solution folder {folder_id}"
+    )
+    result = ArticlePage(
+        articles=[article_summary(a) for a in response.body.get("articles", [])],
+        page=page,
+        per_page=per_page,
+        next_page=response.next_page,
+    )
+    return fit_page(result, "articles", up.max_result_bytes, "ask for a smaller per_page.")
+
+
+@tool("fetchSolutionArticle", toolset=TOOLSET, title="Show a solution article", kind="fetch")
+async def fetch_solution_article(ctx: Context, *, article_id: ArticleId) -> Article:
+    """Show one knowledge-base article in full: its text as HTML (description) and as plain
+    text (description_text), status, type, tags, keywords and review date. To change it use
+    updateSolutionArticle."""
+    up = upstream(ctx)
+    response = await up.get(
+        f"/solutions/articles/{article_id}", what=f"solution article {article_id}"
+    )
+    result = article(record_of(response, "article"))
+    return fit_record(result, up.max_result_bytes, MORE_OF_AN_ARTICLE)
+
+
+ARTICLE_CODES = {"status": ARTICLE_STATUS, "article_type": ARTICLE_TYPE}
+Title = Annotated[
+    str,
+    Field(min_length=1, max_length=255, pattern=NOT_BLANK, description="The article's title."),
+]
+ArticleText = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=500_000,
+        pattern=NOT_BLANK,
+        description="The article's text; HTML is allowed (e.g. <p>…</p>, <ol><li>…</li></ol>).",
+    ),
+]
+Tags = Annotated[
+    Words | None,
+    Field(
+        max_length=50,
+        description="Tags, at most 50 of up to 64 characters (an update replaces them).",
+    ),
+]
+Keywords = Annotated[
+    Words | None,
+    Field(
+        max_length=50,
+        description=(
+            "Search keywords, at most 50 of up to 64 characters (an update replaces them); "
+            "fetchSolutionArticleSearch matches them."
+        ),
+    ),
+]
+
+
+@tool("createSolutionArticle", toolset=TOOLSET, title="Create a solution article", kind="create")
+async def create_solution_article(
+    ctx: Context,
+    *,
+    title: Title,
+    description: ArticleText,
+    folder_id: Annotated[
+        int,
+        Field(ge=1, description="The folder to put it in (ids from fetchSolutionFolders)."),
+    ],
+    article_type: ArticleTypeIn | None = None,
+    status: ArticleStatusIn | None = None,
+    tags: Tags = None,
+    keywords: Keywords = None,
+    review_date: ReviewDate = None,
+) -> Article:
+    """Create a knowledge-base article in a folder. Defaults: type permanent, status draft
+    (publishing needs the publish privilege; only published articles are found by
+    fetchSolutionArticleSearch). Returns the new article with its id; change it later with
+    updateSolutionArticle."""
+    body = given(locals(), ARTICLE_CODES)  # first, so locals() holds only the arguments
+    body.pop("ctx")
+    up = upstream(ctx)
+    response = await up.post("/solutions/articles", body, what="the solution article")
+    result = article(record_of(response, "article"))
+    return fit_record(result, up.max_result_bytes, MORE_OF_AN_ARTICLE)
+
+
+@tool("updateSolutionArticle", toolset=TOOLSET, title="Update a solution article", kind="update")
+async def update_solution_article(
+    ctx: Context,
+    *,
+    article_id: ArticleId,
+    title: Annotated[
+        str | None,
+        Field(min_length=1, max_length=255, pattern=NOT_BLANK, description="A new title."),
+    ] = None,
+    description: Annotated[
+        str | None,
+        Field(
+            min_length=1,
+            max_length=500_000,
+            pattern=NOT_BLANK,
+            description="The new text, replacing the old; HTML is allowed.",
+        ),
+    ] = None,
+    folder_id: Annotated[
+        int | None,
+        Field(ge=1, description="Move the article to this folder (ids from fetchSolutionFolders)."),
+    ] = None,
+    article_type: ArticleTypeIn | None = None,
+    status: ArticleStatusIn | None = None,
+    tags: Tags = None,
+    keywords: Keywords = None,
+    review_date: ReviewDate = None,
+) -> Article:
+    """Change a knowledge-base article: title, text, folder, type, tags or keywords (each list
+    replaces the old one), review date; status published (2) publishes it, which needs the
+    publish privilege. Give article_id and at least one field. Returns the updated article.
+    To read it first use fetchSolutionArticle."""
+    body = given(locals(), ARTICLE_CODES)  # first, so locals() holds only the arguments
+    body.pop("ctx")
+    body.pop("article_id")
+    if not body:
+        raise ToolError("give at least one field to change besides article_id")
+    up = upstream(ctx)
+    response = await up.put(
+        f"/solutions/articles/{article_id}", body, what=f"solution article {article_id}"
+    )
+    result = article(record_of(response, "article"))
+    return fit_record(result, up.max_result_bytes, MORE_OF_AN_ARTICLE)
+
+
+@tool("fetchSolutionArticleSearch", toolset=TOOLSET, title="Search solution articles", kind="fetch")
+async def fetch_solution_article_search(
+    ctx: Context,
+    *,
+    search_term: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=255,
+            pattern=NOT_BLANK,
+            description=(
+                'Words to look for in the titles, text, keywords and tags, e.g. "VPN issue"; '
+                "an article matches when it has every word (or a word starting with it)."
+            ),
+        ),
+    ],
+    user_email: Annotated[
+        str | None,
+        Field(
+            max_length=255,
+            pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+            description=(
+                "Search as this user (what they may see) instead of the caller; only admins "
+                "may use it."
+            ),
+        ),
+    ] = None,
+    page: Page = 1,
+    per_page: PerPage = 10,
+) -> ArticleSearchPage:
+    """Search the knowledge base for published articles (drafts are never found) that the
+    caller, or user_email's user, may see; best title matches first, a page at a time, with
+    the total. Each result has a 200-character preview: for an article's full text use
+    fetchSolutionArticle with its id. To browse instead, use fetchSolutionCategories, then
+    fetchSolutionFolders, then fetchSolutionArticles."""
+    up = upstream(ctx)
+    params: dict[str, Any] = {"search_term": search_term, "page": page, "per_page": per_page}
+    if user_email is not None:
+        params["user_email"] = user_email
+    response = await up.get("/solutions/articles/search", params, what="the article search")
+    meta = response.body.get("meta")
+    total: int | None = None
+    next_page = response.next_page
+    if isinstance(meta, dict):
+        total = meta.get("total_items")
+        pages = meta.get("total_pages")
+        if isinstance(pages, int):
+            next_page = page + 1 if page < pages else None
+    result = ArticleSearchPage(
+        articles=[article_summary(a) for a in response.body.get("articles", [])],
+        page=page,
+        per_page=per_page,
+        next_page=next_page,
+        total=total,
+    )
+    return fit_page(result, "articles", up.max_result_bytes, "ask for a smaller per_page.")
