@@ -1,7 +1,559 @@
 """Employee onboarding and offboarding tools: fetchOnboardingRequest, fetchOnboardingRequestForm,
 createOnboardingRequest, fetchOffboardingRequests, createOffboardingRequest,
-fetchOffboardingRequestTickets."""
+fetchOffboardingRequestTickets.
+
+A request's `fields` are the values of the account's initiator form (`GET
+/<kind>_requests/form`). The create tools read that form first and refuse, naming each field, a
+field the form does not have, a required field left out, or a value of the wrong kind (a date
+not `YYYY-MM-DD`, a dropdown value outside its choices) — before anything is created. The form
+is read once per call and never kept: an admin can change it at any time.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.tools import filter_query
+from server.tools.common import (
+    Page,
+    PageInfo,
+    PerPage,
+    Result,
+    Upstream,
+    label,
+    record_of,
+    tool,
+    upstream,
+)
+from server.tools.fitting import fit_page, fit_record
+
 TOOLSET = "onboarding"
+Kind = Literal["onboarding", "offboarding"]
+
+# Request statuses (DOCS "Onboarding/Offboarding Request Status"; 4 is documented for offboarding).
+REQUEST_STATUS = {
+    1: "Awaiting Information",
+    2: "Request Cancelled",
+    3: "Request In Progress",
+    4: "Request Completed",
+}
+TICKET_STATUS = {2: "Open", 3: "Pending", 4: "Resolved", 5: "Closed"}
+# Lookup data sources (DOCS "Lookup Datasources").
+DATA_SOURCE = {
+    1: "Locations",
+    2: "Requesters",
+    3: "Agents",
+    4: "Assets",
+    5: "All users",
+    6: "Departments",
+}
+LOOKUP_ACCEPTS = {
+    1: "a location's id or name",
+    2: "a requester's id or email",
+    3: "an agent's id or email",
+    4: "an asset's display_id",
+    5: "a user's id or email",
+    6: "a department's id or name",
+}
+
+FormValue = str | int | float | bool | list[str | int] | None
+
+# -- Results ------------------------------------------------------------------------------------
+
+
+class Actor(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str | None
+    name: str | None
+    response_status: str | None
+
+
+class EmployeeRequest(Result):
+    """An onboarding or offboarding request: its form values and who acts on it."""
+
+    id: int
+    subject: str | None
+    status: int | None
+    status_name: str | None
+    ticket_id: int | None = Field(
+        description="The parent ticket (null just after a create, until Freshservice opens it)."
+    )
+    actors: dict[str, Actor] = Field(
+        default_factory=dict, description="Who acts on the request, by role (e.g. HR Manager)."
+    )
+    fields: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The form's values by field name; dates as DD-MM-YYYY, lookups as ids.",
+    )
+    lookup_values: dict[str, Any] = Field(
+        default_factory=dict, description="The records the lookup fields point at."
+    )
+    created_at: str | None
+    updated_at: str | None
+
+
+class FormField(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="The key to use in `fields`.")
+    label: str | None
+    field_type: str | None
+    required: bool
+    accepts: str = Field(description="What a value of this field looks like.")
+    position: int | None = None
+    placeholder: str | None = None
+    default: bool | None = None
+    data_source: int | None = None
+    data_source_name: str | None = None
+    choices: list[Any] | None = None
+    nested_fields: list[dict[str, Any]] | None = None
+    nested_field_choices: dict[str, Any] | None = None
+
+
+class RequestForm(Result):
+    fields: list[FormField]
+
+
+class OffboardingRequestSummary(BaseModel):
+    """An offboarding request in a list; fetchOffboardingRequestTickets shows its tickets."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    subject: str | None
+    status: int | None
+    status_name: str | None
+    requester_id: int | None = Field(None, description="Who raised the request.")
+    fields: dict[str, Any] = Field(
+        default_factory=dict, description="The form's values; dates as DD-MM-YYYY."
+    )
+    created_at: str | None
+    updated_at: str | None
+
+
+class OffboardingRequestPage(PageInfo):
+    offboarding_requests: list[OffboardingRequestSummary]
+
+
+class RequestTicket(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: int = Field(description="The ticket's id, for fetchTicket.")
+    subject: str | None
+    status: int | None
+    status_name: str | None
+    responder_email: str | None
+    parent: bool | None = Field(description="True for the request's parent ticket.")
+    predecessor_ticket_id: int | None
+    successor_ticket_ids: list[int] | None
+    created_at: str | None
+    updated_at: str | None
+
+
+class OffboardingTicketPage(PageInfo):
+    request_id: int
+    offboarding_tickets: list[RequestTicket]
+    offboarding_context: dict[str, Any] | None = Field(
+        None, description="The request's form values and lookups (fields, lookup_values)."
+    )
+
+
+def employee_request(raw: Mapping[str, Any]) -> EmployeeRequest:
+    actors = raw.get("actors") if isinstance(raw.get("actors"), dict) else {}
+    return EmployeeRequest(
+        id=raw["id"],
+        subject=raw.get("subject"),
+        status=raw.get("status"),
+        status_name=label(raw.get("status"), REQUEST_STATUS),
+        ticket_id=raw.get("ticket_id"),
+        actors={
+            role: Actor(
+                email=found.get("email"),
+                name=found.get("name"),
+                response_status=found.get("response_status"),
+            )
+            for role, found in (actors or {}).items()
+            if isinstance(found, dict)
+        },
+        fields=dict(raw.get("fields") or {}),
+        lookup_values=dict(raw.get("lookup_values") or {}),
+        created_at=raw.get("created_at"),
+        updated_at=raw.get("updated_at"),
+    )
+
+
+# -- Checking `fields` against the form ----------------------------------------------------------
+
+
+def accepts(field: Mapping[str, Any]) -> str:
+    """What a value of a form field looks like, for the form listing and for refusals."""
+    kind = field.get("field_type")
+    choices = field.get("choices")
+    if kind == "custom_multi_select_dropdown":
+        return f"a list of some of {_choice_list(choices)}" if choices else "a list of texts"
+    if choices:
+        return f"one of {_choice_list(choices)}"
+    source = field.get("data_source")
+    lookup = LOOKUP_ACCEPTS.get(source, "an id") if isinstance(source, int) else "an id"
+    if kind == "custom_multi_lookup":
+        return f"a list, each {lookup}"
+    if kind == "custom_text" and source in (2, 3, 5):
+        return "a user's email"  # a text field that looks its value up by email
+    if kind == "custom_lookup_bigint" and isinstance(source, int):
+        return lookup
+    return {
+        "custom_date": "a date as YYYY-MM-DD",
+        "custom_checkbox": "true or false",
+        "custom_decimal": "a number",
+        "custom_number": "a whole number",
+        "custom_url": "a URL",
+        "custom_paragraph": "text",
+        "custom_lookup_bigint": "an id",
+    }.get(str(kind), "text")
+
+
+def _choice_list(choices: Any) -> str:
+    values = [_choice_value(c) for c in choices]
+    return ", ".join(repr(v) for v in values)
+
+
+def _choice_value(choice: Any) -> Any:
+    """A flat choice, or the value of a [label, value] pair."""
+    if isinstance(choice, list | tuple) and choice:
+        return choice[-1]
+    return choice
+
+
+def _allowed(choices: Any) -> set[Any]:
+    found: set[Any] = set()
+    for choice in choices:
+        if isinstance(choice, list | tuple):
+            found.update(c for c in choice if isinstance(c, str | int))
+        elif isinstance(choice, str | int):
+            found.add(choice)
+    return found
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or value in ("", [])
+
+
+def _value_problem(field: Mapping[str, Any], value: Any) -> str | None:
+    """Why a value does not fit its form field, or None. Kinds not listed pass unchecked."""
+    kind = field.get("field_type")
+    choices = field.get("choices") or []
+    wanted = accepts(field)
+    if kind == "custom_checkbox":
+        return None if isinstance(value, bool) else f"takes {wanted}, not {value!r}"
+    if kind == "custom_decimal":
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if ok else f"takes {wanted}, not {value!r}"
+    if kind in ("custom_multi_select_dropdown", "custom_multi_lookup"):
+        if not isinstance(value, list):
+            return f"takes {wanted}, not {value!r}"
+        if kind == "custom_multi_select_dropdown" and choices:
+            bad = [v for v in value if v not in _allowed(choices)]
+            if bad:
+                return f"{', '.join(repr(b) for b in bad)} not among the choices; takes {wanted}"
+        return None
+    if kind == "custom_lookup_bigint":
+        ok = isinstance(value, int | str) and not isinstance(value, bool)
+        return None if ok else f"takes {wanted}, not {value!r}"
+    if isinstance(value, bool) or not isinstance(value, str):
+        if kind in ("custom_text", "custom_paragraph", "custom_url", "custom_date") or choices:
+            return f"takes {wanted}, not {value!r}"
+        return None
+    if kind == "custom_date" and not filter_query.is_date(value, with_time=False):
+        return f"takes {wanted}, not {value!r}"
+    if kind == "custom_dropdown" and choices and value not in _allowed(choices):
+        return f"{value!r} is not a choice; takes {wanted}"
+    return None
+
+
+def form_names(form: list[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """Every name `fields` may use: the form's fields and their nested (dependent) fields."""
+    names: dict[str, Mapping[str, Any]] = {}
+    for field in form:
+        names[str(field["name"])] = field
+        for nested in field.get("nested_fields") or []:
+            if isinstance(nested, dict) and isinstance(nested.get("name"), str):
+                names[nested["name"]] = {**nested, "field_type": "nested_field"}
+    return names
+
+
+def check_fields(kind: Kind, form: list[Mapping[str, Any]], given: Mapping[str, Any]) -> None:
+    """Refuse `fields` the form would refuse: unknown names, missing required fields, values of
+    the wrong kind. Every problem is named in one error."""
+    names = form_names(form)
+    problems = [f"{name}: not a field of the {kind} form" for name in given if name not in names]
+    for name, field in names.items():
+        value = given.get(name)
+        if _is_blank(value):
+            if field.get("required"):
+                problems.append(f"{name}: required ({field.get('label') or name})")
+            continue
+        problem = _value_problem(field, value)
+        if problem is not None:
+            problems.append(f"{name}: {problem}")
+    if problems:
+        listing = "; ".join(
+            f"{name} ({'required, ' if field.get('required') else ''}{accepts(field)})"
+            for name, field in names.items()
+        )
+        raise ToolError(
+            f"fields: {'; '.join(problems)}. Nothing was created. "
+            f"The {kind} form's fields: {listing}"
+        )
+
+
+async def form_of(up: Upstream, kind: Kind) -> list[Mapping[str, Any]]:
+    response = await up.get(f"/{kind}_requests/form", what=f"the {kind} form")
+    fields = response.body.get("fields")
+    if not isinstance(fields, list):
+        raise ToolError(f"Freshservice answered without the {kind} form's fields")
+    return [f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
+
+
+async def create_request(
+    ctx: Context, kind: Kind, fields: Mapping[str, Any], initiator_id: int | None
+) -> EmployeeRequest:
+    up = upstream(ctx)
+    check_fields(kind, await form_of(up, kind), fields)
+    body: dict[str, Any] = {"fields": dict(fields)}
+    if initiator_id is not None:
+        body["initiator_id"] = initiator_id
+    response = await up.post(f"/{kind}_requests", body, what=f"the {kind} request")
+    result = employee_request(record_of(response, f"{kind}_request"))
+    return fit_record(result, up.max_result_bytes, "the full request is in Freshservice.")
+
+
+# -- Onboarding ---------------------------------------------------------------------------------
+
+RequestId = Annotated[int, Field(ge=1, description="The request's id.")]
+InitiatorId = Annotated[
+    int | None,
+    Field(
+        ge=1,
+        description=(
+            "Raise the request on behalf of this user (id); only admins may. Leave out to "
+            "raise it as the key's own user."
+        ),
+    ),
+]
+
+
+@tool("fetchOnboardingRequest", toolset=TOOLSET, title="Show an onboarding request", kind="fetch")
+async def fetch_onboarding_request(ctx: Context, *, request_id: RequestId) -> EmployeeRequest:
+    """Show one employee onboarding request: its status, the form values (dates as DD-MM-YYYY,
+    lookups as ids with the records under lookup_values), the actors and the parent ticket_id
+    (open it with fetchTicket). To raise a new one use createOnboardingRequest."""
+    up = upstream(ctx)
+    response = await up.get(
+        f"/onboarding_requests/{request_id}", what=f"onboarding request {request_id}"
+    )
+    result = employee_request(record_of(response, "onboarding_request"))
+    return fit_record(result, up.max_result_bytes, "the full request is in Freshservice.")
+
+
+@tool(
+    "fetchOnboardingRequestForm",
+    toolset=TOOLSET,
+    title="Show the onboarding form",
+    kind="fetch",
+)
+async def fetch_onboarding_request_form(ctx: Context) -> RequestForm:
+    """List the fields of the account's employee onboarding form: each field's name (the key
+    for createOnboardingRequest's fields), label, whether it is required, and what it accepts
+    (dates as YYYY-MM-DD, dropdown choices, lookups by id, email or name). Read this before
+    createOnboardingRequest."""
+    up = upstream(ctx)
+    form = await form_of(up, "onboarding")
+    result = RequestForm(fields=[form_field(f) for f in form])
+    return fit_record(result, up.max_result_bytes, "the full form is in Freshservice.")
+
+
+def form_field(raw: Mapping[str, Any]) -> FormField:
+    source = raw.get("data_source")
+    choices = raw.get("choices")
+    nested = raw.get("nested_fields")
+    nested_choices = raw.get("nested_field_choices")
+    return FormField(
+        name=str(raw["name"]),
+        label=raw.get("label"),
+        field_type=raw.get("field_type"),
+        required=bool(raw.get("required")),
+        accepts=accepts(raw),
+        position=raw.get("position") if isinstance(raw.get("position"), int) else None,
+        placeholder=raw.get("placeholder") or None,
+        default=raw.get("default") if isinstance(raw.get("default"), bool) else None,
+        data_source=source if isinstance(source, int) else None,
+        data_source_name=label(source, DATA_SOURCE) if isinstance(source, int) else None,
+        choices=list(choices) if isinstance(choices, list) and choices else None,
+        nested_fields=[n for n in nested if isinstance(n, dict)]
+        if isinstance(nested, list)
+        else None,
+        nested_field_choices=nested_choices if isinstance(nested_choices, dict) else None,
+    )
+
+
+FieldsIn = Annotated[
+    dict[str, FormValue],
+    Field(
+        description=(
+            'The form\'s values keyed by field name, e.g. {"cf_employee_name": "Nina Novak", '
+            '"cf_date_of_joining": "2026-12-01"}. Dates as YYYY-MM-DD; lookups take an id, '
+            "an email (users) or a name (departments, locations); multi-selects a list. The "
+            "tool checks them against the form first: an unknown or missing required field is "
+            "refused, naming it."
+        )
+    ),
+]
+
+
+@tool(
+    "createOnboardingRequest",
+    toolset=TOOLSET,
+    title="Raise an onboarding request",
+    kind="create",
+)
+async def create_onboarding_request(
+    ctx: Context, *, fields: FieldsIn, initiator_id: InitiatorId = None
+) -> EmployeeRequest:
+    """Raise an employee onboarding request with the onboarding form's fields (see
+    fetchOnboardingRequestForm for their names, which are required and what they accept). The
+    fields are checked against the form before anything is created. Returns the new request;
+    its ticket_id is null until Freshservice opens the parent ticket, so look it up later with
+    fetchOnboardingRequest."""
+    return await create_request(ctx, "onboarding", fields, initiator_id)
+
+
+# -- Offboarding --------------------------------------------------------------------------------
+
+
+@tool("fetchOffboardingRequests", toolset=TOOLSET, title="List offboarding requests", kind="fetch")
+async def fetch_offboarding_requests(
+    ctx: Context, *, page: Page = 1, per_page: PerPage = 10
+) -> OffboardingRequestPage:
+    """List employee offboarding requests, newest first, a page at a time (next_page says
+    whether there is more): status, subject, who raised it and the form values. For a
+    request's tickets use fetchOffboardingRequestTickets; to raise one use
+    createOffboardingRequest."""
+    up = upstream(ctx)
+    response = await up.get(
+        "/offboarding_requests",
+        {"page": page, "per_page": per_page},
+        what="the offboarding requests",
+    )
+    result = OffboardingRequestPage(
+        offboarding_requests=[
+            OffboardingRequestSummary(
+                id=raw["id"],
+                subject=raw.get("subject"),
+                status=raw.get("status"),
+                status_name=label(raw.get("status"), REQUEST_STATUS),
+                requester_id=raw.get("requester_id"),
+                fields=dict(raw.get("fields") or {}),
+                created_at=raw.get("created_at"),
+                updated_at=raw.get("updated_at"),
+            )
+            for raw in response.body.get("offboarding_requests") or []
+            if isinstance(raw, dict)
+        ],
+        page=page,
+        per_page=per_page,
+        next_page=response.next_page,
+    )
+    return fit_page(
+        result, "offboarding_requests", up.max_result_bytes, "ask for a smaller per_page."
+    )
+
+
+@tool(
+    "createOffboardingRequest",
+    toolset=TOOLSET,
+    title="Raise an offboarding request",
+    kind="create",
+)
+async def create_offboarding_request(
+    ctx: Context,
+    *,
+    fields: Annotated[
+        dict[str, FormValue],
+        Field(
+            description=(
+                'The offboarding form\'s values keyed by field name, e.g. {"cf_employee_email": '
+                '"john@acme.com", "actor_2": "priya@acme.com", "cf_last_working_date": '
+                '"2026-12-18"}. Dates as YYYY-MM-DD; lookups take an id, an email (users) or '
+                "a name (departments, locations). The tool checks them against the form first: "
+                "an unknown or missing required field is refused, naming it and the form's "
+                "fields."
+            )
+        ),
+    ],
+    initiator_id: InitiatorId = None,
+) -> EmployeeRequest:
+    """Raise an employee offboarding request with the offboarding form's fields (typically the
+    employee's email, the reporting manager as actor_2 and the last working date). The tool
+    reads the offboarding form first and refuses unknown or missing required fields, listing
+    the form's fields and what they accept. Returns the new request; its tickets appear with
+    fetchOffboardingRequestTickets."""
+    return await create_request(ctx, "offboarding", fields, initiator_id)
+
+
+@tool(
+    "fetchOffboardingRequestTickets",
+    toolset=TOOLSET,
+    title="List an offboarding request's tickets",
+    kind="fetch",
+)
+async def fetch_offboarding_request_tickets(
+    ctx: Context, *, request_id: RequestId
+) -> OffboardingTicketPage:
+    """List the tickets of one offboarding request: the parent ticket and the task tickets
+    that follow it (predecessor/successor), each with its status and responder, plus the
+    request's form values once. Freshservice returns them all at once (no pages). Open a
+    ticket with fetchTicket; list requests with fetchOffboardingRequests."""
+    up = upstream(ctx)
+    response = await up.get(
+        f"/offboarding_requests/{request_id}/tickets", what=f"offboarding request {request_id}"
+    )
+    raws = [t for t in response.body.get("offboarding_tickets") or [] if isinstance(t, dict)]
+    context = next(
+        (t["offboarding_context"] for t in raws if isinstance(t.get("offboarding_context"), dict)),
+        None,
+    )
+    tickets = [
+        RequestTicket(
+            id=t["id"],
+            subject=t.get("subject"),
+            status=t.get("status"),
+            status_name=label(t.get("status"), TICKET_STATUS),
+            responder_email=t.get("responder_email") or None,
+            parent=t.get("parent"),
+            predecessor_ticket_id=t.get("predecessor_ticket_id"),
+            successor_ticket_ids=t.get("successor_ticket_ids"),
+            created_at=t.get("created_at"),
+            updated_at=t.get("updated_at"),
+        )
+        for t in raws
+    ]
+    result = OffboardingTicketPage(
+        request_id=request_id,
+        offboarding_tickets=tickets,
+        offboarding_context=context,
+        page=1,
+        per_page=max(1, len(tickets)),
+        next_page=None,
+    )
+    return fit_page(
+        result,
+        "offboarding_tickets",
+        up.max_result_bytes,
+        "open each ticket with fetchTicket instead.",
+    )
