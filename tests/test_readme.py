@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+import server.app  # noqa: F401  (registers the tools)
 from mock_freshservice import FakeSettings, create_app
 from mock_freshservice.state import EXTENSION, FakeState
 from server.cli import build_parser
 from server.config import ServerSettings
+from server.prompts import PROMPTS
+from server.tools.common import REGISTRY
 from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,3 +115,19 @@ def test_the_server_settings_table_gives_the_real_defaults() -> None:
             assert float(shown) == actual
         elif isinstance(actual, str):
             assert shown == actual
+
+
+def test_the_tools_table_lists_each_registered_tool_once_under_its_toolset() -> None:
+    listed: dict[str, str] = {}
+    toolset = ""
+    for row in table_rows("Toolset"):
+        toolset = row[0] or toolset
+        for name in re.findall(r"`(\w+)`", row[1]):
+            assert name not in listed, name
+            listed[name] = toolset
+    assert listed == {spec.name: spec.toolset for spec in REGISTRY}
+
+
+def test_the_prompts_named_are_the_servers() -> None:
+    section = README.split("example prompts**", 1)[1].split("\n\n", 1)[0]
+    assert re.findall(r"`(\w+)`", section) == [p.name for p in PROMPTS]
