@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from server import freshservice as fs
 from server.tools import filter_query
 from server.tools.common import (
+    FILTER_PAGE_CAP,
+    FILTER_PAGE_SIZE,
     Page,
     PageInfo,
     Result,
@@ -35,10 +37,8 @@ from server.tools.fitting import fit_page, fit_record
 
 TOOLSET = "assets"
 PREVIEW = 200
-# Asset search and filter answers come 30 a page, at most 40 pages, with the total in a header
+# Asset search and filter answers come FILTER_PAGE_SIZE a page, with the total in a header
 # the docs do not name; public clients read X-Search-Results-Count (freshservice-api.md §1.6).
-SEARCH_PAGE_SIZE = 30
-SEARCH_PAGE_CAP = 40
 TOTAL_HEADER = "X-Search-Results-Count"
 MORE_OF_AN_ASSET = "the full record is in Freshservice; ask without include_type_fields for less."
 
@@ -335,9 +335,9 @@ async def fetch_assets(
                     f"{name} cannot be combined with search or query: Freshservice returns "
                     "their results newest first and cannot sort them"
                 )
-        if page > SEARCH_PAGE_CAP:
+        if page > FILTER_PAGE_CAP:
             raise ToolError(
-                f"page: Freshservice returns at most {SEARCH_PAGE_CAP} pages of a search or "
+                f"page: Freshservice returns at most {FILTER_PAGE_CAP} pages of a search or "
                 "query; narrow it instead"
             )
     params: dict[str, Any] = {"page": page}
@@ -365,12 +365,12 @@ async def fetch_assets(
         result = AssetPage(assets=items, page=page, per_page=per_page, next_page=response.next_page)
         return fit_page(result, "assets", up.max_result_bytes, "ask for a smaller per_page.")
     total = _total(response)
-    more = page * SEARCH_PAGE_SIZE < total if total is not None else len(items) >= SEARCH_PAGE_SIZE
+    more = page * FILTER_PAGE_SIZE < total if total is not None else len(items) >= FILTER_PAGE_SIZE
     result = AssetPage(
         assets=items,
         page=page,
-        per_page=SEARCH_PAGE_SIZE,
-        next_page=page + 1 if more and page < SEARCH_PAGE_CAP else None,
+        per_page=FILTER_PAGE_SIZE,
+        next_page=page + 1 if more and page < FILTER_PAGE_CAP else None,
         total=total,
     )
     return fit_page(

@@ -66,6 +66,11 @@ Page = Annotated[
     ),
 ]
 PerPage = Annotated[int, Field(ge=1, le=100, description="Items per page, 1 to 100 (default 10).")]
+# Freshservice's filter queries and searches return a fixed 30 a page; the people and asset
+# filters stop at page 40 (freshservice-api.md §1.5).
+FILTER_PAGE_SIZE = 30
+FILTER_PAGE_CAP = 40
+
 WorkspaceId = Annotated[
     int | None,
     Field(
@@ -270,6 +275,16 @@ def explain(exc: fs.FreshserviceError, what: str | None) -> str:
 
 
 # -- Reading answers ------------------------------------------------------------------------------
+
+
+def search_next_page(response: fs.ApiResponse, page: int) -> tuple[int | None, int | None]:
+    """A search answer's total and next page, from its `meta` block (searches send no Link)."""
+    meta = response.body.get("meta")
+    meta = meta if isinstance(meta, dict) else {}
+    total, pages = meta.get("total_items"), meta.get("total_pages")
+    if not isinstance(pages, int):
+        return (total if isinstance(total, int) else None), response.next_page
+    return (total if isinstance(total, int) else None), (page + 1 if page < pages else None)
 
 
 def record_of(response: fs.ApiResponse, key: str) -> dict[str, Any]:

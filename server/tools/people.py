@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.tools import filter_query
 from server.tools.common import (
+    FILTER_PAGE_CAP,
+    FILTER_PAGE_SIZE,
     Page,
     PageInfo,
     PerPage,
@@ -23,10 +25,8 @@ from server.tools.common import (
 from server.tools.fitting import fit_page, fit_record
 
 TOOLSET = "people"
-# Freshservice's people filter returns 30 a page, at most 40 pages, and no Link header
-# (freshservice-api.md §1.5): a full page means there may be another.
-FILTER_PAGE_SIZE = 30
-FILTER_PAGE_CAP = 40
+# The people filter sends no Link header (freshservice-api.md §1.5): a full page means there
+# may be another.
 
 # The documented agent and requester filter fields ("Filter Agents", "Filter Requesters"); the
 # email field is `email` for agents and `primary_email` for requesters.

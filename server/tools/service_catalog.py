@@ -19,6 +19,7 @@ from server.tools.common import (
     WorkspaceId,
     label,
     record_of,
+    search_next_page,
     text_of,
     tool,
     upstream,
@@ -205,14 +206,12 @@ async def fetch_service_catalog_item_search(
     response = await up.get(
         "/service_catalog/items/search", params, what="the service catalog search"
     )
-    meta = response.body.get("meta") or {}
-    total = meta.get("total_items") if isinstance(meta.get("total_items"), int) else None
-    pages = meta.get("total_pages") if isinstance(meta.get("total_pages"), int) else None
+    total, next_page = search_next_page(response, page)
     result = SearchPage(
         service_items=[item_summary(i) for i in response.body.get("service_items", [])],
         page=page,
         per_page=per_page,
-        next_page=page + 1 if pages is not None and page < pages else response.next_page,
+        next_page=next_page,
         total=total,
     )
     return fit_page(result, "service_items", up.max_result_bytes, "ask for a smaller per_page.")

@@ -19,6 +19,7 @@ from server.tools.common import (
     code,
     label,
     record_of,
+    search_next_page,
     text_of,
     tool,
     upstream,
@@ -725,14 +726,7 @@ async def fetch_solution_article_search(
     if user_email is not None:
         params["user_email"] = user_email
     response = await up.get("/solutions/articles/search", params, what="the article search")
-    meta = response.body.get("meta")
-    total: int | None = None
-    next_page = response.next_page
-    if isinstance(meta, dict):
-        total = meta.get("total_items")
-        pages = meta.get("total_pages")
-        if isinstance(pages, int):
-            next_page = page + 1 if page < pages else None
+    total, next_page = search_next_page(response, page)
     result = ArticleSearchPage(
         articles=[article_summary(a) for a in response.body.get("articles", [])],
         page=page,

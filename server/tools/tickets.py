@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.tools import filter_query
 from server.tools.common import (
+    FILTER_PAGE_SIZE,
     LEVEL,
     PRIORITY,
     SOURCE,
@@ -33,7 +34,6 @@ from server.tools.common import (
 from server.tools.fitting import fit_page, fit_record
 
 TOOLSET = "tickets"
-FILTER_PAGE_SIZE = 30
 PREVIEW = 200
 MORE_OF_A_TICKET = (
     "ask fetchTicket without include, or with fewer includes, to see the rest; the full text is "

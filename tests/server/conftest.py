@@ -93,6 +93,13 @@ def requests_of(journal: list[dict[str, Any]], request_id: str | None = None) ->
     ]
 
 
+async def schema_of(client: Client, name: str) -> dict[str, Any]:
+    """The output schema `name` publishes."""
+    found = next(t for t in (await client.list_tools()).tools if t.name == name)
+    assert found.output_schema is not None
+    return found.output_schema
+
+
 def dumps(value: Mapping[str, Any]) -> str:
     return json.dumps(value, sort_keys=True)
 

@@ -18,17 +18,12 @@ from tests.server.conftest import (
     error_text,
     in_memory,
     requests_of,
+    schema_of,
     settings_for,
     structured,
 )
 
 pytestmark = pytest.mark.anyio
-
-
-async def schema_of(client: Client, name: str) -> dict[str, Any]:
-    found = next(t for t in (await client.list_tools()).tools if t.name == name)
-    assert found.output_schema is not None
-    return found.output_schema
 
 
 def asset_type_id(fake: Fake, name: str) -> int:

@@ -8,7 +8,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-from mcp import Client
 
 from tests.processes import Fake
 from tests.server.conftest import (
@@ -17,6 +16,7 @@ from tests.server.conftest import (
     error_text,
     in_memory,
     requests_of,
+    schema_of,
     settings_for,
     structured,
 )
@@ -24,12 +24,6 @@ from tests.server.conftest import (
 pytestmark = pytest.mark.anyio
 
 JOHN = "john@acme.com"  # the Acme requester John Carter
-
-
-async def schema_of(client: Client, name: str) -> dict[str, Any]:
-    found = next(t for t in (await client.list_tools()).tools if t.name == name)
-    assert found.output_schema is not None
-    return found.output_schema
 
 
 def posts(fake: Fake) -> list[str]:
