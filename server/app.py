@@ -35,7 +35,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.prompts import Prompt
 from mcp.server.transport_security import TransportSecuritySettings
-from mcp.types import ToolAnnotations
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -268,6 +268,16 @@ def _closest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
     return _closest(deepest)
 
 
+def compact_text(result: Any) -> Any:
+    """The SDK's text copy of a structured result is indented JSON, up to twice the size of
+    the structured content that `max_result_bytes` bounds; send it compact, so the bound holds
+    for the copy an LLM reads too."""
+    if isinstance(result, CallToolResult) and result.structured_content is not None:
+        text = json.dumps(result.structured_content, ensure_ascii=False, separators=(",", ":"))
+        result.content = [TextContent(type="text", text=text)]
+    return result
+
+
 class CallGate:
     """What every `tools/call` passes, in the order of this module's docstring.
 
@@ -335,7 +345,7 @@ class CallGate:
             handle = common.Upstream(client, call, caller, self.settings.max_result_bytes)
             token = common.CURRENT.set(handle)
             try:
-                result = await run_tool()
+                result = compact_text(await run_tool())
             finally:
                 common.CURRENT.reset(token)
                 if call.last_status == 401:
@@ -404,7 +414,7 @@ def build_server(settings: ServerSettings, *, transport: Any = None) -> Freshser
             ),
         )
     enabled_names = {spec.name for spec in enabled}
-    server.prompts = {p.name: p for p in PROMPTS if p.needs <= enabled_names}
+    server.prompts = {p.name: p for p in PROMPTS if set(p.needs) <= enabled_names}
     for prompt in server.prompts.values():
         server.add_prompt(
             Prompt.from_function(
@@ -413,7 +423,7 @@ def build_server(settings: ServerSettings, *, transport: Any = None) -> Freshser
                 title=prompt.title,
                 description=(
                     f"{prompt.title}: an example prompt of Freshservice's MCP documentation. "
-                    f"Answered with {', '.join(sorted(prompt.needs))}."
+                    f"Answered with {', '.join(prompt.needs)}."
                 ),
             )
         )

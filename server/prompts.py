@@ -13,7 +13,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-TicketId = Annotated[int, Field(ge=1, description="The ticket's id, e.g. 10234.")]
+from server.tools.common import EMAIL_PATTERN
+
+TicketId = Annotated[int, Field(ge=1, description="The ticket's id.")]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -21,7 +23,7 @@ class PromptSpec:
     name: str
     title: str
     render: Callable[..., str]
-    needs: frozenset[str]  # the tools an assistant would call
+    needs: tuple[str, ...]  # the tools an assistant would call, in order
 
 
 def _open_tickets_assigned_to_me() -> str:
@@ -57,7 +59,7 @@ def _request_software(
         str,
         Field(
             max_length=255,
-            pattern=r"^[^@\s]+@[^@\s]+$",
+            pattern=EMAIL_PATTERN,
             description="Email of the person it is for.",
         ),
     ] = "john@acme.com",
@@ -86,37 +88,37 @@ PROMPTS = (
         "open_tickets_assigned_to_me",
         "Open tickets assigned to me",
         _open_tickets_assigned_to_me,
-        frozenset({"fetchTickets"}),
+        ("fetchTickets",),
     ),
-    PromptSpec("ticket_details", "Ticket details", _ticket_details, frozenset({"fetchTicket"})),
+    PromptSpec("ticket_details", "Ticket details", _ticket_details, ("fetchTicket",)),
     PromptSpec(
         "add_internal_note",
         "Add an internal note to a ticket",
         _add_internal_note,
-        frozenset({"createTicketNote"}),
+        ("createTicketNote",),
     ),
     PromptSpec(
         "search_service_catalog",
         "Search the service catalog",
         _search_service_catalog,
-        frozenset({"fetchServiceCatalogItemSearch"}),
+        ("fetchServiceCatalogItemSearch",),
     ),
     PromptSpec(
         "request_software",
         "Request software for someone",
         _request_software,
-        frozenset({"fetchServiceCatalogItemSearch", "placeRequestServiceCatalogItem"}),
+        ("fetchServiceCatalogItemSearch", "placeRequestServiceCatalogItem"),
     ),
     PromptSpec(
         "find_solution_articles",
         "Find solution articles",
         _find_solution_articles,
-        frozenset({"fetchSolutionArticleSearch"}),
+        ("fetchSolutionArticleSearch",),
     ),
     PromptSpec(
         "articles_in_folder",
         "Articles in a solution folder",
         _articles_in_folder,
-        frozenset({"fetchSolutionCategories", "fetchSolutionFolders", "fetchSolutionArticles"}),
+        ("fetchSolutionCategories", "fetchSolutionFolders", "fetchSolutionArticles"),
     ),
 )

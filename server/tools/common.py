@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import datetime
 import html
 import re
 from collections.abc import Callable, Mapping
@@ -127,6 +128,36 @@ def code(value: int | str | None, names: Mapping[int, str]) -> int | None:
         if name.lower() == lowered:
             return number
     raise ToolError(f"{value!r} is not one of {', '.join(n.lower() for n in names.values())}")
+
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # what Freshservice's "valid email address" takes
+NOT_BLANK = r"^\s*\S"  # at least one character that is not white space
+
+
+def body_of(
+    arguments: Mapping[str, Any],
+    codes: Mapping[str, Mapping[int, str]] | None = None,
+    *,
+    leave_out: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """The JSON body of a create or update from a handler's `locals()`: the arguments given,
+    codes as their numbers; `ctx` and `leave_out` (ids that go in the path) left out."""
+    codes = codes or {}
+    return {
+        name: code(value, codes[name]) if name in codes else value
+        for name, value in arguments.items()
+        if value is not None and name != "ctx" and name not in leave_out
+    }
+
+
+def real_moment(name: str, value: str | None) -> None:
+    """Refuse, naming the argument, an ISO 8601 date or time that is not on the calendar."""
+    if value is None:
+        return
+    try:
+        datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ToolError(f"{name}: {value!r} is not a real date (or date and time)") from None
 
 
 # -- Output building blocks ---------------------------------------------------------------------

@@ -10,9 +10,11 @@ written separately so the server depends on nothing of the fake.)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Literal
+
+from mcp.server.mcpserver.exceptions import ToolError
 
 Kind = Literal["number", "string", "date", "datetime"]
 
@@ -36,7 +38,7 @@ TICKET_FIELDS: Mapping[str, Kind] = {
 MAX_LENGTH = 512
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<paren>[()])|(?P<op>:>|:<|:)|(?P<string>'(?:[^'\\]|\\.)*')"
+    r"\s*(?:(?P<paren>[()])|(?P<op>:>|:<|:)|(?P<string>'(?:[^'\\]|\\.)*')|(?P<punct>[~\[\]|])"
     r"|(?P<number>-?[0-9]+(?![\w.]))|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<other>\S))"
 )
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -47,8 +49,14 @@ class QueryError(ValueError):
     """The expression Freshservice would refuse, and why."""
 
 
-def check(expression: str, fields: Mapping[str, Kind] = TICKET_FIELDS) -> str:
-    """The expression, trimmed and unwrapped from double quotes, if Freshservice can use it."""
+def check(
+    expression: str,
+    fields: Mapping[str, Kind] = TICKET_FIELDS,
+    prefix_fields: Sequence[str] = (),
+) -> str:
+    """The expression, trimmed and unwrapped from double quotes, if Freshservice can use it.
+
+    `prefix_fields` allows the people filters' starts-with form `~[f1|f2]:'prefix'`."""
     text = expression.strip()
     if len(text) >= 2 and text[0] == text[-1] == '"':
         text = text[1:-1].strip()
@@ -58,11 +66,11 @@ def check(expression: str, fields: Mapping[str, Kind] = TICKET_FIELDS) -> str:
         raise QueryError(
             f"the query has {len(text)} characters; Freshservice takes at most {MAX_LENGTH}"
         )
-    if '"' in text:
-        raise QueryError("use single quotes around values; double quotes are added by the tool")
     tokens = [(m.lastgroup or "", m.group(m.lastgroup or 0)) for m in _TOKEN.finditer(text)]
+    if ("other", '"') in tokens:  # inside a single-quoted value a double quote is just text
+        raise QueryError("use single quotes around values; double quotes are added by the tool")
     ends = [m.end() for m in _TOKEN.finditer(text)]
-    _Checker(text, tokens, ends, fields).run()
+    _Checker(text, tokens, ends, fields, prefix_fields).run()
     return text
 
 
@@ -73,8 +81,10 @@ class _Checker:
         tokens: list[tuple[str, str]],
         ends: list[int],
         fields: Mapping[str, Kind],
+        prefix_fields: Sequence[str] = (),
     ) -> None:
         self.text = text
+        self.prefix_fields = prefix_fields
         self.tokens = tokens
         self.ends = ends  # where each token ends, to quote what came before a problem
         self.at = 0
@@ -123,6 +133,9 @@ class _Checker:
             if self.next() != ("paren", ")"):
                 raise QueryError("a '(' is never closed")
             return
+        if (kind, text) == ("punct", "~") and self.prefix_fields:
+            self.starts_with()
+            return
         if kind != "word" or text in ("AND", "OR"):
             raise QueryError(f"expected a field name, found {text!r}")
         field_kind = self.fields.get(text)
@@ -149,6 +162,33 @@ class _Checker:
                 " or '2026-01-31T09:00:00Z'" if field_kind == "datetime" else ""
             )
             raise QueryError(f"{text!r} takes a date in single quotes, like {text}:>{example}")
+
+    def starts_with(self) -> None:
+        """`~[f1|f2]:'prefix'`: any of the fields starts with the text."""
+        usable = ", ".join(self.prefix_fields)
+        if self.next() != ("punct", "["):
+            raise QueryError(f"a starts-with search is written ~[field|field]:'text' ({usable})")
+        while True:
+            kind, name = self.next()
+            if kind != "word" or name not in self.prefix_fields:
+                raise QueryError(f"{name!r} cannot be searched with ~[…]; use {usable}")
+            separator = self.next()
+            if separator == ("punct", "]"):
+                break
+            if separator != ("punct", "|"):
+                raise QueryError("separate the fields of ~[…] with '|'")
+        if self.next() != ("op", ":") or self.next()[0] != "string":
+            raise QueryError("a starts-with search takes ':' and text in single quotes")
+
+
+def checked(
+    query: str, fields: Mapping[str, Kind] = TICKET_FIELDS, prefix_fields: Sequence[str] = ()
+) -> str:
+    """`check` for a tool: a refusal is a tool error naming the `query` argument."""
+    try:
+        return check(query, fields, prefix_fields)
+    except QueryError as exc:
+        raise ToolError(f"query: {exc}") from exc
 
 
 def is_date(text: str, *, with_time: bool) -> bool:

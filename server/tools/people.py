@@ -48,39 +48,55 @@ PEOPLE_FIELDS: Mapping[str, filter_query.Kind] = {
 AGENT_FIELDS = {**PEOPLE_FIELDS, "email": "string"}
 REQUESTER_FIELDS = {**PEOPLE_FIELDS, "primary_email": "string"}
 
-EmailIn = Annotated[
+AgentEmailIn = Annotated[
     str | None,
-    Field(max_length=255, description="Only the person with this email (exact, any case)."),
+    Field(max_length=255, description="Only the agent with this email (whole, any case)."),
+]
+RequesterEmailIn = Annotated[
+    str | None,
+    Field(
+        max_length=255,
+        description="Only the requester with this email, primary or secondary (whole, any case).",
+    ),
 ]
 
 
 def _query_description(email_field: str) -> str:
     return (
         "A Freshservice filter: conditions field:value joined with AND / OR, with parentheses; "
-        "':>' at least, ':<' at most (numbers, dates). Text in single quotes; first_name, "
-        "last_name, name and the phone numbers match by prefix. E.g. \"job_title:'Engineer' AND "
-        f"created_at:>'2026-01-01'\". Fields: first_name, last_name, name, {email_field}, "
+        "':>' at least, ':<' at most (numbers, dates); text in single quotes, matched whole. "
+        "To match the start of first_name, last_name, name, "
+        f"{email_field} or the phone numbers write ~[field|field]:'text'. E.g. "
+        "\"~[first_name|last_name]:'ann' AND created_at:>'2026-01-01'\" or "
+        f"\"job_title:'Engineer'\". Fields: first_name, last_name, name, {email_field}, "
         "job_title, work_phone_number, mobile_phone_number, department_id, reporting_manager_id, "
         "time_zone, language, location_id, created_at, updated_at. Results come 30 a page, "
-        "newest first (per_page is ignored), at most 40 pages. The tool adds the double quotes."
+        "newest first (per_page is ignored), at most 40 pages; a full page gives a next_page "
+        "that may turn out empty. The tool adds the double quotes."
     )
 
 
-def _checked_query(query: str, fields: Mapping[str, filter_query.Kind]) -> str:
-    try:
-        return filter_query.check(query, fields)
-    except filter_query.QueryError as exc:
-        raise ToolError(f"query: {exc}") from exc
+def _prefix_fields(email_field: str) -> tuple[str, ...]:
+    return ("first_name", "last_name", "name", email_field, "mobile_phone_number",
+            "work_phone_number")  # fmt: skip
 
 
 def _list_params(
-    page: int, per_page: int, query: str | None, fields: Mapping[str, filter_query.Kind]
+    page: int,
+    per_page: int,
+    query: str | None,
+    fields: Mapping[str, filter_query.Kind],
+    email_field: str,
 ) -> dict[str, Any]:
     if query is None:
         return {"page": page, "per_page": per_page}
     if page > FILTER_PAGE_CAP:
-        raise ToolError(f"page: a filter query has at most {FILTER_PAGE_CAP} pages")
-    return {"query": f'"{_checked_query(query, fields)}"', "page": page}
+        raise ToolError(
+            f"page: Freshservice returns at most {FILTER_PAGE_CAP} pages of a filter query or "
+            "search; narrow it instead"
+        )
+    checked = filter_query.checked(query, fields, _prefix_fields(email_field))
+    return {"query": f'"{checked}"', "page": page}
 
 
 def _next_page(query: str | None, page: int, count: int, link_next: int | None) -> int | None:
@@ -299,7 +315,7 @@ def requester(raw: Mapping[str, Any]) -> Requester:
 async def fetch_agents(
     ctx: Context,
     *,
-    email: EmailIn = None,
+    email: AgentEmailIn = None,
     active: Annotated[
         bool | None, Field(description="true: only active agents; false: only deactivated ones.")
     ] = None,
@@ -317,7 +333,7 @@ async def fetch_agents(
     (next_page says whether there is more). Narrow with email, active, state or a filter query.
     For one agent's roles, groups and workspaces use fetchAgent (agent_id "me" for yourself)."""
     up = upstream(ctx)
-    params = _list_params(page, per_page, query, AGENT_FIELDS)
+    params = _list_params(page, per_page, query, AGENT_FIELDS, "email")
     if query is not None and (email is not None or active is not None or state is not None):
         raise ToolError(
             "query cannot be combined with email, active or state: put them in the query"
@@ -366,7 +382,7 @@ async def fetch_agent(
 async def fetch_requesters(
     ctx: Context,
     *,
-    email: EmailIn = None,
+    email: RequesterEmailIn = None,
     query: Annotated[
         str | None, Field(max_length=512, description=_query_description("primary_email"))
     ] = None,
@@ -385,7 +401,7 @@ async def fetch_requesters(
     (next_page says whether there is more). Narrow with email or a filter query. For one
     requester in full use fetchRequester; for their tickets use fetchTickets with requester_id."""
     up = upstream(ctx)
-    params = _list_params(page, per_page, query, REQUESTER_FIELDS)
+    params = _list_params(page, per_page, query, REQUESTER_FIELDS, "primary_email")
     if query is not None and email is not None:
         raise ToolError("query cannot be combined with email: put primary_email in the query")
     if email is not None:

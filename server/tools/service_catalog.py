@@ -10,6 +10,8 @@ from mcp.server.mcpserver import Context
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.tools.common import (
+    EMAIL_PATTERN,
+    NOT_BLANK,
     PRIORITY,
     STATUS,
     Page,
@@ -33,7 +35,7 @@ VISIBILITY = {1: "Draft", 2: "Published"}
 ItemDisplayId = Annotated[
     int, Field(ge=1, description="The catalog item's display_id (as in the catalog's URLs).")
 ]
-EmailAddress = Annotated[str, Field(max_length=255, pattern=r"^[^@\s]+@[^@\s]+$")]
+EmailAddress = Annotated[str, Field(max_length=255, pattern=EMAIL_PATTERN)]
 
 # -- Results ------------------------------------------------------------------------------------
 
@@ -134,7 +136,7 @@ def _form_field(raw: Mapping[str, Any]) -> FormField:
         required=bool(raw.get("required")),
         choices=None
         if not choices
-        else [c[-1] if isinstance(c, list) and c else str(c) for c in choices],
+        else [str(c[-1] if isinstance(c, list) and c else c) for c in choices],
     )
 
 
@@ -178,6 +180,7 @@ async def fetch_service_catalog_item_search(
         Field(
             min_length=1,
             max_length=255,
+            pattern=NOT_BLANK,
             description="Words to look for in item names and descriptions, e.g. 'zoom'.",
         ),
     ],
@@ -319,7 +322,7 @@ async def place_request_service_catalog_item(
         what=f"the request for service catalog item {display_id}",
     )
     raw = record_of(response, "service_request")
-    return ServiceRequest(
+    result = ServiceRequest(
         id=raw["id"],
         subject=raw.get("subject"),
         type=raw.get("type"),
@@ -333,3 +336,4 @@ async def place_request_service_catalog_item(
         due_by=raw.get("due_by"),
         created_at=raw.get("created_at"),
     )
+    return fit_record(result, up.max_result_bytes, "fetchTicket with its id shows the ticket.")

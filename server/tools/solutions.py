@@ -11,13 +11,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server import freshservice as fs
 from server.tools.common import (
+    EMAIL_PATTERN,
+    NOT_BLANK,
     Page,
     PageInfo,
     PerPage,
     Result,
     WorkspaceId,
-    code,
+    body_of,
     label,
+    real_moment,
     record_of,
     search_next_page,
     text_of,
@@ -65,7 +68,6 @@ ArticleId = Annotated[
         description="The article's id (from fetchSolutionArticles or fetchSolutionArticleSearch).",
     ),
 ]
-NOT_BLANK = r"^\s*\S"  # at least one character that is not white space
 ArticleStatusIn = Annotated[
     Literal[1, 2] | Literal["draft", "published"],
     Field(
@@ -365,16 +367,6 @@ def article(raw: Mapping[str, Any]) -> Article:
     )
 
 
-def given(arguments: Mapping[str, Any], codes: Mapping[str, Mapping[int, str]]) -> dict[str, Any]:
-    """The JSON body of a create or update: the arguments given, codes as their numbers.
-    (`ctx` and path ids are left out by the caller.)"""
-    return {
-        name: code(value, codes[name]) if name in codes else value
-        for name, value in arguments.items()
-        if value is not None
-    }
-
-
 # -- Categories ---------------------------------------------------------------------------------
 
 
@@ -434,9 +426,7 @@ async def fetch_solution_folders(
     one folder; createSolutionFolder adds one."""
     up = upstream(ctx)
     params = {"category_id": category_id, "page": page, "per_page": per_page}
-    response = await up.get(
-        "/solutions/folders", params, what=f"the folders of solution category {category_id}"
-    )
+    response = await up.get("/solutions/folders", params, what=f"solution category {category_id}")
     result = FolderPage(
         folders=[folder_summary(f) for f in response.body.get("folders", [])],
         page=page,
@@ -515,8 +505,7 @@ async def create_solution_folder(
     name must be new in that category: a duplicate is refused (409). Visibility defaults to
     all; departments, agent groups and contact groups each need their list of ids. Returns the
     new folder with its id; add articles to it with createSolutionArticle."""
-    body = given(locals(), {"visibility": FOLDER_VISIBILITY})  # first: locals() = the arguments
-    body.pop("ctx")
+    body = body_of(locals(), {"visibility": FOLDER_VISIBILITY})  # first: locals() = arguments
     chosen = body.get("visibility", 1)
     for number, ids_name in IDS_OF_VISIBILITY.items():
         shown = FOLDER_VISIBILITY[number].lower()
@@ -555,9 +544,7 @@ async def fetch_solution_articles(
     fetchSolutionArticleSearch."""
     up = upstream(ctx)
     params = {"folder_id": folder_id, "page": page, "per_page": per_page}
-    response = await up.get(
-        "/solutions/articles", params, what=f"the articles of solution folder {folder_id}"
-    )
+    response = await up.get("/solutions/articles", params, what=f"solution folder {folder_id}")
     result = ArticlePage(
         articles=[article_summary(a) for a in response.body.get("articles", [])],
         page=page,
@@ -633,8 +620,8 @@ async def create_solution_article(
     (publishing needs the publish privilege; only published articles are found by
     fetchSolutionArticleSearch). Returns the new article with its id; change it later with
     updateSolutionArticle."""
-    body = given(locals(), ARTICLE_CODES)  # first, so locals() holds only the arguments
-    body.pop("ctx")
+    body = body_of(locals(), ARTICLE_CODES)  # first, so locals() holds only the arguments
+    real_moment("review_date", review_date)
     up = upstream(ctx)
     response = await up.post("/solutions/articles", body, what="the solution article")
     result = article(record_of(response, "article"))
@@ -673,9 +660,8 @@ async def update_solution_article(
     replaces the old one), review date; status published (2) publishes it, which needs the
     publish privilege. Give article_id and at least one field. Returns the updated article.
     To read it first use fetchSolutionArticle."""
-    body = given(locals(), ARTICLE_CODES)  # first, so locals() holds only the arguments
-    body.pop("ctx")
-    body.pop("article_id")
+    body = body_of(locals(), ARTICLE_CODES, leave_out=("article_id",))  # first: the arguments
+    real_moment("review_date", review_date)
     if not body:
         raise ToolError("give at least one field to change besides article_id")
     up = upstream(ctx)
@@ -706,10 +692,10 @@ async def fetch_solution_article_search(
         str | None,
         Field(
             max_length=255,
-            pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+            pattern=EMAIL_PATTERN,
             description=(
-                "Search as this user (what they may see) instead of the caller; only admins "
-                "may use it."
+                "Search as this user (what they may see) instead of the caller; needs the "
+                "Manage Agents privilege."
             ),
         ),
     ] = None,

@@ -24,6 +24,7 @@ from server.tools.common import (
     StatusIn,
     UrgencyIn,
     WorkspaceId,
+    body_of,
     code,
     label,
     record_of,
@@ -356,12 +357,7 @@ async def fetch_tickets(
                     f"{name} cannot be combined with query, status, priority or assigned_to_me "
                     "(Freshservice's ticket filter does not take it)"
                 )
-        checked = None
-        if query is not None:
-            try:
-                checked = filter_query.check(query)
-            except filter_query.QueryError as exc:
-                raise ToolError(f"query: {exc}") from exc
+        checked = None if query is None else filter_query.checked(query)
         conditions = [
             f"agent_id:{up.caller_id}" if assigned_to_me else "",
             f"status:{status_code}" if status_code is not None else "",
@@ -499,15 +495,6 @@ NameIn = Annotated[
 ]
 
 
-def _ticket_body(arguments: dict[str, Any]) -> dict[str, Any]:
-    """The JSON body of a create or update: the fields given, codes as their numbers."""
-    return {
-        name: code(value, CODES[name]) if name in CODES else value
-        for name, value in arguments.items()
-        if value is not None and name not in ("ctx", "ticket_id")
-    }
-
-
 @tool("createTicket", toolset=TOOLSET, title="Create a ticket", kind="create")
 async def create_ticket(
     ctx: Context,
@@ -556,7 +543,7 @@ async def create_ticket(
     """Create a ticket (an incident) for a requester given by requester_id, email or phone.
     Defaults: status open, priority low. Returns the new ticket with its id. To raise a service
     request for a catalog item use placeRequestServiceCatalogItem instead."""
-    body = _ticket_body(locals())  # first, so locals() holds only the arguments
+    body = body_of(locals(), CODES)  # first, so locals() holds only the arguments
     if requester_id is None and email is None and phone is None:
         raise ToolError("give the requester: requester_id, email or phone")
     up = upstream(ctx)
@@ -610,7 +597,7 @@ async def update_ticket(
     """Change fields of a ticket: status, priority, assignee, tags (replacing the set) and so
     on. Give ticket_id and at least one field. The workspace cannot change here. Returns the
     updated ticket. To add a note instead, use createTicketNote."""
-    body = _ticket_body(locals())  # first, so locals() holds only the arguments
+    body = body_of(locals(), CODES, leave_out=("ticket_id",))  # first: locals() = arguments
     if not body:
         raise ToolError("give at least one field to change besides ticket_id")
     up = upstream(ctx)

@@ -4,6 +4,7 @@ talking to a real fake over loopback."""
 
 from __future__ import annotations
 
+import json
 import re
 import typing
 from collections.abc import Iterator
@@ -259,6 +260,16 @@ async def test_a_list_over_the_size_limit_is_cut_with_a_notice_and_still_matches
     assert page["truncated"] is True
     assert 0 < len(page["tickets"]) < 100
     assert f"Cut to {len(page['tickets'])} of 100" in page["notice"]
+
+
+async def test_the_text_copy_of_a_result_is_its_compact_json_within_the_size_limit(
+    fake: Fake,
+) -> None:
+    async with in_memory(settings_for(fake, max_result_bytes=3_000)) as client:
+        result = await client.call_tool("fetchTickets", {"per_page": 100})
+    [text] = result.content
+    assert json.loads(text.text) == structured(result)
+    assert len(text.text.encode()) <= 3_000
 
 
 def test_every_result_model_says_whether_it_was_cut() -> None:

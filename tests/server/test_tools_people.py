@@ -118,3 +118,25 @@ async def test_a_query_cannot_be_combined_with_email(fake: Fake) -> None:
             "fetchRequesters", {"query": "first_name:'J'", "email": "john@acme.com"}
         )
     assert "query cannot be combined with email" in error_text(result)
+
+
+async def test_a_starts_with_query_finds_people_by_the_start_of_their_name(fake: Fake) -> None:
+    async with in_memory(settings_for(fake)) as client:
+        found = structured(
+            await client.call_tool("fetchAgents", {"query": "~[first_name|last_name]:'pri'"})
+        )
+        whole = structured(await client.call_tool("fetchAgents", {"query": "first_name:'pri'"}))
+    assert [a["id"] for a in found["agents"]] == [PRIYA]
+    assert whole["agents"] == []  # without ~[…] a value matches whole
+
+
+async def test_a_starts_with_query_refuses_a_field_it_cannot_search(fake: Fake) -> None:
+    async with in_memory(settings_for(fake)) as client:
+        result = await client.call_tool("fetchRequesters", {"query": "~[job_title]:'Eng'"})
+    assert "'job_title' cannot be searched with ~[…]" in error_text(result)
+
+
+async def test_a_filter_query_stops_at_page_40(fake: Fake) -> None:
+    async with in_memory(settings_for(fake)) as client:
+        result = await client.call_tool("fetchRequesters", {"query": "language:'en'", "page": 41})
+    assert "at most 40 pages" in error_text(result)

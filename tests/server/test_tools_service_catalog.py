@@ -95,14 +95,33 @@ async def test_a_wrong_form_answer_is_named_by_freshservice(fake: Fake) -> None:
     assert "license_type" in error_text(result) and "Basic" in error_text(result)
 
 
-async def test_a_bad_email_is_refused_before_any_request(fake: Fake) -> None:
+@pytest.mark.parametrize(
+    ("name", "arguments", "named"),
+    [
+        ("placeRequestServiceCatalogItem", {"display_id": ZOOM, "email": "john at acme"}, "email"),
+        ("placeRequestServiceCatalogItem", {"display_id": ZOOM, "email": "john@acme"}, "email"),
+        (
+            "placeRequestServiceCatalogItem",
+            {"display_id": ZOOM, "requested_for": "ann@acme"},
+            "requested_for",
+        ),
+        ("fetchServiceCatalogItemSearch", {"search_term": "   "}, "search_term"),
+        (
+            "fetchServiceCatalogItemSearch",
+            {"search_term": "zoom", "user_email": "john@acme"},
+            "user_email",
+        ),
+    ],
+    ids=["no-at", "no-dot", "requested-for", "blank-term", "user-email"],
+)
+async def test_a_bad_argument_is_refused_before_any_request(
+    fake: Fake, name: str, arguments: dict[str, object], named: str
+) -> None:
     fake.clear_journal()
     async with in_memory(settings_for(fake)) as client:
-        result = await client.call_tool(
-            "placeRequestServiceCatalogItem", {"display_id": ZOOM, "email": "john at acme"}
-        )
-    assert "email" in error_text(result)
-    assert not any(r.startswith("POST") for r in requests_of(fake.journal()))
+        result = await client.call_tool(name, arguments)
+    assert named in error_text(result)
+    assert requests_of(fake.journal()) == []
 
 
 async def test_a_missing_item_is_named(fake: Fake) -> None:

@@ -533,9 +533,9 @@ async def test_a_wrong_argument_is_refused_before_any_request(
     ("name", "arguments", "named"),
     [
         ("fetchSolutionCategory", {"category_id": MISSING}, f"Solution category {MISSING}"),
-        ("fetchSolutionFolders", {"category_id": MISSING}, f"solution category {MISSING}"),
+        ("fetchSolutionFolders", {"category_id": MISSING}, f"Solution category {MISSING} was"),
         ("fetchSolutionFolder", {"folder_id": MISSING}, f"Solution folder {MISSING}"),
-        ("fetchSolutionArticles", {"folder_id": MISSING}, f"solution folder {MISSING}"),
+        ("fetchSolutionArticles", {"folder_id": MISSING}, f"Solution folder {MISSING} was"),
         ("fetchSolutionArticle", {"article_id": MISSING}, f"Solution article {MISSING}"),
         (
             "updateSolutionArticle",
@@ -559,3 +559,22 @@ async def test_an_unknown_folder_for_a_new_article_names_folder_id(fake: Fake) -
             "createSolutionArticle", {"title": "t", "description": "d", "folder_id": MISSING}
         )
     assert "folder_id: There is no folder matching" in error_text(result)
+
+
+@pytest.mark.parametrize("review_date", ["2026-02-30", "2026-12-01T25:00:00Z"])
+async def test_a_review_date_off_the_calendar_is_refused_before_it_is_sent(
+    fake: Fake, review_date: str
+) -> None:
+    fake.clear_journal()
+    async with in_memory(settings_for(fake)) as client:
+        result = await client.call_tool(
+            "createSolutionArticle",
+            {
+                "title": "t",
+                "description": "d",
+                "folder_id": LAPTOP_ISSUES,
+                "review_date": review_date,
+            },
+        )
+    assert f"review_date: {review_date!r} is not a real date" in error_text(result)
+    assert not [e for e in fake.journal() if e["method"] == "POST"]
