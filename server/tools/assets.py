@@ -23,6 +23,7 @@ from server.tools import filter_query
 from server.tools.common import (
     FILTER_PAGE_CAP,
     FILTER_PAGE_SIZE,
+    NOT_BLANK,
     Page,
     PageInfo,
     Result,
@@ -93,7 +94,7 @@ ASSET_FIELDS = frozenset(
     }
 )
 IMPACTS = {1: "low", 2: "medium", 3: "high"}
-
+# The moments Freshservice takes (ISO 8601): a date, or a date and time with an optional zone.
 # -- Results ------------------------------------------------------------------------------------
 
 TypeFields = dict[str, Any]
@@ -228,19 +229,21 @@ _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'", re.S)
 
 def search_expression(search: str) -> str:
     """Freshservice's search condition `field:'text'` for the tool's `search` argument: plain
-    text looks in names; `field:text` or `field:'text'` in one of the search fields."""
+    text looks in names; `field:text` or `field:'text'` in one of the search fields. A colon
+    after anything but a search field is part of the text (aa:bb:cc, http://x), except in
+    `word:'text'`, which can only be a condition on a field that cannot be searched."""
     match = _SEARCH_CONDITION.fullmatch(search)
-    if match is None:
+    if match is None or match[1] not in SEARCH_FIELDS:
+        if match is not None and _QUOTED.fullmatch(match[2]):
+            raise ToolError(
+                f"search: {match[1]!r} is not a search field; use plain text (it looks in "
+                f"names) or field:'text' with one of {', '.join(SEARCH_FIELDS)}"
+            )
         text = search.strip()
         if not text:
             raise ToolError("search: give some text to look for")
         return f"name:{filter_query.quote(text)}"
     field, value = match[1], match[2]
-    if field not in SEARCH_FIELDS:
-        raise ToolError(
-            f"search: {field!r} is not a search field; use plain text (it looks in names) or "
-            f"field:'text' with one of {', '.join(SEARCH_FIELDS)}"
-        )
     if value.startswith("'"):
         if not _QUOTED.fullmatch(value):
             raise ToolError(
@@ -264,10 +267,11 @@ async def fetch_assets(
         Field(
             max_length=500,
             description=(
-                "Find assets by part of a text: plain text looks in names (e.g. dell); "
-                "field:'text' looks in one of name, asset_tag, serial_number, mac_addresses, "
-                "ip_addresses, uuid, item_id, imei_number (e.g. serial_number:'5CD1' or "
-                "asset_tag:'ASSET-12'). Returns 30 a page, newest first."
+                "Find assets by part of a text: plain text looks in names (e.g. dell or "
+                "aa:bb:cc); field:'text' looks in one of name, asset_tag, serial_number, "
+                "mac_addresses, ip_addresses, uuid, item_id, imei_number (e.g. "
+                "serial_number:'5CD1' or asset_tag:'ASSET-12'). Returns 30 a page, newest "
+                "first."
             ),
         ),
     ] = None,
@@ -337,8 +341,8 @@ async def fetch_assets(
                 )
         if page > FILTER_PAGE_CAP:
             raise ToolError(
-                f"page: Freshservice returns at most {FILTER_PAGE_CAP} pages of a search or "
-                "query; narrow it instead"
+                f"page: Freshservice returns at most {FILTER_PAGE_CAP} pages of a filter query "
+                "or search; narrow it instead"
             )
     params: dict[str, Any] = {"page": page}
     if search is not None:
@@ -486,6 +490,8 @@ def _value_problem(name: str, entry: Mapping[str, Any], value: Any) -> str | Non
         return f"{_describe(name, entry)} takes a number, not {value!r}"
     if data_type in ("string", "text", "date") and not isinstance(value, str):
         return f"{_describe(name, entry)} takes text, not {value!r}"
+    if data_type == "date" and not filter_query.is_moment(value):
+        return f"{_describe(name, entry)} takes a date like 2026-01-31, not {value!r}"
     return None
 
 
@@ -528,7 +534,7 @@ def check_type_fields(
 
 # -- createAsset and updateAsset ----------------------------------------------------------------
 
-ImpactIn = Annotated[
+AssetImpactIn = Annotated[
     Literal["low", "medium", "high"] | Literal[1, 2, 3],
     Field(description="Impact: low, medium or high (1, 2, 3 are accepted too)."),
 ]
@@ -552,7 +558,13 @@ LocationIdIn = Annotated[int | None, Field(ge=1, description="The location's id.
 DepartmentIdIn = Annotated[int | None, Field(ge=1, description="The department's id.")]
 AssignedOnIn = Annotated[
     str | None,
-    Field(max_length=64, description="When it was assigned: ISO 8601, e.g. 2026-12-01T09:00:00Z."),
+    Field(
+        max_length=64,
+        description=(
+            "When it was assigned: ISO 8601, e.g. 2026-12-01T09:00:00Z (or 2026-12-01); "
+            "checked before anything is sent."
+        ),
+    ),
 ]
 AssetTagIn = Annotated[
     str | None,
@@ -560,25 +572,43 @@ AssetTagIn = Annotated[
         max_length=255, description="The asset tag; Freshservice makes one (ASSET-<n>) if left out."
     ),
 ]
+NewAssetTagIn = Annotated[
+    str | None,
+    Field(max_length=255, description="A new asset tag (e.g. ASSET-1042)."),
+]
 DescriptionIn = Annotated[
     str | None, Field(max_length=65_535, description="A description (plain text).")
 ]
 
 
 def _asset_body(arguments: Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON body of a create or update: the fields given, impact as Freshservice's word."""
+    """The JSON body of a create or update: the fields given, impact as Freshservice's word.
+    An empty type_fields changes nothing, so it counts as left out."""
     return {
         name: IMPACTS[value] if name == "impact" and isinstance(value, int) else value
         for name, value in arguments.items()
-        if value is not None and name not in ("ctx", "display_id")
+        if value is not None
+        and name not in ("ctx", "display_id")
+        and not (name == "type_fields" and value == {})
     }
+
+
+def _check_assigned_on(assigned_on: str | None) -> None:
+    if assigned_on is not None and not filter_query.is_moment(assigned_on):
+        raise ToolError(
+            f"assigned_on: takes a date and time in ISO 8601, e.g. 2026-12-01T09:00:00Z or "
+            f"2026-12-01, not {assigned_on!r}"
+        )
 
 
 @tool("createAsset", toolset=TOOLSET, title="Create an asset", kind="create")
 async def create_asset(
     ctx: Context,
     *,
-    name: Annotated[str, Field(min_length=1, max_length=255, description="The display name.")],
+    name: Annotated[
+        str,
+        Field(min_length=1, max_length=255, pattern=NOT_BLANK, description="The display name."),
+    ],
     asset_type_id: Annotated[
         int,
         Field(
@@ -591,7 +621,7 @@ async def create_asset(
     ],
     description: DescriptionIn = None,
     asset_tag: AssetTagIn = None,
-    impact: ImpactIn | None = None,
+    impact: AssetImpactIn | None = None,
     usage_type: UsageTypeIn | None = None,
     user_id: UserIdIn = None,
     location_id: LocationIdIn = None,
@@ -610,6 +640,7 @@ async def create_asset(
     which names and choices are valid. Returns the new asset with its display_id; use
     updateAsset to change it later."""
     body = _asset_body(locals())  # first, so locals() holds only the arguments
+    _check_assigned_on(assigned_on)
     up = upstream(ctx)
     known = await type_fields_of(up, asset_type_id)
     check_type_fields(type_fields or {}, known, held={})
@@ -623,15 +654,16 @@ async def update_asset(
     *,
     display_id: DisplayId,
     name: Annotated[
-        str | None, Field(min_length=1, max_length=255, description="A new display name.")
+        str | None,
+        Field(min_length=1, max_length=255, pattern=NOT_BLANK, description="A new display name."),
     ] = None,
     asset_type_id: Annotated[
         int | None,
         Field(ge=1, description="A new asset type; its required type fields must then be set."),
     ] = None,
     description: DescriptionIn = None,
-    asset_tag: AssetTagIn = None,
-    impact: ImpactIn | None = None,
+    asset_tag: NewAssetTagIn = None,
+    impact: AssetImpactIn | None = None,
     usage_type: UsageTypeIn | None = None,
     user_id: UserIdIn = None,
     location_id: LocationIdIn = None,
@@ -647,9 +679,13 @@ async def update_asset(
     asset up use fetchAsset or fetchAssets."""
     body = _asset_body(locals())  # first, so locals() holds only the arguments
     if not body:
-        raise ToolError("give at least one field to change besides display_id")
+        raise ToolError(
+            "give at least one field to change besides display_id (an empty type_fields "
+            "changes nothing)"
+        )
+    _check_assigned_on(assigned_on)
     up = upstream(ctx)
-    if type_fields is not None or asset_type_id is not None:
+    if type_fields or asset_type_id is not None:
         response = await up.get(
             f"/assets/{display_id}", {"include": "type_fields"}, what=f"asset {display_id}"
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
-import datetime
 import html
 import re
 from collections.abc import Callable, Mapping
@@ -16,6 +15,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, ConfigDict, Field
 
 from server import freshservice as fs
+from server.tools import filter_query
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -154,10 +154,8 @@ def real_moment(name: str, value: str | None) -> None:
     """Refuse, naming the argument, an ISO 8601 date or time that is not on the calendar."""
     if value is None:
         return
-    try:
-        datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ToolError(f"{name}: {value!r} is not a real date (or date and time)") from None
+    if not filter_query.is_moment(value):
+        raise ToolError(f"{name}: {value!r} is not a real date (or date and time)")
 
 
 # -- Output building blocks ---------------------------------------------------------------------

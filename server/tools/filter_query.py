@@ -206,6 +206,26 @@ def is_date(text: str, *, with_time: bool) -> bool:
     return True
 
 
+_MOMENT = re.compile(
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r"(?:T(?P<hh>[0-9]{2}):(?P<mm>[0-9]{2})(?::(?P<ss>[0-9]{2}))?"
+    r"(?P<zone>Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
+)
+
+
+def is_moment(text: str) -> bool:
+    """A real date (2026-01-31), or date and time (2026-01-31T09:00:00Z, with an offset such as
+    +05:30 or none), as Freshservice takes them."""
+    match = _MOMENT.fullmatch(text)
+    if match is None or not is_date(match["date"], with_time=False):
+        return False
+    if match["hh"] is None:
+        return True
+    zone = (match["zone"] or "Z").lstrip("+-").replace(":", "")
+    clock = int(match["hh"]) <= 23 and int(match["mm"]) <= 59 and int(match["ss"] or 0) <= 59
+    return clock and (zone == "Z" or (int(zone[:2]) <= 14 and int(zone[2:] or 0) <= 59))
+
+
 def quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 

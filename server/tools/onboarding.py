@@ -5,12 +5,15 @@ fetchOffboardingRequestTickets.
 A request's `fields` are the values of the account's initiator form (`GET
 /<kind>_requests/form`). The create tools read that form first and refuse, naming each field, a
 field the form does not have, a required field left out, or a value of the wrong kind (a date
-not `YYYY-MM-DD`, a dropdown value outside its choices) — before anything is created. The form
-is read once per call and never kept: an admin can change it at any time.
+not `YYYY-MM-DD`, a dropdown value outside its choices, an email field or user lookup given
+something that is not an email, an asset lookup given text) — before anything is created. Blank
+values count as not given and are not sent. The form is read once per call and never kept: an
+admin can change it at any time.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -20,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.tools import filter_query
 from server.tools.common import (
+    EMAIL_PATTERN,
     Page,
     PageInfo,
     PerPage,
@@ -43,23 +47,21 @@ REQUEST_STATUS = {
     4: "Request Completed",
 }
 TICKET_STATUS = {2: "Open", 3: "Pending", 4: "Resolved", 5: "Closed"}
-# Lookup data sources (DOCS "Lookup Datasources").
-DATA_SOURCE = {
-    1: "Locations",
-    2: "Requesters",
-    3: "Agents",
-    4: "Assets",
-    5: "All users",
-    6: "Departments",
-}
+# What each lookup data source takes (DOCS "Lookup Datasources": 1 locations, 2 requesters,
+# 3 agents, 4 assets, 5 all users, 6 departments).
 LOOKUP_ACCEPTS = {
     1: "a location's id or name",
     2: "a requester's id or email",
     3: "an agent's id or email",
-    4: "an asset's display_id",
+    4: "an asset's display_id, a number",
     5: "a user's id or email",
     6: "a department's id or name",
 }
+USER_SOURCES = (2, 3, 5)  # lookups of people: an id or an email
+ASSET_SOURCE = 4  # an asset lookup takes the asset's display_id, a number only
+MAX_ID = 2**63 - 1  # Freshservice ids are 64-bit
+# What Freshservice's "valid email address" takes (the same as common.EMAIL_PATTERN).
+EMAIL = re.compile(EMAIL_PATTERN)
 
 FormValue = str | int | float | bool | list[str | int] | None
 
@@ -98,7 +100,13 @@ class EmployeeRequest(Result):
     updated_at: str | None
 
 
+def _left_out_if_none(value: Any) -> bool:
+    return value is None
+
+
 class FormField(BaseModel):
+    """A field of a request form; keys that would carry nothing are left out."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(description="The key to use in `fields`.")
@@ -106,18 +114,22 @@ class FormField(BaseModel):
     field_type: str | None
     required: bool
     accepts: str = Field(description="What a value of this field looks like.")
-    position: int | None = None
-    placeholder: str | None = None
-    default: bool | None = None
-    data_source: int | None = None
-    data_source_name: str | None = None
-    choices: list[Any] | None = None
-    nested_fields: list[dict[str, Any]] | None = None
-    nested_field_choices: dict[str, Any] | None = None
+    choices: list[Any] | None = Field(
+        None,
+        exclude_if=_left_out_if_none,
+        description="The values a dropdown takes (left out for other fields).",
+    )
+    depends_on: str | None = Field(
+        None,
+        exclude_if=_left_out_if_none,
+        description="The dropdown this dependent field belongs to (left out for others).",
+    )
 
 
 class RequestForm(Result):
-    fields: list[FormField]
+    fields: list[FormField] = Field(
+        description="Every key `fields` may use, the required ones first."
+    )
 
 
 class OffboardingRequestSummary(BaseModel):
@@ -157,6 +169,15 @@ class RequestTicket(BaseModel):
 
 
 class OffboardingTicketPage(PageInfo):
+    per_page: int = Field(
+        description=(
+            "How many tickets the request has: Freshservice returns all of a request's tickets "
+            "in one answer, so this one page is the whole list."
+        )
+    )
+    next_page: int | None = Field(
+        description="Always null: Freshservice returns all of a request's tickets at once."
+    )
     request_id: int
     offboarding_tickets: list[RequestTicket]
     offboarding_context: dict[str, Any] | None = Field(
@@ -191,14 +212,16 @@ def employee_request(raw: Mapping[str, Any]) -> EmployeeRequest:
 # -- Checking `fields` against the form ----------------------------------------------------------
 
 
-def accepts(field: Mapping[str, Any]) -> str:
-    """What a value of a form field looks like, for the form listing and for refusals."""
+def accepts(field: Mapping[str, Any], *, choices_apart: bool = False) -> str:
+    """What a value of a form field looks like, for the form listing and for refusals; with
+    `choices_apart` a dropdown's choices are not repeated (the listing shows them apart)."""
     kind = field.get("field_type")
     choices = field.get("choices")
+    listed = "its choices" if choices_apart else _choice_list(choices) if choices else ""
     if kind == "custom_multi_select_dropdown":
-        return f"a list of some of {_choice_list(choices)}" if choices else "a list of texts"
+        return f"a list of some of {listed}" if choices else "a list of texts"
     if choices:
-        return f"one of {_choice_list(choices)}"
+        return f"one of {listed}"
     source = field.get("data_source")
     lookup = LOOKUP_ACCEPTS.get(source, "an id") if isinstance(source, int) else "an id"
     if kind == "custom_multi_lookup":
@@ -241,7 +264,23 @@ def _allowed(choices: Any) -> set[Any]:
 
 
 def _is_blank(value: Any) -> bool:
-    return value is None or value in ("", [])
+    """Nothing given: None, an empty or all-white-space text, an empty list."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or value == []
+
+
+def _lookup_problem(source: Any, wanted: str, value: Any) -> str | None:
+    """Why a lookup value (an id, or an email or name by the data source) is refused, or None."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return f"takes {wanted}, not {value!r}"
+    if isinstance(value, int):
+        return None if 0 < value <= MAX_ID else f"takes {wanted}, not {value!r} (ids start at 1)"
+    if source == ASSET_SOURCE:
+        return f"takes {wanted}, not the text {value!r}"
+    if source in USER_SOURCES and not EMAIL.match(value):
+        return f"takes {wanted}, and {value!r} is not an email address"
+    return None
 
 
 def _value_problem(field: Mapping[str, Any], value: Any) -> str | None:
@@ -254,6 +293,7 @@ def _value_problem(field: Mapping[str, Any], value: Any) -> str | None:
     if kind == "custom_decimal":
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         return None if ok else f"takes {wanted}, not {value!r}"
+    source = field.get("data_source")
     if kind in ("custom_multi_select_dropdown", "custom_multi_lookup"):
         if not isinstance(value, list):
             return f"takes {wanted}, not {value!r}"
@@ -261,16 +301,22 @@ def _value_problem(field: Mapping[str, Any], value: Any) -> str | None:
             bad = [v for v in value if v not in _allowed(choices)]
             if bad:
                 return f"{', '.join(repr(b) for b in bad)} not among the choices; takes {wanted}"
+        if kind == "custom_multi_lookup":
+            each = LOOKUP_ACCEPTS.get(source, "an id") if isinstance(source, int) else "an id"
+            for item in value:
+                if (problem := _lookup_problem(source, each, item)) is not None:
+                    return f"each item {problem}"
         return None
     if kind == "custom_lookup_bigint":
-        ok = isinstance(value, int | str) and not isinstance(value, bool)
-        return None if ok else f"takes {wanted}, not {value!r}"
+        return _lookup_problem(source, wanted, value)
     if isinstance(value, bool) or not isinstance(value, str):
         if kind in ("custom_text", "custom_paragraph", "custom_url", "custom_date") or choices:
             return f"takes {wanted}, not {value!r}"
         return None
     if kind == "custom_date" and not filter_query.is_date(value, with_time=False):
         return f"takes {wanted}, not {value!r}"
+    if kind == "custom_text" and source in USER_SOURCES and not EMAIL.match(value):
+        return f"takes {wanted}, and {value!r} is not an email address"
     if kind == "custom_dropdown" and choices and value not in _allowed(choices):
         return f"{value!r} is not a choice; takes {wanted}"
     return None
@@ -325,7 +371,11 @@ async def create_request(
 ) -> EmployeeRequest:
     up = upstream(ctx)
     check_fields(kind, await form_of(up, kind), fields)
-    body: dict[str, Any] = {"fields": dict(fields)}
+    # Blank values count as not given (see check_fields), so they are not sent: Freshservice
+    # refuses an empty text where it wants a lookup, a date or a choice.
+    body: dict[str, Any] = {
+        "fields": {name: value for name, value in fields.items() if not _is_blank(value)}
+    }
     if initiator_id is not None:
         body["initiator_id"] = initiator_id
     response = await up.post(f"/{kind}_requests", body, what=f"the {kind} request")
@@ -368,38 +418,45 @@ async def fetch_onboarding_request(ctx: Context, *, request_id: RequestId) -> Em
     kind="fetch",
 )
 async def fetch_onboarding_request_form(ctx: Context) -> RequestForm:
-    """List the fields of the account's employee onboarding form: each field's name (the key
-    for createOnboardingRequest's fields), label, whether it is required, and what it accepts
-    (dates as YYYY-MM-DD, dropdown choices, lookups by id, email or name). Read this before
-    createOnboardingRequest."""
+    """List the fields of the account's employee onboarding form, the required ones first:
+    each field's name (the key for createOnboardingRequest's fields), label, whether it is
+    required, what it accepts (dates as YYYY-MM-DD, lookups by id, email or name) and a
+    dropdown's choices. Read this before createOnboardingRequest."""
     up = upstream(ctx)
     form = await form_of(up, "onboarding")
-    result = RequestForm(fields=[form_field(f) for f in form])
-    return fit_record(result, up.max_result_bytes, "the full form is in Freshservice.")
-
-
-def form_field(raw: Mapping[str, Any]) -> FormField:
-    source = raw.get("data_source")
-    choices = raw.get("choices")
-    nested = raw.get("nested_fields")
-    nested_choices = raw.get("nested_field_choices")
-    return FormField(
-        name=str(raw["name"]),
-        label=raw.get("label"),
-        field_type=raw.get("field_type"),
-        required=bool(raw.get("required")),
-        accepts=accepts(raw),
-        position=raw.get("position") if isinstance(raw.get("position"), int) else None,
-        placeholder=raw.get("placeholder") or None,
-        default=raw.get("default") if isinstance(raw.get("default"), bool) else None,
-        data_source=source if isinstance(source, int) else None,
-        data_source_name=label(source, DATA_SOURCE) if isinstance(source, int) else None,
-        choices=list(choices) if isinstance(choices, list) and choices else None,
-        nested_fields=[n for n in nested if isinstance(n, dict)]
-        if isinstance(nested, list)
-        else None,
-        nested_field_choices=nested_choices if isinstance(nested_choices, dict) else None,
+    result = RequestForm(fields=form_fields(form))
+    return fit_page(
+        result,
+        "fields",
+        up.max_result_bytes,
+        "the required fields come first. createOnboardingRequest refuses a field the form does "
+        "not have or a missing required one, listing every field and what it accepts.",
     )
+
+
+def form_fields(form: list[Mapping[str, Any]]) -> list[FormField]:
+    """The form's fields and their dependent (nested) fields, the required ones first."""
+    parents = {
+        str(nested["name"]): str(field["name"])
+        for field in form
+        for nested in field.get("nested_fields") or []
+        if isinstance(nested, dict) and isinstance(nested.get("name"), str)
+    }
+    listed = [
+        FormField(
+            name=name,
+            label=raw.get("label"),
+            field_type=raw.get("field_type"),
+            required=bool(raw.get("required")),
+            accepts=accepts(raw, choices_apart=True),
+            choices=list(choices)
+            if isinstance(choices := raw.get("choices"), list) and choices
+            else None,
+            depends_on=parents.get(name),
+        )
+        for name, raw in form_names(form).items()
+    ]
+    return sorted(listed, key=lambda field: not field.required)  # stable: form order kept
 
 
 FieldsIn = Annotated[
@@ -408,9 +465,9 @@ FieldsIn = Annotated[
         description=(
             'The form\'s values keyed by field name, e.g. {"cf_employee_name": "Nina Novak", '
             '"cf_date_of_joining": "2026-12-01"}. Dates as YYYY-MM-DD; lookups take an id, '
-            "an email (users) or a name (departments, locations); multi-selects a list. The "
-            "tool checks them against the form first: an unknown or missing required field is "
-            "refused, naming it."
+            "an email (users) or a name (departments, locations); multi-selects a list. Blank "
+            "values count as left out. The tool checks them against the form first: an unknown "
+            "or missing required field, or a value of the wrong kind, is refused, naming it."
         )
     ),
 ]
@@ -490,9 +547,10 @@ async def create_offboarding_request(
                 'The offboarding form\'s values keyed by field name, e.g. {"cf_employee_email": '
                 '"john@acme.com", "actor_2": "priya@acme.com", "cf_last_working_date": '
                 '"2026-12-18"}. Dates as YYYY-MM-DD; lookups take an id, an email (users) or '
-                "a name (departments, locations). The tool checks them against the form first: "
-                "an unknown or missing required field is refused, naming it and the form's "
-                "fields."
+                "a name (departments, locations), an asset lookup its display_id as a number. "
+                "Blank values count as left out. The tool checks them against the form first: "
+                "an unknown or missing required field, or a value of the wrong kind, is refused, "
+                "naming it and the form's fields."
             )
         ),
     ],
@@ -548,7 +606,7 @@ async def fetch_offboarding_request_tickets(
         offboarding_tickets=tickets,
         offboarding_context=context,
         page=1,
-        per_page=max(1, len(tickets)),
+        per_page=len(tickets),
         next_page=None,
     )
     return fit_page(

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 from mcp import Client
 
+from server.tools import assets, common
 from tests.processes import Fake
 from tests.server.conftest import (
     ADMIN_KEY,
@@ -121,8 +122,20 @@ async def test_fetchassets_search_looks_in_names_and_reports_the_total(fake: Fak
         ("asset_tag:ASSET-64", "\"asset_tag:'ASSET-64'\""),
         ("asset_tag:'ASSET-64'", "\"asset_tag:'ASSET-64'\""),
         ("O'Brien's laptop", "\"name:'O\\'Brien\\'s laptop'\""),
+        ("aa:bb:cc", "\"name:'aa:bb:cc'\""),
+        ("http://x", "\"name:'http://x'\""),
+        ("it's: a 'test'", "\"name:'it\\'s: a \\'test\\''\""),
+        ("mac_addresses:aa:bb:cc", "\"mac_addresses:'aa:bb:cc'\""),
     ],
-    ids=["field-unquoted", "field-quoted", "apostrophes-escaped"],
+    ids=[
+        "field-unquoted",
+        "field-quoted",
+        "apostrophes-escaped",
+        "colons-in-plain-text",
+        "url-in-plain-text",
+        "colon-and-quotes-in-plain-text",
+        "colons-in-a-field-value",
+    ],
 )
 async def test_fetchassets_search_sends_one_quoted_condition(
     fake: Fake, search: str, sent: str
@@ -132,6 +145,13 @@ async def test_fetchassets_search_sends_one_quoted_condition(
         structured(await client.call_tool("fetchAssets", {"search": search}))
     entry = next(e for e in fake.journal() if e["path"] == "/api/v2/assets")
     assert parse_qs(entry["query"])["search"] == [sent]
+
+
+async def test_fetchassets_search_with_a_colon_in_plain_text_finds_the_name(fake: Fake) -> None:
+    async with in_memory(settings_for(fake)) as client:
+        created = await create_laptop(client, fake, name=unique("Port a1:b2:c3"))
+        page = structured(await client.call_tool("fetchAssets", {"search": "a1:b2:c3"}))
+    assert [a["display_id"] for a in page["assets"]] == [created["display_id"]]
 
 
 async def test_fetchassets_query_filters_with_type_fields_30_a_page(fake: Fake) -> None:
@@ -171,7 +191,11 @@ async def test_fetchassets_query_pages_by_30_with_next_page_from_the_total(fake:
         ({"search": "dell", "query": "name:'x'"}, "give search or query, not both"),
         ({"search": "dell", "order_by": "id"}, "order_by cannot be combined with search"),
         ({"query": "name:'x'", "order_type": "asc"}, "order_type cannot be combined"),
-        ({"query": "name:'x'", "page": 41}, "page: Freshservice returns at most 40 pages"),
+        (
+            {"query": "name:'x'", "page": 41},
+            "page: Freshservice returns at most 40 pages of a filter query or search; narrow it "
+            "instead",
+        ),
     ],
     ids=[
         "unknown-field",
@@ -326,6 +350,80 @@ async def test_createasset_with_an_unknown_asset_type_names_it(fake: Fake) -> No
     assert writes(fake) == []
 
 
+async def test_createasset_refuses_a_blank_name_before_any_request(fake: Fake) -> None:
+    laptop, required = laptop_fields(fake)
+    fake.clear_journal()
+    async with in_memory(settings_for(fake)) as client:
+        result = await client.call_tool(
+            "createAsset", {"name": "   ", "asset_type_id": laptop, "type_fields": required}
+        )
+    assert "name: '   ' does not match" in error_text(result)
+    assert asset_requests(fake) == []
+
+
+@pytest.mark.parametrize("assigned_on", ["garbage", "2026-02-30", "2026-12-01 09:00"])
+async def test_createasset_refuses_an_assigned_on_that_is_not_a_date_before_any_request(
+    fake: Fake, assigned_on: str
+) -> None:
+    laptop, required = laptop_fields(fake)
+    fake.clear_journal()
+    async with in_memory(settings_for(fake)) as client:
+        result = await client.call_tool(
+            "createAsset",
+            {
+                "name": unique("Bad date"),
+                "asset_type_id": laptop,
+                "assigned_on": assigned_on,
+                "type_fields": required,
+            },
+        )
+    text = error_text(result)
+    assert "assigned_on: takes a date and time in ISO 8601" in text and repr(assigned_on) in text
+    assert asset_requests(fake) == []
+
+
+@pytest.mark.parametrize(
+    "assigned_on", ["2026-12-01T09:00:00Z", "2026-12-01", "2026-12-01T09:00:00+05:30"]
+)
+async def test_createasset_takes_assigned_on_in_iso_8601(fake: Fake, assigned_on: str) -> None:
+    async with in_memory(settings_for(fake)) as client:
+        created = await create_laptop(client, fake, assigned_on=assigned_on)
+    stored = fake.api("GET", f"/assets/{created['display_id']}", ADMIN_KEY).json()["asset"]
+    assert stored["assigned_on"].startswith("2026-12-01")
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-02-30", "31-01-2026"])
+async def test_createasset_refuses_a_date_type_field_that_is_not_a_date(
+    fake: Fake, value: str
+) -> None:
+    laptop, required = laptop_fields(fake)
+    acquired = next(n for n in type_fields(fake, laptop) if n.startswith("acquisition_date_"))
+    fake.clear_journal()
+    async with in_memory(settings_for(fake)) as client:
+        result = await client.call_tool(
+            "createAsset",
+            {
+                "name": unique("Bad acquisition"),
+                "asset_type_id": laptop,
+                "type_fields": {**required, acquired: value},
+            },
+        )
+    assert f"{acquired} (Acquisition Date; a date like 2026-01-31) takes a date like" in (
+        error_text(result)
+    )
+    assert writes(fake) == []
+
+
+async def test_createasset_takes_a_date_type_field_as_a_date(fake: Fake) -> None:
+    laptop, _ = laptop_fields(fake)
+    acquired = next(n for n in type_fields(fake, laptop) if n.startswith("acquisition_date_"))
+    async with in_memory(settings_for(fake)) as client:
+        created = await create_laptop(
+            client, fake, type_fields={**laptop_fields(fake)[1], acquired: "2026-01-31"}
+        )
+    assert created["type_fields"][acquired].startswith("2026-01-31")
+
+
 async def test_createasset_passes_on_freshservices_validation_errors_by_field(fake: Fake) -> None:
     async with in_memory(settings_for(fake)) as client:
         laptop, required = laptop_fields(fake)
@@ -379,6 +477,66 @@ async def test_updateasset_without_a_field_to_change_is_refused_before_any_reque
         result = await client.call_tool("updateAsset", {"display_id": 1})
     assert "give at least one field to change besides display_id" in error_text(result)
     assert asset_requests(fake) == []
+
+
+async def test_updateasset_with_only_an_empty_type_fields_is_refused_before_any_request(
+    fake: Fake,
+) -> None:
+    fake.clear_journal()
+    async with in_memory(settings_for(fake)) as client:
+        result = await client.call_tool("updateAsset", {"display_id": 81, "type_fields": {}})
+    assert "give at least one field to change besides display_id" in error_text(result)
+    assert asset_requests(fake) == []
+
+
+async def test_updateasset_with_an_empty_type_fields_puts_only_the_other_fields(
+    fake: Fake,
+) -> None:
+    async with in_memory(settings_for(fake)) as client:
+        created = await create_laptop(client, fake)
+        fake.clear_journal()
+        name = unique("Renamed")
+        structured(
+            await client.call_tool(
+                "updateAsset",
+                {"display_id": created["display_id"], "name": name, "type_fields": {}},
+            )
+        )
+    assert asset_requests(fake) == [f"PUT /api/v2/assets/{created['display_id']}"]
+    stored = fake.api("GET", f"/assets/{created['display_id']}", ADMIN_KEY).json()["asset"]
+    assert stored["name"] == name
+
+
+async def test_updateasset_refuses_an_assigned_on_that_is_not_a_date_before_any_request(
+    fake: Fake,
+) -> None:
+    fake.clear_journal()
+    async with in_memory(settings_for(fake)) as client:
+        result = await client.call_tool("updateAsset", {"display_id": 1, "assigned_on": "garbage"})
+    assert "assigned_on: takes a date and time in ISO 8601" in error_text(result)
+    assert asset_requests(fake) == []
+
+
+async def test_updateasset_refuses_a_blank_name_before_any_request(fake: Fake) -> None:
+    fake.clear_journal()
+    async with in_memory(settings_for(fake)) as client:
+        result = await client.call_tool("updateAsset", {"display_id": 1, "name": " \t "})
+    assert "name: ' \\t ' does not match" in error_text(result)  # the name's repr
+    assert asset_requests(fake) == []
+
+
+async def test_updateasset_describes_asset_tag_as_a_new_tag_not_a_made_one(fake: Fake) -> None:
+    async with in_memory(settings_for(fake)) as client:
+        tools = {t.name: t for t in (await client.list_tools()).tools}
+    update = tools["updateAsset"].input_schema["properties"]["asset_tag"]["description"]
+    create = tools["createAsset"].input_schema["properties"]["asset_tag"]["description"]
+    assert "left out" not in update and update.startswith("A new asset tag")
+    assert "Freshservice makes one" in create
+
+
+def test_asset_impact_is_named_apart_from_the_ticket_impact_codes() -> None:
+    assert "ImpactIn" not in vars(assets)
+    assert assets.AssetImpactIn is not common.ImpactIn
 
 
 async def test_updateasset_of_a_missing_display_id_names_it(fake: Fake) -> None:

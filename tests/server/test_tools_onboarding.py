@@ -58,8 +58,47 @@ async def test_fetchonboardingrequestform_lists_each_field_and_what_it_accepts(
     fields = {f["name"]: f for f in form["fields"]}
     assert fields["cf_employee_name"]["required"] is True
     assert fields["cf_date_of_joining"]["accepts"] == "a date as YYYY-MM-DD"
-    assert fields["cf_department"]["data_source_name"] == "Departments"
+    assert fields["cf_department"]["accepts"] == "a department's id or name"
     assert "Contractor" in fields["cf_employment_type"]["choices"]
+    assert fields["cf_employment_type"]["accepts"] == "one of its choices"
+
+
+async def test_fetchonboardingrequestform_leaves_out_keys_that_carry_nothing(fake: Fake) -> None:
+    async with in_memory(settings_for(fake)) as client:
+        form = structured(await client.call_tool("fetchOnboardingRequestForm", {}))
+    essentials = {"name", "label", "field_type", "required", "accepts"}
+    for field in form["fields"]:
+        assert essentials <= set(field) <= essentials | {"choices", "depends_on"}
+        assert None not in field.values()
+    assert "choices" not in next(f for f in form["fields"] if f["name"] == "cf_job_title")
+
+
+async def test_fetchonboardingrequestform_lists_the_required_fields_first(fake: Fake) -> None:
+    async with in_memory(settings_for(fake)) as client:
+        form = structured(await client.call_tool("fetchOnboardingRequestForm", {}))
+    required = [f["required"] for f in form["fields"]]
+    assert required == sorted(required, reverse=True) and required[0] is True
+    assert len(form["fields"]) == 10
+
+
+async def test_fetchonboardingrequestform_fits_the_whole_form_in_2000_bytes(fake: Fake) -> None:
+    async with in_memory(settings_for(fake, max_result_bytes=2000)) as client:
+        schema = await schema_of(client, "fetchOnboardingRequestForm")
+        form = structured(await client.call_tool("fetchOnboardingRequestForm", {}))
+    jsonschema.validate(form, schema)
+    assert len(form["fields"]) == 10 and form["truncated"] is False
+
+
+async def test_fetchonboardingrequestform_cut_to_fit_says_how_to_learn_the_rest(
+    fake: Fake,
+) -> None:
+    async with in_memory(settings_for(fake, max_result_bytes=900)) as client:
+        schema = await schema_of(client, "fetchOnboardingRequestForm")
+        form = structured(await client.call_tool("fetchOnboardingRequestForm", {}))
+    jsonschema.validate(form, schema)
+    assert form["truncated"] is True and 0 < len(form["fields"]) < 10
+    assert form["fields"][0]["required"] is True
+    assert "createOnboardingRequest" in form["notice"] and "every field" in form["notice"]
 
 
 async def test_fetchonboardingrequest_shows_a_request_with_its_status_name(fake: Fake) -> None:
@@ -168,6 +207,45 @@ async def test_createonboardingrequest_refuses_a_value_the_form_would_refuse(
     assert posts(fake) == []
 
 
+async def test_createonboardingrequest_leaves_blank_optional_fields_out_of_the_post(
+    fake: Fake,
+) -> None:
+    blanks = {"cf_location": "", "cf_job_title": "  ", "cf_department": None}
+    fields = {**new_hire(), **blanks, "msf_software_needed": []}
+    async with in_memory(settings_for(fake)) as client:
+        created = structured(await client.call_tool("createOnboardingRequest", {"fields": fields}))
+    stored = fake.api("GET", f"/onboarding_requests/{created['id']}", ADMIN_KEY).json()[
+        "onboarding_request"
+    ]
+    assert {name: stored["fields"][name] for name in blanks} == dict.fromkeys(blanks)
+    assert stored["fields"]["msf_software_needed"] is None
+
+
+async def test_createonboardingrequest_refuses_a_lookup_id_of_0_naming_the_field(
+    fake: Fake,
+) -> None:
+    fake.clear_journal()
+    async with in_memory(settings_for(fake)) as client:
+        result = await client.call_tool(
+            "createOnboardingRequest", {"fields": {**new_hire(), "cf_department": 0}}
+        )
+    assert "cf_department: takes a department's id or name, not 0" in error_text(result)
+    assert posts(fake) == []
+
+
+async def test_createonboardingrequest_refuses_a_user_lookup_that_is_not_an_email(
+    fake: Fake,
+) -> None:
+    fake.clear_journal()
+    async with in_memory(settings_for(fake)) as client:
+        result = await client.call_tool(
+            "createOnboardingRequest", {"fields": {**new_hire(), "cf_reporting_manager": "Priya"}}
+        )
+    text = error_text(result)
+    assert "cf_reporting_manager: takes a user's id or email, and 'Priya' is not an email" in text
+    assert posts(fake) == []
+
+
 async def test_createonboardingrequest_passes_on_a_lookup_freshservice_cannot_find(
     fake: Fake,
 ) -> None:
@@ -252,6 +330,55 @@ async def test_createoffboardingrequest_refuses_an_unknown_field_listing_the_for
     assert "cf_exit_interview: not a field of the offboarding form" in text
     assert "cf_separation_type (one of 'Voluntary Separation'" in text
     assert posts(fake) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        ("cf_assets", "ASSET-12", "cf_assets: takes an asset's display_id, a number, not the"),
+        ("cf_employee_email", "not-an-email", "cf_employee_email: takes a user's email, and"),
+        ("cf_employee_email", "john@acme", "'john@acme' is not an email address"),
+        ("actor_2", 0, "actor_2: takes a user's id or email, not 0 (ids start at 1)"),
+    ],
+    ids=["asset-lookup-as-text", "email-field-not-an-email", "email-without-a-dot", "lookup-0"],
+)
+async def test_createoffboardingrequest_refuses_a_lookup_or_email_as_the_form_says(
+    fake: Fake, field: str, value: Any, named: str
+) -> None:
+    fake.clear_journal()
+    async with in_memory(settings_for(fake)) as client:
+        result = await client.call_tool(
+            "createOffboardingRequest", {"fields": {**leaver(), field: value}}
+        )
+    assert named in error_text(result)
+    assert posts(fake) == []
+
+
+async def test_createoffboardingrequest_takes_an_asset_lookup_by_display_id(fake: Fake) -> None:
+    async with in_memory(settings_for(fake)) as client:
+        created = structured(
+            await client.call_tool(
+                "createOffboardingRequest", {"fields": {**leaver(), "cf_assets": 12}}
+            )
+        )
+    assert created["fields"]["cf_assets"] == 12
+    assert created["lookup_values"]["cf_assets"]["display_id"] == 12
+
+
+async def test_fetchoffboardingrequesttickets_reports_the_whole_list_as_its_one_page(
+    fake: Fake,
+) -> None:
+    async with in_memory(settings_for(fake)) as client:
+        schema = await schema_of(client, "fetchOffboardingRequestTickets")
+        page = structured(
+            await client.call_tool("fetchOffboardingRequestTickets", {"request_id": 2})
+        )
+    jsonschema.validate(page, schema)
+    assert page["page"] == 1 and page["per_page"] == len(page["offboarding_tickets"]) > 1
+    assert page["next_page"] is None
+    described = schema["properties"]
+    assert "all of a request's tickets" in described["per_page"]["description"]
+    assert "Always null" in described["next_page"]["description"]
 
 
 async def test_fetchoffboardingrequesttickets_lists_the_parent_and_its_tasks(fake: Fake) -> None:
