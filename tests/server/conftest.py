@@ -102,21 +102,3 @@ async def schema_of(client: Client, name: str) -> dict[str, Any]:
 
 def dumps(value: Mapping[str, Any]) -> str:
     return json.dumps(value, sort_keys=True)
-
-
-# The 34 tool names of the seed document (TOOLS.md), in its order.
-SEED_TOOLS = (
-    "fetchTickets", "fetchTicket", "createTicket", "updateTicket", "createTicketNote",
-    "fetchAssets", "fetchAsset", "createAsset", "updateAsset",
-    "fetchAgents", "fetchAgent", "fetchRequesters", "fetchRequester",
-    "fetchOnboardingRequest", "fetchOnboardingRequestForm", "createOnboardingRequest",
-    "fetchOffboardingRequests", "createOffboardingRequest", "fetchOffboardingRequestTickets",
-    "placeRequestServiceCatalogItem", "fetchServiceCatalogItemSearch", "fetchServiceCatalogItem",
-    "fetchServiceCatalogItems",
-    "fetchSolutionCategories", "fetchSolutionCategory", "fetchSolutionFolders",
-    "fetchSolutionFolder", "createSolutionFolder", "fetchSolutionArticles",
-    "fetchSolutionArticle", "createSolutionArticle", "updateSolutionArticle",
-    "fetchSolutionArticleSearch",
-    "fetchWorkspaces",
-)  # fmt: skip
-FETCH_TOOLS = tuple(name for name in SEED_TOOLS if name.startswith("fetch"))

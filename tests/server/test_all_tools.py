@@ -16,7 +16,8 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from tests.processes import Fake, running_fake, running_server, server_environment
-from tests.server.conftest import ADMIN_KEY, PRIYA, SEED_TOOLS, over_http, structured
+from tests.seed import SEED_TOOLS
+from tests.server.conftest import ADMIN_KEY, PRIYA, over_http, structured
 
 pytestmark = pytest.mark.anyio
 

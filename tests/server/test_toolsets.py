@@ -11,10 +11,9 @@ from mcp import Client, MCPError, StdioServerParameters
 
 from server.tools.common import REGISTRY
 from tests.processes import Fake, server_environment
+from tests.seed import FETCH_TOOLS, SEED_TOOLS
 from tests.server.conftest import (
     ADMIN_KEY,
-    FETCH_TOOLS,
-    SEED_TOOLS,
     in_memory,
     settings_for,
     structured,
