@@ -17,6 +17,7 @@ from flask import Blueprint, Response, request
 from mock_freshservice.api.common import json_object, json_response
 from mock_freshservice.journal import UNATTRIBUTED, fingerprint
 from mock_freshservice.ratelimit import OVERALL, SUB_LIMITS
+from mock_freshservice.scenario import ScenarioError, parse_scenario, scenario_from_object
 from mock_freshservice.settings import PLANS
 from mock_freshservice.state import FakeState, get_state
 
@@ -116,7 +117,11 @@ def accounts() -> Response:
 
 @bp.post("/reset")
 def reset() -> Response:
-    """Rebuild one account (`{"account": domain}`) or all from the dataset; clears journals."""
+    """Rebuild one account (`{"account": domain}`) or all from the dataset; clears journals.
+
+    A rebuilt account's scenario stays loaded, its counters and state back to the start; a
+    reseeded account goes back to the fake's seed.
+    """
     state = get_state()
     domain = _body().get("account")
     if domain is not None:
@@ -128,6 +133,73 @@ def reset() -> Response:
         state.revoked.clear()
         state.journal.clear()
     return json_response({"reset": domain or "all"})
+
+
+@bp.post("/reseed")
+def reseed() -> Response:
+    """`{"account": domain, "seed": N}`: rebuild the account from the dataset with seed N."""
+    state = get_state()
+    body = _body()
+    domain = body.get("account")
+    if not isinstance(domain, str):
+        raise AdminError(400, "account must be a domain name")
+    _account(state, domain)
+    seed = body.get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+        raise AdminError(400, "seed must be an integer, 0 or more")
+    state.reseed(domain, seed)
+    return json_response({"account": domain, "seed": seed})
+
+
+@bp.post("/scenario")
+def load_scenario() -> Response:
+    """Bind a scenario to the account of `key` (default: the scenario's own `key`).
+
+    Body: `{"key": …, "scenario": "<YAML text>"}` or `{"key": …, "scenario_object": {…}}`, and
+    optionally `"name"` (the file name messages cite). Replaces any scenario loaded there; its
+    counters and state start afresh. Its `dataset` and `plan` are not applied here: a replay
+    applies them through /reseed and the plan endpoint (`serve --scenario` applies them itself).
+    """
+    state = get_state()
+    body = _body()
+    text, document = body.get("scenario"), body.get("scenario_object")
+    if (text is None) == (document is None):
+        raise AdminError(400, 'give the scenario as "scenario" (YAML text) or "scenario_object"')
+    if text is not None and not isinstance(text, str):
+        raise AdminError(400, "scenario must be YAML text (or use scenario_object)")
+    name = body.get("name")
+    if name is not None and not isinstance(name, str):
+        raise AdminError(400, "name must be a string")
+    key = _key(state, body) if body.get("key") is not None else None
+    try:
+        scenario = (
+            parse_scenario(text, name=name or "<scenario>")
+            if isinstance(text, str)
+            else scenario_from_object(document, name=name or "<scenario_object>")
+        )
+        run = state.bind_scenario(scenario, key)
+    except ScenarioError as exc:
+        raise AdminError(400, exc.message) from exc
+    return json_response(run.status())
+
+
+@bp.get("/accounts/<domain>/scenario")
+def scenario_status(domain: str) -> Response:
+    """The loaded scenario's state, request count and, per rule, how often it matched and fired."""
+    state = get_state()
+    _account(state, domain)
+    run = state.faults.run(domain)
+    if run is None:
+        raise AdminError(404, f"no scenario is loaded on {domain}")
+    return json_response(run.status())
+
+
+@bp.delete("/accounts/<domain>/scenario")
+def unload_scenario(domain: str) -> Response:
+    state = get_state()
+    _account(state, domain)
+    state.faults.unbind(domain)
+    return Response(status=204)
 
 
 @bp.post("/whoami")

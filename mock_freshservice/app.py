@@ -2,18 +2,22 @@
 
 Every API request goes through the same steps, in the order Freshworks' stack applies them:
 
-1. the account is known from the key (or the Host header) and its budget is charged (429);
+1. the account is known from the key (or the Host header); its scenario, if one is loaded, may
+   answer instead (faults.py: no budget spent); otherwise its budget is charged (429);
 2. the Accept and Content-Type headers are checked (406, 415);
 3. the route is matched (404 with an empty body, 405 with `Allow`);
 4. the key is authenticated (401) — views then check privileges (403) and bodies (400);
-5. the answer gets the rate-limit and version headers and a journal entry.
+5. the answer gets the rate-limit and version headers and a journal entry (a 429 also starts the
+   account's back-off check: a request before its Retry-After is journaled `early`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import time
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
@@ -23,7 +27,7 @@ from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed as RoutingMethodNotAllowed
 
-from mock_freshservice import admin, errors
+from mock_freshservice import admin, errors, faults
 from mock_freshservice.api import (
     agents,
     assets,
@@ -35,11 +39,14 @@ from mock_freshservice.api import (
     workspaces,
 )
 from mock_freshservice.api.common import Caller, EndpointMeta, json_response, raw_json_response
-from mock_freshservice.auth import account_of, authenticate, presented_credentials
+from mock_freshservice.auth import Presented, account_of, authenticate, presented_credentials
+from mock_freshservice.backoff import retry_after_seconds
+from mock_freshservice.clock import parse_datetime
 from mock_freshservice.data.dataset import Dataset, load_dataset
 from mock_freshservice.data.store import RetiredTableError
 from mock_freshservice.journal import Entry
 from mock_freshservice.ratelimit import Verdict
+from mock_freshservice.scenario import Scenario, load_scenario
 from mock_freshservice.settings import FakeSettings
 from mock_freshservice.state import EXTENSION, FakeState, get_state
 
@@ -53,13 +60,28 @@ VERSION_HEADER = "latest=v2; requested=v2"
 
 
 def create_app(settings: FakeSettings | None = None, dataset: Dataset | None = None) -> Flask:
-    """Build a fake from `settings`; the dataset defaults to the settings' file, else built-in."""
+    """Build a fake from `settings`; the dataset defaults to the settings' file, else built-in.
+
+    With `settings.scenario` the scenario is loaded for the account of its key (ScenarioError if
+    it cannot be), after that account is built with the scenario's seed and given its plan; its
+    `dataset.now` freezes the data clock unless `settings.now` does.
+    """
     if settings is None:
         settings = FakeSettings()
+    scenario = load_scenario(settings.scenario) if settings.scenario is not None else None
+    now = scenario.dataset.now if scenario is not None else None
+    epoch = parse_datetime(now) if now is not None else None
+    if scenario is not None and epoch is not None:
+        if settings.now is None:
+            settings = dataclasses.replace(settings, now=datetime.fromtimestamp(epoch, UTC))
+        elif int(settings.now.timestamp()) != epoch:
+            log.warning("%s: dataset.now ignored: --now is given", scenario.where("dataset", "now"))
     app = Flask("mock_freshservice")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     state = FakeState(settings, dataset if dataset is not None else load_dataset(settings.dataset))
     app.extensions[EXTENSION] = state
+    if scenario is not None:
+        _start_scenario(state, scenario)
 
     for blueprint in (
         tickets.bp,
@@ -84,15 +106,31 @@ def create_app(settings: FakeSettings | None = None, dataset: Dataset | None = N
     return app
 
 
-def _before_api_request() -> None:
+def _start_scenario(state: FakeState, scenario: Scenario) -> None:
+    """`serve --scenario`: the account built with the scenario's seed and plan, rules bound."""
+    run = state.bind_scenario(scenario)
+    seed = scenario.dataset.seed
+    if seed is not None and seed != state.seed_of(run.domain):
+        state.reseed(run.domain, seed)
+    if scenario.plan is not None:
+        plan = scenario.plan
+        state.set_plan(run.domain, plan.get("plan") or state.plan(run.domain), plan.get("limits"))
+
+
+def _before_api_request() -> Response | None:
     ctx = g._get_current_object()  # one proxy lookup, not many
     req: Request = request._get_current_object()  # type: ignore[attr-defined]
     ctx.started = time.perf_counter()
     ctx.verdict = None
     ctx.account = None
     ctx.key_fingerprint = None
+    ctx.rule = None
+    ctx.early = False
+    ctx.dropped = False
+    ctx.malformed = False
+    ctx.delay = 0.0
     if not req.path.startswith(API_PREFIX) or req.path == OPENAPI_PATH:
-        return
+        return None
     state = get_state()
     headers = req.headers
     presented = presented_credentials(headers.get("Authorization"), state)
@@ -102,7 +140,14 @@ def _before_api_request() -> None:
     ctx.account = account
     meta = _meta(req) if req.url_rule is not None else None
 
-    # 1. The account's budget: every request that reaches an account counts, valid or not.
+    if account is not None:
+        ctx.early = state.backoff.early(account.domain)
+        # 1a. The account's scenario: an injected answer spends no budget.
+        answer = _scenario_answer(state, account.domain, req, presented, ctx)
+        if answer is not None:
+            return answer
+
+    # 1b. The account's budget: every request that reaches an account counts, valid or not.
     if account is not None:
         verdict = state.limiter.spend(
             account.domain,
@@ -135,6 +180,31 @@ def _before_api_request() -> None:
     binding = authenticate(presented, host, state)
     data = state.accounts[binding.domain]
     ctx.caller = Caller(data, binding.user_id, binding.role, presented.fingerprint or "")
+    return None
+
+
+def _scenario_answer(
+    state: FakeState, domain: str, req: Request, presented: Presented, ctx: Any
+) -> Response | None:
+    """Run the account's scenario, if one is loaded: its answer, or None to answer normally."""
+    run = state.faults.run(domain)
+    if run is None:
+        return None
+    info = faults.RequestInfo(
+        method=req.method,
+        path=req.path,
+        query=req.args.to_dict(),
+        headers={name.lower(): value for name, value in req.headers.items()},
+        key=presented.key,
+    )
+    decision = run.evaluate(info)
+    if decision is None:
+        return None
+    ctx.rule = decision.rule
+    ctx.dropped = decision.effect.drop_connection
+    ctx.malformed = decision.effect.malformed_body
+    ctx.delay = decision.effect.delay or 0.0
+    return faults.carry_out(decision, state, domain)
 
 
 def _openapi() -> Response:
@@ -175,21 +245,40 @@ def _after_request(response: Response) -> Response:
         return response
     ctx = g._get_current_object()
     verdict: Verdict | None = ctx.get("verdict")
+    if ctx.get("malformed"):
+        faults.malform(response)
     if verdict is not None and verdict.metered and response.status_code != 429:
         response.headers["X-RateLimit-Total"] = str(verdict.total)
         response.headers["X-RateLimit-Remaining"] = str(verdict.remaining)
         response.headers["X-RateLimit-Used-CurrentRequest"] = str(verdict.used)
     if response.status_code != 404:
         response.headers["X-Freshservice-Api-Version"] = VERSION_HEADER
-    _journal(req, ctx, response, verdict)
+    account = ctx.get("account")
+    retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+    dropped = bool(ctx.get("dropped"))
+    delay: float = ctx.get("delay", 0.0)
+    if account is not None and response.status_code == 429 and retry_after is not None:
+        # Retry-After counts from when the client gets the answer, after any delay.
+        get_state().backoff.refused(account.domain, delay + retry_after)
+    _journal(req, ctx, response, verdict, retry_after=retry_after, dropped=dropped)
+    if delay:
+        faults.hold(delay)  # journaled first: a client that gives up still finds its request
     return response
 
 
-def _journal(req: Request, ctx: Any, response: Response, verdict: Verdict | None) -> None:
+def _journal(
+    req: Request,
+    ctx: Any,
+    response: Response,
+    verdict: Verdict | None,
+    *,
+    retry_after: int | None,
+    dropped: bool,
+) -> None:
     state = get_state()
     account = ctx.get("account")
-    started = ctx.get("started", time.perf_counter())
-    retry_after = response.headers.get("Retry-After")
+    # Latency as the client sees it: a scenario's delay is still to come.
+    started = ctx.get("started", time.perf_counter()) - ctx.get("delay", 0.0)
     state.journal.append(
         account.domain if account is not None else None,
         Entry(
@@ -198,12 +287,14 @@ def _journal(req: Request, ctx: Any, response: Response, verdict: Verdict | None
             method=req.method,
             path=req.path,
             query=req.query_string.decode("latin-1"),
-            status=response.status_code,
+            status=0 if dropped else response.status_code,
             key=ctx.get("key_fingerprint"),
             request_id=req.headers.get("X-Request-Id"),
             credits=verdict.used if verdict is not None and verdict.allowed else 0,
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
-            retry_after=int(retry_after) if retry_after else None,
+            rule=ctx.get("rule"),
+            retry_after=None if dropped else retry_after,
+            early=bool(ctx.get("early")),
         ),
     )
 

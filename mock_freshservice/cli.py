@@ -19,6 +19,7 @@ from mock_freshservice.data.account import PinnedRecordError
 from mock_freshservice.data.dataset import DatasetError
 from mock_freshservice.journal import fingerprint
 from mock_freshservice.persistence import StateFileError
+from mock_freshservice.scenario import ScenarioError
 from mock_freshservice.settings import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -85,7 +86,9 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         default=sup,
         help="extra admin key for the first account (repeatable)",
     )
-    group.add_argument("--scenario", type=Path, default=sup, help="scenario file to load")
+    group.add_argument(
+        "--scenario", type=Path, default=sup, help="scenario file to load for its key's account"
+    )
     group.add_argument("--state", type=Path, default=sup, help="file that keeps writes")
     group.add_argument("--now", type=_instant, default=sup, help="freeze the data clock (ISO 8601)")
     group.add_argument(
@@ -112,13 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (DatasetError, PinnedRecordError, DatasetKeyError, StateFileError) as exc:
         print(f"mock-freshservice: {exc}", file=sys.stderr)
         return 2
-    for unsupported in ("scenario",):
-        if getattr(settings, unsupported) is not None:
-            print(
-                f"mock-freshservice: --{unsupported} is not implemented yet in this version",
-                file=sys.stderr,
-            )
-            return 2
+    except ScenarioError as exc:
+        print(f"mock-freshservice: {exc.message}", file=sys.stderr)
+        return 2
     _announce(app, settings)
     return serve(app, settings)
 
@@ -136,6 +135,10 @@ def _announce(app: Flask, settings: FakeSettings) -> None:
             public = settings.dataset is None and binding.key not in settings.api_keys
             shown = binding.key if public else fingerprint(binding.key)
             lines.append(f"    {binding.role.name:<17} {shown}")
+        run = state.faults.run(data.domain)
+        if run is not None:
+            rules = len(run.scenario.rules)
+            lines.append(f"    scenario {run.scenario.name} ({rules} rule{'s' * (rules != 1)})")
     print("\n".join(lines), file=sys.stderr, flush=True)
 
 

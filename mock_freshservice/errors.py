@@ -11,7 +11,7 @@ Three body shapes exist in the Freshworks v2 framework (facts file §1.5; siblin
      ├── MethodNotAllowed          405     {"message": …} + Allow
      ├── RateLimited               429     {"message": …} + Retry-After
      ├── NotFound                  404     empty body
-     └── ServerError               500     {"message": …}
+     └── ServerError               500     {"message": …} (502/503/504 from scenarios)
 """
 
 from __future__ import annotations
@@ -151,4 +151,18 @@ class NotFound(ApiError):
 
 
 class ServerError(ApiError):
+    """500, or (from a scenario) 502/503/504, optionally with `Retry-After` (a 503)."""
+
     status = 500
+
+    def __init__(self, status: int = 500, retry_after: int | None = None) -> None:
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(f"server error {status}")
+
+    def body(self) -> object:
+        message = guesses.GATEWAY_ERROR_MESSAGES.get(self.status, guesses.SERVER_ERROR_MESSAGE)
+        return {"message": message}
+
+    def headers(self) -> dict[str, str]:
+        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}

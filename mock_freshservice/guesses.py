@@ -30,6 +30,23 @@ RATE_LIMITED_MESSAGE = "You have exceeded the limit of requests per minute"
 # 500 body: sibling `internal_error`.
 SERVER_ERROR_MESSAGE = "We're sorry, but something went wrong."
 
+# 502/503/504 (scenario `error: server_error` with `status`): no public source shows what
+# Freshservice's edge sends. The fake keeps the 500's JSON `{"message": ...}` shape with the
+# gateway's reason phrase, so a client's 5xx handling, not its HTML parsing, is what gets tested
+# (`malformed_body` covers a body that is not JSON).
+GATEWAY_ERROR_MESSAGES = {
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+# Scenario `error: validation_error` without `field`/`message`/`code`: the 400 the fake itself
+# sends for a bad email (validation.py), or a generic text for another field.
+SCENARIO_VALIDATION_FIELD = "email"
+SCENARIO_VALIDATION_MESSAGES = {"email": "It should be in the 'valid email address' format"}
+SCENARIO_VALIDATION_MESSAGE = "It should be a valid value"
+SCENARIO_VALIDATION_CODE = "invalid_value"
+
 # 404 answers have an empty body (sibling `head :not_found` for unknown ids, routes and domains).
 
 # A write that loses a race with `POST /_mock/reset` (a fake-only event: it held the account the

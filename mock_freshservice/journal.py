@@ -32,13 +32,14 @@ class Entry:
     method: str
     path: str
     query: str
-    status: int
+    status: int  # 0: no HTTP answer (a scenario dropped the connection)
     key: str | None  # fingerprint
     request_id: str | None
     credits: int
     latency_ms: float
-    rule: str | None = None
+    rule: str | None = None  # id of the scenario rule that fired on the request
     retry_after: int | None = None
+    early: bool = False  # arrived before a Retry-After the fake gave this account had elapsed
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +55,7 @@ class Entry:
             "latency_ms": self.latency_ms,
             "rule": self.rule,
             "retry_after": self.retry_after,
+            "early": self.early,
         }
 
 

@@ -1,4 +1,4 @@
-"""Everything one fake instance holds: accounts, keys, budgets and the journal.
+"""Everything one fake instance holds: accounts, keys, budgets, scenarios and the journal.
 
 Hung on `app.extensions["mock_freshservice"]` by the app factory and reached through `get_state()`.
 """
@@ -8,19 +8,23 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from flask import current_app
 
+from mock_freshservice.backoff import BackoffWatch
 from mock_freshservice.clock import DataClock
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.build import build_account
 from mock_freshservice.data.dataset import Dataset
-from mock_freshservice.data.generate import people_pools
+from mock_freshservice.data.generate import People, people_pools
 from mock_freshservice.data.roles import Role, build_roles
+from mock_freshservice.faults import FaultEngine, ScenarioRun
 from mock_freshservice.journal import Journal
 from mock_freshservice.persistence import WriteLog, dataset_digest
 from mock_freshservice.ratelimit import PLAN_LIMITS, RateLimiter
+from mock_freshservice.scenario import CALLER, Scenario, ScenarioError, format_path
 from mock_freshservice.settings import DEFAULT_PLAN, FakeSettings, Plan
 
 EXTENSION = "mock_freshservice"
@@ -48,12 +52,16 @@ class FakeState:
         self.roles = build_roles(dataset.roles)
         self.limiter = RateLimiter(settings.rate_window)
         self.journal = Journal()
+        self.faults = FaultEngine()
+        self.backoff = BackoffWatch()
         self.lock = threading.RLock()
         self.accounts: dict[str, AccountData] = {}
         self.plans: dict[str, Plan] = {}
         self.custom_limits: dict[str, dict[str, int]] = {}
         self.keys: dict[str, KeyBinding] = {}
         self.revoked: set[str] = set()
+        self.seeds: dict[str, int] = {}  # accounts rebuilt with another seed (/_mock/reseed)
+        self._people: dict[int, People] = {}
         self.log: WriteLog | None = None
         self.accounts_ready = False  # True once the first load is done
         if settings.state is not None:
@@ -61,6 +69,7 @@ class FakeState:
             self.log = WriteLog.open(settings.state, digest=digest, anchor=self.clock.anchor)
             # Generated records are rebuilt exactly as the first run made them.
             self.clock.anchor = int(self.log.header["anchor"])
+            self.seeds = _seeds_after(self.log.entries)
         self.load()
         if self.log is not None:
             for entry in self.log.replayable():
@@ -72,10 +81,20 @@ class FakeState:
 
     # -- building ----------------------------------------------------------------------------
 
-    def load(self, domain: str | None = None) -> None:
-        """(Re)build every account, or one, from the dataset: data, plan, keys, budget."""
-        people = people_pools(self.settings.seed)
+    def load(self, domain: str | None = None, *, seed: int | None = None) -> None:
+        """(Re)build every account, or one, from the dataset: data, plan, keys, budget.
+
+        A rebuild uses the fake's seed, or `seed` for the one account named (`/_mock/reseed`);
+        the account's scenario, if any, stays loaded with its counters and state reset.
+        """
         with self.lock:  # one load at a time
+            if self.accounts_ready:
+                if domain is None:
+                    self.seeds.clear()
+                elif seed is None or seed == self.settings.seed:
+                    self.seeds.pop(domain, None)
+                else:
+                    self.seeds[domain] = seed
             chosen = [
                 (index, account)
                 for index, account in enumerate(self.dataset.accounts)
@@ -83,7 +102,13 @@ class FakeState:
             ]
             # Built while the old accounts still serve; none goes live before it is wired up.
             rebuilt = [
-                build_account(self.settings.seed, account, index, self.clock.anchor, people)
+                build_account(
+                    self.seed_of(account.domain),
+                    account,
+                    index,
+                    self.clock.anchor,
+                    self._people_of(self.seed_of(account.domain)),
+                )
                 for index, account in chosen
             ]
             old = [self.accounts[a.domain] for _, a in chosen if a.domain in self.accounts]
@@ -98,7 +123,10 @@ class FakeState:
                     data.retire()
                 if self.log is not None and self.accounts_ready:
                     # A reset: the state file forgets this account's (or every account's) writes.
-                    self.log.write({"reset": domain})
+                    marker: dict[str, Any] = {"reset": domain}
+                    if domain is not None and domain in self.seeds:
+                        marker["seed"] = self.seeds[domain]
+                    self.log.write(marker)
                     for data in rebuilt:
                         data.persist_to(self.log.write)
                 for data in rebuilt:
@@ -109,8 +137,23 @@ class FakeState:
                     self.custom_limits.pop(data.domain, None)
                     self.limiter.reset(data.domain)
                     self.journal.clear(data.domain)
+                    self.faults.reset(data.domain)
+                    self.backoff.reset(data.domain)
                     self._bind_keys(data)
             self.accounts_ready = True
+
+    def reseed(self, domain: str, seed: int) -> None:
+        """Rebuild one account with another seed (a later reset goes back to the fake's)."""
+        self.load(domain, seed=seed)
+
+    def seed_of(self, domain: str) -> int:
+        return self.seeds.get(domain, self.settings.seed)
+
+    def _people_of(self, seed: int) -> People:
+        people = self._people.get(seed)
+        if people is None:
+            people = self._people[seed] = people_pools(seed)
+        return people
 
     def _bind_keys(self, data: AccountData) -> None:
         for stale in [k for k, b in self.keys.items() if b.domain == data.domain]:
@@ -157,6 +200,30 @@ class FakeState:
         custom = self.custom_limits.get(domain)
         return custom if custom is not None else PLAN_LIMITS[self.plans[domain]]
 
+    def bind_scenario(self, scenario: Scenario, key: str | None = None) -> ScenarioRun:
+        """Load `scenario` for the account of `key` (default: the scenario's own `key`).
+
+        Explicit keys its rules name must be keys of this fake; "caller" stands for `key`.
+        """
+        key = key or scenario.key
+        binding = self.binding(key)
+        if binding is None:
+            raise ScenarioError(f"{scenario.where('key')}: key: names no API key of this fake")
+        for index, rule in enumerate(scenario.rules):
+            named = (
+                (("match", "key"), rule.match.key),
+                (("effect", "revoke_key"), rule.effect.revoke_key),
+                (("effect", "restore_key"), rule.effect.restore_key),
+            )
+            for where, value in named:
+                if value is not None and value != CALLER and self.binding(value) is None:
+                    path = ("rules", index, *where)
+                    raise ScenarioError(
+                        f"{scenario.where(*path)}: {format_path(path)}: "
+                        "names no API key of this fake (use caller, or a key of the dataset)"
+                    )
+        return self.faults.bind(binding.domain, scenario, key)
+
     def set_plan(
         self, domain: str, plan: Plan, custom_limits: Mapping[str, int] | None = None
     ) -> None:
@@ -167,6 +234,22 @@ class FakeState:
                 self.custom_limits.pop(domain, None)
             else:
                 self.custom_limits[domain] = dict(custom_limits)
+
+
+def _seeds_after(entries: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """The reseeded accounts a state file's reset markers leave in force."""
+    seeds: dict[str, int] = {}
+    for entry in entries:
+        if "reset" not in entry:
+            continue
+        domain = entry["reset"]
+        if domain is None:
+            seeds.clear()
+        elif "seed" in entry:
+            seeds[domain] = int(entry["seed"])
+        else:
+            seeds.pop(domain, None)
+    return seeds
 
 
 def get_state() -> FakeState:

@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = {
     "mock_freshservice": {"server", "contracts"},
     "server": {"mock_freshservice", "contracts"},
+    # The contracts reach a server only through its command line, HTTP and MCP (DESIGN.md).
+    "contracts": {"server"},
 }
 
 

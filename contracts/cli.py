@@ -1,0 +1,148 @@
+"""`freshservice-harness`: the harness's command for people and CI.
+
+    freshservice-harness replay [FILE...] [--shipped]
+        [--server-command CMD | --server-url URL --fake-url URL] [--fake-url URL] [--key KEY]
+        [--junit FILE] [--verbose]
+
+Exit codes: 0 every scenario passed, 1 a scenario failed, 2 bad usage or a bad scenario file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import anyio
+
+from contracts import reporting
+from contracts.paths import shipped_scenarios
+from contracts.processes import DEFAULT_SERVER_COMMAND, StartFailed, command_line, running_fake
+from contracts.replay import ReplayReport, ServerTarget, replay
+from mock_freshservice.scenario import Scenario, ScenarioError, load_scenario
+
+OK, FAILED, USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="freshservice-harness",
+        description="Build, run and check a Freshservice MCP server without a real tenant.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    play = commands.add_parser(
+        "replay",
+        help="replay scenario files against a server and check what it did",
+        description=(
+            "Start the fake with each scenario (or use --fake-url), run the scenario's steps "
+            "through a real MCP client against the server under test, check every expectation, "
+            "and print a report. Exits 1 if any scenario fails."
+        ),
+    )
+    play.add_argument("files", nargs="*", type=Path, metavar="FILE", help="scenario files")
+    play.add_argument(
+        "--shipped", action="store_true", help="also replay every scenario shipped with the harness"
+    )
+    target = play.add_mutually_exclusive_group()
+    target.add_argument(
+        "--server-command",
+        metavar="CMD",
+        help="a stdio MCP server to test, as one shell-quoted command (default: ours); it gets "
+        "FRESHSERVICE_BASE_URL, FRESHSERVICE_API_KEY and the scenario's settings",
+    )
+    target.add_argument(
+        "--server-url",
+        metavar="URL",
+        help="a running Streamable HTTP server to test (needs --fake-url: the fake it talks to)",
+    )
+    play.add_argument(
+        "--fake-url", metavar="URL", help="a running fake to use instead of one's own"
+    )
+    play.add_argument(
+        "--key", help="replay with this API key (and its account) instead of the scenario's"
+    )
+    play.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML here")
+    play.add_argument("--verbose", "-v", action="store_true", help="show every step's result")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    assert args.command == "replay"  # argparse refuses any other
+    return _replay(parser, args)
+
+
+def _replay(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.server_url and not args.fake_url:
+        parser.error("--server-url needs --fake-url: the fake that server talks to")
+    files = [*args.files, *(shipped_scenarios() if args.shipped else ())]
+    if not files:
+        parser.error("give scenario files, or --shipped")
+    loaded: list[tuple[Path, Scenario, str]] = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+            loaded.append((path, load_scenario(text, name=str(path)), text))
+        except OSError as exc:
+            print(f"freshservice-harness: cannot read {path}: {exc.strerror}", file=sys.stderr)
+            return USAGE
+        except ScenarioError as exc:
+            print(f"freshservice-harness: {exc.message}", file=sys.stderr)
+            return USAGE
+    server = (
+        ServerTarget(url=args.server_url)
+        if args.server_url
+        else ServerTarget(
+            command=tuple(command_line(args.server_command or DEFAULT_SERVER_COMMAND))
+        )
+    )
+    reports: list[ReplayReport] = []
+    for path, scenario, text in loaded:
+        report = _replay_one(
+            path, scenario, text, server=server, fake_url=args.fake_url, key=args.key
+        )
+        print(reporting.render_text(report, verbose=args.verbose), flush=True)
+        reports.append(report)
+    print(reporting.render_summary(reports))
+    if args.junit:
+        reporting.write_junit(reports, args.junit)
+    return OK if all(r.passed for r in reports) else FAILED
+
+
+def _replay_one(
+    path: Path,
+    scenario: Scenario,
+    text: str,
+    *,
+    server: ServerTarget,
+    fake_url: str | None,
+    key: str | None,
+) -> ReplayReport:
+    with contextlib.ExitStack() as stack:
+        owns_fake = fake_url is None
+        if fake_url is None:
+            flags: list[str] = []
+            if scenario.dataset.seed is not None:
+                flags += ["--seed", str(scenario.dataset.seed)]
+            if scenario.dataset.now is not None:
+                flags += ["--now", scenario.dataset.now]
+            try:
+                fake_url = stack.enter_context(running_fake(*flags))
+            except StartFailed as exc:
+                report = ReplayReport(name=str(path), description=scenario.description)
+                report.problems.append(f"the fake did not start: {exc}")
+                return report
+        return anyio.run(
+            lambda: replay(
+                scenario,
+                text,
+                name=str(path),
+                fake_url=fake_url,
+                server=server,
+                key=key,
+                owns_fake=owns_fake,
+            )
+        )

@@ -1,0 +1,249 @@
+"""Replaying a scenario: the fake misbehaves as its rules say while a real MCP client runs its
+steps against the server under test; then every expectation is checked and every rule must
+have fired.
+
+Setup, against the fake the replay owns or one given by URL: the scenario's key names the
+account; the account is reset (fresh data, budget, journal, scenario counters), reseeded and
+given its plan if the scenario says so, and the scenario is loaded for it. The server under test
+runs over stdio (ours by default, or `--server-command`) with the scenario's `server` settings
+in its environment, or is reached over Streamable HTTP (`--server-url`), where those settings
+cannot be applied. Afterwards the account's scenario is cleared and the account reset, so a
+revoked key or a spent budget does not outlive the replay.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import tempfile
+import time
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx2
+from mcp import Client, MCPError, StdioServerParameters
+from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+from contracts import expectations
+from contracts.processes import FakeAdmin, server_environment
+from mock_freshservice.scenario import Scenario
+
+CALL_TIMEOUT = 120.0  # seconds a single tool call may take before the step fails
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ServerTarget:
+    """The server under test: a stdio command, or a Streamable HTTP URL."""
+
+    command: tuple[str, ...] | None = None
+    url: str | None = None
+
+
+@dataclasses.dataclass
+class StepOutcome:
+    id: str
+    tool: str
+    arguments: Any
+    failures: list[str]
+    requests: list[str]
+    excerpt: str
+    seconds: float
+    where: str = ""  # file:line of the step, for people to find it
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+@dataclasses.dataclass
+class ReplayReport:
+    name: str
+    description: str
+    account: str = ""
+    steps: list[StepOutcome] = dataclasses.field(default_factory=list)
+    rules: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    problems: list[str] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    journal: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    server_log: str = ""
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems and all(step.passed for step in self.steps)
+
+
+def normalised_journal(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A journal without what differs between two identical runs: times, latencies, sequence
+    numbers; request ids become the index of the tool call that sent them."""
+    calls: dict[str | None, int] = {}
+    out = []
+    for entry in entries:
+        request_id = entry.get("request_id")
+        if request_id not in calls:
+            calls[request_id] = len(calls)
+        kept = {k: v for k, v in entry.items() if k not in ("seq", "time", "latency_ms")}
+        kept["request_id"] = calls[request_id]
+        out.append(kept)
+    return out
+
+
+async def replay(
+    scenario: Scenario,
+    text: str,
+    *,
+    name: str,
+    fake_url: str,
+    server: ServerTarget,
+    key: str | None = None,
+    owns_fake: bool = False,
+) -> ReplayReport:
+    """Replay one scenario (already validated; `text` is its source) and report what happened."""
+    report = ReplayReport(name=name, description=scenario.description)
+    started = time.monotonic()
+    key = key or scenario.key
+    admin = FakeAdmin(fake_url)
+    try:
+        report.account = account = admin.account_of(key)
+        admin.reset(account)
+        if scenario.dataset.seed is not None:
+            admin.reseed(account, scenario.dataset.seed)
+        if scenario.dataset.now is not None and not owns_fake:
+            report.warnings.append(
+                "dataset.now is applied only to a fake the replay starts; the given fake keeps "
+                "its own clock"
+            )
+        if scenario.plan is not None:
+            admin.set_plan(account, scenario.plan)
+        admin.load_scenario(key, text)
+        admin.clear_journal(account)
+        if server.url is not None and scenario.server:
+            report.warnings.append(
+                "the scenario's server settings "
+                f"({', '.join(sorted(scenario.server))}) cannot be applied to a server given by "
+                "URL; expectations that rely on them may fail"
+            )
+        try:
+            await _run_steps(scenario, report, admin, Connection(server, fake_url, key))
+        finally:
+            status = admin.scenario_status(account)
+            report.rules = list(status.get("rules", []))
+            report.journal = admin.journal(account)
+            admin.clear_scenario(account)
+            admin.reset(account)
+        for rule in report.rules:
+            if not rule.get("fired"):
+                report.problems.append(f"rule {rule['id']!r} never fired")
+    except Exception as exc:  # a replay reports; it does not crash the run of the others
+        report.problems.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        admin.close()
+        report.seconds = time.monotonic() - started
+    return report
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Connection:
+    """How the replay reaches the server under test, and which key it presents."""
+
+    server: ServerTarget
+    fake_url: str
+    key: str
+
+
+async def _run_steps(
+    scenario: Scenario, report: ReplayReport, admin: FakeAdmin, connection: Connection
+) -> None:
+    results: dict[str, Any] = {}
+    account = report.account
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as errlog:
+        try:
+            async with _connected(connection, scenario.server, errlog) as client:
+                seen = 0
+                for step in scenario.steps:
+                    outcome, structured = await _run_step(client, step, results)
+                    outcome.where = f"{report.name}:{step.line}"
+                    entries = admin.journal(account, since=seen)
+                    if entries:
+                        seen = int(entries[-1]["seq"])
+                    outcome.requests = [expectations.request_line(e) for e in entries]
+                    outcome.failures += expectations.check_journal(step.expect_journal, entries)
+                    if structured is not None:
+                        results[step.id] = structured
+                    report.steps.append(outcome)
+        finally:
+            errlog.seek(0)
+            report.server_log = errlog.read()[-4000:]
+
+
+async def _run_step(client: Client, step: Any, results: dict[str, Any]) -> tuple[StepOutcome, Any]:
+    started = time.monotonic()
+    outcome = StepOutcome(step.id, step.tool, step.arguments, [], [], "", 0.0)
+    try:
+        arguments = expectations.resolve(step.arguments, results)
+    except expectations.UnresolvedReference as exc:
+        outcome.failures.append(str(exc))
+        return outcome, None
+    outcome.arguments = arguments
+    expect = dict(step.expect)
+    structured = None
+    try:
+        result = await client.call_tool(step.tool, arguments)
+    except MCPError as exc:
+        message = f"protocol error {exc.error.code}: {exc.error.message}"
+        outcome.excerpt = message
+        wanted = expect.get("protocol_error")
+        if wanted is None:
+            outcome.failures.append(message)
+        elif expectations.is_matcher(wanted):
+            problem = expectations.mismatch(wanted, message)
+            if problem:
+                outcome.failures.append(f"protocol_error: {problem}")
+    else:
+        text = " ".join(getattr(block, "text", "") for block in result.content)
+        structured = result.structured_content
+        outcome.excerpt = expectations.show(structured if structured is not None else text, 300)
+        if "protocol_error" in expect:
+            outcome.failures.append(f"protocol_error: wanted one, got a result: {outcome.excerpt}")
+        else:
+            outcome.failures += expectations.check_result(
+                expect, bool(result.is_error), text, structured
+            )
+        if result.is_error:
+            structured = None
+    outcome.seconds = time.monotonic() - started
+    return outcome, structured
+
+
+@contextlib.asynccontextmanager
+async def _connected(
+    connection: Connection, settings: dict[str, Any], errlog: Any
+) -> AsyncIterator[Client]:
+    server, key = connection.server, connection.key
+    if server.url is not None:
+        headers = {"Authorization": key}
+        async with (
+            httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(CALL_TIMEOUT)) as http,
+            Client(
+                streamable_http_client(server.url, http_client=http),
+                read_timeout_seconds=CALL_TIMEOUT,
+            ) as client,
+        ):
+            yield client
+        return
+    assert server.command is not None
+    params = StdioServerParameters(
+        command=server.command[0],
+        args=list(server.command[1:]),
+        env=server_environment(connection.fake_url, key, settings),
+    )
+    async with Client(
+        stdio_client(params, errlog=errlog), read_timeout_seconds=CALL_TIMEOUT
+    ) as client:
+        yield client
+
+
+def scenario_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")

@@ -1,0 +1,716 @@
+"""Scenario files: a fault program for the fake plus the tool calls a replay makes.
+
+`load_scenario` reads a scenario (a file, or YAML text), checks it against
+`scenario.schema.json` (JSON Schema 2020-12, `additionalProperties: false` everywhere, so a typo
+in a key is an error) and then against the rules a schema cannot say (unique ids, states that can
+be entered, references to earlier steps, one answer per effect, error-specific fields only with
+their error). Every problem names the file, the line and the field:
+
+    scenarios/x.yaml:12: rules[0].effect.eror: unknown key (known: delay, revoke_key, ...)
+
+The YAML is composed node by node so each field's line is known; timestamps stay strings (a tool
+argument `review_date: 2026-12-01` is sent as written) and a key given twice is an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+import jmespath
+import jmespath.exceptions
+import jsonschema
+import yaml
+from jsonschema.exceptions import ValidationError, best_match
+
+from mock_freshservice.clock import parse_datetime
+
+DEFAULT_KEY = "demo-acme-admin-key"
+DEFAULT_STATE = "start"
+CALLER = "caller"
+ANSWERS = ("respond", "error", "drop_connection", "malformed_body")
+ERROR_NAMES = (
+    "rate_limited",
+    "unauthorized",
+    "forbidden",
+    "not_found",
+    "validation_error",
+    "server_error",
+)
+RESERVED_EXPECT = ("is_error", "error_text", "protocol_error")
+
+Path_ = tuple[str | int, ...]
+KEY_LINE = -1  # lines[(KEY_LINE, *path)] is the line of a key; lines[path] that of its value
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; `message` names file, line and field of each problem."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# -- the model -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TextMatch:
+    """A query or header condition: equal to `value`, or matching `regex` (re.search)."""
+
+    value: str | None = None
+    regex: re.Pattern[str] | None = None
+
+    def test(self, actual: str | None) -> bool:
+        if actual is None:
+            return False
+        if self.regex is not None:
+            return self.regex.search(actual) is not None
+        return actual == self.value
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Nth:
+    """Which matching requests (1-based, per rule per account) a rule fires on."""
+
+    counts: frozenset[int] | None = None  # an int or a list
+    start: int = 1  # {from, to}
+    stop: int | None = None
+
+    def includes(self, n: int) -> bool:
+        if self.counts is not None:
+            return n in self.counts
+        return n >= self.start and (self.stop is None or n <= self.stop)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Match:
+    method: frozenset[str] | None = None
+    path: str | None = None
+    path_pattern: re.Pattern[str] | None = None
+    query: tuple[tuple[str, TextMatch], ...] = ()
+    header: tuple[tuple[str, TextMatch], ...] = ()  # names lower-cased
+    key: str | None = None  # "caller" or an explicit key
+    state: str | None = None
+    after: int | None = None
+    nth: Nth | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Respond:
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+    body: Any = None
+    has_body: bool = False
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Effect:
+    """What a rule does, named as in the file; side effects first, then at most one answer."""
+
+    delay: float | None = None
+    revoke_key: str | None = None
+    restore_key: str | None = None
+    set_plan: dict[str, Any] | None = None  # a PUT /_mock/accounts/<d>/plan body
+    goto: str | None = None
+    respond: Respond | None = None
+    error: str | None = None
+    retry_after: int | None = None
+    status: int | None = None
+    field: str | None = None
+    message: str | None = None
+    code: str | None = None
+    drop_connection: bool = False
+    malformed_body: bool = False
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    match: Match
+    effect: Effect
+    line: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    tool: str
+    arguments: dict[str, Any]
+    expect: dict[str, Any]  # {} when not given
+    expect_journal: dict[str, Any]  # {} when not given
+    line: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DatasetSpec:
+    seed: int | None = None
+    now: str | None = None  # ISO 8601 as written (checked to parse)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Scenario:
+    """A checked scenario. `raw` is the document as loaded (JSON-able), `name` the file name."""
+
+    name: str
+    description: str
+    key: str
+    dataset: DatasetSpec
+    plan: dict[str, Any] | None  # a PUT /_mock/accounts/<d>/plan body: {plan?, limits?}
+    server: dict[str, Any]
+    initial_state: str
+    rules: tuple[Rule, ...]
+    steps: tuple[Step, ...]
+    raw: dict[str, Any] = dataclasses.field(repr=False, compare=False)
+    lines: Mapping[Path_, int] = dataclasses.field(repr=False, compare=False)
+
+    def where(self, *path: str | int) -> str:
+        """`file:line` of a field (or of the nearest enclosing one that has a line)."""
+        return f"{self.name}:{_line_of(self.lines, path)}"
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+# -- loading -------------------------------------------------------------------------------------
+
+
+def load_scenario(source: str | Path, *, name: str | None = None) -> Scenario:
+    """A scenario from a file (a `Path`, or a one-line `str` ending in .yaml/.yml) or YAML text.
+
+    `name` labels the messages (default: the file's path, or "<scenario>" for text).
+    """
+    if isinstance(source, Path) or (
+        "\n" not in source and source.strip().endswith((".yaml", ".yml"))
+    ):
+        path = Path(source)
+        try:
+            text = path.read_text("utf-8")
+        except OSError as exc:
+            raise ScenarioError(
+                f"{name or path}: cannot read scenario ({exc.strerror or exc})"
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise ScenarioError(f"{name or path}: not UTF-8 text") from exc
+        return parse_scenario(text, name=name or str(path))
+    return parse_scenario(source, name=name or "<scenario>")
+
+
+def parse_scenario(text: str, *, name: str = "<scenario>") -> Scenario:
+    """A scenario from YAML text; messages say `name:line`."""
+    data, lines = _compose(text, name)
+    return _checked(data, lines, name)
+
+
+def scenario_from_object(data: object, *, name: str = "<scenario>") -> Scenario:
+    """A scenario from an already-parsed document (e.g. a JSON body); messages have no lines."""
+    return _checked(data, {}, name)
+
+
+def _checked(data: object, lines: Mapping[Path_, int], name: str) -> Scenario:
+    problems = list(_schema_problems(data, lines))
+    if not problems:
+        problems = list(_semantic_problems(cast(dict[str, Any], data), lines))
+    if problems:
+        problems.sort(key=lambda p: p[1] or 0)
+        raise ScenarioError("\n".join(_format(name, *p) for p in problems))
+    return _build(cast(dict[str, Any], data), lines, name)
+
+
+Problem = tuple[Path_, int | None, str]
+
+
+def _format(name: str, path: Path_, line: int | None, message: str) -> str:
+    where = f"{name}:{line}" if line is not None else name
+    return f"{where}: {format_path(path)}: {message}"
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """`rules[0].effect.error`; a key that is not a plain name is quoted: `expect["a[0].b"]`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.match(part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{json.dumps(part)}]"
+    return out or "(top)"
+
+
+# -- YAML with lines -----------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML, except that timestamps stay strings (JSON has no dates)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _compose(text: str, name: str) -> tuple[object, dict[Path_, int]]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ScenarioError(f"{name}:1: (top): the scenario is empty")
+        lines: dict[Path_, int] = {}
+        _map_lines(node, (), lines, name)
+        return loader.construct_document(node), lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise ScenarioError(f"{name}:{line}: not valid YAML: {exc.problem or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{name}: not valid YAML: {exc}") from exc
+    finally:
+        loader.dispose()
+
+
+def _map_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], name: str) -> None:
+    """Record the line of every value (and, under (KEY_LINE, *path), of every key)."""
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                continue
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "[...]"
+                raise ScenarioError(
+                    f"{name}:{line}: {format_path(path)}: key {shown} must be a string (quote it)"
+                )
+            key = str(key_node.value)
+            if key in seen:
+                raise ScenarioError(
+                    f"{name}:{line}: {format_path((*path, key))}: "
+                    f"key given twice (first on line {seen[key]})"
+                )
+            seen[key] = line
+            lines[(KEY_LINE, *path, key)] = line
+            _map_lines(value_node, (*path, key), lines, name)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _map_lines(item, (*path, index), lines, name)
+
+
+def _line_of(lines: Mapping[Path_, int], path: Sequence[str | int]) -> int | None:
+    if not lines:
+        return None
+    probe = tuple(path)
+    while probe:
+        if probe in lines:
+            return lines[probe]
+        probe = probe[:-1]
+    return lines.get((), 1)
+
+
+def _key_line(lines: Mapping[Path_, int], path: Path_) -> int | None:
+    return lines.get((KEY_LINE, *path)) or _line_of(lines, path)
+
+
+# -- schema --------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The scenario format (package data `scenario.schema.json`)."""
+    text = resources.files("mock_freshservice").joinpath("scenario.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema())
+
+
+_TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    for kind, name in ((dict, "a mapping"), (list, "a list"), (str, "a string")):
+        if isinstance(value, kind):
+            return name
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    return type(value).__name__
+
+
+def _schema_problems(data: object, lines: Mapping[Path_, int]) -> Iterator[Problem]:
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    seen: set[tuple[Path_, str]] = set()
+    for error in errors:
+        for problem in _explain(error, lines):
+            if (problem[0], problem[2]) not in seen:
+                seen.add((problem[0], problem[2]))
+                yield problem
+
+
+def _explain(error: ValidationError, lines: Mapping[Path_, int]) -> list[Problem]:
+    path: Path_ = tuple(error.absolute_path)
+    line = _line_of(lines, path)
+    instance = error.instance
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        known = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        return [
+            (
+                (*path, key),
+                _key_line(lines, (*path, key)),
+                f"unknown key (known: {', '.join(known)})",
+            )
+            for key in instance
+            if key not in known
+        ]
+    if error.validator == "required" and isinstance(instance, dict):
+        required = cast(list[str], error.validator_value)
+        missing = [key for key in required if key not in instance]
+        return [((*path, key), line, "required key missing") for key in missing]
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        # The branch written for this kind of value (an object, a list, ...) says what is wrong.
+        branches: dict[object, list[ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.schema_path[0] if sub.schema_path else None, []).append(sub)
+        fitting = [
+            subs
+            for subs in branches.values()
+            if not any(s.validator in ("type", "const") and not s.path for s in subs)
+        ]
+        if len(fitting) == 1:
+            return [p for sub in fitting[0] for p in _explain(sub, lines)]
+        if len(fitting) > 1:
+            best = best_match(error.context)
+            if best is not None:
+                return _explain(best, lines)
+        described = error.schema.get("description") if isinstance(error.schema, dict) else None
+        return [(path, line, f"must be {described or 'valid'} (got {_json_type(instance)})")]
+    if error.validator == "enum":
+        values = ", ".join(str(v) for v in cast(list[object], error.validator_value))
+        what = "error name" if path and path[-1] == "error" else "value"
+        return [(path, line, f"unknown {what} {instance!r} (known: {values})")]
+    if error.validator == "type":
+        expected = cast(str | list[str], error.validator_value)
+        names = [expected] if isinstance(expected, str) else expected
+        wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        return [(path, line, f"must be {wanted} (got {_json_type(instance)})")]
+    if error.validator == "const":
+        return [(path, line, f"must be {json.dumps(error.validator_value)} (or left out)")]
+    if error.validator == "pattern":
+        return [(path, line, f"{instance!r} does not match {error.validator_value}")]
+    if error.validator == "uniqueItems":
+        return [(path, line, "has an item more than once")]
+    return [(path, line, error.message)]
+
+
+# -- checks a schema cannot make -----------------------------------------------------------------
+
+# `${steps.<id>.<JMESPath>}`, as the replay resolves them; any other `${steps…}` is a mistake.
+_REFERENCE = re.compile(r"\$\{\s*steps\b[^}]*\}")
+_STEP_REFERENCE = re.compile(r"\$\{steps\.([A-Za-z0-9_-]+)\.([^}]+)\}")
+MATCHERS = ("regex", "length", "contains", "present")
+
+
+def _semantic_problems(data: dict[str, Any], lines: Mapping[Path_, int]) -> Iterator[Problem]:
+    rules: list[dict[str, Any]] = data.get("rules", [])
+    steps: list[dict[str, Any]] = data.get("steps", [])
+
+    yield from _unique_ids("rules", "rule", rules, lines)
+    yield from _unique_ids("steps", "step", steps, lines)
+
+    initial = data.get("initial_state", DEFAULT_STATE)
+    entered = {initial} | {r["effect"]["goto"] for r in rules if "goto" in r.get("effect", {})}
+    for index, rule in enumerate(rules):
+        match = rule.get("match", {})
+        effect = rule.get("effect", {})
+        base: Path_ = ("rules", index)
+        state = match.get("state")
+        if state is not None and state not in entered:
+            path = (*base, "match", "state")
+            yield (
+                path,
+                _line_of(lines, path),
+                f"state {state!r} is never entered (initial_state is {initial!r}; "
+                f"goto targets: {', '.join(sorted(entered - {initial})) or 'none'})",
+            )
+        nth = match.get("nth")
+        if isinstance(nth, dict) and nth.get("to", nth.get("from", 1)) < nth.get("from", 1):
+            path = (*base, "match", "nth")
+            yield path, _line_of(lines, path), "from must not be after to"
+        for kind in ("query", "header"):
+            for field, condition in match.get(kind, {}).items():
+                path = (*base, "match", kind, field, "regex")
+                yield from _regex_problem(condition, path, lines)
+        yield from _effect_problems(effect, (*base, "effect"), lines)
+
+    rule_ids = {r["id"] for r in rules}
+    earlier: list[str] = []
+    for index, step in enumerate(steps):
+        base = ("steps", index)
+        for part in ("arguments", "expect"):
+            yield from _reference_problems(step.get(part, {}), (*base, part), earlier, lines)
+        for key, value in step.get("expect", {}).items():
+            path = (*base, "expect", key)
+            if key not in RESERVED_EXPECT:
+                yield from _jmespath_problem(key, path, lines)
+            yield from _matcher_problems(value, path, lines)
+        for n, rule_id in enumerate(step.get("expect_journal", {}).get("rules", [])):
+            if rule_id not in rule_ids:
+                path = (*base, "expect_journal", "rules", n)
+                known = ", ".join(sorted(rule_ids)) or "none"
+                yield path, _line_of(lines, path), f"no rule {rule_id!r} (rules: {known})"
+        earlier.append(step["id"])
+
+    now = data.get("dataset", {}).get("now")
+    if now is not None and parse_datetime(now) is None:
+        path = ("dataset", "now")
+        yield path, _line_of(lines, path), f"{now!r} is not an ISO 8601 date or time"
+
+
+def _unique_ids(
+    kind: str, label: str, items: list[dict[str, Any]], lines: Mapping[Path_, int]
+) -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        path = (kind, index, "id")
+        line = _line_of(lines, path)
+        if item["id"] in first:
+            at = first[item["id"]]
+            earlier = f"line {_line_of(lines, (kind, at, 'id'))}" if lines else f"{kind}[{at}]"
+            yield path, line, f"duplicate {label} id {item['id']!r} (first at {earlier})"
+        else:
+            first[item["id"]] = index
+
+
+def _regex_problem(value: object, path: Path_, lines: Mapping[Path_, int]) -> Iterator[Problem]:
+    if isinstance(value, dict) and isinstance(value.get("regex"), str):
+        try:
+            re.compile(value["regex"])
+        except re.error as exc:
+            yield path, _line_of(lines, path), f"not a regular expression: {exc}"
+
+
+def _effect_problems(
+    effect: dict[str, Any], base: Path_, lines: Mapping[Path_, int]
+) -> Iterator[Problem]:
+    answers = [a for a in ANSWERS if a in effect]
+    if len(answers) > 1:
+        yield (
+            base,
+            _line_of(lines, base),
+            f"at most one answer ({', '.join(ANSWERS)}); got {', '.join(answers)}",
+        )
+    error = effect.get("error")
+    allowed = {
+        "retry_after": error == "rate_limited"
+        or (error == "server_error" and effect.get("status") == 503),
+        "status": error == "server_error",
+        "field": error == "validation_error",
+        "message": error == "validation_error",
+        "code": error == "validation_error",
+    }
+    wanted = {
+        "retry_after": "error: rate_limited (or server_error with status: 503)",
+        "status": "error: server_error",
+        "field": "error: validation_error",
+        "message": "error: validation_error",
+        "code": "error: validation_error",
+    }
+    for key, ok in allowed.items():
+        if key in effect and not ok:
+            path = (*base, key)
+            yield path, _key_line(lines, path), f"only allowed with {wanted[key]}"
+
+
+def _reference_problems(
+    value: object, path: Path_, earlier: list[str], lines: Mapping[Path_, int]
+) -> Iterator[Problem]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _reference_problems(item, (*path, key), earlier, lines)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _reference_problems(item, (*path, index), earlier, lines)
+    elif isinstance(value, str):
+        for found in _REFERENCE.finditer(value):
+            text = found.group(0)
+            ref = _STEP_REFERENCE.fullmatch(text)
+            if ref is None:
+                message = f"{text}: a reference looks like ${{steps.<id>.<JMESPath>}}"
+            elif ref.group(1) not in earlier:
+                message = (
+                    f"{text} refers to step {ref.group(1)!r}, which does not come "
+                    f"earlier (earlier steps: {', '.join(earlier) or 'none'})"
+                )
+            else:
+                yield from _jmespath_problem(ref.group(2), path, lines, label=text)
+                continue
+            yield path, _line_of(lines, path), message
+
+
+def _jmespath_problem(
+    expression: str, path: Path_, lines: Mapping[Path_, int], label: str | None = None
+) -> Iterator[Problem]:
+    try:
+        jmespath.compile(expression)
+    except jmespath.exceptions.JMESPathError as exc:
+        problem = str(exc).splitlines()[0]
+        yield path, _line_of(lines, path), f"{label or expression}: not JMESPath ({problem})"
+
+
+def _matcher_problems(value: object, path: Path_, lines: Mapping[Path_, int]) -> Iterator[Problem]:
+    """A one-key {regex|length|contains|present} value: its argument must fit."""
+    if not (isinstance(value, dict) and len(value) == 1 and next(iter(value)) in MATCHERS):
+        return
+    kind, argument = next(iter(value.items()))
+    line = _line_of(lines, (*path, kind))
+    if kind == "regex":
+        if not isinstance(argument, str):
+            yield (*path, kind), line, "must be a string (a regular expression)"
+        else:
+            yield from _regex_problem(value, (*path, kind), lines)
+    elif kind == "length" and (
+        not isinstance(argument, int) or isinstance(argument, bool) or argument < 0
+    ):
+        yield (*path, kind), line, "must be an integer, 0 or more"
+    elif kind == "present" and not isinstance(argument, bool):
+        yield (*path, kind), line, "must be true or false"
+
+
+# -- building the model --------------------------------------------------------------------------
+
+
+def _text_match(value: object) -> TextMatch:
+    if isinstance(value, dict):
+        return TextMatch(regex=re.compile(str(value["regex"])))
+    return TextMatch(value=str(value))
+
+
+def _nth(value: object) -> Nth | None:
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return Nth(counts=frozenset({value}))
+    if isinstance(value, list):
+        return Nth(counts=frozenset(int(v) for v in value))
+    spec = cast(dict[str, int], value)
+    return Nth(start=spec.get("from", 1), stop=spec.get("to"))
+
+
+def path_pattern(glob: str) -> re.Pattern[str]:
+    """A request-path glob as a regex: `*` is (part of) one segment, a `**` segment any number."""
+    out = ""
+    for segment in glob.split("/")[1:]:
+        if segment == "**":
+            out += "(?:/[^/]*)*"
+        else:
+            out += "/" + "[^/]*".join(re.escape(part) for part in segment.split("*"))
+    return re.compile(out or "/")
+
+
+def _match(spec: dict[str, Any]) -> Match:
+    method = spec.get("method")
+    methods = None if method is None else frozenset([method] if isinstance(method, str) else method)
+    path = spec.get("path")
+    return Match(
+        method=methods,
+        path=path,
+        path_pattern=path_pattern(path) if path is not None else None,
+        query=tuple((k, _text_match(v)) for k, v in spec.get("query", {}).items()),
+        header=tuple((k.lower(), _text_match(v)) for k, v in spec.get("header", {}).items()),
+        key=spec.get("key"),
+        state=spec.get("state"),
+        after=spec.get("after"),
+        nth=_nth(spec.get("nth")),
+    )
+
+
+def _effect(spec: dict[str, Any]) -> Effect:
+    respond = spec.get("respond")
+    return Effect(
+        delay=spec.get("delay"),
+        revoke_key=spec.get("revoke_key"),
+        restore_key=spec.get("restore_key"),
+        set_plan=spec.get("set_plan"),
+        goto=spec.get("goto"),
+        respond=None
+        if respond is None
+        else Respond(
+            status=respond.get("status", 200),
+            headers=tuple((k, str(v)) for k, v in respond.get("headers", {}).items()),
+            body=respond.get("body"),
+            has_body="body" in respond,
+        ),
+        error=spec.get("error"),
+        retry_after=spec.get("retry_after"),
+        status=spec.get("status"),
+        field=spec.get("field"),
+        message=spec.get("message"),
+        code=spec.get("code"),
+        drop_connection=bool(spec.get("drop_connection", False)),
+        malformed_body=bool(spec.get("malformed_body", False)),
+    )
+
+
+def _build(data: dict[str, Any], lines: Mapping[Path_, int], name: str) -> Scenario:
+    dataset = data.get("dataset", {})
+    return Scenario(
+        name=name,
+        description=data["description"],
+        key=data.get("key", DEFAULT_KEY),
+        dataset=DatasetSpec(seed=dataset.get("seed"), now=dataset.get("now")),
+        plan=data.get("plan"),
+        server=dict(data.get("server", {})),
+        initial_state=data.get("initial_state", DEFAULT_STATE),
+        rules=tuple(
+            Rule(
+                id=rule["id"],
+                match=_match(rule.get("match", {})),
+                effect=_effect(rule.get("effect", {})),
+                line=_line_of(lines, ("rules", index)) or 0,
+            )
+            for index, rule in enumerate(data.get("rules", []))
+        ),
+        steps=tuple(
+            Step(
+                id=step["id"],
+                tool=step["tool"],
+                arguments=dict(step.get("arguments", {})),
+                expect=dict(step.get("expect", {})),
+                expect_journal=dict(step.get("expect_journal", {})),
+                line=_line_of(lines, ("steps", index)) or 0,
+            )
+            for index, step in enumerate(data.get("steps", []))
+        ),
+        raw=data,
+        lines=dict(lines),
+    )

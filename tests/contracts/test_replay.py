@@ -1,0 +1,178 @@
+"""`freshservice-harness replay`: the shipped scenarios replay green and the same way twice; a
+wrong expectation, a rule that never fires or a bad file fails the replay, naming the cause."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import anyio
+import pytest
+
+from contracts.paths import shipped_scenarios
+from contracts.processes import DEFAULT_SERVER_COMMAND
+from contracts.replay import ReplayReport, ServerTarget, normalised_journal, replay
+from contracts.reporting import render_text
+from mock_freshservice.scenario import load_scenario
+from tests.processes import Fake, running_fake, running_server
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+HARNESS = [sys.executable, "-m", "contracts"]
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[Fake]:
+    with running_fake() as running:
+        yield running
+
+
+def replayed(path: Path, fake_url: str) -> ReplayReport:
+    """The scenario replayed in this process, with our server over stdio."""
+    text = path.read_text()
+    scenario = load_scenario(text, name=str(path))
+    server = ServerTarget(command=DEFAULT_SERVER_COMMAND)
+    return anyio.run(
+        lambda: replay(scenario, text, name=path.name, fake_url=fake_url, server=server)
+    )
+
+
+def harness(*args: str) -> subprocess.CompletedProcess[str]:
+    """`freshservice-harness` as a real subprocess."""
+    return subprocess.run([*HARNESS, *args], capture_output=True, text=True, timeout=300)
+
+
+def test_scenarios_are_shipped_for_every_case_the_issue_names() -> None:
+    assert {p.stem for p in SCENARIOS} >= {
+        "pagination-edges", "rate-limit-burst", "ticket-creation-sublimit",
+        "budget-spent-by-another-client", "bad-key", "key-revoked-mid-session",
+        "restricted-agent", "requester-key", "server-errors-then-ok", "slow-upstream",
+        "malformed-body", "day-in-the-life",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_a_shipped_scenario_replays_green_twice_with_equal_journals(path: Path, fake: Fake) -> None:
+    first = replayed(path, fake.url)
+    second = replayed(path, fake.url)
+    assert first.passed, render_text(first)
+    assert second.passed, render_text(second)
+    assert normalised_journal(first.journal) == normalised_journal(second.journal)
+
+
+def test_the_429_scenario_keeps_to_retry_after(fake: Fake) -> None:
+    report = replayed(ROOT / "scenarios" / "rate-limit-burst.yaml", fake.url)
+    statuses = [e["status"] for e in report.journal if e["path"] == "/api/v2/tickets"]
+    assert statuses.count(429) == 2
+    assert not [e for e in report.journal if e.get("early")]
+
+
+def test_the_revoked_key_scenario_shows_one_401_and_no_retries(fake: Fake) -> None:
+    report = replayed(ROOT / "scenarios" / "key-revoked-mid-session.yaml", fake.url)
+    assert [e["status"] for e in report.journal].count(401) == 1
+    assert report.journal[-1]["status"] == 401
+
+
+WRONG = """\
+description: A deliberately wrong expectation.
+key: demo-acme-admin-key
+steps:
+  - id: the-ticket
+    tool: fetchTicket
+    arguments: {ticket_id: 10234}
+    expect:
+      subject: Printer on fire
+"""
+
+
+def test_a_wrong_expectation_fails_the_replay_naming_step_and_expectation(
+    tmp_path: Path, fake: Fake
+) -> None:
+    scenario = tmp_path / "wrong.yaml"
+    scenario.write_text(WRONG)
+    done = harness("replay", str(scenario), "--fake-url", fake.url)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "FAIL step the-ticket: fetchTicket" in done.stdout
+    assert 'expected subject: wanted "Printer on fire", got "Outlook crashes' in done.stdout
+
+
+UNFIRED = """\
+description: A rule that can never fire.
+key: demo-acme-admin-key
+rules:
+  - id: never
+    match: {method: DELETE, path: /api/v2/nothing}
+    effect: {error: server_error}
+steps:
+  - id: me
+    tool: fetchAgent
+    arguments: {agent_id: me}
+"""
+
+
+def test_a_rule_that_never_fires_fails_the_replay(tmp_path: Path, fake: Fake) -> None:
+    scenario = tmp_path / "unfired.yaml"
+    scenario.write_text(UNFIRED)
+    report = replayed(scenario, fake.url)
+    assert not report.passed
+    assert report.problems == ["rule 'never' never fired"]
+
+
+def test_a_bad_scenario_file_is_refused_naming_file_line_and_field(tmp_path: Path) -> None:
+    scenario = tmp_path / "typo.yaml"
+    scenario.write_text(WRONG.replace("    expect:", "    expcet:"))
+    done = harness("replay", str(scenario))
+    assert done.returncode == 2
+    assert f"{scenario}:7" in done.stderr and "expcet" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_junit_xml_has_a_case_per_step_and_the_failures(tmp_path: Path, fake: Fake) -> None:
+    scenario = tmp_path / "wrong.yaml"
+    scenario.write_text(WRONG)
+    junit = tmp_path / "replay.xml"
+    harness("replay", str(scenario), "--fake-url", fake.url, "--junit", str(junit))
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures")) == ("2", "1")
+    failure = suite.find("testcase/failure")
+    assert failure is not None and "Printer on fire" in (failure.text or "")
+
+
+def test_a_server_given_by_url_is_replayed_over_streamable_http(fake: Fake) -> None:
+    with running_server(fake.url) as server:
+        done = harness(
+            "replay", str(ROOT / "scenarios" / "rate-limit-burst.yaml"),
+            "--server-url", server.mcp_url, "--fake-url", fake.url,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 of 1 scenarios passed" in done.stdout
+
+
+def test_the_harness_starts_its_own_fake_when_none_is_given() -> None:
+    done = harness("replay", str(ROOT / "scenarios" / "restricted-agent.yaml"))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_two_xdist_workers_replaying_clashing_scenarios_on_one_fake_both_pass(
+    fake: Fake,
+) -> None:
+    """One worker revokes its key (globex), the other drains its budget (initech)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "-p", "no:randomly", "-p", "no:cacheprovider",
+         str(Path(__file__).with_name("clashing_pair.py"))],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+        env={**os.environ, "HARNESS_FAKE_URL": fake.url},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "2 passed" in done.stdout
+
+
+def test_shipped_finds_the_scenarios_and_a_replay_needs_something_to_replay() -> None:
+    assert [p.name for p in shipped_scenarios()] == [p.name for p in SCENARIOS]
+    done = harness("replay")
+    assert done.returncode == 2 and "give scenario files, or --shipped" in done.stderr

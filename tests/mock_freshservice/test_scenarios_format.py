@@ -1,0 +1,356 @@
+"""Scenario files: the schema, the checks it cannot make, and messages that name file:line:field."""
+
+from __future__ import annotations
+
+import dataclasses
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from mock_freshservice.scenario import (
+    ScenarioError,
+    load_scenario,
+    parse_scenario,
+    scenario_from_object,
+    schema,
+)
+from server.config import ServerSettings
+
+
+def problems(text: str, name: str = "scenarios/x.yaml") -> str:
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(textwrap.dedent(text), name=name)
+    return caught.value.message
+
+
+def test_the_schema_is_valid_json_schema_2020_12() -> None:
+    jsonschema.Draft202012Validator.check_schema(schema())
+    assert schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_every_object_in_the_schema_forbids_unknown_keys() -> None:
+    def objects(node: object) -> list[dict[str, Any]]:
+        found = []
+        if isinstance(node, dict):
+            if node.get("type") == "object" and "properties" in node:
+                found.append(node)
+            for value in node.values():
+                found += objects(value)
+        elif isinstance(node, list):
+            for value in node:
+                found += objects(value)
+        return found
+
+    # `expect` alone takes any key: its keys are JMESPath expressions.
+    open_objects = [o for o in objects(schema()) if o.get("additionalProperties") is not False]
+    assert [sorted(o["properties"]) for o in open_objects] == [
+        ["error_text", "is_error", "protocol_error"]
+    ]
+
+
+def test_the_server_section_names_exactly_the_server_settings() -> None:
+    known = set(schema()["$defs"]["server"]["properties"])
+    assert known == {field.name for field in dataclasses.fields(ServerSettings)}
+
+
+def test_a_full_scenario_loads_into_the_model() -> None:
+    scenario = parse_scenario(
+        textwrap.dedent(
+            """\
+            description: Page 3 is rate limited once.
+            key: demo-globex-admin-key
+            dataset: {seed: 7, now: "2026-11-02T12:00:00Z"}
+            plan: {plan: starter, limits: {overall: 5}}
+            server: {timeout: 1.5, retry_budget: 5}
+            rules:
+              - id: burst
+                match: {method: GET, path: /api/v2/tickets, query: {page: "3"}, nth: 1}
+                effect: {error: rate_limited, retry_after: 2}
+            steps:
+              - id: page3
+                tool: fetchTickets
+                arguments: {page: 3}
+                expect: {next_page: 4}
+                expect_journal: {count: 2, rules: [burst], backoff_clean: true}
+              - id: one
+                tool: fetchTicket
+                arguments: {ticket_id: "${steps.page3.tickets[0].id}"}
+            """
+        ),
+        name="scenarios/burst.yaml",
+    )
+    assert scenario.description == "Page 3 is rate limited once."
+    assert scenario.key == "demo-globex-admin-key"
+    assert (scenario.dataset.seed, scenario.dataset.now) == (7, "2026-11-02T12:00:00Z")
+    assert scenario.plan == {"plan": "starter", "limits": {"overall": 5}}
+    assert scenario.server == {"timeout": 1.5, "retry_budget": 5}
+    assert [r.id for r in scenario.rules] == ["burst"]
+    assert scenario.rules[0].line == 7
+    first, second = scenario.steps
+    assert (first.id, first.tool, first.arguments) == ("page3", "fetchTickets", {"page": 3})
+    assert first.expect == {"next_page": 4}
+    assert first.expect_journal == {"count": 2, "rules": ["burst"], "backoff_clean": True}
+    assert second.expect == {} and second.expect_journal == {}
+    assert scenario.where("steps", 1, "arguments") == "scenarios/burst.yaml:18"
+
+
+def test_defaults_fill_key_state_and_empty_lists() -> None:
+    scenario = parse_scenario("description: nothing happens\n")
+    assert scenario.key == "demo-acme-admin-key"
+    assert scenario.initial_state == "start"
+    assert (scenario.rules, scenario.steps, scenario.plan, scenario.server) == ((), (), None, {})
+
+
+def test_dates_in_yaml_stay_strings() -> None:
+    scenario = parse_scenario(
+        "description: d\ndataset: {now: 2026-11-02T12:00:00Z}\n"
+        "steps:\n  - {id: a, tool: createSolutionArticle, arguments: {review_date: 2026-12-01}}\n"
+    )
+    assert scenario.dataset.now == "2026-11-02T12:00:00Z"
+    assert scenario.steps[0].arguments == {"review_date": "2026-12-01"}
+
+
+def test_a_scenario_loads_from_a_path_and_messages_name_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "typo.yaml"
+    path.write_text("description: d\nrulez: []\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert caught.value.message.startswith(f"{path}:2: rulez: unknown key (known: description,")
+
+
+def test_a_one_line_string_naming_a_yaml_file_is_read_as_a_path(tmp_path: Path) -> None:
+    path = tmp_path / "ok.yaml"
+    path.write_text("description: from a file\n")
+    assert load_scenario(str(path)).description == "from a file"
+
+
+def test_a_missing_file_is_a_scenario_error(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match=r"missing\.yaml: cannot read scenario"):
+        load_scenario(tmp_path / "missing.yaml")
+
+
+def test_a_typo_in_a_key_names_file_line_field_and_the_known_keys() -> None:
+    message = problems(
+        """\
+        description: d
+        rules:
+          - id: a
+            effect:
+              delay: 1
+              eror: rate_limited
+        """
+    )
+    assert message == (
+        "scenarios/x.yaml:6: rules[0].effect.eror: unknown key (known: delay, revoke_key, "
+        "restore_key, set_plan, goto, respond, error, retry_after, status, field, message, code, "
+        "drop_connection, malformed_body)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("descriptoin: d\n", "scenarios/x.yaml:1: descriptoin: unknown key (known: description,"),
+        ("description: d\nrules: [{id: a, mtch: {}}]\n", "x.yaml:2: rules[0].mtch: unknown key"),
+        (
+            "description: d\nrules: [{id: a, match: {methd: GET}}]\n",
+            "x.yaml:2: rules[0].match.methd: unknown key",
+        ),
+        ("description: d\nserver: {tiemout: 1}\n", "x.yaml:2: server.tiemout: unknown key"),
+        (
+            "description: d\nsteps: [{id: a, tool: t, expect_journal: {cuont: 1}}]\n",
+            "x.yaml:2: steps[0].expect_journal.cuont: unknown key (known: count, requests,",
+        ),
+    ],
+)
+def test_a_typo_anywhere_is_an_error(text: str, expected: str) -> None:
+    assert expected in problems(text)
+
+
+def test_an_unknown_error_name_lists_the_known_ones() -> None:
+    message = problems("description: d\nrules:\n  - id: a\n    effect: {error: rate_limit}\n")
+    assert message == (
+        "scenarios/x.yaml:4: rules[0].effect.error: unknown error name 'rate_limit' (known: "
+        "rate_limited, unauthorized, forbidden, not_found, validation_error, server_error)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("nth", "expected"),
+    [
+        ("0", "rules[0].match.nth: 0 is less than the minimum of 1"),
+        ("[]", "rules[0].match.nth: [] should be non-empty"),
+        ('"2"', "rules[0].match.nth: must be a 1-based count, a list of them, or {from: N, to: M}"),
+        ("{from: 2, too: 5}", "rules[0].match.nth.too: unknown key (known: from, to)"),
+        ("{from: 5, to: 2}", "rules[0].match.nth: from must not be after to"),
+        ("[1, 1]", "rules[0].match.nth: has an item more than once"),
+    ],
+)
+def test_a_bad_nth_is_an_error(nth: str, expected: str) -> None:
+    message = problems(f"description: d\nrules:\n  - id: a\n    match:\n      nth: {nth}\n")
+    assert message.startswith(f"scenarios/x.yaml:5: {expected}")
+
+
+def test_duplicate_rule_ids_are_an_error() -> None:
+    message = problems("description: d\nrules:\n  - id: a\n  - id: b\n  - id: a\n")
+    assert message == "scenarios/x.yaml:5: rules[2].id: duplicate rule id 'a' (first at line 3)"
+
+
+def test_duplicate_step_ids_are_an_error() -> None:
+    message = problems("description: d\nsteps:\n  - {id: s, tool: t}\n  - {id: s, tool: t}\n")
+    assert message == "scenarios/x.yaml:4: steps[1].id: duplicate step id 's' (first at line 3)"
+
+
+def test_a_key_given_twice_is_an_error() -> None:
+    assert problems("description: d\ndescription: e\n") == (
+        "scenarios/x.yaml:2: description: key given twice (first on line 1)"
+    )
+
+
+def test_a_missing_description_is_an_error() -> None:
+    assert problems("rules: []\n") == "scenarios/x.yaml:1: description: required key missing"
+
+
+def test_a_rule_without_an_id_is_an_error() -> None:
+    assert "scenarios/x.yaml:3: rules[0].id: required key missing" in problems(
+        "description: d\nrules:\n  - match: {}\n"
+    )
+
+
+def test_invalid_yaml_names_the_line() -> None:
+    assert problems("description: d\nrules: [\n").startswith("scenarios/x.yaml:3: not valid YAML")
+
+
+def test_a_state_no_goto_enters_is_an_error() -> None:
+    message = problems(
+        "description: d\nrules:\n  - id: a\n    match: {state: second}\n"
+        "  - id: b\n    effect: {goto: third}\n"
+    )
+    assert message == (
+        "scenarios/x.yaml:4: rules[0].match.state: state 'second' is never entered "
+        "(initial_state is 'start'; goto targets: third)"
+    )
+
+
+def test_two_answers_in_one_effect_are_an_error() -> None:
+    message = problems(
+        "description: d\nrules:\n  - id: a\n    effect: {error: not_found, drop_connection: true}\n"
+    )
+    assert message == (
+        "scenarios/x.yaml:4: rules[0].effect: at most one answer (respond, error, "
+        "drop_connection, malformed_body); got error, drop_connection"
+    )
+
+
+@pytest.mark.parametrize(
+    ("effect", "field", "wanted"),
+    [
+        ("{error: forbidden, retry_after: 3}", "retry_after", "error: rate_limited"),
+        ("{error: server_error, retry_after: 3}", "retry_after", "server_error with status: 503"),
+        ("{error: rate_limited, status: 503}", "status", "error: server_error"),
+        ("{error: not_found, field: email}", "field", "error: validation_error"),
+        ("{respond: {}, message: hi}", "message", "error: validation_error"),
+    ],
+)
+def test_error_specific_fields_only_come_with_their_error(
+    effect: str, field: str, wanted: str
+) -> None:
+    message = problems(f"description: d\nrules:\n  - id: a\n    effect: {effect}\n")
+    assert message.startswith(f"scenarios/x.yaml:4: rules[0].effect.{field}: only allowed with")
+    assert wanted in message
+
+
+def test_a_retry_after_on_a_503_is_allowed() -> None:
+    scenario = parse_scenario(
+        "description: d\nrules:\n  - id: a\n"
+        "    effect: {error: server_error, status: 503, retry_after: 4}\n"
+    )
+    assert scenario.rules[0].effect.retry_after == 4
+
+
+def test_a_reference_to_a_later_step_is_an_error() -> None:
+    message = problems(
+        """\
+        description: d
+        steps:
+          - id: a
+            tool: fetchTicket
+            arguments: {ticket_id: "${steps.b.id}"}
+          - id: b
+            tool: createTicket
+        """
+    )
+    assert message == (
+        "scenarios/x.yaml:5: steps[0].arguments.ticket_id: ${steps.b.id} refers to step 'b', "
+        "which does not come earlier (earlier steps: none)"
+    )
+
+
+def test_a_reference_without_a_path_is_an_error() -> None:
+    message = problems(
+        "description: d\nsteps:\n  - {id: a, tool: t}\n  - {id: b, tool: t, arguments: {x: '${steps.a}'}}\n"
+    )
+    assert "steps[1].arguments.x: ${steps.a}: a reference looks like" in message
+
+
+def test_a_reference_with_a_bad_jmespath_is_an_error() -> None:
+    message = problems(
+        "description: d\nsteps:\n  - {id: a, tool: t}\n  - {id: b, tool: t, arguments: {x: '${steps.a.[[}'}}\n"
+    )
+    assert "steps[1].arguments.x: ${steps.a.[[}: not JMESPath" in message
+
+
+def test_an_expect_key_that_is_not_jmespath_is_an_error() -> None:
+    message = problems(
+        "description: d\nsteps:\n  - id: a\n    tool: t\n    expect: {'tickets[': 1}\n"
+    )
+    assert message.startswith(
+        'scenarios/x.yaml:5: steps[0].expect["tickets["]: tickets[: not JMESPath'
+    )
+
+
+def test_a_bad_regex_is_an_error() -> None:
+    message = problems(
+        "description: d\nrules:\n  - id: a\n    match:\n      header: {X-Request-Id: {regex: '('}}\n"
+    )
+    assert message.startswith(
+        "scenarios/x.yaml:5: rules[0].match.header.X-Request-Id.regex: not a regular expression"
+    )
+
+
+def test_expect_journal_rules_must_name_rules() -> None:
+    message = problems(
+        "description: d\nrules: [{id: a}]\nsteps:\n  - {id: s, tool: t, expect_journal: {rules: [b]}}\n"
+    )
+    assert message == "scenarios/x.yaml:4: steps[0].expect_journal.rules[0]: no rule 'b' (rules: a)"
+
+
+def test_dataset_now_must_be_iso_8601() -> None:
+    assert problems("description: d\ndataset: {now: yesterday}\n") == (
+        "scenarios/x.yaml:2: dataset.now: 'yesterday' is not an ISO 8601 date or time"
+    )
+
+
+def test_every_problem_is_reported_one_a_line_in_line_order() -> None:
+    message = problems("description: d\nrules:\n  - id: a\n    effect: {eror: 1}\nsteps: 3\n")
+    assert message.splitlines() == [
+        "scenarios/x.yaml:4: rules[0].effect.eror: unknown key (known: delay, revoke_key, "
+        "restore_key, set_plan, goto, respond, error, retry_after, status, field, message, code, "
+        "drop_connection, malformed_body)",
+        "scenarios/x.yaml:5: steps: must be a list (got an integer)",
+    ]
+
+
+def test_a_parsed_object_is_checked_the_same_way_without_lines() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_object({"description": "d", "rules": [{"id": "a", "efect": {}}]}, name="body")
+    assert caught.value.message.startswith("body: rules[0].efect: unknown key (known: id,")
+
+
+def test_the_shipped_scenarios_load() -> None:
+    shipped = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
+    for path in shipped:
+        assert load_scenario(path).description
