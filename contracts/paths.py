@@ -16,3 +16,8 @@ def scenarios_dir() -> Path:
 def shipped_scenarios() -> list[Path]:
     """The shipped scenario files, by name (scripts of the prompts live in a subfolder)."""
     return sorted(scenarios_dir().glob("*.yaml"))
+
+
+def prompt_scripts() -> list[Path]:
+    """The scripts of the seed document's example prompts (`scenarios/prompts/`)."""
+    return sorted((scenarios_dir() / "prompts").glob("*.yaml"))

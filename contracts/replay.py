@@ -31,6 +31,9 @@ from contracts.processes import FakeAdmin, server_environment
 from mock_freshservice.scenario import Scenario
 
 CALL_TIMEOUT = 120.0  # seconds a single tool call may take before the step fails
+# A step that reads the fake's state sends this X-Request-Id prefix, so its own request is left
+# out of the steps' journals (it is an ordinary API request to the fake otherwise).
+INSPECT_PREFIX = "harness-inspect-"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -61,6 +64,7 @@ class StepOutcome:
 class ReplayReport:
     name: str
     description: str
+    prompt: str | None = None
     account: str = ""
     steps: list[StepOutcome] = dataclasses.field(default_factory=list)
     rules: list[dict[str, Any]] = dataclasses.field(default_factory=list)
@@ -81,6 +85,8 @@ def normalised_journal(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]
     calls: dict[str | None, int] = {}
     out = []
     for entry in entries:
+        if _inspection(entry):
+            continue
         request_id = entry.get("request_id")
         if request_id not in calls:
             calls[request_id] = len(calls)
@@ -101,7 +107,7 @@ async def replay(
     owns_fake: bool = False,
 ) -> ReplayReport:
     """Replay one scenario (already validated; `text` is its source) and report what happened."""
-    report = ReplayReport(name=name, description=scenario.description)
+    report = ReplayReport(name=name, description=scenario.description, prompt=scenario.prompt)
     started = time.monotonic()
     key = key or scenario.key
     admin = FakeAdmin(fake_url)
@@ -163,11 +169,15 @@ async def _run_steps(
             async with _connected(connection, scenario.server, errlog) as client:
                 seen = 0
                 for step in scenario.steps:
-                    outcome, structured = await _run_step(client, step, results)
+                    if step.fake is not None:
+                        outcome, structured = await _inspect(connection, step, results)
+                    else:
+                        outcome, structured = await _run_step(client, step, results)
                     outcome.where = f"{report.name}:{step.line}"
                     entries = admin.journal(account, since=seen)
                     if entries:
                         seen = int(entries[-1]["seq"])
+                    entries = [e for e in entries if not _inspection(e)]
                     outcome.requests = [expectations.request_line(e) for e in entries]
                     outcome.failures += expectations.check_journal(step.expect_journal, entries)
                     if structured is not None:
@@ -187,7 +197,11 @@ async def _run_step(client: Client, step: Any, results: dict[str, Any]) -> tuple
         outcome.failures.append(str(exc))
         return outcome, None
     outcome.arguments = arguments
-    expect = dict(step.expect)
+    try:
+        expect = dict(expectations.resolve(step.expect, results))
+    except expectations.UnresolvedReference as exc:
+        outcome.failures.append(str(exc))
+        return outcome, None
     structured = None
     try:
         result = await client.call_tool(step.tool, arguments)
@@ -215,6 +229,42 @@ async def _run_step(client: Client, step: Any, results: dict[str, Any]) -> tuple
             structured = None
     outcome.seconds = time.monotonic() - started
     return outcome, structured
+
+
+def _inspection(entry: dict[str, Any]) -> bool:
+    return str(entry.get("request_id") or "").startswith(INSPECT_PREFIX)
+
+
+async def _inspect(
+    connection: Connection, step: Any, results: dict[str, Any]
+) -> tuple[StepOutcome, Any]:
+    """A step that reads the fake's REST API (as the scenario's key) to check its state."""
+    started = time.monotonic()
+    outcome = StepOutcome(step.id, f"GET {step.fake}", {}, [], [], "", 0.0)
+    try:
+        path = expectations.resolve(step.fake, results)
+        expect = expectations.resolve(step.expect, results)
+    except expectations.UnresolvedReference as exc:
+        outcome.failures.append(str(exc))
+        return outcome, None
+    outcome.tool = f"GET {path}"
+    async with httpx2.AsyncClient(base_url=connection.fake_url, timeout=30) as http:
+        response = await http.get(
+            str(path),
+            auth=(connection.key, "X"),
+            headers={"X-Request-Id": f"{INSPECT_PREFIX}{step.id}"},
+        )
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    failed = response.status_code >= 400
+    outcome.excerpt = expectations.show(body if body is not None else response.text, 300)
+    outcome.failures += expectations.check_result(
+        expect, failed, f"{response.status_code} {response.text[:300]}", body
+    )
+    outcome.seconds = time.monotonic() - started
+    return outcome, None if failed else body
 
 
 @contextlib.asynccontextmanager

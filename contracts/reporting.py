@@ -17,6 +17,8 @@ def render_text(report: ReplayReport, *, verbose: bool = False) -> str:
         f"{PASS if report.passed else FAIL}  {report.name} ({report.seconds:.1f} s)",
         f"      {report.description}",
     ]
+    if report.prompt:
+        lines.append(f"      prompt: \"{report.prompt}\"")
     if report.account:
         lines.append(f"      account {report.account}")
     for warning in report.warnings:

@@ -141,11 +141,12 @@ class Rule:
 @dataclasses.dataclass(frozen=True, slots=True)
 class Step:
     id: str
-    tool: str
+    tool: str  # "" for a step that reads the fake instead
     arguments: dict[str, Any]
     expect: dict[str, Any]  # {} when not given
     expect_journal: dict[str, Any]  # {} when not given
     line: int
+    fake: str | None = None  # a GET on the fake's REST API that checks its state, not a tool call
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -160,6 +161,7 @@ class Scenario:
 
     name: str
     description: str
+    prompt: str | None
     key: str
     dataset: DatasetSpec
     plan: dict[str, Any] | None  # a PUT /_mock/accounts/<d>/plan body: {plan?, limits?}
@@ -476,7 +478,7 @@ def _semantic_problems(data: dict[str, Any], lines: Mapping[Path_, int]) -> Iter
     earlier: list[str] = []
     for index, step in enumerate(steps):
         base = ("steps", index)
-        for part in ("arguments", "expect"):
+        for part in ("arguments", "expect", "fake"):
             yield from _reference_problems(step.get(part, {}), (*base, part), earlier, lines)
         for key, value in step.get("expect", {}).items():
             path = (*base, "expect", key)
@@ -686,6 +688,7 @@ def _build(data: dict[str, Any], lines: Mapping[Path_, int], name: str) -> Scena
     return Scenario(
         name=name,
         description=data["description"],
+        prompt=data.get("prompt"),
         key=data.get("key", DEFAULT_KEY),
         dataset=DatasetSpec(seed=dataset.get("seed"), now=dataset.get("now")),
         plan=data.get("plan"),
@@ -703,7 +706,8 @@ def _build(data: dict[str, Any], lines: Mapping[Path_, int], name: str) -> Scena
         steps=tuple(
             Step(
                 id=step["id"],
-                tool=step["tool"],
+                tool=step.get("tool", ""),
+                fake=step.get("fake"),
                 arguments=dict(step.get("arguments", {})),
                 expect=dict(step.get("expect", {})),
                 expect_journal=dict(step.get("expect_journal", {})),

@@ -6,22 +6,10 @@ import pytest
 from mcp import MCPError
 
 from tests.processes import Fake
+from tests.seed import SEED_PROMPTS
 from tests.server.conftest import in_memory, settings_for
 
 pytestmark = pytest.mark.anyio
-
-# Verbatim from the seed document's "Example prompts".
-SEED_PROMPTS = {
-    "open_tickets_assigned_to_me": "Get all open tickets assigned to me.",
-    "ticket_details": "Show details for ticket 10234.",
-    "add_internal_note": (
-        "Add an internal note to ticket 1023: 'The issue is caused by a sudden router reboot.'"
-    ),
-    "search_service_catalog": "Search the service catalog for 'laptop'.",
-    "request_software": "Request a software installation for Zoom for john@acme.com.",
-    "find_solution_articles": "Find solution articles for 'VPN issue'.",
-    "articles_in_folder": "Get all articles in the 'Laptop Issues' folder.",
-}
 
 
 async def test_the_seven_prompts_render_the_documents_wording_by_default(fake: Fake) -> None:
