@@ -4,19 +4,24 @@
         [--server-command CMD | --server-url URL --fake-url URL] [--fake-url URL] [--key KEY]
         [--junit FILE] [--verbose]
 
-Exit codes: 0 every scenario passed, 1 a scenario failed, 2 bad usage or a bad scenario file.
+    freshservice-harness check [--server-command CMD | --server-url URL --fake-url URL]
+        [--fake-url URL] [--junit FILE] [-k EXPR] [-- PYTEST_ARGS]
+
+Exit codes: 0 all passed, 1 a scenario or check failed, 2 bad usage or a bad scenario file.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import anyio
 
+import contracts.suites
 from contracts import reporting
 from contracts.paths import shipped_scenarios
 from contracts.processes import DEFAULT_SERVER_COMMAND, StartFailed, command_line, running_fake
@@ -65,14 +70,59 @@ def build_parser() -> argparse.ArgumentParser:
     )
     play.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML here")
     play.add_argument("--verbose", "-v", action="store_true", help="show every step's result")
+
+    check = commands.add_parser(
+        "check",
+        help="run the contract suites against a server build",
+        description=(
+            "Run every contract suite (tool schemas, property-based calls, rate limits, the "
+            "shipped scenarios, the documented prompts) against the server under test: ours by "
+            "default, started against a fake that check owns. Exits 1 if any check fails."
+        ),
+    )
+    target = check.add_mutually_exclusive_group()
+    target.add_argument("--server-command", metavar="CMD", help="a stdio MCP server to test")
+    target.add_argument(
+        "--server-url", metavar="URL", help="a running Streamable HTTP server (needs --fake-url)"
+    )
+    check.add_argument("--fake-url", metavar="URL", help="a running fake to use")
+    check.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML here")
+    check.add_argument(
+        "-k", dest="select", metavar="EXPR", help="only the checks matching (pytest's -k)"
+    )
+    check.add_argument(
+        "pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="more arguments for pytest"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "check":
+        return _check(parser, args)
     assert args.command == "replay"  # argparse refuses any other
     return _replay(parser, args)
+
+
+def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.server_url and not args.fake_url:
+        parser.error("--server-url needs --fake-url: the fake that server talks to")
+    suites = Path(contracts.suites.__file__).parent
+    pytest_args = ["-c", str(suites / "pytest.ini"), "--rootdir", str(suites), str(suites)]
+    for flag, value in (
+        ("--harness-server-command", args.server_command),
+        ("--harness-server-url", args.server_url),
+        ("--harness-fake-url", args.fake_url),
+        ("--junitxml", args.junit),
+        ("-k", args.select),
+    ):
+        if value:
+            pytest_args += [flag, str(value)]
+    # A pytest of its own, so nothing this process imported changes how the suites run.
+    command = [sys.executable, "-m", "pytest", *pytest_args, *args.pytest_args]
+    done = subprocess.run(command, check=False)
+    return {0: OK, 1: FAILED}.get(done.returncode, USAGE)
 
 
 def _replay(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -108,7 +158,13 @@ def _replay(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         reports.append(report)
     print(reporting.render_summary(reports))
     if args.junit:
-        reporting.write_junit(reports, args.junit)
+        try:
+            reporting.write_junit(reports, args.junit)
+        except OSError as exc:
+            print(
+                f"freshservice-harness: cannot write {args.junit}: {exc.strerror}", file=sys.stderr
+            )
+            return USAGE
     return OK if all(r.passed for r in reports) else FAILED
 
 

@@ -83,6 +83,8 @@ def server_environment(fake_url: str, key: str, settings: Mapping[str, Any]) -> 
     env["FRESHSERVICE_BASE_URL"] = fake_url
     env["FRESHSERVICE_API_KEY"] = key
     for name, value in settings.items():
+        if value is None:
+            continue  # the format refuses null; a caller's None means "leave it unset"
         if isinstance(value, bool):
             text = "true" if value else "false"
         elif isinstance(value, list | tuple):

@@ -34,6 +34,7 @@ CALL_TIMEOUT = 120.0  # seconds a single tool call may take before the step fail
 # A step that reads the fake's state sends this X-Request-Id prefix, so its own request is left
 # out of the steps' journals (it is an ordinary API request to the fake otherwise).
 INSPECT_PREFIX = "harness-inspect-"
+CONNECTION_CLOSED = -32000  # the SDK's code when the server went away mid-call
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -92,6 +93,8 @@ def normalised_journal(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]
             calls[request_id] = len(calls)
         kept = {k: v for k, v in entry.items() if k not in ("seq", "time", "latency_ms")}
         kept["request_id"] = calls[request_id]
+        if kept.get("rule") is None and kept.get("retry_after") is not None:
+            kept["retry_after"] = "set"  # the limiter's wait shrinks as its window runs
         out.append(kept)
     return out
 
@@ -143,7 +146,7 @@ async def replay(
             if not rule.get("fired"):
                 report.problems.append(f"rule {rule['id']!r} never fired")
     except Exception as exc:  # a replay reports; it does not crash the run of the others
-        report.problems.append(f"{type(exc).__name__}: {exc}")
+        report.problems.append(_explained(exc, report.server_log))
     finally:
         admin.close()
         report.seconds = time.monotonic() - started
@@ -166,7 +169,7 @@ async def _run_steps(
     account = report.account
     with tempfile.TemporaryFile("w+", encoding="utf-8") as errlog:
         try:
-            async with _connected(connection, scenario.server, errlog) as client:
+            async with connected(connection, scenario.server, errlog) as client:
                 seen = 0
                 for step in scenario.steps:
                     if step.fake is not None:
@@ -207,10 +210,12 @@ async def _run_step(client: Client, step: Any, results: dict[str, Any]) -> tuple
         result = await client.call_tool(step.tool, arguments)
     except MCPError as exc:
         message = f"protocol error {exc.error.code}: {exc.error.message}"
-        outcome.excerpt = message
+        outcome.excerpt = expectations.printable(message)
         wanted = expect.get("protocol_error")
-        if wanted is None:
-            outcome.failures.append(message)
+        if exc.error.code == CONNECTION_CLOSED:
+            outcome.failures.append(f"the server closed the connection ({exc.error.message})")
+        elif wanted is None or wanted is False:
+            outcome.failures.append(f"no protocol error, got {outcome.excerpt}")
         elif expectations.is_matcher(wanted):
             problem = expectations.mismatch(wanted, message)
             if problem:
@@ -219,7 +224,7 @@ async def _run_step(client: Client, step: Any, results: dict[str, Any]) -> tuple
         text = " ".join(getattr(block, "text", "") for block in result.content)
         structured = result.structured_content
         outcome.excerpt = expectations.show(structured if structured is not None else text, 300)
-        if "protocol_error" in expect:
+        if expect.get("protocol_error") not in (None, False):
             outcome.failures.append(f"protocol_error: wanted one, got a result: {outcome.excerpt}")
         else:
             outcome.failures += expectations.check_result(
@@ -229,6 +234,18 @@ async def _run_step(client: Client, step: Any, results: dict[str, Any]) -> tuple
             structured = None
     outcome.seconds = time.monotonic() - started
     return outcome, structured
+
+
+def _explained(exc: BaseException, server_log: str) -> str:
+    """One line for a failure outside the steps; an exception group is unwrapped to its cause."""
+    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    if isinstance(exc, MCPError) and exc.error.code == CONNECTION_CLOSED:
+        last = server_log.strip().splitlines()[-1:] or ["(nothing on its stderr)"]
+        return f"the server under test closed the connection or did not start: {last[0]}"
+    if isinstance(exc, OSError) and exc.filename:
+        return f"the server under test could not be started: {exc.strerror}: {exc.filename}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _inspection(entry: dict[str, Any]) -> bool:
@@ -268,7 +285,7 @@ async def _inspect(
 
 
 @contextlib.asynccontextmanager
-async def _connected(
+async def connected(
     connection: Connection, settings: dict[str, Any], errlog: Any
 ) -> AsyncIterator[Client]:
     server, key = connection.server, connection.key

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
 
+from contracts.expectations import printable
 from contracts.replay import ReplayReport
 
 PASS, FAIL = "PASS", "FAIL"
@@ -18,7 +19,7 @@ def render_text(report: ReplayReport, *, verbose: bool = False) -> str:
         f"      {report.description}",
     ]
     if report.prompt:
-        lines.append(f"      prompt: \"{report.prompt}\"")
+        lines.append(f'      prompt: "{report.prompt}"')
     if report.account:
         lines.append(f"      account {report.account}")
     for warning in report.warnings:
@@ -30,14 +31,14 @@ def render_text(report: ReplayReport, *, verbose: bool = False) -> str:
         if step.requests:
             lines.append(f"         upstream: {', '.join(step.requests)}")
         for failure in step.failures:
-            lines.append(f"         expected {failure}")
+            lines.append(f"         failed: {failure}")
         if verbose or not step.passed:
             lines.append(f"         result: {step.excerpt}")
     if report.rules:
         fired = ", ".join(f"{r['id']} x{r.get('fired', 0)}" for r in report.rules)
         lines.append(f"  rules fired: {fired}")
     for problem in report.problems:
-        lines.append(f"  FAIL {problem}")
+        lines.append(f"  FAIL {printable(problem)}")
     if not report.passed and report.server_log.strip():
         tail = report.server_log.strip().splitlines()[-5:]
         lines.append("  server's stderr (last lines):")
@@ -75,12 +76,14 @@ def write_junit(reports: Sequence[ReplayReport], path: Path) -> None:
                 time=f"{step.seconds:.3f}",
             )
             if not step.passed:
-                failure = ET.SubElement(case, "failure", message=step.failures[0][:200])
-                failure.text = "\n".join(step.failures) + f"\nresult: {step.excerpt}"
+                failure = ET.SubElement(case, "failure", message=printable(step.failures[0][:200]))
+                failure.text = printable("\n".join(step.failures) + f"\nresult: {step.excerpt}")
             ET.SubElement(case, "system-out").text = "\n".join(step.requests)
-        rules = ET.SubElement(suite, "testcase", classname=report.name, name="every rule fired")
+        setup = ET.SubElement(
+            suite, "testcase", classname=report.name, name="set-up, server and every rule fired"
+        )
         if report.problems:
-            failure = ET.SubElement(rules, "failure", message=report.problems[0][:200])
-            failure.text = "\n".join(report.problems)
+            failure = ET.SubElement(setup, "failure", message=printable(report.problems[0][:200]))
+            failure.text = printable("\n".join(report.problems))
     ET.indent(suites)
     path.write_text(ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n")

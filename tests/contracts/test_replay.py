@@ -97,7 +97,7 @@ def test_a_wrong_expectation_fails_the_replay_naming_step_and_expectation(
     done = harness("replay", str(scenario), "--fake-url", fake.url)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL step the-ticket: fetchTicket" in done.stdout
-    assert 'expected subject: wanted "Printer on fire", got "Outlook crashes' in done.stdout
+    assert 'failed: subject: wanted "Printer on fire", got "Outlook crashes' in done.stdout
 
 
 UNFIRED = """\
@@ -176,3 +176,97 @@ def test_shipped_finds_the_scenarios_and_a_replay_needs_something_to_replay() ->
     assert [p.name for p in shipped_scenarios()] == [p.name for p in SCENARIOS]
     done = harness("replay")
     assert done.returncode == 2 and "give scenario files, or --shipped" in done.stderr
+
+
+def scenario_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "probe.yaml"
+    path.write_text(text)
+    return path
+
+
+DROPPED = """\
+description: The first view's connection is dropped; the GET is sent again.
+key: demo-acme-admin-key
+rules:
+  - id: drop
+    match: {method: GET, path: /api/v2/tickets/1023, nth: 1}
+    effect: {drop_connection: true}
+steps:
+  - id: me
+    tool: fetchAgent
+    arguments: {agent_id: me}
+  - id: view
+    tool: fetchTicket
+    arguments: {ticket_id: 1023}
+    expect_journal:
+      requests: ["GET /api/v2/tickets/1023 0", "GET /api/v2/tickets/1023 200"]
+"""
+
+
+def test_a_dropped_connection_is_journaled_as_status_0_and_can_be_expected(
+    tmp_path: Path, fake: Fake
+) -> None:
+    report = replayed(scenario_file(tmp_path, DROPPED), fake.url)
+    assert report.passed, render_text(report)
+
+
+PROTOCOL = """\
+description: protocol_error true and false.
+key: demo-acme-admin-key
+steps:
+  - id: unknown-tool
+    tool: fetchPrinters
+    expect: {protocol_error: false}
+  - id: known-tool
+    tool: fetchAgent
+    arguments: {agent_id: me}
+    expect: {protocol_error: true}
+"""
+
+
+def test_protocol_error_false_fails_on_one_and_true_fails_on_a_result(
+    tmp_path: Path, fake: Fake
+) -> None:
+    report = replayed(scenario_file(tmp_path, PROTOCOL), fake.url)
+    unknown, known = report.steps
+    assert unknown.failures == [
+        "no protocol error, got protocol error -32602: Unknown tool: fetchPrinters"
+    ]
+    assert known.failures[0].startswith("protocol_error: wanted one, got a result")
+
+
+def test_a_server_that_does_not_start_is_named_in_the_report(fake: Fake) -> None:
+    done = harness(
+        "replay", str(ROOT / "scenarios" / "restricted-agent.yaml"), "--fake-url", fake.url,
+        "--server-command", f"{sys.executable} -c \"import sys; sys.exit('boom: no such server')\"",
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "the server under test closed the connection or did not start" in done.stdout
+    assert "boom: no such server" in done.stdout
+    assert "ExceptionGroup" not in done.stdout
+
+
+CONTROL = """\
+description: A validation message with control characters.
+key: demo-acme-admin-key
+rules:
+  - id: odd
+    match: {method: GET, path: /api/v2/tickets/1023}
+    effect: {error: validation_error, field: ticket_id, message: "bad \\x01\\x1b[31m value"}
+steps:
+  - id: view
+    tool: fetchTicket
+    arguments: {ticket_id: 1023}
+"""
+
+
+def test_junit_stays_well_formed_when_a_result_holds_control_characters(
+    tmp_path: Path, fake: Fake
+) -> None:
+    junit = tmp_path / "odd.xml"
+    done = harness("replay", str(scenario_file(tmp_path, CONTROL)), "--fake-url", fake.url,
+                   "--junit", str(junit))  # fmt: skip
+    assert done.returncode == 1
+    assert "\x1b" not in done.stdout
+    failure = ET.parse(junit).getroot().find("testsuite/testcase/failure")
+    assert failure is not None and "\\x1b" in (failure.text or "")

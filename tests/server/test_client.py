@@ -234,6 +234,14 @@ async def test_a_get_is_retried_after_5xx_with_growing_backoff() -> None:
     assert sleeps.seconds == sorted(sleeps.seconds) and sleeps.seconds[0] < sleeps.seconds[-1]
 
 
+async def test_a_503_with_retry_after_is_retried_no_sooner_than_it_says() -> None:
+    sleeps = Sleeps()
+    recorder = Recorder(httpx.Response(503, headers={"Retry-After": "4"}), ok())
+    async with client_for(recorder, sleeps) as client:
+        await client.request(a_call(), "GET", "/tickets/1")
+    assert sleeps.seconds == [4.0] and len(recorder.requests) == 2
+
+
 async def test_backoff_is_jittered() -> None:
     waits = []
     for jitter in (0.0, 1.0):
