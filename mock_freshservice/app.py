@@ -7,8 +7,9 @@ Every API request goes through the same steps, in the order Freshworks' stack ap
 2. the Accept and Content-Type headers are checked (406, 415);
 3. the route is matched (404 with an empty body, 405 with `Allow`);
 4. the key is authenticated (401) — views then check privileges (403) and bodies (400);
-5. the answer gets the rate-limit and version headers and a journal entry (a 429 also starts the
-   account's back-off check: a request before its Retry-After is journaled `early`).
+5. the answer gets the rate-limit and version headers and a journal entry (a 429 or 503 with
+   Retry-After also starts the account's back-off check: a request it covers that comes before
+   its Retry-After has elapsed is journaled `early`; see backoff.py).
 """
 
 from __future__ import annotations
@@ -40,12 +41,12 @@ from mock_freshservice.api import (
 )
 from mock_freshservice.api.common import Caller, EndpointMeta, json_response, raw_json_response
 from mock_freshservice.auth import Presented, account_of, authenticate, presented_credentials
-from mock_freshservice.backoff import retry_after_seconds
+from mock_freshservice.backoff import WATCHED_STATUSES, retry_after_seconds
 from mock_freshservice.clock import parse_datetime
 from mock_freshservice.data.dataset import Dataset, load_dataset
 from mock_freshservice.data.store import RetiredTableError
 from mock_freshservice.journal import Entry
-from mock_freshservice.ratelimit import Verdict
+from mock_freshservice.ratelimit import OVERALL, Verdict
 from mock_freshservice.scenario import Scenario, load_scenario
 from mock_freshservice.settings import FakeSettings
 from mock_freshservice.state import EXTENSION, FakeState, get_state
@@ -141,7 +142,7 @@ def _before_api_request() -> Response | None:
     meta = _meta(req) if req.url_rule is not None else None
 
     if account is not None:
-        ctx.early = state.backoff.early(account.domain)
+        ctx.early = state.backoff.early(account.domain, meta.category if meta else None)
         # 1a. The account's scenario: an injected answer spends no budget.
         answer = _scenario_answer(state, account.domain, req, presented, ctx)
         if answer is not None:
@@ -257,9 +258,17 @@ def _after_request(response: Response) -> Response:
     retry_after = retry_after_seconds(response.headers.get("Retry-After"))
     dropped = bool(ctx.get("dropped"))
     delay: float = ctx.get("delay", 0.0)
-    if account is not None and response.status_code == 429 and retry_after is not None:
-        # Retry-After counts from when the client gets the answer, after any delay.
-        get_state().backoff.refused(account.domain, delay + retry_after)
+    if (
+        account is not None
+        and not dropped
+        and response.status_code in WATCHED_STATUSES
+        and retry_after is not None
+    ):
+        # A sub-limit's 429 covers that sub-limit's requests; the overall limit's, and any
+        # scenario answer's, every request of the account. Retry-After counts from when the
+        # client gets the answer, after any delay.
+        refused = verdict.limit_name if verdict is not None and not verdict.allowed else None
+        get_state().backoff.refused(account.domain, delay + retry_after, refused or OVERALL)
     _journal(req, ctx, response, verdict, retry_after=retry_after, dropped=dropped)
     if delay:
         faults.hold(delay)  # journaled first: a client that gives up still finds its request
@@ -322,11 +331,20 @@ def _render_http_exception(exc: HTTPException) -> Response:
         return _render_api_error(errors.MethodNotAllowed(request.method, allowed))
     if 400 <= status < 500:
         return json_response({"code": "invalid_value", "message": exc.description}, status)
-    return _render_unexpected(exc)
+    if status < 400:
+        answer = exc.get_response()  # e.g. a routing redirect: not an error
+        return Response(answer.get_data(), status=answer.status, headers=answer.headers)
+    return _server_error(exc)
 
 
 def _render_unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _render_http_exception(exc)
-    log.exception("unexpected error answering %s %s", request.method, request.path)
+    return _server_error(exc)
+
+
+def _server_error(exc: BaseException) -> Response:
+    """Freshservice's 500, for anything the fake did not mean to answer (logged with its cause)."""
+    cause = getattr(exc, "original_exception", None) or exc
+    log.error("unexpected error answering %s %s", request.method, request.path, exc_info=cause)
     return json_response(errors.ServerError().body(), 500)

@@ -69,6 +69,10 @@ ACCOUNT_RESET_MESSAGE = (
 FILTER_USES_LIST_TICKETS_SUB_LIMIT = True
 # A request with a key the fake does not know is counted against the account named by its Host
 # header, if any (Freshservice throttles by domain, before authentication).
+# A spent sub-limit refuses only its own endpoints while the overall budget lasts (the sub-limit
+# and overall counters are separate), so the back-off check (backoff.py) takes a sub-limit's
+# Retry-After to cover only that sub-limit's requests. A scenario's 429 or 503 names no limit:
+# its Retry-After covers every request of the account.
 
 # -- Tickets -------------------------------------------------------------------------------------
 

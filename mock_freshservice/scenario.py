@@ -8,6 +8,10 @@ their error). Every problem names the file, the line and the field:
 
     scenarios/x.yaml:12: rules[0].effect.eror: unknown key (known: delay, revoke_key, ...)
 
+Where the schema says integer, an integral float (`2.0`) is refused too; a near miss of a matcher
+(`{lenght: 1}`) or of a reserved `expect` key (`is_eror`) is an error with a suggestion; a `key`
+value that is not a valid API key is never echoed (it may be a real secret).
+
 The YAML is composed node by node so each field's line is known; timestamps stay strings (a tool
 argument `review_date: 2026-12-01` is sent as written) and a key given twice is an error.
 """
@@ -26,6 +30,8 @@ from typing import Any, cast
 import jmespath
 import jmespath.exceptions
 import jsonschema
+import jsonschema.protocols
+import jsonschema.validators
 import yaml
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -338,9 +344,23 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
+def _is_integer(checker: object, instance: object) -> bool:
+    """JSON Schema counts 2.0 as an integer; a scenario may not (a count, a status, a number of
+    seconds written 2.0 would reach the fake as a float)."""
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_StrictValidator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
+)
+
+
 @functools.lru_cache(maxsize=1)
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(schema())
+def _validator() -> jsonschema.protocols.Validator:
+    """The schema's validator, except that `"type": "integer"` takes no float (not even 2.0)."""
+    validator: jsonschema.protocols.Validator = _StrictValidator(schema())
+    return validator
 
 
 _TYPE_NAMES = {
@@ -365,12 +385,21 @@ def _json_type(value: object) -> str:
     if isinstance(value, int):
         return "an integer"
     if isinstance(value, float):
-        return "a number"
+        return repr(value)  # "2.0": the reason it is not an integer
     return type(value).__name__
 
 
+def _got(value: object) -> str:
+    """What was given, for a "must be ... (got ...)" message; 2.0 where an integer belongs is
+    a common slip, so that one says how to write it."""
+    if isinstance(value, float) and value.is_integer():
+        return f"{value!r}; write {int(value)}"
+    return _json_type(value)
+
+
 def _schema_problems(data: object, lines: Mapping[Path_, int]) -> Iterator[Problem]:
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    found = _validator().iter_errors(cast(Any, data))
+    errors = sorted(found, key=lambda e: list(map(str, e.absolute_path)))
     seen: set[tuple[Path_, str]] = set()
     for error in errors:
         for problem in _explain(error, lines):
@@ -379,21 +408,74 @@ def _schema_problems(data: object, lines: Mapping[Path_, int]) -> Iterator[Probl
                 yield problem
 
 
+# `server` settings a scenario may not give: the harness sets them (where the server runs, which
+# fake and key it talks to, how a client reaches it), or they mean nothing for a replay.
+HARNESS_SERVER_SETTINGS = {
+    "transport": "the replay chooses how it reaches the server",
+    "host": "the replay chooses how it reaches the server",
+    "port": "the replay chooses how it reaches the server",
+    "stateful": "the replay chooses how it reaches the server",
+    "mcp_allowed_hosts": "the replay chooses how it reaches the server",
+    "mcp_allowed_origins": "the replay chooses how it reaches the server",
+    "domain": "the replay points the server at its fake",
+    "base_url": "the replay points the server at its fake",
+    "allow_insecure_upstream": "the replay points the server at its fake",
+    "api_key": "set key: (or replay --key) instead",
+}
+
+# Fields that hold an API key: a value that is not a valid key may still be a real secret.
+_KEY_FIELDS = ("key", "revoke_key", "restore_key")
+
+
+def _holds_a_key(path: Path_) -> bool:
+    if path == ("key",):
+        return True
+    return (
+        len(path) == 4
+        and path[0] == "rules"
+        and path[2] in ("match", "effect")
+        and path[3] in _KEY_FIELDS
+    )
+
+
+def _branch_misfits(error: ValidationError) -> bool:
+    """An anyOf/oneOf branch written for another kind of value than the one given."""
+    if error.path:
+        return False
+    if error.validator in ("type", "const"):
+        return True
+    # An enum of scalars (e.g. one method) is not what a list or a mapping was meant to be.
+    return (
+        error.validator == "enum"
+        and isinstance(error.instance, dict | list)
+        and not any(isinstance(v, dict | list) for v in cast(list[object], error.validator_value))
+    )
+
+
 def _explain(error: ValidationError, lines: Mapping[Path_, int]) -> list[Problem]:
     path: Path_ = tuple(error.absolute_path)
     line = _line_of(lines, path)
     instance = error.instance
     if error.validator == "additionalProperties" and isinstance(instance, dict):
         known = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        listed = f"(known: {', '.join(known)})"
         return [
             (
                 (*path, key),
                 _key_line(lines, (*path, key)),
-                f"unknown key (known: {', '.join(known)})",
+                f"not a scenario setting: {HARNESS_SERVER_SETTINGS[key]} {listed}"
+                if path == ("server",) and key in HARNESS_SERVER_SETTINGS
+                else f"unknown key {listed}",
             )
             for key in instance
             if key not in known
         ]
+    if _holds_a_key(path) and error.validator in ("pattern", "minLength", "maxLength"):
+        return [(path, line, "is not a valid API key (not shown)")]
+    if error.validator == "minProperties" and isinstance(instance, dict) and not instance:
+        names = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        wanted = f" (give {' or '.join(names)})" if names else ""
+        return [(path, line, f"must not be empty{wanted}")]
     if error.validator == "required" and isinstance(instance, dict):
         required = cast(list[str], error.validator_value)
         missing = [key for key in required if key not in instance]
@@ -403,11 +485,7 @@ def _explain(error: ValidationError, lines: Mapping[Path_, int]) -> list[Problem
         branches: dict[object, list[ValidationError]] = {}
         for sub in error.context:
             branches.setdefault(sub.schema_path[0] if sub.schema_path else None, []).append(sub)
-        fitting = [
-            subs
-            for subs in branches.values()
-            if not any(s.validator in ("type", "const") and not s.path for s in subs)
-        ]
+        fitting = [subs for subs in branches.values() if not any(_branch_misfits(s) for s in subs)]
         if len(fitting) == 1:
             return [p for sub in fitting[0] for p in _explain(sub, lines)]
         if len(fitting) > 1:
@@ -415,7 +493,7 @@ def _explain(error: ValidationError, lines: Mapping[Path_, int]) -> list[Problem
             if best is not None:
                 return _explain(best, lines)
         described = error.schema.get("description") if isinstance(error.schema, dict) else None
-        return [(path, line, f"must be {described or 'valid'} (got {_json_type(instance)})")]
+        return [(path, line, f"must be {described or 'valid'} (got {_got(instance)})")]
     if error.validator == "enum":
         values = ", ".join(str(v) for v in cast(list[object], error.validator_value))
         what = "error name" if path and path[-1] == "error" else "value"
@@ -424,7 +502,7 @@ def _explain(error: ValidationError, lines: Mapping[Path_, int]) -> list[Problem
         expected = cast(str | list[str], error.validator_value)
         names = [expected] if isinstance(expected, str) else expected
         wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
-        return [(path, line, f"must be {wanted} (got {_json_type(instance)})")]
+        return [(path, line, f"must be {wanted} (got {_got(instance)})")]
     if error.validator == "const":
         return [(path, line, f"must be {json.dumps(error.validator_value)} (or left out)")]
     if error.validator == "pattern":
@@ -483,6 +561,11 @@ def _semantic_problems(data: dict[str, Any], lines: Mapping[Path_, int]) -> Iter
         for key, value in step.get("expect", {}).items():
             path = (*base, "expect", key)
             if key not in RESERVED_EXPECT:
+                near = _near(key, RESERVED_EXPECT)
+                if near is not None:
+                    message = f"unknown reserved key; did you mean {near}?"
+                    yield path, _key_line(lines, path), message
+                    continue
                 yield from _jmespath_problem(key, path, lines)
             yield from _matcher_problems(value, path, lines)
         for n, rule_id in enumerate(step.get("expect_journal", {}).get("rules", [])):
@@ -589,8 +672,42 @@ def _jmespath_problem(
         yield path, _line_of(lines, path), f"{label or expression}: not JMESPath ({problem})"
 
 
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+    neighbouring letters (`lenght` is one edit from `length`)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            current[j] = min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (char_a != char_b),
+            )
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _near(word: str, known: Sequence[str], within: int = 2) -> str | None:
+    """The known name `word` is a likely misspelling of (case ignored), if any."""
+    lowered = word.lower()
+    distance, best = min((_edit_distance(lowered, name), name) for name in known)
+    return best if distance <= within else None
+
+
 def _matcher_problems(value: object, path: Path_, lines: Mapping[Path_, int]) -> Iterator[Problem]:
-    """A one-key {regex|length|contains|present} value: its argument must fit."""
+    """A one-key {regex|length|contains|present} value: its argument must fit. A one-key mapping
+    whose key is a near miss of a matcher (`{lenght: 1}`) is taken for a typo, not a literal."""
+    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) not in MATCHERS:
+        key = str(next(iter(value)))
+        near = _near(key, MATCHERS)
+        if near is not None:
+            where = (*path, key)
+            yield where, _key_line(lines, where), f"unknown matcher; did you mean {{{near}}}?"
+        return
     if not (isinstance(value, dict) and len(value) == 1 and next(iter(value)) in MATCHERS):
         return
     kind, argument = next(iter(value.items()))

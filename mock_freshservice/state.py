@@ -203,12 +203,15 @@ class FakeState:
     def bind_scenario(self, scenario: Scenario, key: str | None = None) -> ScenarioRun:
         """Load `scenario` for the account of `key` (default: the scenario's own `key`).
 
-        Explicit keys its rules name must be keys of this fake; "caller" stands for `key`.
+        Explicit keys its rules name must be keys of this fake and of that same account (a
+        scenario acts on its own account only: resetting it undoes what its rules did); "caller"
+        stands for `key`. The account's back-off check starts afresh with the scenario.
         """
         key = key or scenario.key
         binding = self.binding(key)
         if binding is None:
             raise ScenarioError(f"{scenario.where('key')}: key: names no API key of this fake")
+        problems: list[str] = []
         for index, rule in enumerate(scenario.rules):
             named = (
                 (("match", "key"), rule.match.key),
@@ -216,13 +219,25 @@ class FakeState:
                 (("effect", "restore_key"), rule.effect.restore_key),
             )
             for where, value in named:
-                if value is not None and value != CALLER and self.binding(value) is None:
-                    path = ("rules", index, *where)
-                    raise ScenarioError(
-                        f"{scenario.where(*path)}: {format_path(path)}: "
-                        "names no API key of this fake (use caller, or a key of the dataset)"
+                if value is None or value == CALLER:
+                    continue
+                path = ("rules", index, *where)
+                other = self.binding(value)
+                if other is None:
+                    problem = "names no API key of this fake (use caller, or a key of the dataset)"
+                elif other.domain != binding.domain:
+                    problem = (
+                        f"names a key of another account ({other.domain}); a scenario bound to "
+                        f"{binding.domain} may name only that account's keys (or caller)"
                     )
-        return self.faults.bind(binding.domain, scenario, key)
+                else:
+                    continue
+                problems.append(f"{scenario.where(*path)}: {format_path(path)}: {problem}")
+        if problems:
+            raise ScenarioError("\n".join(problems))
+        run = self.faults.bind(binding.domain, scenario, key)
+        self.backoff.reset(binding.domain)
+        return run
 
     def set_plan(
         self, domain: str, plan: Plan, custom_limits: Mapping[str, int] | None = None

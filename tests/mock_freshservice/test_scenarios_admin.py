@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 import time_machine
 from flask.testing import FlaskClient
 
@@ -378,3 +379,146 @@ def test_a_scenarios_now_freezes_the_data_clock_when_settings_do_not(tmp_path: P
     app = create_app(FakeSettings(scenario=path))
     state: FakeState = app.extensions[EXTENSION]
     assert state.clock.now() == int(dt.datetime(2027, 1, 5, 8, tzinfo=dt.UTC).timestamp())
+
+
+# -- review fixes ------------------------------------------------------------------------------
+
+
+def test_an_integral_float_in_a_posted_scenario_is_400_not_500(client: FlaskClient) -> None:
+    text = "description: d\nrules:\n  - id: r\n    match: {nth: 2.0}\n"
+    response = post_scenario(client, key=ADMIN_KEY, scenario=text, name="x.yaml")
+    assert response.status_code == 400
+    assert response.get_json()["error"].startswith("x.yaml:4: rules[0].match.nth: must be")
+    document = {
+        "description": "d",
+        "rules": [{"id": "r", "effect": {"error": "server_error", "status": 503.0}}],
+    }
+    response = post_scenario(client, key=ADMIN_KEY, scenario_object=document, name="x.json")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == (
+        "x.json: rules[0].effect.status: must be an integer (got 503.0; write 503)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("part", "field"),
+    [("effect", "revoke_key"), ("effect", "restore_key"), ("match", "key")],
+)
+def test_a_rule_naming_a_key_of_another_account_is_400(
+    client: FlaskClient, part: str, field: str
+) -> None:
+    text = f"description: d\nrules:\n  - id: r\n    {part}: {{{field}: {GLOBEX_ADMIN_KEY}}}\n"
+    response = post_scenario(client, key=ADMIN_KEY, scenario=text, name="x.yaml")
+    assert response.status_code == 400
+    field = f"{part}.{field}"
+    message = response.get_json()["error"]
+    assert message.startswith(f"x.yaml:4: rules[0].{field}: names a key of another account")
+    assert GLOBEX_ADMIN_KEY not in message
+    assert client.get("/_mock/accounts/acme.freshservice.com/scenario").status_code == 404
+
+
+def test_a_rule_may_not_revoke_another_accounts_key(client: FlaskClient) -> None:
+    text = f"description: d\nrules:\n  - {{id: r, effect: {{revoke_key: {GLOBEX_ADMIN_KEY}}}}}\n"
+    assert post_scenario(client, key=ADMIN_KEY, scenario=text).status_code == 400
+    client.get("/api/v2/agents/me", headers=basic(ADMIN_KEY))
+    assert client.get("/api/v2/agents/me", headers=basic(GLOBEX_ADMIN_KEY)).status_code == 200
+
+
+def test_a_sub_limit_429_flags_only_requests_of_that_category(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    client.put(f"/_mock/accounts/{ACME}/plan", json={"limits": {"overall": 100, "list_tickets": 1}})
+    client.get("/api/v2/tickets", headers=admin)  # spends list_tickets
+    client.get("/api/v2/tickets", headers=admin)  # 429 of the list_tickets sub-limit
+    client.get("/api/v2/agents/me", headers=admin)  # another category: Freshservice serves it
+    client.get("/api/v2/tickets/10234", headers=admin)  # view_ticket: not covered either
+    client.get("/api/v2/tickets", headers=admin)  # list_tickets again, too soon
+    assert [(e["path"], e["status"], e["early"]) for e in journal(client)] == [
+        ("/api/v2/tickets", 200, False),
+        ("/api/v2/tickets", 429, False),
+        ("/api/v2/agents/me", 200, False),
+        ("/api/v2/tickets/10234", 200, False),
+        ("/api/v2/tickets", 429, True),
+    ]
+
+
+def test_an_overall_429_flags_requests_of_every_category(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    client.put(f"/_mock/accounts/{ACME}/plan", json={"limits": {"overall": 1}})
+    client.get("/api/v2/agents/me", headers=admin)
+    client.get("/api/v2/agents/me", headers=admin)  # 429 of the overall limit
+    client.get("/api/v2/tickets", headers=admin)
+    assert [(e["status"], e["early"]) for e in journal(client)] == [
+        (200, False),
+        (429, False),
+        (429, True),
+    ]
+
+
+def test_a_rule_injected_429_covers_every_request_of_the_account(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    text = (
+        "description: d\nrules:\n  - id: rl\n    match: {method: POST, nth: 1}\n"
+        "    effect: {error: rate_limited, retry_after: 5}\n"
+    )
+    post_scenario(client, key=ADMIN_KEY, scenario=text)
+    client.post("/api/v2/tickets", json={}, headers=admin)
+    client.get("/api/v2/tickets/10234", headers=admin)
+    assert [(e["status"], e["rule"], e["early"]) for e in journal(client)] == [
+        (429, "rl", False),
+        (200, None, True),
+    ]
+
+
+def test_a_503_with_retry_after_starts_the_back_off_check(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    text = (
+        "description: d\nrules:\n  - id: down\n    match: {nth: 1}\n"
+        "    effect: {error: server_error, status: 503, retry_after: 3}\n"
+    )
+    post_scenario(client, key=ADMIN_KEY, scenario=text)
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False) as traveller:
+        client.get("/api/v2/tickets/10234", headers=admin)
+        client.get("/api/v2/tickets/10234", headers=admin)
+        traveller.shift(3.01)
+        client.get("/api/v2/tickets/10234", headers=admin)
+    assert [(e["status"], e["retry_after"], e["early"]) for e in journal(client)] == [
+        (503, 3, False),
+        (200, None, True),
+        (200, None, False),
+    ]
+
+
+def test_a_retry_after_on_a_200_does_not_start_the_back_off_check(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    text = "description: d\nrules:\n  - {id: r, match: {nth: 1}, effect: {respond: {status: 200, headers: {Retry-After: 9}}}}\n"
+    post_scenario(client, key=ADMIN_KEY, scenario=text)
+    client.get("/api/v2/agents/me", headers=admin)
+    client.get("/api/v2/agents/me", headers=admin)
+    assert [(e["retry_after"], e["early"]) for e in journal(client)] == [(9, False), (None, False)]
+
+
+def test_loading_a_scenario_forgets_the_accounts_retry_after(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    text = "description: d\nrules:\n  - {id: rl, match: {nth: 1}, effect: {error: rate_limited, retry_after: 60}}\n"
+    post_scenario(client, key=ADMIN_KEY, scenario=text)
+    client.get("/api/v2/agents/me", headers=admin)
+    post_scenario(client, key=ADMIN_KEY, scenario="description: calm\n")
+    client.get("/api/v2/agents/me", headers=admin)
+    assert [(e["status"], e["early"]) for e in journal(client)] == [(429, False), (200, False)]
+
+
+def test_loading_a_scenario_on_one_account_keeps_anothers_retry_after(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    text = "description: d\nrules:\n  - {id: rl, match: {nth: 1}, effect: {error: rate_limited, retry_after: 60}}\n"
+    post_scenario(client, key=ADMIN_KEY, scenario=text)
+    client.get("/api/v2/agents/me", headers=admin)
+    post_scenario(client, key=GLOBEX_ADMIN_KEY, scenario="description: calm\n")
+    client.get("/api/v2/agents/me", headers=admin)
+    assert [e["early"] for e in journal(client)] == [False, True]

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from mock_freshservice.scenario import (
+    HARNESS_SERVER_SETTINGS,
     ScenarioError,
     load_scenario,
     parse_scenario,
@@ -51,9 +52,13 @@ def test_every_object_in_the_schema_forbids_unknown_keys() -> None:
     ]
 
 
-def test_the_server_section_names_exactly_the_server_settings() -> None:
-    known = set(schema()["$defs"]["server"]["properties"])
-    assert known == {field.name for field in dataclasses.fields(ServerSettings)}
+def test_the_server_section_names_server_settings_and_refuses_the_harnesss_own() -> None:
+    accepted = set(schema()["$defs"]["server"]["properties"])
+    settings = {field.name for field in dataclasses.fields(ServerSettings)}
+    assert accepted <= settings
+    # Every setting is either a scenario's to give or the harness's: a new one needs a decision.
+    assert accepted | set(HARNESS_SERVER_SETTINGS) == settings
+    assert not accepted & set(HARNESS_SERVER_SETTINGS)
 
 
 def test_a_full_scenario_loads_into_the_model() -> None:
@@ -354,3 +359,222 @@ def test_the_shipped_scenarios_load() -> None:
     shipped = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
     for path in shipped:
         assert load_scenario(path).description
+
+
+# -- review fixes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "rules:\n  - id: a\n    match: {nth: 2.0}\n",
+            "x.yaml:4: rules[0].match.nth: must be a 1-based count, a list of them, "
+            "or {from: N, to: M} (got 2.0; write 2)",
+        ),
+        (
+            "rules:\n  - id: a\n    match: {nth: {from: 2.0}}\n",
+            "x.yaml:4: rules[0].match.nth.from: must be an integer (got 2.0; write 2)",
+        ),
+        (
+            "rules:\n  - id: a\n    match: {nth: [1, 3.0]}\n",
+            "x.yaml:4: rules[0].match.nth[1]: must be an integer (got 3.0; write 3)",
+        ),
+        (
+            "rules:\n  - id: a\n    match: {after: 1.0}\n",
+            "x.yaml:4: rules[0].match.after: must be an integer (got 1.0; write 1)",
+        ),
+        (
+            "rules:\n  - id: a\n    match: {query: {page: 3.0}}\n",
+            "x.yaml:4: rules[0].match.query.page: must be a string (or integer)",
+        ),
+        (
+            "rules:\n  - id: a\n    effect: {error: rate_limited, retry_after: 3.0}\n",
+            "x.yaml:4: rules[0].effect.retry_after: must be an integer (got 3.0; write 3)",
+        ),
+        (
+            "rules:\n  - id: a\n    effect: {error: server_error, status: 503.0}\n",
+            "x.yaml:4: rules[0].effect.status: must be an integer (got 503.0; write 503)",
+        ),
+        (
+            "rules:\n  - id: a\n    effect: {respond: {status: 200.0}}\n",
+            "x.yaml:4: rules[0].effect.respond.status: must be an integer (got 200.0; write 200)",
+        ),
+        (
+            "rules:\n  - id: a\n    effect: {set_plan: {limits: {overall: 5.0}}}\n",
+            "x.yaml:4: rules[0].effect.set_plan.limits.overall: must be an integer (got 5.0",
+        ),
+        ("dataset: {seed: 1.0}\n", "x.yaml:2: dataset.seed: must be an integer (got 1.0; write 1)"),
+        (
+            "plan: {limits: {overall: 5, list_tickets: 2.0}}\n",
+            "x.yaml:2: plan.limits.list_tickets: must be an integer (got 2.0; write 2)",
+        ),
+        ("server: {max_result_bytes: 1000.0}\n", "x.yaml:2: server.max_result_bytes: must be an"),
+        (
+            "steps:\n  - id: s\n    tool: t\n    expect_journal: {count: 2.0}\n",
+            "x.yaml:5: steps[0].expect_journal.count: must be an integer (got 2.0; write 2)",
+        ),
+    ],
+)
+def test_an_integral_float_is_refused_where_an_integer_is_required(
+    text: str, expected: str
+) -> None:
+    assert problems("description: d\n" + text, name="x.yaml").startswith(expected)
+
+
+def test_an_integral_float_in_a_parsed_object_is_refused_too() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_object(
+            {"description": "d", "rules": [{"id": "a", "match": {"nth": {"from": 2.0}}}]},
+            name="body",
+        )
+    assert (
+        caught.value.message
+        == "body: rules[0].match.nth.from: must be an integer (got 2.0; write 2)"
+    )
+
+
+def test_numbers_stay_numbers_where_the_format_takes_any() -> None:
+    scenario = parse_scenario(
+        "description: d\nserver: {timeout: 1.5, retry_budget: 2.0}\n"
+        "rules:\n  - id: a\n    effect: {delay: 1.0}\n"
+    )
+    assert scenario.server == {"timeout": 1.5, "retry_budget": 2.0}
+    assert scenario.rules[0].effect.delay == 1.0
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("transport", "http"),
+        ("host", "0.0.0.0"),
+        ("port", "18795"),
+        ("stateful", "true"),
+        ("domain", "acme.freshservice.com"),
+        ("base_url", "http://127.0.0.1:1"),
+        ("api_key", "demo-acme-admin-key"),
+        ("mcp_allowed_hosts", "[example.com]"),
+        ("mcp_allowed_origins", "[https://example.com]"),
+        ("allow_insecure_upstream", "true"),
+    ],
+)
+def test_a_server_setting_the_harness_controls_is_refused(name: str, value: str) -> None:
+    message = problems(f"description: d\nserver:\n  {name}: {value}\n")
+    assert message.startswith(f"scenarios/x.yaml:3: server.{name}: not a scenario setting: ")
+    assert "demo-acme-admin-key" not in message
+
+
+@pytest.mark.parametrize("name", ["api_key", "timeout", "toolsets", "read_only"])
+def test_a_null_server_setting_is_refused(name: str) -> None:
+    message = problems(f"description: d\nserver: {{{name}: null}}\n")
+    assert message.startswith(f"scenarios/x.yaml:2: server.{name}: ")
+
+
+def test_a_bad_item_of_a_method_list_is_reported_at_its_index() -> None:
+    message = problems("description: d\nrules:\n  - id: a\n    match:\n      method: [GET, get]\n")
+    assert message == (
+        "scenarios/x.yaml:5: rules[0].match.method[1]: unknown value 'get' "
+        "(known: GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS)"
+    )
+
+
+def test_a_bad_single_method_is_still_reported_at_method() -> None:
+    message = problems("description: d\nrules:\n  - id: a\n    match: {method: get}\n")
+    assert message.startswith("scenarios/x.yaml:4: rules[0].match.method: unknown value 'get'")
+
+
+STEP = "description: d\nsteps:\n  - id: s\n    tool: t\n    expect:\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("{lenght: 1}", "expect.a.lenght: unknown matcher; did you mean {length}?"),
+        ("{regexp: x}", "expect.a.regexp: unknown matcher; did you mean {regex}?"),
+        ("{contain: 3}", "expect.a.contain: unknown matcher; did you mean {contains}?"),
+        ("{Present: true}", "expect.a.Present: unknown matcher; did you mean {present}?"),
+    ],
+)
+def test_a_misspelt_matcher_in_expect_is_an_error_with_a_suggestion(
+    value: str, expected: str
+) -> None:
+    assert problems(f"{STEP}      a: {value}\n") == f"scenarios/x.yaml:6: steps[0].{expected}"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["{id: 1}", "{errors: []}", "{content: x}", "{length: 1, regex: x}", "{lenght: 1, id: 2}"],
+)
+def test_a_literal_mapping_far_from_any_matcher_stays_a_literal(value: str) -> None:
+    scenario = parse_scenario(f"{STEP}      a: {value}\n")
+    assert "a" in scenario.steps[0].expect
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("is_eror", "is_error"),
+        ("IS_ERROR", "is_error"),
+        ("iserror", "is_error"),
+        ("error-text", "error_text"),
+        ("errortext", "error_text"),
+        ("protocol_eror", "protocol_error"),
+    ],
+)
+def test_a_misspelt_reserved_expect_key_is_an_error_with_a_suggestion(
+    key: str, expected: str
+) -> None:
+    assert problems(f"{STEP}      {key}: true\n") == (
+        f"scenarios/x.yaml:6: steps[0].expect.{key}: unknown reserved key; did you mean {expected}?"
+    )
+
+
+@pytest.mark.parametrize("key", ["is_escalated", "errors", "error", "errors[0].field", "protocol"])
+def test_expect_keys_that_only_start_like_reserved_ones_are_jmespath(key: str) -> None:
+    scenario = parse_scenario(f"{STEP}      {key!r}: {{present: true}}\n")
+    assert key in scenario.steps[0].expect
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("key: 'my secret key with spaces'\n", "key"),
+        ("key: short\n", "key"),
+        (f"key: {'k' * 129}\n", "key"),
+        (
+            f"rules:\n  - id: a\n    effect: {{revoke_key: {'s3cr3t' * 30}}}\n",
+            "rules[0].effect.revoke_key",
+        ),
+        (
+            f"rules:\n  - id: a\n    effect: {{restore_key: {'s3cr3t' * 30}}}\n",
+            "rules[0].effect.restore_key",
+        ),
+        (f"rules:\n  - id: a\n    match: {{key: {'s3cr3t' * 30}}}\n", "rules[0].match.key"),
+    ],
+)
+def test_an_invalid_api_key_is_not_shown_in_the_message(text: str, field: str) -> None:
+    message = problems("description: d\n" + text)
+    assert message.endswith(f"{field}: is not a valid API key (not shown)")
+    assert "secret" not in message and "s3cr3t" not in message and "kkkk" not in message
+    assert "short" not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "rules:\n  - id: a\n    effect: {set_plan: {}}\n",
+            "x.yaml:4: rules[0].effect.set_plan: must not be empty (give plan or limits)",
+        ),
+        ("plan: {}\n", "x.yaml:2: plan: must not be empty (give plan or limits)"),
+    ],
+)
+def test_set_plan_must_give_a_plan_or_limits(text: str, expected: str) -> None:
+    assert problems("description: d\n" + text, name="x.yaml") == expected
+
+
+def test_set_plan_with_limits_only_is_fine() -> None:
+    scenario = parse_scenario(
+        "description: d\nrules:\n  - id: a\n    effect: {set_plan: {limits: {overall: 3}}}\n"
+    )
+    assert scenario.rules[0].effect.set_plan == {"limits": {"overall": 3}}
