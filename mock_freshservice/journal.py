@@ -39,7 +39,7 @@ class Entry:
     latency_ms: float
     rule: str | None = None  # id of the scenario rule that fired on the request
     retry_after: int | None = None
-    early: bool = False  # arrived before a Retry-After the fake gave this account had elapsed
+    early: bool = False  # arrived before a Retry-After covering it had elapsed (backoff.py)
 
     def as_json(self) -> dict[str, Any]:
         return {
