@@ -7,7 +7,10 @@
     freshservice-harness check [--server-command CMD | --server-url URL --fake-url URL]
         [--fake-url URL] [--junit FILE] [-k EXPR] [-- PYTEST_ARGS]
 
+    freshservice-harness diff-tools OLD NEW
+
 Exit codes: 0 all passed, 1 a scenario or check failed, 2 bad usage or a bad scenario file.
+diff-tools: 0 no breaking change, 1 a breaking change, 2 OLD or NEW unreadable.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import anyio
 
 import contracts.suites
 from contracts import reporting
+from contracts.diff_tools import ToolsInputError, compare_tools, load_tools
 from contracts.paths import shipped_scenarios
 from contracts.processes import DEFAULT_SERVER_COMMAND, StartFailed, command_line, running_fake
 from contracts.replay import ReplayReport, ServerTarget, replay
@@ -93,6 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="more arguments for pytest"
     )
+    diff = commands.add_parser(
+        "diff-tools",
+        help="say which changes between two sets of tool schemas break clients",
+        description=(
+            "Compare two sets of tools, each a folder of tool snapshots (like contracts/toolsnaps) "
+            "or one JSON file holding a list of tools, and print one line per change: BREAKING "
+            "(a tool removed or renamed, a required input added, an input narrowed, an output "
+            "field removed or retyped, a read-only tool made writing, ...) or compatible. Exits 1 "
+            "if any change is breaking, 2 if OLD or NEW cannot be read."
+        ),
+    )
+    diff.add_argument("old", type=Path, metavar="OLD", help="the tools before: folder or file")
+    diff.add_argument("new", type=Path, metavar="NEW", help="the tools after: folder or file")
     return parser
 
 
@@ -101,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "check":
         return _check(parser, args)
+    if args.command == "diff-tools":
+        return _diff_tools(args)
     assert args.command == "replay"  # argparse refuses any other
     return _replay(parser, args)
 
@@ -123,6 +142,20 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "pytest", *pytest_args, *args.pytest_args]
     done = subprocess.run(command, check=False)
     return {0: OK, 1: FAILED}.get(done.returncode, USAGE)
+
+
+def _diff_tools(args: argparse.Namespace) -> int:
+    try:
+        old, new = load_tools(args.old), load_tools(args.new)
+    except ToolsInputError as exc:
+        print(f"freshservice-harness: {exc}", file=sys.stderr)
+        return USAGE
+    changes = compare_tools(old, new)
+    for change in changes:
+        print(change)
+    if not changes:
+        print("no changes")
+    return FAILED if any(change.breaking for change in changes) else OK
 
 
 def _replay(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

@@ -24,8 +24,9 @@ API key. The policy, in the order a request meets it:
    HTTP date), if the tool call's retry budget still covers the wait. The budget is a deadline
    on the monotonic clock from the call's first request, so time lost to timeouts counts too.
 3. After a timeout, a reset or a 5xx, GET and PUT are sent again with jittered exponential
-   backoff (or a 5xx's own `Retry-After`, if longer) within the budget. A POST is never sent again: what it did is unknown, and the error
-   says so. (A connection that was refused before anything was sent is safe to retry.)
+   backoff (or a 5xx's own `Retry-After`, if longer) within the budget. A POST is never sent
+   again: what it did is unknown, and the error says so. (A connection that was refused before
+   anything was sent is safe to retry.)
 4. The answer's status maps to one class of the tree above; `Link: <…>; rel="next"` gives the
    next page number; `X-RateLimit-Remaining` is remembered per credential.
 """

@@ -47,8 +47,9 @@ async def fetch_workspaces(
     ctx: Context, *, page: Page = 1, per_page: PerPage = 10
 ) -> WorkspacePage:
     """List the account's workspaces (IT, HR, Facilities, …), a page at a time. Tools that
-    take workspace_id look in the primary workspace when it is left out, and in all of them
-    with 0."""
+    take workspace_id (fetchTickets, fetchAssets, fetchServiceCatalogItems,
+    fetchSolutionCategories, …) look in the primary workspace when it is left out, and in all
+    of them with 0."""
     up = upstream(ctx)
     response = await up.get(
         "/workspaces", {"page": page, "per_page": per_page}, what="the workspace list"
