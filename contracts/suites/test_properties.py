@@ -82,6 +82,11 @@ FLOORS: Mapping[str, tuple[float, str]] = {
         "two items (Adobe Acrobat Pro, VPN Access) need business_justification in custom_fields, "
         "display_ids from the schema name no item, and emails from it name no user",
     ),
+    "updateTicket": (
+        0.3,
+        "a ticket_id drawn from the schema names no ticket (404), and agent, group and "
+        "department ids drawn from it name nothing (400 naming the field)",
+    ),
     "updateSolutionArticle": (
         0.3,
         "article_id and folder_id (a move) drawn from the schema name no record (404)",
