@@ -16,8 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server import freshservice as fs
 from server.tools import filter_query
+from server.tools.fitting import fit_page
 
 F = TypeVar("F", bound=Callable[..., Any])
+P = TypeVar("P", bound="PageInfo")
 
 # -- The registry: one ToolSpec per tool, declared next to its handler ---------------------------
 
@@ -304,6 +306,30 @@ def explain(exc: fs.FreshserviceError, what: str | None) -> str:
 
 
 # -- Reading answers ------------------------------------------------------------------------------
+
+
+async def plain_list(
+    up: Upstream,
+    path: str,
+    params: dict[str, Any],
+    *,
+    what: str,
+    model: type[P],
+    items: str,
+    summarize: Callable[[Any], BaseModel],
+) -> P:
+    """One page of a plain list (no filter query): the items under `items` in the answer and in
+    the result, `next_page` from the Link header, the result fitted to the size limit."""
+    response = await up.get(path, params, what=what)
+    result = model.model_validate(
+        {
+            items: [summarize(raw) for raw in response.body.get(items, [])],
+            "page": params["page"],
+            "per_page": params["per_page"],
+            "next_page": response.next_page,
+        }
+    )
+    return fit_page(result, items, up.max_result_bytes, "ask for a smaller per_page.")
 
 
 def search_next_page(response: fs.ApiResponse, page: int) -> tuple[int | None, int | None]:

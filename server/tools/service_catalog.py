@@ -20,6 +20,7 @@ from server.tools.common import (
     Result,
     WorkspaceId,
     label,
+    plain_list,
     record_of,
     search_next_page,
     text_of,
@@ -257,14 +258,10 @@ async def fetch_service_catalog_items(
         params["category_id"] = category_id
     if workspace_id is not None:
         params["workspace_id"] = workspace_id
-    response = await up.get("/service_catalog/items", params, what="the service catalog")
-    result = ItemPage(
-        service_items=[item_summary(i) for i in response.body.get("service_items", [])],
-        page=page,
-        per_page=per_page,
-        next_page=response.next_page,
-    )
-    return fit_page(result, "service_items", up.max_result_bytes, "ask for a smaller per_page.")
+    return await plain_list(
+        up, "/service_catalog/items", params, what="the service catalog",
+        model=ItemPage, items="service_items", summarize=item_summary,
+    )  # fmt: skip
 
 
 @tool(

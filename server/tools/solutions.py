@@ -20,6 +20,7 @@ from server.tools.common import (
     WorkspaceId,
     body_of,
     label,
+    plain_list,
     real_moment,
     record_of,
     search_next_page,
@@ -387,14 +388,10 @@ async def fetch_solution_categories(
     params: dict[str, Any] = {"page": page, "per_page": per_page}
     if workspace_id is not None:
         params["workspace_id"] = workspace_id
-    response = await up.get("/solutions/categories", params, what="the solution categories")
-    result = CategoryPage(
-        categories=[category_summary(c) for c in response.body.get("categories", [])],
-        page=page,
-        per_page=per_page,
-        next_page=response.next_page,
-    )
-    return fit_page(result, "categories", up.max_result_bytes, "ask for a smaller per_page.")
+    return await plain_list(
+        up, "/solutions/categories", params, what="the solution categories",
+        model=CategoryPage, items="categories", summarize=category_summary,
+    )  # fmt: skip
 
 
 @tool("fetchSolutionCategory", toolset=TOOLSET, title="Show a solution category", kind="fetch")
@@ -426,14 +423,10 @@ async def fetch_solution_folders(
     one folder; createSolutionFolder adds one."""
     up = upstream(ctx)
     params = {"category_id": category_id, "page": page, "per_page": per_page}
-    response = await up.get("/solutions/folders", params, what=f"solution category {category_id}")
-    result = FolderPage(
-        folders=[folder_summary(f) for f in response.body.get("folders", [])],
-        page=page,
-        per_page=per_page,
-        next_page=response.next_page,
-    )
-    return fit_page(result, "folders", up.max_result_bytes, "ask for a smaller per_page.")
+    return await plain_list(
+        up, "/solutions/folders", params, what=f"solution category {category_id}",
+        model=FolderPage, items="folders", summarize=folder_summary,
+    )  # fmt: skip
 
 
 @tool("fetchSolutionFolder", toolset=TOOLSET, title="Show a solution folder", kind="fetch")
@@ -544,14 +537,10 @@ async def fetch_solution_articles(
     fetchSolutionArticleSearch."""
     up = upstream(ctx)
     params = {"folder_id": folder_id, "page": page, "per_page": per_page}
-    response = await up.get("/solutions/articles", params, what=f"solution folder {folder_id}")
-    result = ArticlePage(
-        articles=[article_summary(a) for a in response.body.get("articles", [])],
-        page=page,
-        per_page=per_page,
-        next_page=response.next_page,
-    )
-    return fit_page(result, "articles", up.max_result_bytes, "ask for a smaller per_page.")
+    return await plain_list(
+        up, "/solutions/articles", params, what=f"solution folder {folder_id}",
+        model=ArticlePage, items="articles", summarize=article_summary,
+    )  # fmt: skip
 
 
 @tool("fetchSolutionArticle", toolset=TOOLSET, title="Show a solution article", kind="fetch")

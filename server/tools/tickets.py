@@ -27,6 +27,7 @@ from server.tools.common import (
     body_of,
     code,
     label,
+    plain_list,
     record_of,
     text_of,
     tool,
@@ -400,14 +401,10 @@ async def fetch_tickets(
     ):
         if value is not None:
             params[name] = value
-    response = await up.get("/tickets", params, what="the ticket list")
-    result = TicketPage(
-        tickets=[summary(t) for t in response.body.get("tickets", [])],
-        page=page,
-        per_page=per_page,
-        next_page=response.next_page,
-    )
-    return fit_page(result, "tickets", up.max_result_bytes, "ask for a smaller per_page.")
+    return await plain_list(
+        up, "/tickets", params, what="the ticket list",
+        model=TicketPage, items="tickets", summarize=summary,
+    )  # fmt: skip
 
 
 # -- fetchTicket --------------------------------------------------------------------------------

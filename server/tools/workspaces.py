@@ -8,8 +8,7 @@ from typing import Any
 from mcp.server.mcpserver import Context
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.tools.common import Page, PageInfo, PerPage, tool, upstream
-from server.tools.fitting import fit_page
+from server.tools.common import Page, PageInfo, PerPage, plain_list, tool, upstream
 
 TOOLSET = "workspaces"
 
@@ -51,13 +50,7 @@ async def fetch_workspaces(
     fetchSolutionCategories, …) look in the primary workspace when it is left out, and in all
     of them with 0."""
     up = upstream(ctx)
-    response = await up.get(
-        "/workspaces", {"page": page, "per_page": per_page}, what="the workspace list"
-    )
-    result = WorkspacePage(
-        workspaces=[workspace(w) for w in response.body.get("workspaces", [])],
-        page=page,
-        per_page=per_page,
-        next_page=response.next_page,
-    )
-    return fit_page(result, "workspaces", up.max_result_bytes, "ask for a smaller per_page.")
+    return await plain_list(
+        up, "/workspaces", {"page": page, "per_page": per_page}, what="the workspace list",
+        model=WorkspacePage, items="workspaces", summarize=workspace,
+    )  # fmt: skip
