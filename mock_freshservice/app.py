@@ -49,7 +49,7 @@ from mock_freshservice.journal import Entry
 from mock_freshservice.ratelimit import OVERALL, Verdict
 from mock_freshservice.scenario import Scenario, load_scenario
 from mock_freshservice.settings import FakeSettings
-from mock_freshservice.state import EXTENSION, FakeState, get_state
+from mock_freshservice.state import EXTENSION, BuildProgress, FakeState, get_state
 
 log = logging.getLogger("mock_freshservice")
 
@@ -60,7 +60,12 @@ METHOD_ORDER = ("GET", "POST", "PUT", "DELETE")
 VERSION_HEADER = "latest=v2; requested=v2"
 
 
-def create_app(settings: FakeSettings | None = None, dataset: Dataset | None = None) -> Flask:
+def create_app(
+    settings: FakeSettings | None = None,
+    dataset: Dataset | None = None,
+    *,
+    progress: BuildProgress | None = None,
+) -> Flask:
     """Build a fake from `settings`; the dataset defaults to the settings' file, else built-in.
 
     With `settings.scenario` the scenario is loaded for the account of its key (ScenarioError if
@@ -79,7 +84,9 @@ def create_app(settings: FakeSettings | None = None, dataset: Dataset | None = N
             log.warning("%s: dataset.now ignored: --now is given", scenario.where("dataset", "now"))
     app = Flask("mock_freshservice")
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    state = FakeState(settings, dataset if dataset is not None else load_dataset(settings.dataset))
+    state = FakeState(
+        settings, dataset if dataset is not None else load_dataset(settings.dataset), progress
+    )
     app.extensions[EXTENSION] = state
     if scenario is not None:
         _start_scenario(state, scenario)

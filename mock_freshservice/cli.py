@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
 import waitress
 from flask import Flask
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from mock_freshservice import __version__
 from mock_freshservice.app import create_app
@@ -28,7 +31,7 @@ from mock_freshservice.settings import (
     PLANS,
     FakeSettings,
 )
-from mock_freshservice.state import EXTENSION, DatasetKeyError, FakeState
+from mock_freshservice.state import EXTENSION, BuildProgress, DatasetKeyError, FakeState
 
 log = logging.getLogger("mock_freshservice")
 
@@ -95,10 +98,16 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         "--admin-token", default=sup, help="allow /_mock/ from anywhere with this bearer token"
     )
     group.add_argument("--threads", type=int, default=sup, help="waitress threads (default 8)")
+    group.add_argument(
+        "--quiet",
+        action="store_true",
+        default=sup,
+        help="print nothing at start (no accounts and keys; errors still)",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> FakeSettings:
-    given = {k: v for k, v in vars(args).items() if k != "command"}
+    given = {k: v for k, v in vars(args).items() if k not in ("command", "quiet")}
     if "api_keys" in given:
         given["api_keys"] = tuple(given["api_keys"])
     return FakeSettings(**given)
@@ -111,15 +120,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Under load waitress warns on every queued task; that is the load, not news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
-        app = create_app(settings)
+        with building_progress() as progress:
+            app = create_app(settings, progress=progress)
     except (DatasetError, PinnedRecordError, DatasetKeyError, StateFileError) as exc:
         print(f"mock-freshservice: {exc}", file=sys.stderr)
         return 2
     except ScenarioError as exc:
         print(f"mock-freshservice: {exc.message}", file=sys.stderr)
         return 2
-    _announce(app, settings)
+    if not getattr(args, "quiet", False):
+        _announce(app, settings)
     return serve(app, settings)
+
+
+@contextlib.contextmanager
+def building_progress() -> Iterator[BuildProgress | None]:
+    """A progress bar over the accounts being built, on a terminal only (never in logs)."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("building the dataset"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("accounts {task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def advance(done: int, total: int, domain: str) -> None:
+            bar.update(task, completed=done, total=total, description=domain)
+
+        yield advance
 
 
 def _announce(app: Flask, settings: FakeSettings) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from flask import current_app
@@ -28,6 +28,8 @@ from mock_freshservice.scenario import CALLER, Scenario, ScenarioError, format_p
 from mock_freshservice.settings import DEFAULT_PLAN, FakeSettings, Plan
 
 EXTENSION = "mock_freshservice"
+# progress(accounts built, accounts in all, the account being built or "" when done)
+BuildProgress = Callable[[int, int, str], None]
 
 
 class DatasetKeyError(ValueError):
@@ -45,7 +47,9 @@ class KeyBinding:
 
 
 class FakeState:
-    def __init__(self, settings: FakeSettings, dataset: Dataset) -> None:
+    def __init__(
+        self, settings: FakeSettings, dataset: Dataset, progress: BuildProgress | None = None
+    ) -> None:
         self.settings = settings
         self.dataset = dataset
         self.clock = DataClock(settings.now)
@@ -70,7 +74,7 @@ class FakeState:
             # Generated records are rebuilt exactly as the first run made them.
             self.clock.anchor = int(self.log.header["anchor"])
             self.seeds = _seeds_after(self.log.entries)
-        self.load()
+        self.load(progress=progress)
         if self.log is not None:
             for entry in self.log.replayable():
                 account = self.accounts.get(entry["a"])
@@ -81,11 +85,19 @@ class FakeState:
 
     # -- building ----------------------------------------------------------------------------
 
-    def load(self, domain: str | None = None, *, seed: int | None = None) -> None:
+    def load(
+        self,
+        domain: str | None = None,
+        *,
+        seed: int | None = None,
+        progress: BuildProgress | None = None,
+    ) -> None:
         """(Re)build every account, or one, from the dataset: data, plan, keys, budget.
 
         A rebuild uses the fake's seed, or `seed` for the one account named (`/_mock/reseed`);
         the account's scenario, if any, stays loaded with its counters and state reset.
+        `progress(done, total, domain)` hears of each account built (a large dataset takes a
+        while).
         """
         with self.lock:  # one load at a time
             if self.accounts_ready:
@@ -101,16 +113,21 @@ class FakeState:
                 if domain is None or account.domain == domain
             ]
             # Built while the old accounts still serve; none goes live before it is wired up.
-            rebuilt = [
-                build_account(
-                    self.seed_of(account.domain),
-                    account,
-                    index,
-                    self.clock.anchor,
-                    self._people_of(self.seed_of(account.domain)),
+            rebuilt: list[AccountData] = []
+            for index, account in chosen:
+                if progress is not None:
+                    progress(len(rebuilt), len(chosen), account.domain)
+                rebuilt.append(
+                    build_account(
+                        self.seed_of(account.domain),
+                        account,
+                        index,
+                        self.clock.anchor,
+                        self._people_of(self.seed_of(account.domain)),
+                    )
                 )
-                for index, account in chosen
-            ]
+            if progress is not None:
+                progress(len(rebuilt), len(chosen), "")
             old = [self.accounts[a.domain] for _, a in chosen if a.domain in self.accounts]
             with contextlib.ExitStack() as held:
                 # Every write runs under its account's lock: with all of them held, no write is

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -92,7 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if settings.transport == "http":
         return serve_http(settings)
-    build_server(settings).run()
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
+        build_server(settings).run()
     return 0
 
 
@@ -104,4 +106,7 @@ def serve_http(settings: ServerSettings) -> int:
         uvicorn.Server(config).run()
     except SystemExit as exc:  # uvicorn exits 1 when the port is taken
         return int(exc.code or 1)
+    except KeyboardInterrupt:
+        # uvicorn shuts down cleanly on Ctrl-C, then raises the signal again: not an error.
+        pass
     return 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import select
 import socket
 import subprocess
 import sys
@@ -152,3 +155,67 @@ def test_an_unknown_plan_is_refused_by_the_parser() -> None:
     )
     assert result.returncode == 2
     assert "invalid choice: 'platinum'" in result.stderr
+
+
+def test_quiet_prints_no_accounts_or_keys_at_start() -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [*COMMAND, "serve", "--port", str(port), "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_until_up(f"http://127.0.0.1:{port}", process)
+    assert stop(process).strip() == ""
+
+
+def run_in_terminal(args: list[str], until: bytes, timeout: float = 30) -> bytes:
+    """Run the fake with a pseudo-terminal as its stdout and stderr; what it drew until `until`."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    seen = b""
+    deadline = time.monotonic() + timeout
+    try:
+        while until not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([controller], [], [], 0.5)
+            if ready:
+                try:
+                    seen += os.read(controller, 65536)
+                except OSError:  # the child closed the terminal
+                    break
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        os.close(controller)
+    return seen
+
+
+def test_building_a_dataset_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    dataset = tmp_path / "two.yaml"
+    dataset.write_text(
+        "accounts:\n"
+        "  - {domain: one.freshservice.com, name: One, sizes: {tickets: 20000}}\n"
+        "  - {domain: two.freshservice.com, name: Two, sizes: {tickets: 20000}}\n"
+    )
+    port = free_port()
+    drawn = run_in_terminal(
+        [*COMMAND, "serve", "--port", str(port), "--dataset", str(dataset)],
+        until=b"one.freshservice.com (",  # the accounts list printed once both are built
+    )
+    assert b"building the dataset" in drawn
+    assert b"2/2" in drawn
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [*COMMAND, "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_until_up(f"http://127.0.0.1:{port}", process)
+    stderr = stop(process)
+    assert "building the dataset" not in stderr
+    assert "\x1b[" not in stderr

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,7 @@ from tests.processes import (
     free_port,
     running_server,
     server_environment,
+    stdio_command,
     stop,
     wait_until_up,
 )
@@ -274,3 +277,38 @@ async def test_stateful_mode_keeps_legacy_sessions_and_allows_get(fake: Fake) ->
         )  # fmt: skip
     assert shown["id"] == 1023
     assert initialized.headers.get("mcp-session-id")
+
+
+def test_ctrl_c_stops_the_http_server_cleanly_without_a_traceback(fake: Fake) -> None:
+    with running_server(fake.url) as server:
+        server.process.send_signal(signal.SIGINT)
+        assert server.process.wait(timeout=20) == 0
+        assert "Traceback" not in server.stderr()
+
+
+def test_ctrl_c_stops_the_stdio_server_cleanly_without_a_traceback(fake: Fake) -> None:
+    process = subprocess.Popen(
+        stdio_command(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=server_environment(fake.url, api_key=ADMIN_KEY),
+    )
+    assert process.stdin is not None and process.stdout is not None
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "test", "version": "0"},
+        },
+    }
+    process.stdin.write(json.dumps(initialize).encode() + b"\n")
+    process.stdin.flush()
+    assert b'"id":1' in process.stdout.readline().replace(b" ", b"")  # serving, not starting
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 0
+    assert b"Traceback" not in stderr
