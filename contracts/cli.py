@@ -1,36 +1,55 @@
 """`freshservice-harness`: the harness's command for people and CI.
 
+    freshservice-harness up [--port 8000] [--fake-port 8181] [--host 127.0.0.1] [--seed N]
+        [--scenario FILE] [--dataset FILE] [--plan PLAN]
+
     freshservice-harness replay [FILE...] [--shipped]
         [--server-command CMD | --server-url URL --fake-url URL] [--fake-url URL] [--key KEY]
-        [--junit FILE] [--verbose]
+        [--junit FILE] [--html FILE] [--no-progress] [--verbose]
 
     freshservice-harness check [--server-command CMD | --server-url URL --fake-url URL]
-        [--fake-url URL] [--junit FILE] [-k EXPR] [-- PYTEST_ARGS]
+        [--fake-url URL] [--junit FILE] [--html FILE] [--no-progress] [-k EXPR] [-- PYTEST_ARGS]
 
     freshservice-harness diff-tools OLD NEW
 
+    freshservice-harness config --client claude-code|claude-desktop|cursor|vscode|copilot-studio
+        [--url URL] [--key KEY] [--name NAME] [--json]
+
 Exit codes: 0 all passed, 1 a scenario or check failed, 2 bad usage or a bad scenario file.
 diff-tools: 0 no breaking change, 1 a breaking change, 2 OLD or NEW unreadable.
+config: 0 printed, 2 bad usage (an unknown client, an empty key, a URL that is not http(s)).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import subprocess
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import anyio
 
 import contracts.suites
-from contracts import reporting
+from contracts import client_config, html_report, progress, reporting, run_events
 from contracts.diff_tools import ToolsInputError, compare_tools, load_tools
 from contracts.paths import shipped_scenarios
 from contracts.processes import DEFAULT_SERVER_COMMAND, StartFailed, command_line, running_fake
 from contracts.replay import ReplayReport, ServerTarget, replay
+from contracts.up import (
+    DEFAULT_FAKE_PORT,
+    DEFAULT_HOST,
+    DEFAULT_MCP_PORT,
+    UpFailed,
+    UpOptions,
+    run_up,
+)
 from mock_freshservice.scenario import Scenario, ScenarioError, load_scenario
+from mock_freshservice.settings import PLANS
 
 OK, FAILED, USAGE = 0, 1, 2
 
@@ -41,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build, run and check a Freshservice MCP server without a real tenant.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_up_parser(commands)
     play = commands.add_parser(
         "replay",
         help="replay scenario files against a server and check what it did",
@@ -73,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--key", help="replay with this API key (and its account) instead of the scenario's"
     )
     play.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML here")
+    _add_report_flags(play)
     play.add_argument("--verbose", "-v", action="store_true", help="show every step's result")
 
     check = commands.add_parser(
@@ -91,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--fake-url", metavar="URL", help="a running fake to use")
     check.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML here")
+    _add_report_flags(check)
     check.add_argument(
         "-k", dest="select", metavar="EXPR", help="only the checks matching (pytest's -k)"
     )
@@ -110,16 +132,144 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("old", type=Path, metavar="OLD", help="the tools before: folder or file")
     diff.add_argument("new", type=Path, metavar="NEW", help="the tools after: folder or file")
+    _add_config_parser(commands)
     return parser
+
+
+def _add_up_parser(commands: Any) -> None:
+    up = commands.add_parser(
+        "up",
+        help="start the fake and our MCP server wired to it, and say how to connect",
+        description=(
+            "Start the fake (the demo dataset) and the MCP server over Streamable HTTP, wired to "
+            "it; wait until both answer; print the MCP URL, the demo keys and the Claude Code "
+            "command. Ctrl-C stops both."
+        ),
+    )
+    up.add_argument("--host", default=DEFAULT_HOST, help="address of both (default %(default)s)")
+    up.add_argument(
+        "--port", type=int, default=DEFAULT_MCP_PORT, help="the MCP server's (default %(default)s)"
+    )
+    up.add_argument(
+        "--fake-port", type=int, default=DEFAULT_FAKE_PORT, help="the fake's (default %(default)s)"
+    )
+    up.add_argument("--seed", type=int, help="seed of the generated data (the fake's --seed)")
+    up.add_argument(
+        "--scenario", type=Path, metavar="FILE", help="make the fake misbehave as FILE says"
+    )
+    up.add_argument("--dataset", type=Path, metavar="FILE", help="a dataset YAML of your own")
+    up.add_argument("--plan", choices=PLANS, help="the plan of every account (the fake's --plan)")
+
+
+def _up(args: argparse.Namespace) -> int:
+    options = UpOptions(
+        host=args.host,
+        port=args.port,
+        fake_port=args.fake_port,
+        seed=args.seed,
+        scenario=args.scenario,
+        dataset=args.dataset,
+        plan=args.plan,
+    )
+    try:
+        return run_up(options)
+    except UpFailed as exc:
+        print(f"freshservice-harness: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _add_config_parser(commands: Any) -> None:
+    config = commands.add_parser(
+        "config",
+        help="print a client's configuration for this server (API key)",
+        description=(
+            "Print what a client needs to reach the MCP server with an API key, as the seed "
+            "document configures it: where it goes, then the command, file entry or form fields. "
+            "Claude Desktop and Copilot Studio get a variant (the seed shows them with OAuth "
+            "only, which this server does not offer yet) and say so. With --json, stdout holds "
+            "only the JSON and any note goes to stderr."
+        ),
+    )
+    config.add_argument(
+        "--client",
+        required=True,
+        choices=list(client_config.CLIENTS),
+        metavar="CLIENT",
+        help=f"the MCP client: {', '.join(client_config.CLIENTS)}",
+    )
+    config.add_argument(
+        "--url",
+        type=_config_input(client_config.checked_url),
+        default=client_config.DEFAULT_URL,
+        help="the server's MCP endpoint (default %(default)s, what `up` serves)",
+    )
+    config.add_argument(
+        "--key",
+        type=_config_input(client_config.checked_key),
+        default=client_config.DEFAULT_KEY,
+        help="the API key the client sends (default %(default)s)",
+    )
+    config.add_argument(
+        "--name",
+        type=_config_input(client_config.checked_name),
+        default=client_config.DEFAULT_NAME,
+        help="the server's name in the client (default %(default)s)",
+    )
+    config.add_argument(
+        "--json", action="store_true", help="print only the JSON (a file's content, or the fields)"
+    )
+
+
+def _config_input(check: Callable[[str], str]) -> Callable[[str], str]:
+    """An argparse type from a client_config check: its message in a usage error (exit 2)."""
+
+    def argument(text: str) -> str:
+        try:
+            return check(text)
+        except client_config.ConfigInputError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return argument
+
+
+def _config(args: argparse.Namespace) -> int:
+    config = client_config.client_config(args.client, args.url, args.key, args.name)
+    if not args.json:
+        print(config.text, end="")
+        return OK
+    print(config.json_text, end="")
+    if config.variant is not None:
+        print(f"note: a variant of the seed's configuration: {config.variant}", file=sys.stderr)
+    for warning in config.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return OK
+
+
+def _add_report_flags(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="also write a self-contained HTML report here (written even when checks fail)",
+    )
+    command.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (one is drawn on stderr only when it is a terminal)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "up":
+        return _up(args)
     if args.command == "check":
         return _check(parser, args)
     if args.command == "diff-tools":
         return _diff_tools(args)
+    if args.command == "config":
+        return _config(args)
     assert args.command == "replay"  # argparse refuses any other
     return _replay(parser, args)
 
@@ -138,10 +288,40 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     ):
         if value:
             pytest_args += [flag, str(value)]
+    if args.html and (problem := html_report.unwritable(args.html)):
+        print(f"freshservice-harness: {problem}", file=sys.stderr)
+        return USAGE
     # A pytest of its own, so nothing this process imported changes how the suites run.
     command = [sys.executable, "-m", "pytest", *pytest_args, *args.pytest_args]
-    done = subprocess.run(command, check=False)
-    return {0: OK, 1: FAILED}.get(done.returncode, USAGE)
+    with tempfile.TemporaryDirectory(prefix="freshservice-harness-") as folder:
+        events = Path(folder) / "events.jsonl"
+        returncode = _run_checks(command, events, html=bool(args.html), bar=not args.no_progress)
+        if args.html:
+            record = run_events.read_run(events)
+            page = html_report.render_check(record, exit_code=returncode)
+            if not _write_html(args.html, page):
+                return USAGE
+    return {0: OK, 1: FAILED}.get(returncode, USAGE)
+
+
+def _run_checks(command: list[str], events: Path, *, html: bool, bar: bool) -> int:
+    """Run the suites' pytest; for a bar or a report it writes its events to `events`."""
+    with progress.bar("Checking", "checks", None, enabled=bar) as shown:
+        if not shown.on and not html:
+            return subprocess.run(command, check=False).returncode
+        env = {**os.environ, run_events.EVENTS_VARIABLE: str(events)}
+        if shown.on:
+            return progress.run_with_bar(command, env, events, shown)
+        return subprocess.run(command, check=False, env=env).returncode
+
+
+def _write_html(path: Path, page: str) -> bool:
+    try:
+        html_report.write(path, page)
+    except OSError as exc:
+        print(f"freshservice-harness: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return False
+    return True
 
 
 def _diff_tools(args: argparse.Namespace) -> int:
@@ -164,6 +344,9 @@ def _replay(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     files = [*args.files, *(shipped_scenarios() if args.shipped else ())]
     if not files:
         parser.error("give scenario files, or --shipped")
+    if args.html and (problem := html_report.unwritable(args.html)):
+        print(f"freshservice-harness: {problem}", file=sys.stderr)
+        return USAGE
     loaded: list[tuple[Path, Scenario, str]] = []
     for path in files:
         try:
@@ -183,12 +366,21 @@ def _replay(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         )
     )
     reports: list[ReplayReport] = []
-    for path, scenario, text in loaded:
-        report = _replay_one(
-            path, scenario, text, server=server, fake_url=args.fake_url, key=args.key
-        )
-        print(reporting.render_text(report, verbose=args.verbose), flush=True)
-        reports.append(report)
+    with progress.bar("Replaying", "scenarios", len(loaded), enabled=not args.no_progress) as bar:
+        for path, scenario, text in loaded:
+            bar.update(current=f"{path.name}: starting")
+            report = _replay_one(
+                path,
+                scenario,
+                text,
+                server=server,
+                fake_url=args.fake_url,
+                key=args.key,
+                on_step=bar.step_shower(path.name),
+            )
+            print(reporting.render_text(report, verbose=args.verbose), flush=True)
+            reports.append(report)
+            bar.advance()
     print(reporting.render_summary(reports))
     if args.junit:
         try:
@@ -197,6 +389,10 @@ def _replay(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             print(
                 f"freshservice-harness: cannot write {args.junit}: {exc.strerror}", file=sys.stderr
             )
+            return USAGE
+    if args.html:
+        keys = [args.key, *(scenario.key for _, scenario, _ in loaded)]
+        if not _write_html(args.html, html_report.render_replays(reports, keys=keys)):
             return USAGE
     return OK if all(r.passed for r in reports) else FAILED
 
@@ -209,6 +405,7 @@ def _replay_one(
     server: ServerTarget,
     fake_url: str | None,
     key: str | None,
+    on_step: Callable[[str], None] | None = None,
 ) -> ReplayReport:
     with contextlib.ExitStack() as stack:
         owns_fake = fake_url is None
@@ -233,5 +430,6 @@ def _replay_one(
                 server=server,
                 key=key,
                 owns_fake=owns_fake,
+                on_step=on_step,
             )
         )

@@ -29,6 +29,7 @@ import anyio
 import pytest
 from mcp import Client
 
+from contracts import run_events
 from contracts.processes import (
     DEFAULT_SERVER_COMMAND,
     FakeAdmin,
@@ -56,6 +57,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="URL",
         help="a running fake to use (required with --harness-server-url)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    run_events.register(config)  # only when `freshservice-harness check` asks for events
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,7 +127,9 @@ Replay = Callable[..., ReplayReport]
 
 
 @pytest.fixture
-def harness_replay(harness_fake: RunningFake, harness_server: ServerTarget) -> Replay:
+def harness_replay(
+    request: pytest.FixtureRequest, harness_fake: RunningFake, harness_server: ServerTarget
+) -> Replay:
     """`harness_replay(path_or_text, key=None)`: replay a scenario file (or YAML text) against
     the server under test and the fake; returns the report (`.passed`, `.steps`, `.journal`)."""
 
@@ -131,7 +138,7 @@ def harness_replay(harness_fake: RunningFake, harness_server: ServerTarget) -> R
         text = path.read_text(encoding="utf-8") if path is not None else str(source)
         name = str(path) if path is not None else "<scenario>"
         scenario = load_scenario(text, name=name)
-        return anyio.run(
+        report = anyio.run(
             lambda: replay(
                 scenario,
                 text,
@@ -141,5 +148,7 @@ def harness_replay(harness_fake: RunningFake, harness_server: ServerTarget) -> R
                 key=key,
             )
         )
+        run_events.record_replay(request.config, request.node.nodeid, report)
+        return report
 
     return run

@@ -17,7 +17,7 @@ import contextlib
 import dataclasses
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,17 @@ class ReplayReport:
     def passed(self) -> bool:
         return not self.problems and all(step.passed for step in self.steps)
 
+    def as_json(self) -> dict[str, Any]:
+        """The report as JSON-able data (`check`'s pytest child sends it to `check` this way)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ReplayReport:
+        """The report `as_json` gave; fields it does not know are left out."""
+        known = {field.name for field in dataclasses.fields(cls)} - {"steps"}
+        steps = [StepOutcome(**step) for step in data.get("steps", [])]
+        return cls(**{k: v for k, v in data.items() if k in known}, steps=steps)
+
 
 def normalised_journal(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """A journal without what differs between two identical runs: times, latencies, sequence
@@ -108,8 +119,10 @@ async def replay(
     server: ServerTarget,
     key: str | None = None,
     owns_fake: bool = False,
+    on_step: Callable[[str], None] | None = None,
 ) -> ReplayReport:
-    """Replay one scenario (already validated; `text` is its source) and report what happened."""
+    """Replay one scenario (already validated; `text` is its source) and report what happened.
+    `on_step` hears each step's id as it starts (a progress bar shows it)."""
     report = ReplayReport(name=name, description=scenario.description, prompt=scenario.prompt)
     started = time.monotonic()
     key = key or scenario.key
@@ -135,7 +148,8 @@ async def replay(
                 "URL; expectations that rely on them may fail"
             )
         try:
-            await _run_steps(scenario, report, admin, Connection(server, fake_url, key))
+            connection = Connection(server, fake_url, key)
+            await _run_steps(scenario, report, admin, connection, on_step)
         finally:
             status = admin.scenario_status(account)
             report.rules = list(status.get("rules", []))
@@ -163,7 +177,11 @@ class Connection:
 
 
 async def _run_steps(
-    scenario: Scenario, report: ReplayReport, admin: FakeAdmin, connection: Connection
+    scenario: Scenario,
+    report: ReplayReport,
+    admin: FakeAdmin,
+    connection: Connection,
+    on_step: Callable[[str], None] | None,
 ) -> None:
     results: dict[str, Any] = {}
     account = report.account
@@ -172,6 +190,8 @@ async def _run_steps(
             async with connected(connection, scenario.server, errlog) as client:
                 seen = 0
                 for step in scenario.steps:
+                    if on_step is not None:
+                        on_step(step.id)
                     if step.fake is not None:
                         outcome, structured = await _inspect(connection, step, results)
                     else:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,6 +29,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -160,3 +169,79 @@ def running_server(
 
 def stdio_command(args: Sequence[str] = ()) -> list[str]:
     return [*SERVER_COMMAND, *args]
+
+
+# -- freshservice-harness up ---------------------------------------------------------------
+
+UP_COMMAND = [sys.executable, "-m", "contracts", "up"]
+BANNER_END = "freshservice-harness config --client"
+
+
+class Up:
+    """A running `freshservice-harness up`, its stdout lines so far, and its stderr file."""
+
+    def __init__(self, process: subprocess.Popen[str], stderr: Path, port: int, fake_port: int):
+        self.process = process
+        self.stderr_path = stderr
+        self.port = port
+        self.fake_port = fake_port
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.banner = ""
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def wait_for_banner(self, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while BANNER_END not in self.banner:
+            if self.process.poll() is not None and self.lines.empty():
+                raise AssertionError(f"up exited with {self.process.returncode}: {self.stderr()}")
+            try:
+                self.banner += self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"no banner in {timeout} s: {self.stderr()}") from None
+        return self.banner
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(errors="replace")
+
+    @property
+    def mcp_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/mcp"
+
+    @property
+    def fake_url(self) -> str:
+        return f"http://127.0.0.1:{self.fake_port}"
+
+
+@contextlib.contextmanager
+def started(tmp_path: Path, *args: str) -> Iterator[Up]:
+    port, fake_port = free_port(), free_port()
+    stderr = tmp_path / "up.stderr"
+    with stderr.open("w") as err:
+        process = subprocess.Popen(
+            [*UP_COMMAND, "--port", str(port), "--fake-port", str(fake_port), *args],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+            start_new_session=True,  # its own process group, like a shell's foreground job
+        )
+    up = Up(process, stderr, port, fake_port)
+    try:
+        yield up
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        assert process.stdout is not None
+        process.stdout.close()
+
+
+def ctrl_c(up: Up) -> int:
+    """What the terminal does on Ctrl-C: SIGINT to every process of the foreground group."""
+    os.killpg(up.process.pid, signal.SIGINT)
+    return up.process.wait(timeout=30)

@@ -1,0 +1,337 @@
+"""`freshservice-harness up`: the fake and our MCP server wired to it, for a person at a terminal.
+
+Both run as child processes that share this terminal's stderr, so the fake's dataset progress bar
+and the server's one log line per tool call show as they happen. Ctrl-C reaches all three
+processes; this one then makes sure both children have stopped. If either child dies, the other is
+stopped and the command fails naming it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+import httpx
+
+from contracts.client_config import claude_code
+from contracts.processes import server_environment
+from mock_freshservice.data.dataset import load_dataset
+from mock_freshservice.scenario import Scenario, ScenarioError, load_scenario
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_MCP_PORT = 8000  # DESIGN.md: the server on 127.0.0.1:8000 at /mcp
+DEFAULT_FAKE_PORT = 8181  # and the fake on 127.0.0.1:8181
+START_TIMEOUT = 120.0  # a large --dataset takes a while to build
+STOP_TIMEOUT = 10.0
+# The settings `up` owns: a user's other FRESHSERVICE_* variables (limits, timeouts) still apply.
+OWNED_SETTINGS = frozenset(
+    {
+        "FRESHSERVICE_DOMAIN",
+        "FRESHSERVICE_BASE_URL",
+        "FRESHSERVICE_API_KEY",
+        "FRESHSERVICE_MCP_TRANSPORT",
+        "FRESHSERVICE_MCP_HOST",
+        "FRESHSERVICE_MCP_PORT",
+    }
+)
+
+
+class UpFailed(RuntimeError):
+    """`up` could not start or keep running; the message says why and what to do."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclasses.dataclass(frozen=True)
+class UpOptions:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_MCP_PORT
+    fake_port: int = DEFAULT_FAKE_PORT
+    seed: int | None = None
+    scenario: Path | None = None
+    dataset: Path | None = None
+    plan: str | None = None
+
+    @property
+    def mcp_url(self) -> str:
+        return f"http://{_url_host(self.host)}:{self.port}/mcp"
+
+    @property
+    def fake_url(self) -> str:
+        return f"http://{_url_host(self.host)}:{self.fake_port}"
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoKey:
+    domain: str
+    role: str
+    key: str
+    user: str
+
+
+def run_up(options: UpOptions, out: TextIO = sys.stdout) -> int:
+    """Start both, print how to connect, and wait for Ctrl-C. Returns the exit code."""
+    scenario = _scenario_of(options.scenario)
+    for name, port in (("MCP server", options.port), ("fake", options.fake_port)):
+        if _port_taken(options.host, port):
+            flag = "--port" if name == "MCP server" else "--fake-port"
+            raise UpFailed(
+                f"port {port} on {options.host} is in use (another `freshservice-harness up`, "
+                f"`freshservice-mcp` or `mock-freshservice`?): stop it, or choose another with "
+                f"{flag} N",
+                exit_code=2,
+            )
+    with _stopped_on_exit() as children:
+        print(f"starting the fake on {options.fake_url} ...", file=sys.stderr, flush=True)
+        fake = _start(_fake_command(options), env=None)
+        children.append(("the fake", fake))
+        _wait_until_answering(f"{options.fake_url}/_mock/health", "the fake", fake)
+        print(f"starting the MCP server on {options.mcp_url} ...", file=sys.stderr, flush=True)
+        server = _start(_server_command(options), env=_server_env(options, scenario))
+        children.append(("the MCP server", server))
+        _wait_until_answering(
+            f"http://{_url_host(options.host)}:{options.port}/healthz", "the MCP server", server
+        )
+        print(banner(options, scenario), file=out, flush=True)
+        _watch(children)
+    return 0
+
+
+def banner(options: UpOptions, scenario: Scenario | None) -> str:
+    """What a person needs to connect: the URLs, the demo keys, the Claude Code command."""
+    keys = demo_keys(options.dataset)
+    chosen = _key_to_suggest(keys, scenario)
+    shown_key = chosen or "<api-key>"
+    lines = [
+        "",
+        "freshservice-harness is up. Ctrl-C stops both.",
+        "",
+        f"  MCP server  {options.mcp_url}   (Streamable HTTP; send an agent's API key in the "
+        "Authorization header)",
+        f"  fake API    {options.fake_url}/api/v2/   (admin API: {options.fake_url}/_mock/)",
+        "",
+    ]
+    if keys:
+        lines.append(
+            "Demo API keys (the MCP server refuses requester keys: agents and admins only):"
+        )
+        width = max(len(k.key) for k in keys)
+        for entry in keys:
+            lines.append(f"  {entry.key:<{width}}  {entry.role:<17} {entry.user}, {entry.domain}")
+    else:
+        lines.append(f"API keys: those of {options.dataset} (not printed here).")
+    if scenario is not None:
+        rules = len(scenario.rules)
+        lines += [
+            "",
+            f"Scenario {scenario.name}: {scenario.description}",
+            f"  {rules} rule{'s' * (rules != 1)}, on the account of its key"
+            + (f" ({chosen})" if chosen else ""),
+        ]
+    url_flag = (
+        ""
+        if options.mcp_url == f"http://{DEFAULT_HOST}:{DEFAULT_MCP_PORT}/mcp"
+        else (f" --url {options.mcp_url}")
+    )
+    lines += [
+        "",
+        "Connect Claude Code:",
+        f"  {claude_code(options.mcp_url, shown_key, 'freshservice').config}",
+        "",
+        "Other clients (Claude Desktop, Cursor, VS Code, Copilot Studio):",
+        f"  freshservice-harness config --client cursor{url_flag}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def demo_keys(dataset: Path | None) -> list[DemoKey]:
+    """The built-in dataset's keys, which are public (README). A dataset file's keys are the
+    user's own secrets, so none are listed for it."""
+    if dataset is not None:
+        return []
+    found = []
+    for account in load_dataset().accounts:
+        names = {
+            str(p.get("email") or p.get("primary_email")): f"{p['first_name']} {p['last_name']}"
+            for kind in ("agents", "requesters")
+            for p in account.pinned.get(kind, ())
+        }
+        found += [
+            DemoKey(account.domain, k.role, k.key, names.get(k.user, k.user))
+            for k in account.api_keys
+        ]
+    return found
+
+
+def _key_to_suggest(keys: list[DemoKey], scenario: Scenario | None) -> str | None:
+    """The key for the Claude Code command: the scenario's (its rules act on its account), else
+    the first admin's."""
+    if scenario is not None and scenario.key:
+        role = next((k.role for k in keys if k.key == scenario.key), None)
+        if role is None or role != "requester":
+            return scenario.key if keys else None
+    return next((k.key for k in keys if k.role == "admin"), None)
+
+
+def _scenario_of(path: Path | None) -> Scenario | None:
+    if path is None:
+        return None
+    try:
+        return load_scenario(path.read_text(encoding="utf-8"), name=str(path))
+    except OSError as exc:
+        raise UpFailed(f"cannot read {path}: {exc.strerror}", exit_code=2) from None
+    except ScenarioError as exc:
+        raise UpFailed(exc.message, exit_code=2) from None
+
+
+def _fake_command(options: UpOptions) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "mock_freshservice",
+        "serve",
+        "--quiet",
+        "--host",
+        options.host,
+        "--port",
+        str(options.fake_port),
+    ]
+    for flag, value in (
+        ("--seed", options.seed),
+        ("--scenario", options.scenario),
+        ("--dataset", options.dataset),
+        ("--plan", options.plan),
+    ):
+        if value is not None:
+            command += [flag, str(value)]
+    return command
+
+
+def _server_command(options: UpOptions) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "server",
+        "--transport",
+        "http",
+        "--host",
+        options.host,
+        "--port",
+        str(options.port),
+    ]
+
+
+def _server_env(options: UpOptions, scenario: Scenario | None) -> dict[str, str]:
+    """The caller's environment with the upstream set to the fake and no server-wide key: clients
+    send theirs, as with the hosted server. A scenario's `server` settings apply too."""
+    kept = {k: v for k, v in os.environ.items() if k not in OWNED_SETTINGS}
+    settings: Mapping[str, object] = scenario.server if scenario is not None else {}
+    env = server_environment(options.fake_url, "", settings)
+    env.pop("FRESHSERVICE_API_KEY")
+    return {**kept, **{k: v for k, v in env.items() if k.startswith("FRESHSERVICE_")}}
+
+
+def _start(command: list[str], env: dict[str, str] | None) -> subprocess.Popen[bytes]:
+    # stdin detached: Ctrl-C comes as a signal, and a child never competes for the terminal.
+    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+
+
+def _wait_until_answering(url: str, name: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise UpFailed(f"{name} exited with {process.returncode} (its error is above)")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        time.sleep(0.1)
+    raise UpFailed(f"{name} did not answer {url} within {START_TIMEOUT:.0f} s")
+
+
+Children = list[tuple[str, "subprocess.Popen[bytes]"]]
+
+
+def _watch(children: Children) -> None:
+    """Until Ctrl-C (or SIGTERM): if a child stops on its own, stop and say which."""
+    while True:
+        for name, process in children:
+            if process.poll() is not None:
+                raise UpFailed(
+                    f"{name} stopped (exit code {process.returncode}); stopping the rest"
+                )
+        time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def _stopped_on_exit() -> Iterator[Children]:
+    """The children started inside; on leaving (Ctrl-C, SIGTERM, an error), each is stopped."""
+    children: Children = []
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    # SIGTERM (a supervisor) and SIGHUP (the terminal closed) stop both children, as Ctrl-C does.
+    previous = {sig: signal.signal(sig, terminate) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield children
+    except KeyboardInterrupt:
+        print("\nstopping ...", file=sys.stderr, flush=True)
+    finally:
+        # Ignore a second Ctrl-C while the children stop, so none is left behind.
+        with _ignoring_sigint():
+            for _, process in reversed(children):
+                _stop(process)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print("stopped.", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def _ignoring_sigint() -> Iterator[None]:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=1)  # after Ctrl-C at a terminal, the child got SIGINT already
+    if process.poll() is None:
+        # SIGTERM, not SIGINT: a shell starts background jobs with SIGINT ignored.
+        process.terminate()
+        try:
+            process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _port_taken(host: str, port: int) -> bool:
+    # SO_REUSEADDR as waitress and uvicorn set it: a port in TIME_WAIT is free for them too.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

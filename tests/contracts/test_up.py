@@ -1,0 +1,214 @@
+"""`freshservice-harness up`: a real subprocess starting the real fake and server, used by a real
+MCP client, stopped as a person stops it (Ctrl-C at the terminal: SIGINT to the whole group)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import socket
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import anyio
+import httpx
+import pytest
+
+from mock_freshservice import FakeSettings, create_app
+from tests.conftest import basic
+from tests.processes import UP_COMMAND, Up, ctrl_c, free_port, listening, started
+from tests.server.conftest import over_http, structured
+
+ROOT = Path(__file__).resolve().parents[2]
+UP = UP_COMMAND
+
+
+def fetch_ticket(url: str, key: str, ticket_id: int = 10234) -> dict[str, object]:
+    async def call() -> dict[str, object]:
+        async with over_http(url, key) as client:
+            return structured(await client.call_tool("fetchTicket", {"ticket_id": ticket_id}))
+
+    return anyio.run(call)
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
+    with started(tmp_path_factory.mktemp("up")) as up:
+        up.wait_for_banner()
+        yield up
+
+
+def test_up_serves_the_demo_data_at_the_printed_mcp_url(running: Up) -> None:
+    assert f"MCP server  {running.mcp_url}" in running.banner
+    ticket = fetch_ticket(running.mcp_url, "demo-acme-admin-key")
+    assert ticket["subject"] == "Outlook crashes when opening a shared calendar"
+
+
+def test_up_prints_the_demo_keys_of_every_account(running: Up) -> None:
+    for key in ("demo-acme-admin-key", "demo-globex-agent-key", "demo-initech-requester-key"):
+        assert key in running.banner
+
+
+def test_up_prints_the_claude_code_command_that_connects(running: Up) -> None:
+    line = next(
+        line.strip() for line in running.banner.splitlines() if line.strip().startswith("claude ")
+    )
+    argv = shlex.split(line)
+    assert argv == [
+        "claude",
+        "mcp",
+        "add",
+        "freshservice",
+        "--transport",
+        "http",
+        running.mcp_url,
+        "--header",
+        "Authorization: demo-acme-admin-key",
+    ]
+    # The header it adds is one the server takes.
+    key = argv[-1].split(": ", 1)[1]
+    assert fetch_ticket(argv[6], key)["id"] == 10234
+
+
+def test_up_points_to_config_with_its_url_for_other_clients(running: Up) -> None:
+    assert f"freshservice-harness config --client cursor --url {running.mcp_url}" in running.banner
+
+
+def test_up_wires_the_server_to_its_own_fake(running: Up) -> None:
+    fetch_ticket(running.mcp_url, "demo-globex-admin-key", ticket_id=7)
+    journal = httpx.get(f"{running.fake_url}/_mock/accounts/globex.freshservice.com/journal").json()
+    assert any(e["path"] == "/api/v2/tickets/7" for e in journal["entries"])
+
+
+def test_the_server_up_starts_takes_no_key_of_its_own(running: Up) -> None:
+    # Like the hosted server: a client that sends no key is refused, not served as someone.
+    response = httpx.post(
+        running.mcp_url,
+        json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+        headers={"Accept": "application/json, text/event-stream"},
+    )
+    assert response.status_code == 401
+
+
+def test_ctrl_c_stops_the_fake_and_the_server(tmp_path: Path) -> None:
+    with started(tmp_path) as up:
+        up.wait_for_banner()
+        assert listening(up.port) and listening(up.fake_port)
+        assert ctrl_c(up) == 0
+        assert not listening(up.port)
+        assert not listening(up.fake_port)
+        assert "stopped." in up.stderr()
+        assert "Traceback" not in up.stderr()
+
+
+def test_sigterm_to_up_alone_stops_both_children(tmp_path: Path) -> None:
+    with started(tmp_path) as up:
+        up.wait_for_banner()
+        up.process.send_signal(signal.SIGTERM)
+        assert up.process.wait(timeout=30) == 0
+        assert not listening(up.port)
+        assert not listening(up.fake_port)
+
+
+def test_a_busy_port_is_named_with_the_flag_to_change_it(tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        busy = holder.getsockname()[1]
+        done = subprocess.run(
+            [*UP, "--port", str(busy), "--fake-port", str(free_port())],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert f"port {busy} on 127.0.0.1 is in use" in done.stderr
+    assert "--port N" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_busy_fake_port_names_fake_port(tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        busy = holder.getsockname()[1]
+        done = subprocess.run(
+            [*UP, "--port", str(free_port()), "--fake-port", str(busy)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert "--fake-port N" in done.stderr
+
+
+def test_scenario_and_seed_reach_the_fake(tmp_path: Path) -> None:
+    scenario = ROOT / "scenarios" / "server-errors-then-ok.yaml"
+    with started(tmp_path, "--scenario", str(scenario), "--seed", "7") as up:
+        banner = up.wait_for_banner()
+        assert "Scenario " in banner and "server-errors-then-ok.yaml" in banner
+        loaded = httpx.get(f"{up.fake_url}/_mock/accounts/acme.freshservice.com/scenario").json()
+        assert loaded["description"].startswith(banner.split("Scenario ")[1].split(": ", 1)[1][:20])
+        served = httpx.get(
+            f"{up.fake_url}/api/v2/requesters?per_page=100",
+            auth=("demo-globex-admin-key", "X"),
+            headers={"Host": "globex.freshservice.com"},
+        ).json()
+        assert names(served) == names_with_seed(7)
+        assert names(served) != names_with_seed(1)
+        ctrl_c(up)
+
+
+def names(body: dict[str, list[dict[str, str]]]) -> list[str]:
+    return [f"{r['first_name']} {r['last_name']}" for r in body["requesters"]]
+
+
+def names_with_seed(seed: int) -> list[str]:
+    with create_app(FakeSettings(seed=seed)).test_client() as client:
+        response = client.get(
+            "/api/v2/requesters?per_page=100",
+            headers={**basic("demo-globex-admin-key"), "Host": "globex.freshservice.com"},
+        )
+        return names(response.get_json())
+
+
+def test_a_bad_scenario_is_refused_naming_file_and_line_before_anything_starts(
+    tmp_path: Path,
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("description: typo\nkey: demo-acme-admin-key\nrulez: []\n")
+    port = free_port()
+    done = subprocess.run(
+        [*UP, "--port", str(port), "--fake-port", str(free_port()), "--scenario", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert f"{bad}:3" in done.stderr
+    assert "rulez" in done.stderr
+    assert "starting" not in done.stderr
+
+
+def test_when_a_child_dies_up_stops_the_other_and_fails_naming_it(tmp_path: Path) -> None:
+    with started(tmp_path) as up:
+        up.wait_for_banner()
+        fake_pid = next(
+            int(pid)
+            for pid in os.listdir("/proc")
+            if pid.isdigit()
+            and f"--port\0{up.fake_port}\0".encode() in _cmdline(int(pid))
+            and b"mock_freshservice" in _cmdline(int(pid))
+        )
+        os.kill(fake_pid, signal.SIGKILL)
+        assert up.process.wait(timeout=30) == 1
+        assert "the fake stopped" in up.stderr()
+        assert not listening(up.port)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

@@ -1,0 +1,441 @@
+"""Every command in the README's `sh` blocks is run: here, by CI, or by the clients environment.
+
+Commands run through bash as written, with three adaptations so tests can run side by side:
+`.venv/bin/` is this test environment's bin folder, the default ports (8000, 8181) are free ones,
+and placeholders (`FILE`, `node my-server.js`, `yourcompany.freshservice.com`, `your-api-key`) are
+filled with a shipped scenario, our server, the fake and a demo key. `check` commands that name
+another target run with `-k test_tools` added, so the whole suite (run once by `tox -e contracts`)
+does not run four more times.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import anyio
+import httpx
+import pytest
+from mcp import Client, StdioServerParameters
+from mcp.client.stdio import stdio_client
+
+from tests.processes import (
+    Up,
+    ctrl_c,
+    free_port,
+    listening,
+    running_fake,
+    started,
+    wait_until_up,
+)
+from tests.server.conftest import over_http, structured
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+BIN = Path(sys.executable).parent
+PYTHON_SERVER = f"{sys.executable} -m server"
+
+# The README commands, by what runs them. A command in none of these, or one here that the README
+# no longer has, fails `test_every_readme_command_is_run`.
+RUN_HERE = {
+    "curl-me": "curl -u demo-acme-admin-key:X http://127.0.0.1:8181/api/v2/agents/me",
+    "curl-tickets": 'curl -u demo-acme-admin-key:X "http://127.0.0.1:8181/api/v2/tickets?filter=new_and_my_open&per_page=5"',
+    "prompts-html": ".venv/bin/freshservice-harness replay scenarios/prompts/*.yaml --html prompts.html",
+    "config-claude-code": ".venv/bin/freshservice-harness config --client claude-code",
+    "config-claude-desktop": ".venv/bin/freshservice-harness config --client claude-desktop --json",
+    "config-cursor": ".venv/bin/freshservice-harness config --client cursor --json",
+    "config-vscode": ".venv/bin/freshservice-harness config --client vscode --json",
+    "config-copilot": ".venv/bin/freshservice-harness config --client copilot-studio",
+    "tenant-http": "FRESHSERVICE_DOMAIN=yourcompany.freshservice.com .venv/bin/freshservice-mcp --transport http --read-only",
+    "tenant-stdio": "FRESHSERVICE_DOMAIN=yourcompany.freshservice.com FRESHSERVICE_API_KEY=your-api-key .venv/bin/freshservice-mcp",
+    "replay-mine": ".venv/bin/freshservice-harness replay my-scenario.yaml -v",
+    "up-mine": ".venv/bin/freshservice-harness up --scenario my-scenario.yaml",
+    "replay-one": ".venv/bin/freshservice-harness replay scenarios/rate-limit-burst.yaml",
+    "replay-shipped": ".venv/bin/freshservice-harness replay --shipped --junit replay.xml",
+    "replay-command": '.venv/bin/freshservice-harness replay FILE --server-command "node my-server.js"',
+    "replay-url": ".venv/bin/freshservice-harness replay FILE --server-url http://127.0.0.1:8000/mcp --fake-url http://127.0.0.1:8181",
+    "serve-fake": ".venv/bin/mock-freshservice serve &",
+    "serve-mcp": ".venv/bin/freshservice-mcp --transport http --base-url http://127.0.0.1:8181",
+    "check-command": '.venv/bin/freshservice-harness check --server-command "node dist/server.js" --junit contracts.xml',
+    "check-url": ".venv/bin/freshservice-harness check --server-url http://127.0.0.1:8000/mcp --fake-url http://127.0.0.1:8181",
+    "check-rate-limits": ".venv/bin/freshservice-harness check -k test_rate_limits",
+    "check-html": '.venv/bin/freshservice-harness check -k "test_tools or test_prompts" --html contracts.html',
+    "update-toolsnaps": "UPDATE_TOOLSNAPS=1 .venv/bin/freshservice-harness check -k test_tools",
+    "git-diff-toolsnaps": "git diff contracts/toolsnaps/",
+    "pytest-ours": "pytest tests/test_freshservice.py",
+    "pytest-command": 'pytest tests/test_freshservice.py --harness-server-command "node dist/server.js"',
+    "pytest-url": "pytest tests/test_freshservice.py --harness-server-url http://127.0.0.1:8000/mcp --harness-fake-url http://127.0.0.1:8181",
+}
+# Run elsewhere: the file that runs each (checked to hold the command).
+RUN_ELSEWHERE = {
+    "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/freshservice-harness up": ".ci/quickstart_line1.py",
+    "python3 -m venv .venv && .venv/bin/pip install -q tox tox-uv && .venv/bin/tox": ".ci/run",
+    # The whole suite from the wheel, as `freshservice-harness check --junit FILE`.
+    ".venv/bin/freshservice-harness check": "tox.ini",
+    'claude mcp add freshservice --transport http http://127.0.0.1:8000/mcp --header "Authorization: demo-acme-admin-key"': "tests/clients/test_claude_code.py",
+    "claude mcp list": "tests/clients/test_claude_code.py",
+}
+
+
+def readme_commands() -> list[str]:
+    """Each command line of the README's `sh` blocks, without its trailing comment."""
+    found = []
+    for block in re.findall(r"```sh\n(.*?)```", README, re.S):
+        for line in block.splitlines():
+            command = re.split(r"\s{2,}#\s", line)[0].strip()
+            if command:
+                found.append(command)
+    return found
+
+
+def test_every_readme_command_is_run() -> None:
+    documented = set(readme_commands())
+    accounted = set(RUN_HERE.values()) | set(RUN_ELSEWHERE)
+    assert documented - accounted == set(), "README commands that nothing runs"
+    assert accounted - documented == set(), "commands run here that the README no longer has"
+
+
+@pytest.mark.parametrize("command", sorted(RUN_ELSEWHERE))
+def test_commands_run_elsewhere_are_in_the_file_that_runs_them(command: str) -> None:
+    where = ROOT / RUN_ELSEWHERE[command]
+    text = where.read_text()
+    if where.name == "quickstart_line1.py":
+        # It reads line 1 from the README itself, so it runs whatever the README says.
+        assert "quickstart_line_1()" in text and command == readme_commands()[0]
+    elif where.name == "tox.ini":
+        assert "freshservice-harness check --junit" in text
+    else:
+        assert command.replace(".venv/bin/", "") in text or command in text
+
+
+def documented(name: str) -> str:
+    command = RUN_HERE[name]
+    assert command in readme_commands(), f"{name}: no longer in the README"
+    return command
+
+
+def adapted(command: str, *, mcp_port: int | None = None, fake_port: int | None = None) -> str:
+    text = command.replace(".venv/bin/", f"{BIN}/")
+    if mcp_port is not None:
+        text = text.replace("127.0.0.1:8000", f"127.0.0.1:{mcp_port}")
+    if fake_port is not None:
+        text = text.replace("127.0.0.1:8181", f"127.0.0.1:{fake_port}")
+    return text
+
+
+def shell(
+    command: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **(env or {})},
+    )
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """A folder like the checkout's root for commands that name `scenarios/…`, so files they
+    write (reports, JUnit) land in a temporary place."""
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
+    with started(tmp_path_factory.mktemp("up")) as running:
+        running.wait_for_banner()
+        yield running
+
+
+# -- Quickstart ---------------------------------------------------------------------------------
+
+
+def test_curl_asks_the_fake_who_the_key_is(up: Up, tmp_path: Path) -> None:
+    done = shell(adapted(documented("curl-me"), fake_port=up.fake_port), tmp_path)
+    assert done.returncode == 0, done.stderr
+    me = json.loads(done.stdout)["agent"]
+    assert (me["first_name"], me["last_name"]) == ("Priya", "Raman")
+
+
+def test_curl_lists_new_and_my_open_tickets(up: Up, tmp_path: Path) -> None:
+    done = shell(adapted(documented("curl-tickets"), fake_port=up.fake_port), tmp_path)
+    tickets = json.loads(done.stdout)["tickets"]
+    assert 0 < len(tickets) <= 5
+
+
+def test_the_documented_prompts_replay_into_a_report(workdir: Path) -> None:
+    done = shell(adapted(documented("prompts-html")), workdir)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "7 of 7 scenarios passed" in done.stdout
+    page = (workdir / "prompts.html").read_text()
+    assert re.search(r'id="scenarios-passed"[^>]*>\s*7\s*<', page)
+
+
+# -- Connecting a client ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("config-claude-code", "claude mcp add freshservice --transport http"),
+        ("config-copilot", "Authorization"),
+    ],
+)
+def test_config_prints_text_for_people(name: str, expected: str, tmp_path: Path) -> None:
+    done = shell(adapted(documented(name)), tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert expected in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "servers_key"),
+    [
+        ("config-claude-desktop", "mcpServers"),
+        ("config-cursor", "mcpServers"),
+        ("config-vscode", "servers"),
+    ],
+)
+def test_config_json_is_json(name: str, servers_key: str, tmp_path: Path) -> None:
+    done = shell(adapted(documented(name)), tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "freshservice" in json.loads(done.stdout)[servers_key]
+
+
+# -- A real tenant (the fake stands in for it) --------------------------------------------------
+
+
+def as_tenant(command: str, fake_url: str) -> str:
+    return command.replace(
+        "FRESHSERVICE_DOMAIN=yourcompany.freshservice.com", f"FRESHSERVICE_BASE_URL={fake_url}"
+    ).replace("your-api-key", "demo-acme-admin-key")
+
+
+def test_the_tenant_command_over_http_serves_the_fetch_tools_only(tmp_path: Path) -> None:
+    port = free_port()
+    with running_fake() as fake:
+        command = as_tenant(adapted(documented("tenant-http")), fake.url) + f" --port {port}"
+        with (tmp_path / "server.log").open("w+b") as log:
+            process = subprocess.Popen(
+                ["bash", "-c", command], stderr=log
+            )  # bash execs a lone command
+            try:
+                wait_until_up(f"http://127.0.0.1:{port}/healthz", process, log)
+
+                async def tools() -> list[str]:
+                    async with over_http(
+                        f"http://127.0.0.1:{port}/mcp", "demo-acme-admin-key"
+                    ) as c:
+                        return [t.name for t in (await c.list_tools()).tools]
+
+                names = anyio.run(tools)
+            finally:
+                process.terminate()
+                process.wait(timeout=20)
+    assert len(names) == 23
+    assert all(name.startswith("fetch") for name in names)
+
+
+def test_the_tenant_command_over_stdio_answers_a_client() -> None:
+    with running_fake() as fake:
+        command = as_tenant(adapted(documented("tenant-stdio")), fake.url)
+
+        async def call() -> dict[str, object]:
+            server = StdioServerParameters(command="bash", args=["-c", command])
+            async with Client(stdio_client(server)) as client:
+                return structured(await client.call_tool("fetchTicket", {"ticket_id": 10234}))
+
+        assert anyio.run(call)["id"] == 10234
+
+
+# -- Writing a scenario -------------------------------------------------------------------------
+
+
+def readme_scenario() -> str:
+    section = README.split("## Writing a scenario", 1)[1]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert block is not None
+    return block[1]
+
+
+def test_the_scenario_written_in_the_readme_replays_green(tmp_path: Path) -> None:
+    (tmp_path / "my-scenario.yaml").write_text(readme_scenario())
+    done = shell(adapted(documented("replay-mine")), tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "PASS  my-scenario.yaml" in done.stdout
+    assert "GET /api/v2/tickets/1023 503, GET /api/v2/tickets/1023 200" in done.stdout
+
+
+def test_up_with_the_readme_scenario_loads_it(tmp_path: Path) -> None:
+    (tmp_path / "my-scenario.yaml").write_text(readme_scenario())
+    scenario = str(tmp_path / "my-scenario.yaml")
+    command = adapted(documented("up-mine")).replace("my-scenario.yaml", scenario).split()[1:]
+    assert command[:2] == ["up", "--scenario"]
+    with started(tmp_path, *command[1:]) as running:
+        running.wait_for_banner()
+        loaded = httpx.get(
+            f"{running.fake_url}/_mock/accounts/acme.freshservice.com/scenario"
+        ).json()
+        assert [rule["id"] for rule in loaded["rules"]] == ["flaky-view"]
+        assert ctrl_c(running) == 0
+
+
+# -- Replaying ----------------------------------------------------------------------------------
+
+
+def test_replaying_one_shipped_scenario(workdir: Path) -> None:
+    done = shell(adapted(documented("replay-one")), workdir)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_replaying_every_shipped_scenario_with_junit(workdir: Path) -> None:
+    done = shell(adapted(documented("replay-shipped")), workdir, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert 'failures="0"' in (workdir / "replay.xml").read_text()
+
+
+def test_replaying_against_another_stdio_server(workdir: Path) -> None:
+    command = (
+        adapted(documented("replay-command"))
+        .replace("FILE", "scenarios/malformed-body.yaml")
+        .replace("node my-server.js", PYTHON_SERVER)
+    )
+    done = shell(command, workdir)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_replaying_against_a_running_server_and_fake(up: Up, workdir: Path) -> None:
+    command = adapted(documented("replay-url"), mcp_port=up.port, fake_port=up.fake_port).replace(
+        "FILE", "scenarios/rate-limit-burst.yaml"
+    )
+    done = shell(command, workdir)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+# -- Running the MCP server ---------------------------------------------------------------------
+
+
+def test_the_fake_and_the_server_started_by_hand_work_together(tmp_path: Path) -> None:
+    fake_port, mcp_port = free_port(), free_port()
+    fake_command = adapted(documented("serve-fake")).removesuffix("&").strip()
+    server_command = adapted(documented("serve-mcp"), fake_port=fake_port)
+    with contextlib.ExitStack() as stack:
+        for command, port, health in (
+            (f"{fake_command} --port {fake_port}", fake_port, "/_mock/health"),
+            (f"{server_command} --port {mcp_port}", mcp_port, "/healthz"),
+        ):
+            log = stack.enter_context((tmp_path / f"{port}.log").open("w+b"))
+            process = subprocess.Popen(
+                ["bash", "-c", command], stderr=log
+            )  # bash execs a lone command
+            stack.callback(process.wait, 20)
+            stack.callback(process.terminate)
+            wait_until_up(f"http://127.0.0.1:{port}{health}", process, log)
+
+        async def call() -> dict[str, object]:
+            url = f"http://127.0.0.1:{mcp_port}/mcp"
+            async with over_http(url, "demo-acme-admin-key") as client:
+                return structured(await client.call_tool("fetchTicket", {"ticket_id": 1023}))
+
+        assert anyio.run(call)["subject"] == "Office network down in Building B"
+    assert not listening(fake_port) and not listening(mcp_port)
+
+
+# -- Contract suites ----------------------------------------------------------------------------
+
+
+def test_check_against_another_stdio_server(tmp_path: Path) -> None:
+    command = adapted(documented("check-command")).replace("node dist/server.js", PYTHON_SERVER)
+    done = shell(f"{command} -k test_tools", tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert (tmp_path / "contracts.xml").exists()
+
+
+def test_check_against_a_running_server_and_fake(up: Up, tmp_path: Path) -> None:
+    command = adapted(documented("check-url"), mcp_port=up.port, fake_port=up.fake_port)
+    done = shell(f"{command} -k test_tools", tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_check_one_suite(tmp_path: Path) -> None:
+    done = shell(adapted(documented("check-rate-limits")), tmp_path, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert re.search(r"\d+ passed", done.stdout)
+
+
+def test_check_writes_an_html_report(tmp_path: Path) -> None:
+    done = shell(adapted(documented("check-html")), tmp_path, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:]
+    page = (tmp_path / "contracts.html").read_text()
+    assert re.search(r'id="checks-failed"[^>]*>\s*0\s*<', page)
+    assert "fetchTicket" in page
+
+
+def test_updating_the_tool_snapshots_rewrites_them_unchanged(tmp_path: Path) -> None:
+    snapshots = tmp_path / "toolsnaps"
+    shutil.copytree(ROOT / "contracts" / "toolsnaps", snapshots)
+    (snapshots / "fetchTicket.json").write_text("{}\n")  # stale: the update must mend it
+    env = {"TOOLSNAPS_DIR": str(snapshots)}
+    env_without_ci = {k: v for k, v in os.environ.items() if k != "CI"}
+    done = subprocess.run(
+        ["bash", "-c", adapted(documented("update-toolsnaps"))],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**env_without_ci, **env, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"},
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    for shipped in (ROOT / "contracts" / "toolsnaps").glob("*.json"):
+        assert (snapshots / shipped.name).read_text() == shipped.read_text(), shipped.name
+
+
+def test_git_diff_of_the_snapshots_is_empty_in_a_clean_checkout() -> None:
+    if not (ROOT / ".git").exists():
+        pytest.fail("the README's `git diff` needs the git checkout the tests run in")
+    done = shell(documented("git-diff-toolsnaps"), ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+
+
+# -- The pytest fixtures in another project -----------------------------------------------------
+
+
+@pytest.fixture
+def other_project(tmp_path: Path) -> Path:
+    section = README.split("## Using the pytest fixtures in another project", 1)[1]
+    block = re.search(r"```python\n(.*?)```", section, re.S)
+    assert block is not None
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_freshservice.py").write_text(block[1])
+    return tmp_path
+
+
+def test_the_fixtures_test_our_server_in_another_project(other_project: Path) -> None:
+    done = shell(adapted(documented("pytest-ours")), other_project)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "2 passed" in done.stdout
+
+
+def test_the_fixtures_test_another_stdio_server(other_project: Path) -> None:
+    command = adapted(documented("pytest-command")).replace("node dist/server.js", PYTHON_SERVER)
+    done = shell(command, other_project)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "2 passed" in done.stdout
+
+
+def test_the_fixtures_test_a_running_server(up: Up, other_project: Path) -> None:
+    command = adapted(documented("pytest-url"), mcp_port=up.port, fake_port=up.fake_port)
+    done = shell(command, other_project)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "2 passed" in done.stdout
