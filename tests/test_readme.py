@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import re
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import server.app  # noqa: F401  (registers the tools)
+from contracts.cli import build_parser as harness_parser
 from mock_freshservice import FakeSettings, create_app
+from mock_freshservice.cli import build_parser as fake_parser
 from mock_freshservice.state import EXTENSION, FakeState
 from server.cli import build_parser
 from server.config import ServerSettings
@@ -131,3 +134,55 @@ def test_the_tools_table_lists_each_registered_tool_once_under_its_toolset() -> 
 def test_the_prompts_named_are_the_servers() -> None:
     section = README.split("example prompts**", 1)[1].split("\n\n", 1)[0]
     assert re.findall(r"`(\w+)`", section) == [p.name for p in PROMPTS]
+
+
+def flags_in_table(heading: str) -> set[str]:
+    """The `--flags` named in the first column of the table under `heading`."""
+    section = README.split(heading, 1)[1].split("\n#", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return {flag for row in rows for flag in re.findall(r"`(--?[a-z][\w-]*)", row.split("|")[1])}
+
+
+def long_flags(parser: argparse.ArgumentParser) -> set[str]:
+    return {
+        option
+        for action in parser._actions
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help"
+    }
+
+
+def harness_command(name: str) -> argparse.ArgumentParser:
+    subparsers = next(
+        a for a in harness_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    )
+    found: argparse.ArgumentParser = subparsers.choices[name]
+    return found
+
+
+def test_the_fakes_flags_table_names_every_flag() -> None:
+    documented = flags_in_table("### The fake (`mock-freshservice`)")
+    assert documented == long_flags(fake_parser()) - {"--version"}
+
+
+def test_the_up_table_names_every_flag_of_up() -> None:
+    assert flags_in_table("### `freshservice-harness up`") == long_flags(harness_command("up"))
+
+
+def test_the_config_table_names_every_flag_of_config() -> None:
+    documented = flags_in_table("### `freshservice-harness config`")
+    assert documented == long_flags(harness_command("config"))
+
+
+def test_the_replay_and_check_table_names_every_flag_of_both() -> None:
+    section = README.split("### `freshservice-harness replay` and `check`", 1)[1].split("\n#")[0]
+    rows = [line.split("|") for line in section.splitlines() if line.startswith("| `")]
+    for column, command in ((2, "replay"), (3, "check")):
+        documented = {
+            flag
+            for row in rows
+            if row[column].strip() == "yes"
+            for flag in re.findall(r"`(--?[a-z][\w-]*)", row[1])
+            if flag.startswith("--")
+        }
+        assert documented == long_flags(harness_command(command)), command
