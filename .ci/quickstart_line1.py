@@ -98,8 +98,13 @@ def main() -> int:
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGINT)  # Ctrl-C
-        code = process.wait(timeout=60)
+        try:
+            code = process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # leave nothing running on the CI host
+            code = process.wait()
         print(Path(log.name).read_text())
+        Path(log.name).unlink()
     assert code == 0, f"up exited with {code} after Ctrl-C"
     assert not listening(8000), "the MCP server outlived Ctrl-C"
     assert not listening(8181), "the fake outlived Ctrl-C"

@@ -52,6 +52,7 @@ from mock_freshservice.scenario import Scenario, ScenarioError, load_scenario
 from mock_freshservice.settings import PLANS
 
 OK, FAILED, USAGE = 0, 1, 2
+INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,10 +149,16 @@ def _add_up_parser(commands: Any) -> None:
     )
     up.add_argument("--host", default=DEFAULT_HOST, help="address of both (default %(default)s)")
     up.add_argument(
-        "--port", type=int, default=DEFAULT_MCP_PORT, help="the MCP server's (default %(default)s)"
+        "--port",
+        type=_port,
+        default=DEFAULT_MCP_PORT,
+        help="the MCP server's (default %(default)s)",
     )
     up.add_argument(
-        "--fake-port", type=int, default=DEFAULT_FAKE_PORT, help="the fake's (default %(default)s)"
+        "--fake-port",
+        type=_port,
+        default=DEFAULT_FAKE_PORT,
+        help="the fake's (default %(default)s)",
     )
     up.add_argument("--seed", type=int, help="seed of the generated data (the fake's --seed)")
     up.add_argument(
@@ -159,6 +166,16 @@ def _add_up_parser(commands: Any) -> None:
     )
     up.add_argument("--dataset", type=Path, metavar="FILE", help="a dataset YAML of your own")
     up.add_argument("--plan", choices=PLANS, help="the plan of every account (the fake's --plan)")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: give 1 to 65535")
+    return port
 
 
 def _up(args: argparse.Namespace) -> int:
@@ -260,6 +277,14 @@ def _add_report_flags(command: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C: a line, not a traceback (`up` stops its own children)
+        print("\nfreshservice-harness: interrupted", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "up":

@@ -30,6 +30,7 @@ import pytest
 from mcp import Client
 
 from contracts import run_events
+from contracts.client_config import DEFAULT_KEY
 from contracts.processes import (
     DEFAULT_SERVER_COMMAND,
     FakeAdmin,
@@ -38,8 +39,6 @@ from contracts.processes import (
 )
 from contracts.replay import Connection, ReplayReport, ServerTarget, connected, replay
 from mock_freshservice.scenario import load_scenario
-
-DEFAULT_KEY = "demo-acme-admin-key"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -125,14 +125,23 @@ def run_with_bar(command: Sequence[str], env: dict[str, str], events: Path, show
         follower.start()
         try:
             assert child.stdout is not None
-            for line in child.stdout:
-                sys.stdout.write(line)
-                sys.stdout.flush()
+            try:
+                _relay(child.stdout)
+            except KeyboardInterrupt:
+                # pytest got the Ctrl-C too: show its own "interrupted" summary, then stop.
+                _relay(child.stdout)
+                raise
         finally:
             finished.set()
             follower.join()
     _show(shown, record, reader)  # the last events, written just before pytest exited
     return child.returncode
+
+
+def _relay(lines: Iterable[str]) -> None:
+    for line in lines:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 
 
 def _show(shown: Bar, record: RunRecord, reader: EventReader) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -23,12 +24,13 @@ from typing import TextIO
 
 import httpx
 
-from contracts.client_config import claude_code
+from contracts.client_config import DEFAULT_KEY, DEFAULT_URL, claude_code
 from contracts.processes import server_environment
 from mock_freshservice.data.dataset import load_dataset
 from mock_freshservice.scenario import Scenario, ScenarioError, load_scenario
 
 DEFAULT_HOST = "127.0.0.1"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_MCP_PORT = 8000  # DESIGN.md: the server on 127.0.0.1:8000 at /mcp
 DEFAULT_FAKE_PORT = 8181  # and the fake on 127.0.0.1:8181
 START_TIMEOUT = 120.0  # a large --dataset takes a while to build
@@ -83,6 +85,14 @@ class DemoKey:
 
 def run_up(options: UpOptions, out: TextIO = sys.stdout) -> int:
     """Start both, print how to connect, and wait for Ctrl-C. Returns the exit code."""
+    if options.host not in LOOPBACK_HOSTS:
+        # The server reaches the fake over plain http and accepts loopback Host headers only.
+        raise UpFailed(
+            f"up serves on this machine only (--host {' or '.join(sorted(LOOPBACK_HOSTS))}); "
+            "to reach it from elsewhere, use a tunnel, or run freshservice-mcp yourself with "
+            "--host and --mcp-allowed-hosts",
+            exit_code=2,
+        )
     scenario = _scenario_of(options.scenario)
     for name, port in (("MCP server", options.port), ("fake", options.fake_port)):
         if _port_taken(options.host, port):
@@ -95,12 +105,12 @@ def run_up(options: UpOptions, out: TextIO = sys.stdout) -> int:
             )
     with _stopped_on_exit() as children:
         print(f"starting the fake on {options.fake_url} ...", file=sys.stderr, flush=True)
-        fake = _start(_fake_command(options), env=None)
-        children.append(("the fake", fake))
+        fake = _start(children, "the fake", _fake_command(options), env=None)
         _wait_until_answering(f"{options.fake_url}/_mock/health", "the fake", fake)
         print(f"starting the MCP server on {options.mcp_url} ...", file=sys.stderr, flush=True)
-        server = _start(_server_command(options), env=_server_env(options, scenario))
-        children.append(("the MCP server", server))
+        server = _start(
+            children, "the MCP server", _server_command(options), _server_env(options, scenario)
+        )
         _wait_until_answering(
             f"http://{_url_host(options.host)}:{options.port}/healthz", "the MCP server", server
         )
@@ -140,18 +150,16 @@ def banner(options: UpOptions, scenario: Scenario | None) -> str:
             f"  {rules} rule{'s' * (rules != 1)}, on the account of its key"
             + (f" ({chosen})" if chosen else ""),
         ]
-    url_flag = (
-        ""
-        if options.mcp_url == f"http://{DEFAULT_HOST}:{DEFAULT_MCP_PORT}/mcp"
-        else (f" --url {options.mcp_url}")
-    )
+    config_flags = "" if options.mcp_url == DEFAULT_URL else f" --url {options.mcp_url}"
+    if shown_key != DEFAULT_KEY:
+        config_flags += f" --key {shlex.quote(shown_key)}"
     lines += [
         "",
         "Connect Claude Code:",
         f"  {claude_code(options.mcp_url, shown_key, 'freshservice').config}",
         "",
         "Other clients (Claude Desktop, Cursor, VS Code, Copilot Studio):",
-        f"  freshservice-harness config --client cursor{url_flag}",
+        f"  freshservice-harness config --client cursor{config_flags}",
         "",
     ]
     return "\n".join(lines)
@@ -244,9 +252,31 @@ def _server_env(options: UpOptions, scenario: Scenario | None) -> dict[str, str]
     return {**kept, **{k: v for k, v in env.items() if k.startswith("FRESHSERVICE_")}}
 
 
-def _start(command: list[str], env: dict[str, str] | None) -> subprocess.Popen[bytes]:
-    # stdin detached: Ctrl-C comes as a signal, and a child never competes for the terminal.
-    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+def _start(
+    children: Children, name: str, command: list[str], env: dict[str, str] | None
+) -> subprocess.Popen[bytes]:
+    """Start a child and track it at once, so that whatever stops `up` stops it too.
+    (Blocking signals around the two would leave the child with them blocked.)"""
+    # stdin detached: a child never competes for the terminal. Ctrl-C at the terminal reaches
+    # `up`, which stops the children in order; a child starts with SIGINT ignored, so Ctrl-C
+    # while it is still importing or building its dataset cannot end it with a traceback
+    # (uvicorn installs its own Ctrl-C handler once serving, and shuts down cleanly on it).
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=_ignore_sigint,  # noqa: PLW1509
+    )
+    children.append((name, process))
+    return process
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _ignore_sigint() -> None:
+    # In the child between fork and exec (`up` runs no threads, so this is safe).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _wait_until_answering(url: str, name: str, process: subprocess.Popen[bytes]) -> None:
@@ -255,7 +285,8 @@ def _wait_until_answering(url: str, name: str, process: subprocess.Popen[bytes])
         if process.poll() is not None:
             raise UpFailed(f"{name} exited with {process.returncode} (its error is above)")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=1).status_code == 200:
+            # trust_env=False: a loopback check must not go through an HTTP(S)_PROXY.
+            if httpx.get(url, timeout=1, trust_env=False).status_code == 200:
                 return
         time.sleep(0.1)
     raise UpFailed(f"{name} did not answer {url} within {START_TIMEOUT:.0f} s")
@@ -290,8 +321,8 @@ def _stopped_on_exit() -> Iterator[Children]:
     except KeyboardInterrupt:
         print("\nstopping ...", file=sys.stderr, flush=True)
     finally:
-        # Ignore a second Ctrl-C while the children stop, so none is left behind.
-        with _ignoring_sigint():
+        # Ignore a second Ctrl-C (or SIGTERM, SIGHUP) while the children stop: none is left behind.
+        with _ignoring_stop_signals():
             for _, process in reversed(children):
                 _stop(process)
         for sig, handler in previous.items():
@@ -300,17 +331,18 @@ def _stopped_on_exit() -> Iterator[Children]:
 
 
 @contextlib.contextmanager
-def _ignoring_sigint() -> Iterator[None]:
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _ignoring_stop_signals() -> Iterator[None]:
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=1)  # after Ctrl-C at a terminal, the child got SIGINT already
+        process.wait(timeout=1)  # after Ctrl-C at a terminal, the server is stopping already
     if process.poll() is None:
         # SIGTERM, not SIGINT: a shell starts background jobs with SIGINT ignored.
         process.terminate()

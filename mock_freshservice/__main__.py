@@ -1,3 +1,6 @@
-from mock_freshservice.cli import main
+try:
+    from mock_freshservice.cli import main
 
-raise SystemExit(main())
+    raise SystemExit(main())
+except KeyboardInterrupt:  # Ctrl-C while starting (imports, a large dataset): no traceback
+    raise SystemExit(130) from None

@@ -137,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def building_progress() -> Iterator[BuildProgress | None]:
     """A progress bar over the accounts being built, on a terminal only (never in logs)."""
     console = Console(stderr=True)
-    if not console.is_terminal:
+    if not console.is_interactive:  # a terminal, and not TERM=dumb
         yield None
         return
     with Progress(

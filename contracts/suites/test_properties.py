@@ -37,6 +37,7 @@ from hypothesis.stateful import (
 )
 
 from contracts.blocking import BlockingClient, blocking_client
+from contracts.client_config import DEFAULT_KEY
 from contracts.generation import (
     Mutation,
     Pools,
@@ -45,7 +46,7 @@ from contracts.generation import (
     pool_name,
     valid_arguments,
 )
-from contracts.plugin import DEFAULT_KEY, RunningFake
+from contracts.plugin import RunningFake
 from contracts.replay import ServerTarget
 from contracts.seed import SEED_TOOLS
 from contracts.tally import Tallies, ToolTally

@@ -18,9 +18,10 @@ import anyio
 import pytest
 
 from contracts import toolsnaps
+from contracts.client_config import DEFAULT_KEY
 from contracts.diff_tools import compare_tools
 from contracts.paths import toolsnaps_dir
-from contracts.plugin import DEFAULT_KEY, RunningFake, open_log
+from contracts.plugin import RunningFake, open_log
 from contracts.replay import Connection, ServerTarget, connected
 from contracts.seed import SEED_TOOLS
 from contracts.toolsnaps import Snapshot

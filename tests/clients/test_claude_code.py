@@ -19,7 +19,7 @@ from tests.test_readme_commands import RUN_ELSEWHERE
 # The native build npm installed for this platform (its wrapper's launcher needs a postinstall
 # script, which .npmrc switches off).
 CLAUDE_BUILDS = NODE_MODULES / "@anthropic-ai"
-README_ADD = next(c for c in RUN_ELSEWHERE if c.startswith("claude mcp add"))
+README_ADD = 'claude mcp add freshservice --transport http http://127.0.0.1:8000/mcp --header "Authorization: demo-acme-admin-key"'
 README_LIST = "claude mcp list"
 CONNECTED = "✔ Connected"
 # Claude Code must not phone home from a test: no updater, telemetry or other traffic.
@@ -76,6 +76,10 @@ def printed_command(up: Up) -> str:
     )
 
 
+def test_the_readme_shows_these_claude_commands() -> None:
+    assert {README_ADD, README_LIST} <= set(RUN_ELSEWHERE)
+
+
 def test_the_command_up_prints_is_the_readmes_on_its_port(up: Up) -> None:
     assert printed_command(up) == README_ADD.replace("127.0.0.1:8000", f"127.0.0.1:{up.port}")
 
@@ -96,4 +100,5 @@ def test_without_the_header_claude_code_does_not_connect(
     without = printed_command(up).split(" --header ")[0]
     assert claude(node, tmp_path, without).returncode == 0
     listed = claude(node, tmp_path, README_LIST)
-    assert CONNECTED not in listed.output
+    assert listed.returncode == 0, listed.output
+    assert f"freshservice: {up.mcp_url} (HTTP) - ✘ Failed to connect" in listed.output

@@ -8,6 +8,7 @@ import shlex
 import signal
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,9 @@ import anyio
 import httpx
 import pytest
 
+from contracts.up import UpOptions, banner
 from mock_freshservice import FakeSettings, create_app
+from mock_freshservice.scenario import load_scenario
 from tests.conftest import basic
 from tests.processes import UP_COMMAND, Up, ctrl_c, free_port, listening, started
 from tests.server.conftest import over_http, structured
@@ -107,6 +110,7 @@ def test_sigterm_to_up_alone_stops_both_children(tmp_path: Path) -> None:
         up.wait_for_banner()
         up.process.send_signal(signal.SIGTERM)
         assert up.process.wait(timeout=30) == 0
+        assert "Traceback" not in up.stderr()
         assert not listening(up.port)
         assert not listening(up.fake_port)
 
@@ -212,3 +216,61 @@ def _cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
+
+
+def test_with_a_dataset_of_your_own_no_key_is_printed(tmp_path: Path) -> None:
+    text = banner(UpOptions(dataset=tmp_path / "mine.yaml"), None)
+    assert "demo-" not in text
+    assert '--header "Authorization: <api-key>"' in text
+    assert "config --client cursor --key '<api-key>'" in text
+
+
+def test_a_scenarios_key_is_the_one_suggested(tmp_path: Path) -> None:
+    scenario = load_scenario(
+        "description: d\nkey: demo-globex-admin-key\nrules: []\n", name="globex.yaml"
+    )
+    text = banner(UpOptions(), scenario)
+    assert '--header "Authorization: demo-globex-admin-key"' in text
+    assert "config --client cursor --key demo-globex-admin-key" in text
+
+
+def test_a_requester_scenario_key_is_not_suggested() -> None:
+    scenario = load_scenario(
+        "description: d\nkey: demo-acme-requester-key\nrules: []\n", name="requester.yaml"
+    )
+    assert '--header "Authorization: demo-acme-admin-key"' in banner(UpOptions(), scenario)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--host", "0.0.0.0"], "up serves on this machine only"),
+        (["--port", "70000"], "70000 is not a port: give 1 to 65535"),
+        (["--fake-port", "0"], "0 is not a port"),
+    ],
+)
+def test_bad_addresses_are_usage_errors(args: list[str], message: str) -> None:
+    done = subprocess.run([*UP, *args], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_ctrl_c_while_the_fake_builds_a_large_dataset_leaves_no_traceback(tmp_path: Path) -> None:
+    dataset = tmp_path / "large.yaml"
+    dataset.write_text(
+        "accounts:\n"
+        + "".join(
+            f"  - {{domain: big{n}.freshservice.com, name: Big {n}, sizes: {{tickets: 300000}}}}\n"
+            for n in range(4)
+        )
+    )
+    with started(tmp_path, "--dataset", str(dataset)) as up:
+        deadline = time.monotonic() + 60
+        while "starting the fake" not in up.stderr() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # inside the build: importing is done, the accounts are being made
+        assert ctrl_c(up) == 0
+        assert "Traceback" not in up.stderr()
+        assert "stopped." in up.stderr()
+        assert not listening(up.fake_port)
