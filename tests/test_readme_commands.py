@@ -58,15 +58,15 @@ RUN_HERE = {
     "replay-mine": ".venv/bin/freshservice-harness replay my-scenario.yaml -v",
     "up-mine": ".venv/bin/freshservice-harness up --scenario my-scenario.yaml",
     "replay-one": ".venv/bin/freshservice-harness replay scenarios/rate-limit-burst.yaml",
-    "replay-shipped": ".venv/bin/freshservice-harness replay --shipped --junit replay.xml",
+    "replay-several": ".venv/bin/freshservice-harness replay scenarios/bad-key.yaml scenarios/malformed-body.yaml --junit replay.xml",
     "replay-command": '.venv/bin/freshservice-harness replay FILE --server-command "node my-server.js"',
     "replay-url": ".venv/bin/freshservice-harness replay FILE --server-url http://127.0.0.1:8000/mcp --fake-url http://127.0.0.1:8181",
     "serve-fake": ".venv/bin/mock-freshservice serve &",
     "serve-mcp": ".venv/bin/freshservice-mcp --transport http --base-url http://127.0.0.1:8181",
     "check-command": '.venv/bin/freshservice-harness check --server-command "node dist/server.js" --junit contracts.xml',
     "check-url": ".venv/bin/freshservice-harness check --server-url http://127.0.0.1:8000/mcp --fake-url http://127.0.0.1:8181",
-    "check-rate-limits": ".venv/bin/freshservice-harness check -k test_rate_limits",
-    "check-html": '.venv/bin/freshservice-harness check -k "test_tools or test_prompts" --html contracts.html',
+    "check-one-suite": ".venv/bin/freshservice-harness check -k test_tools",
+    "check-html": ".venv/bin/freshservice-harness check -k test_tools --html contracts.html",
     "update-toolsnaps": "UPDATE_TOOLSNAPS=1 .venv/bin/freshservice-harness check -k test_tools",
     "git-diff-toolsnaps": "git diff contracts/toolsnaps/",
     "pytest-ours": "pytest tests/test_freshservice.py",
@@ -298,8 +298,8 @@ def test_replaying_one_shipped_scenario(workdir: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_replaying_every_shipped_scenario_with_junit(workdir: Path) -> None:
-    done = shell(adapted(documented("replay-shipped")), workdir, timeout=600)
+def test_replaying_several_scenarios_with_junit(workdir: Path) -> None:
+    done = shell(adapted(documented("replay-several")), workdir, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert 'failures="0"' in (workdir / "replay.xml").read_text()
 
@@ -368,7 +368,7 @@ def test_check_against_a_running_server_and_fake(up: Up, tmp_path: Path) -> None
 
 
 def test_check_one_suite(tmp_path: Path) -> None:
-    done = shell(adapted(documented("check-rate-limits")), tmp_path, timeout=600)
+    done = shell(adapted(documented("check-one-suite")), tmp_path, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:]
     assert re.search(r"\d+ passed", done.stdout)
 
@@ -378,7 +378,7 @@ def test_check_writes_an_html_report(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-3000:]
     page = (tmp_path / "contracts.html").read_text()
     assert re.search(r'id="checks-failed"[^>]*>\s*0\s*<', page)
-    assert "fetchTicket" in page
+    assert "test_tools.py::test_the_tool_matches_its_snapshot[fetchTicket]" in page
 
 
 def test_updating_the_tool_snapshots_rewrites_them_unchanged(tmp_path: Path) -> None:
