@@ -90,21 +90,28 @@ class Node:
 
     def run(self, script: Path, *args: str | Path, timeout: float = 120) -> Run:
         command = [str(self.binary), str(script), *map(str, args)]
-        print(f"\n$ {redact(shlex.join(command))}", flush=True)
-        done = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            env=self.env,
-            cwd=self.cwd,
-            timeout=timeout,
-            stdin=subprocess.DEVNULL,
-        )
-        for name, text in (("stdout", done.stdout), ("stderr", done.stderr)):
-            if text.strip():
-                print(f"[{name}] {clip(text).rstrip()}", flush=True)
-        print(f"[exit {done.returncode}]", flush=True)
-        return Run(command, done.returncode, done.stdout, done.stderr)
+        return run_logged(command, self.env, self.cwd, timeout)
+
+
+def run_logged(
+    command: list[str], env: dict[str, str], cwd: Path, timeout: float, shown: str | None = None
+) -> Run:
+    """Run a client's command, printing it (`shown`, or the command) and its output, keyless."""
+    print(f"\n$ {redact(shown or shlex.join(command))}", flush=True)
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    for name, text in (("stdout", done.stdout), ("stderr", done.stderr)):
+        if text.strip():
+            print(f"[{name}] {clip(text).rstrip()}", flush=True)
+    print(f"[exit {done.returncode}]", flush=True)
+    return Run(command, done.returncode, done.stdout, done.stderr)
 
 
 def redact(text: str) -> str:

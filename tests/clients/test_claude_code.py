@@ -6,13 +6,12 @@ only writes `~/.claude.json` (a fresh HOME here) and connects to the server."""
 from __future__ import annotations
 
 import shlex
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.clients.conftest import NODE_MODULES, Node, Run, clip, redact
+from tests.clients.conftest import NODE_MODULES, Node, Run, run_logged
 from tests.processes import Up, started
 from tests.test_readme_commands import RUN_ELSEWHERE
 
@@ -53,21 +52,7 @@ def claude(node: Node, project: Path, command: str) -> Run:
     """Run a `claude …` command line as a person types it, in `project`, printing it and its
     output without the key."""
     argv = [str(claude_binary()), *shlex.split(command)[1:]]
-    print(f"\n$ {redact(command)}", flush=True)
-    done = subprocess.run(
-        argv,
-        capture_output=True,
-        text=True,
-        env={**node.env, **QUIET},
-        cwd=project,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
-    for name, text in (("stdout", done.stdout), ("stderr", done.stderr)):
-        if text.strip():
-            print(f"[{name}] {clip(text).rstrip()}", flush=True)
-    print(f"[exit {done.returncode}]", flush=True)
-    return Run(argv, done.returncode, done.stdout, done.stderr)
+    return run_logged(argv, {**node.env, **QUIET}, project, timeout=120, shown=command)
 
 
 def printed_command(up: Up) -> str:

@@ -16,6 +16,7 @@ from contracts.replay import ReplayReport, StepOutcome
 from contracts.run_events import CheckResult, RunRecord
 from mock_freshservice.journal import fingerprint
 from tests.contracts.html_dom import Element, parse
+from tests.contracts.scenario_texts import WRONG_EXPECTATION
 
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS = [sys.executable, "-m", "contracts"]
@@ -155,23 +156,11 @@ def test_a_check_page_counts_each_outcome_and_lists_each_check() -> None:
     assert replayed_by == "test_prompts.py::test_the_documented_prompt_works[2]"
 
 
-WRONG = """\
-description: A deliberately wrong expectation.
-key: demo-acme-admin-key
-steps:
-  - id: the-ticket
-    tool: fetchTicket
-    arguments: {ticket_id: 10234}
-    expect:
-      subject: Printer on fire
-"""
-
-
 @pytest.fixture(scope="module")
 def replay_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str]:
     """A real `replay --html` of a documented prompt's script and a scenario that fails."""
     folder = tmp_path_factory.mktemp("replay-html")
-    (folder / "wrong.yaml").write_text(WRONG)
+    (folder / "wrong.yaml").write_text(WRONG_EXPECTATION)
     done = harness("replay", str(TICKET_DETAILS), "wrong.yaml", "--html", "report.html", cwd=folder)
     return done.returncode, (folder / "report.html").read_text(encoding="utf-8")
 

@@ -18,6 +18,7 @@ from contracts.processes import DEFAULT_SERVER_COMMAND
 from contracts.replay import ReplayReport, ServerTarget, normalised_journal, replay
 from contracts.reporting import render_text
 from mock_freshservice.scenario import load_scenario
+from tests.contracts.scenario_texts import WRONG_EXPECTATION
 from tests.processes import Fake, running_fake, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,23 +78,11 @@ def test_the_revoked_key_scenario_shows_one_401_and_no_retries(fake: Fake) -> No
     assert report.journal[-1]["status"] == 401
 
 
-WRONG = """\
-description: A deliberately wrong expectation.
-key: demo-acme-admin-key
-steps:
-  - id: the-ticket
-    tool: fetchTicket
-    arguments: {ticket_id: 10234}
-    expect:
-      subject: Printer on fire
-"""
-
-
 def test_a_wrong_expectation_fails_the_replay_naming_step_and_expectation(
     tmp_path: Path, fake: Fake
 ) -> None:
     scenario = tmp_path / "wrong.yaml"
-    scenario.write_text(WRONG)
+    scenario.write_text(WRONG_EXPECTATION)
     done = harness("replay", str(scenario), "--fake-url", fake.url)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL step the-ticket: fetchTicket" in done.stdout
@@ -124,7 +113,7 @@ def test_a_rule_that_never_fires_fails_the_replay(tmp_path: Path, fake: Fake) ->
 
 def test_a_bad_scenario_file_is_refused_naming_file_line_and_field(tmp_path: Path) -> None:
     scenario = tmp_path / "typo.yaml"
-    scenario.write_text(WRONG.replace("    expect:", "    expcet:"))
+    scenario.write_text(WRONG_EXPECTATION.replace("    expect:", "    expcet:"))
     done = harness("replay", str(scenario))
     assert done.returncode == 2
     assert f"{scenario}:7" in done.stderr and "expcet" in done.stderr
@@ -133,7 +122,7 @@ def test_a_bad_scenario_file_is_refused_naming_file_line_and_field(tmp_path: Pat
 
 def test_junit_xml_has_a_case_per_step_and_the_failures(tmp_path: Path, fake: Fake) -> None:
     scenario = tmp_path / "wrong.yaml"
-    scenario.write_text(WRONG)
+    scenario.write_text(WRONG_EXPECTATION)
     junit = tmp_path / "replay.xml"
     harness("replay", str(scenario), "--fake-url", fake.url, "--junit", str(junit))
     suite = ET.parse(junit).getroot().find("testsuite")

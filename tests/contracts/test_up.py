@@ -115,36 +115,23 @@ def test_sigterm_to_up_alone_stops_both_children(tmp_path: Path) -> None:
         assert not listening(up.fake_port)
 
 
-def test_a_busy_port_is_named_with_the_flag_to_change_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("busy_flag", ["--port", "--fake-port"])
+def test_a_busy_port_is_named_with_the_flag_to_change_it(busy_flag: str) -> None:
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         busy = holder.getsockname()[1]
+        ports = {"--port": free_port(), "--fake-port": free_port(), busy_flag: busy}
         done = subprocess.run(
-            [*UP, "--port", str(busy), "--fake-port", str(free_port())],
+            [*UP, *(str(part) for flag, port in ports.items() for part in (flag, port))],
             capture_output=True,
             text=True,
             timeout=60,
         )
     assert done.returncode == 2
     assert f"port {busy} on 127.0.0.1 is in use" in done.stderr
-    assert "--port N" in done.stderr
+    assert f"{busy_flag} N" in done.stderr
     assert "Traceback" not in done.stderr
-
-
-def test_a_busy_fake_port_names_fake_port(tmp_path: Path) -> None:
-    with socket.socket() as holder:
-        holder.bind(("127.0.0.1", 0))
-        holder.listen()
-        busy = holder.getsockname()[1]
-        done = subprocess.run(
-            [*UP, "--port", str(free_port()), "--fake-port", str(busy)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    assert done.returncode == 2
-    assert "--fake-port N" in done.stderr
 
 
 def test_scenario_and_seed_reach_the_fake(tmp_path: Path) -> None:

@@ -13,23 +13,13 @@ import pytest
 
 from contracts.paths import prompt_scripts
 from tests.contracts.html_dom import Element, parse
+from tests.contracts.scenario_texts import WRONG_EXPECTATION
 
 pytestmark = pytest.mark.system
 
 HARNESS = [sys.executable, "-m", "contracts"]
 BROWSER_TIMEOUT = 30  # seconds each Chromium run may take
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-FAILING = """\
-description: A deliberately wrong expectation, so the report has a failure to show.
-key: demo-acme-admin-key
-steps:
-  - id: the-ticket
-    tool: fetchTicket
-    arguments: {ticket_id: 10234}
-    expect:
-      subject: Printer on fire
-"""
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +52,7 @@ def replay_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`replay --html` of the seven prompt scripts and one scenario that fails."""
     folder = tmp_path_factory.mktemp("replay")
     failing = folder / "failing.yaml"
-    failing.write_text(FAILING)
+    failing.write_text(WRONG_EXPECTATION)
     page = folder / "replay.html"
     scripts = [str(path) for path in prompt_scripts()]
     done = subprocess.run(
