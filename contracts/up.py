@@ -341,10 +341,8 @@ def _ignoring_stop_signals() -> Iterator[None]:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=1)  # after Ctrl-C at a terminal, the server is stopping already
     if process.poll() is None:
-        # SIGTERM, not SIGINT: a shell starts background jobs with SIGINT ignored.
+        # SIGTERM: the children ignore SIGINT (see _start); both stop cleanly on SIGTERM.
         process.terminate()
         try:
             process.wait(timeout=STOP_TIMEOUT)
