@@ -82,6 +82,12 @@ def server_environment(fake_url: str, key: str, settings: Mapping[str, Any]) -> 
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRESHSERVICE_")}
     env["FRESHSERVICE_BASE_URL"] = fake_url
     env["FRESHSERVICE_API_KEY"] = key
+    return {**env, **setting_variables(settings)}
+
+
+def setting_variables(settings: Mapping[str, Any]) -> dict[str, str]:
+    """Server settings (`timeout: 1`, `toolsets: [tickets]`) as FRESHSERVICE_<NAME> variables."""
+    variables = {}
     for name, value in settings.items():
         if value is None:
             continue  # the format refuses null; a caller's None means "leave it unset"
@@ -91,8 +97,8 @@ def server_environment(fake_url: str, key: str, settings: Mapping[str, Any]) -> 
             text = ",".join(str(v) for v in value)
         else:
             text = str(value)
-        env[f"FRESHSERVICE_{name.upper()}"] = text
-    return env
+        variables[f"FRESHSERVICE_{name.upper()}"] = text
+    return variables
 
 
 class FakeAdmin:

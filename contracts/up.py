@@ -25,7 +25,7 @@ from typing import TextIO
 import httpx
 
 from contracts.client_config import DEFAULT_KEY, DEFAULT_URL, claude_code
-from contracts.processes import server_environment
+from contracts.processes import setting_variables
 from mock_freshservice.data.dataset import load_dataset
 from mock_freshservice.scenario import Scenario, ScenarioError, load_scenario
 
@@ -247,9 +247,7 @@ def _server_env(options: UpOptions, scenario: Scenario | None) -> dict[str, str]
     send theirs, as with the hosted server. A scenario's `server` settings apply too."""
     kept = {k: v for k, v in os.environ.items() if k not in OWNED_SETTINGS}
     settings: Mapping[str, object] = scenario.server if scenario is not None else {}
-    env = server_environment(options.fake_url, "", settings)
-    env.pop("FRESHSERVICE_API_KEY")
-    return {**kept, **{k: v for k, v in env.items() if k.startswith("FRESHSERVICE_")}}
+    return {**kept, "FRESHSERVICE_BASE_URL": options.fake_url, **setting_variables(settings)}
 
 
 def _start(
