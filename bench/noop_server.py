@@ -7,13 +7,13 @@ of what the MCP layer and the call gate cost on their own. Never shipped as a to
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 
-import uvicorn
-
-from server.app import FreshserviceMCP, build_server, http_app
+from server.app import FreshserviceMCP, build_server
 from server.cli import configure_logging
 from server.config import ServerSettings, from_sources
+from server.http import serve
 
 
 async def noop() -> str:
@@ -39,8 +39,7 @@ def main() -> None:
     if args.transport == "stdio":
         server.run()
         return
-    app = http_app(settings, server=server)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    serve(dataclasses.replace(settings, host="127.0.0.1", port=args.port), server=server)
 
 
 if __name__ == "__main__":

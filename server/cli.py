@@ -9,11 +9,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-import uvicorn
-
 from server import __version__
-from server.app import build_server, http_app
+from server.app import build_server
 from server.config import TOOLSETS, ServerSettings, SettingsError, from_sources
+from server.http import serve
 
 
 def _csv(text: str) -> tuple[str, ...]:
@@ -59,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="count per account (default) or per key",
     )
     add("--mcp-rate-window", type=float, help="seconds in the per-minute window (default 60)")
+    add(
+        "--mcp-read-timeout",
+        type=float,
+        help="seconds an HTTP client has to send a whole request (default 30)",
+    )
     add("--timeout", type=float, help="seconds per upstream request (default 15)")
     add("--retry-budget", type=float, help="seconds a tool call may wait on 429/5xx (default 30)")
     add("--max-result-bytes", type=int, help="largest result before it is cut (default 50000)")
@@ -99,11 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def serve_http(settings: ServerSettings) -> int:
-    config = uvicorn.Config(
-        http_app(settings), host=settings.host, port=settings.port, log_level="warning"
-    )
     try:
-        uvicorn.Server(config).run()
+        serve(settings)
     except SystemExit as exc:  # uvicorn exits 1 when the port is taken
         return int(exc.code or 1)
     except KeyboardInterrupt:

@@ -47,6 +47,7 @@ class ServerSettings:
     mcp_limits_store: str = "memory://"
     mcp_limits_scope: LimitsScope = "account"
     mcp_rate_window: float = 60.0
+    mcp_read_timeout: float = 30.0
     timeout: float = 15.0
     retry_budget: float = 30.0
     max_result_bytes: int = 50_000
@@ -65,7 +66,7 @@ class ServerSettings:
         for name in ("mcp_calls_per_minute", "mcp_calls_per_month", "max_result_bytes"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name}: must be 0 (off) or more")
-        for name in ("mcp_rate_window", "timeout"):
+        for name in ("mcp_rate_window", "mcp_read_timeout", "timeout"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name}: must be more than 0 seconds")
         if self.retry_budget < 0:

@@ -182,6 +182,10 @@ class ToolCall:
     waited: float = 0.0
     started: float | None = None  # the client's clock at the first request
     last_status: int | None = None
+    # (method, path, status) of the last answer, and of the last write Freshservice accepted:
+    # a tool that cannot read an answer says what was already done.
+    last_request: tuple[str, str, int] | None = None
+    accepted_write: tuple[str, str, int] | None = None
 
     @property
     def key_fingerprint(self) -> str:
@@ -350,6 +354,9 @@ class FreshserviceClient:
                 **where,
             ) from exc
         call.last_status = response.status_code
+        call.last_request = (method, API_PREFIX + path, response.status_code)
+        if method != "GET" and 200 <= response.status_code < 300:
+            call.accepted_write = call.last_request
         remaining = response.headers.get("X-RateLimit-Remaining")
         if remaining is not None and remaining.isdigit():
             self.rate_limit_remaining[call.key_fingerprint] = int(remaining)

@@ -21,7 +21,7 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 from limits.storage import storage_from_string
-from redis.exceptions import RedisError
+from redis.exceptions import AuthenticationError, RedisError
 
 Scope = Literal["account", "key"]
 NAMESPACE = "freshservice-mcp"
@@ -45,17 +45,48 @@ class Refusal:
 
 
 class LimitsUnavailable(Exception):
-    """The store behind the limits cannot be reached; calls are refused until it can.
+    """The store behind the limits cannot be used; calls are refused until it can.
 
     Refusing (rather than letting calls through uncounted) keeps the limits a promise: a
-    shared Redis that is down must not turn several servers into unlimited ones.
+    shared Redis that is down must not turn several servers into unlimited ones. `cause` says
+    what went wrong, for the server's log (the store's password is never in it).
     """
+
+    def __init__(self, message: str, *, cause: str) -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 def _where(url: str) -> str:
     """scheme://host:port of a store URL, without any password in it."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.hostname}:{parts.port or 6379}"
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in found:
+        found.append(current)
+        current = current.__cause__ or current.__context__
+    return found
+
+
+def _refused_credentials(exc: BaseException) -> bool:
+    """Whether Redis said no to the password (not: could not be reached)."""
+    return any(
+        isinstance(found, AuthenticationError)
+        or any(word in str(found) for word in ("WRONGPASS", "NOAUTH", "invalid password"))
+        for found in _chain(exc)
+    )
+
+
+def _described(exc: BaseException, url: str) -> str:
+    """`Type: message` of the innermost cause, with the store URL's password blanked."""
+    inner = _chain(exc)[-1]
+    text = f"{type(inner).__name__}: {inner}"
+    password = urlsplit(url).password
+    return text.replace(password, "***") if password else text
 
 
 def store_from_url(url: str) -> Storage:
@@ -95,9 +126,19 @@ class ToolCallLimits:
         try:
             return await self._spend(identity)
         except (ConnectionError, TimeoutError, OSError, RedisError, StorageError) as exc:
+            where = _where(self.store_url)
+            cause = _described(exc, self.store_url)
+            if _refused_credentials(exc):
+                raise LimitsUnavailable(
+                    f"The tool-call limits store ({where}) refused the server's credentials "
+                    "(a wrong or missing password in FRESHSERVICE_MCP_LIMITS_STORE), so calls "
+                    "are refused until the server's operator fixes it.",
+                    cause=f"{where}: {cause}",
+                ) from exc
             raise LimitsUnavailable(
-                f"The tool-call limits store ({_where(self.store_url)}) cannot be reached, so "
-                "calls are refused until it can. Try again shortly, or ask the server's operator."
+                f"The tool-call limits store ({where}) cannot be reached, so "
+                "calls are refused until it can. Try again shortly, or ask the server's operator.",
+                cause=f"{where}: {cause}",
             ) from exc
 
     async def _spend(self, identity: str) -> Refusal | None:

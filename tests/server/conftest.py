@@ -93,6 +93,14 @@ def requests_of(journal: list[dict[str, Any]], request_id: str | None = None) ->
     ]
 
 
+KEY_CHECK = "GET /api/v2/agents/me"  # the gate's check of a key it has not seen, made first
+
+
+def requests_past_the_key_check(journal: list[dict[str, Any]]) -> list[str]:
+    """'METHOD path' of each journal entry but the gate's check of the key."""
+    return [found for found in requests_of(journal) if found != KEY_CHECK]
+
+
 async def schema_of(client: Client, name: str) -> dict[str, Any]:
     """The output schema `name` publishes."""
     found = next(t for t in (await client.list_tools()).tools if t.name == name)

@@ -1,0 +1,339 @@
+"""Streamable HTTP: the ASGI app (`/mcp`, `/healthz`) and the guard in front of the SDK.
+
+The SDK's transport trusts more than a server on a network should, so every request to `/mcp`
+first meets `McpGuard`, cheapest checks first:
+
+1. `Host` and `Origin` against the allow-lists, parsed strictly (the SDK's own wildcard match
+   takes `127.0.0.1:31000@evil.example` for `127.0.0.1:*` and refuses a bare `localhost`);
+2. a stateless server has no GET stream (405); a request with no credential, when the server has
+   no key of its own, gets 401;
+3. the body is read up to `MAX_REQUEST_BYTES` (413 beyond) and must be JSON-RPC whose ids are
+   strings or numbers (the SDK answers an object id with 202 and nothing else);
+4. in stateful mode, a request that would open a session must bring a key Freshservice accepts
+   (checked like a tool call's, `server/gate.py`), and each key may hold at most
+   `SESSIONS_PER_KEY` sessions, so no one can fill the session table for everyone else.
+
+`serve` runs the app under uvicorn with bounded connections and a deadline for reading each
+request (uvicorn itself waits forever for headers that never finish).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import h11
+import uvicorn
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from server import __version__
+from server import freshservice as fs
+from server.app import FreshserviceMCP, build_server
+from server.config import ServerSettings
+from server.gate import CallRefused, _digest, printable
+
+log = logging.getLogger("freshservice_mcp")
+
+MCP_PATH = "/mcp"
+MAX_REQUEST_BYTES = 4 * 1024 * 1024  # the SDK's own limit, enforced here before any parsing
+MAX_CONNECTIONS = 1000  # open connections and requests in flight; beyond: 503
+MAX_SESSIONS = 1000  # stateful sessions in all (the SDK allows 10,000 at ~37 kB each)
+SESSIONS_PER_KEY = 32
+INVALID_REQUEST = -32600
+
+_HOST = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(?P<port>[0-9]{1,5}|\*))?")
+_ORIGIN = re.compile(r"(?P<scheme>https?)://" + _HOST.pattern)
+
+
+def _split(text: str, pattern: re.Pattern[str]) -> tuple[str, str | None, str] | None:
+    """(host, port or None, scheme) of a whole Host or Origin value, or None if malformed."""
+    found = pattern.fullmatch(text.strip())
+    if found is None:
+        return None
+    groups = found.groupdict()
+    return groups["host"].lower(), groups["port"], groups.get("scheme") or ""
+
+
+def allowed(value: str | None, patterns: Iterable[str], *, origin: bool = False) -> bool:
+    """Whether a Host (or Origin) header matches one of `patterns` (`name:*` = any port or
+    none, `name:port`, or `name` alone = no port)."""
+    if not value:
+        return False
+    shape = _ORIGIN if origin else _HOST
+    given = _split(value, shape)
+    if given is None:
+        return False
+    for pattern in patterns:
+        wanted = _split(pattern, shape)
+        if wanted is None or wanted[0] != given[0] or wanted[2] != given[2]:
+            continue
+        if wanted[1] == "*" or wanted[1] == given[1]:
+            return True
+    return False
+
+
+def _rpc_error(status: int, code: int, message: str) -> Response:
+    return JSONResponse(
+        {"jsonrpc": "2.0", "id": None, "error": {"code": code, "message": message}},
+        status_code=status,
+    )
+
+
+def _bad_ids(body: bytes) -> str | None:
+    """Why a JSON-RPC body's ids are unusable (ids must be strings or numbers), or None.
+
+    Anything else (not JSON, not JSON-RPC) is left for the SDK to answer as it does."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    messages = parsed if isinstance(parsed, list) else [parsed]
+    for message in messages:
+        if not isinstance(message, dict) or "id" not in message:
+            continue
+        found = message["id"]
+        if found is None or (isinstance(found, str | int) and not isinstance(found, bool)):
+            continue
+        return f"Invalid Request: id must be a string or a number, not {type(found).__name__}"
+    return None
+
+
+class McpGuard:
+    """The checks of this module's docstring, in front of the SDK's `/mcp` app."""
+
+    def __init__(self, app: ASGIApp, settings: ServerSettings, server: FreshserviceMCP) -> None:
+        self.app = app
+        self.settings = settings
+        self.server = server
+        # Sessions opened per key digest, oldest first (ids the SDK has since closed are pruned).
+        self._sessions: dict[str, collections.deque[str]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].rstrip("/") != MCP_PATH:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        refusal = self._refusal(scope, headers)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        if scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        body = await _read_body(receive, MAX_REQUEST_BYTES)
+        if body is None:
+            await _rpc_error(413, INVALID_REQUEST, "Request body too large")(scope, receive, send)
+            return
+        problem = _bad_ids(body)
+        if problem is not None:
+            await _rpc_error(400, INVALID_REQUEST, problem)(scope, receive, send)
+            return
+        replay = _replaying(body, receive)
+        if self.settings.stateful and "mcp-session-id" not in headers:
+            await self._open_session(scope, replay, send, headers)
+            return
+        await self.app(scope, replay, send)
+
+    def _refusal(self, scope: Scope, headers: Headers) -> Response | None:
+        if not allowed(headers.get("host"), self.settings.mcp_allowed_hosts):
+            log.warning("refused a request: Host %s", printable(headers.get("host") or "", 100))
+            return Response("Invalid Host header", status_code=421)
+        origin = headers.get("origin")
+        if origin and not allowed(origin, self.settings.mcp_allowed_origins, origin=True):
+            log.warning("refused a request: Origin %s", printable(origin, 100))
+            return Response("Invalid Origin header", status_code=403)
+        if not self.settings.stateful and scope["method"] == "GET":
+            # No server-to-client stream without sessions.
+            return Response(status_code=405, headers={"Allow": "POST"}, content=b"")
+        if not headers.get("authorization") and not self.settings.api_key:
+            return JSONResponse(
+                {
+                    "error": "missing_credentials",
+                    "message": "Send your Freshservice API key in the Authorization header.",
+                },
+                status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="freshservice-mcp"'},
+            )
+        return None
+
+    async def _open_session(
+        self, scope: Scope, receive: Receive, send: Send, headers: Headers
+    ) -> None:
+        """A request that would open a stateful session: only for a key Freshservice accepts,
+        and only up to `SESSIONS_PER_KEY` per key."""
+        gate = self.server.gate
+        key = gate.credentials.key_for(headers)
+        client = gate.client
+        if key is not None and client is not None:
+            try:
+                await gate.credentials.caller_id(client, fs.ToolCall(key=key, budget=0))
+            except CallRefused as exc:
+                await JSONResponse(
+                    {"error": "invalid_credentials", "message": str(exc)},
+                    status_code=401,
+                    headers={"WWW-Authenticate": 'Basic realm="freshservice-mcp"'},
+                )(scope, receive, send)
+                return
+        digest = _digest(key or "")
+        opened = self._live_sessions(digest)
+        if len(opened) >= SESSIONS_PER_KEY:
+            await _rpc_error(
+                429,
+                INVALID_REQUEST,
+                f"This key already has {len(opened)} open sessions, the most one key may hold; "
+                "end one (HTTP DELETE with its Mcp-Session-Id) or wait for it to expire.",
+            )(scope, receive, send)
+            return
+
+        async def noting_session(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                for name, value in message.get("headers", ()):
+                    if name.lower() == b"mcp-session-id":
+                        opened.append(value.decode("latin-1"))
+            await send(message)
+
+        await self.app(scope, receive, noting_session)
+
+    def _live_sessions(self, digest: str) -> collections.deque[str]:
+        opened = self._sessions.setdefault(digest, collections.deque())
+        # The SDK's own table of open sessions: idle-timed-out and deleted ones are gone from it.
+        live = getattr(self.server.session_manager, "_server_instances", {})
+        for stale in [s for s in opened if s not in live]:
+            opened.remove(stale)
+        for empty in [d for d, ids in self._sessions.items() if not ids and d != digest]:
+            del self._sessions[empty]
+        return opened
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole request body, or None once it passes `limit` bytes (the rest is not read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the app the body already read, then the connection's messages."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def http_app(
+    settings: ServerSettings, *, transport: Any = None, server: FreshserviceMCP | None = None
+) -> Starlette:
+    """The ASGI app: `/mcp` (both protocol eras) and `/healthz`; `server` if already built."""
+    server = server or build_server(settings, transport=transport)
+    mcp_app = server.streamable_http_app(
+        streamable_http_path=MCP_PATH,
+        stateless_http=not settings.stateful,
+        json_response=not settings.stateful,
+        host=settings.host,
+        max_request_body_size=MAX_REQUEST_BYTES,
+        max_sessions=MAX_SESSIONS,
+        # Host and Origin are checked by McpGuard, strictly; the SDK's looser match is off.
+        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+    )
+
+    async def healthz(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "version": __version__})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        async with server.session_manager.run():
+            yield
+
+    return Starlette(
+        routes=[Route("/healthz", healthz), Mount("/", app=McpGuard(mcp_app, settings, server))],
+        lifespan=lifespan,
+    )
+
+
+class DeadlineH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline for reading each request.
+
+    uvicorn times out idle keep-alive connections, but not a new connection that sends nothing,
+    nor one whose headers or body never finish: each would be held forever. Here a request must
+    arrive whole within `read_timeout` seconds of the connection opening or of its first byte.
+    """
+
+    read_timeout = 30.0
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._deadline: asyncio.TimerHandle | None = None
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        if self._deadline is None and self.conn.their_state is h11.IDLE:
+            self._arm()
+        super().data_received(data)
+        if self.conn.their_state is not h11.IDLE and self.conn.their_state is not h11.SEND_BODY:
+            self._disarm()  # the request is in (or the connection is ending)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._deadline = self.loop.call_later(self.read_timeout, self._expired)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _expired(self) -> None:
+        self._deadline = None
+        if not self.transport.is_closing() and self.conn.their_state in (h11.IDLE, h11.SEND_BODY):
+            self.transport.close()
+
+
+def serve(settings: ServerSettings, *, server: FreshserviceMCP | None = None) -> None:
+    """Run the HTTP app (of `server`, if built) under uvicorn with this module's limits;
+    returns when stopped."""
+    protocol = type(
+        "ServerProtocol", (DeadlineH11Protocol,), {"read_timeout": settings.mcp_read_timeout}
+    )
+    config = uvicorn.Config(
+        http_app(settings, server=server),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        http=protocol,
+        limit_concurrency=MAX_CONNECTIONS,
+        timeout_keep_alive=5,
+    )
+    uvicorn.Server(config).run()
