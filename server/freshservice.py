@@ -186,10 +186,6 @@ class ToolCall:
     # a tool that cannot read an answer says what was already done.
     last_request: tuple[str, str, int] | None = None
     accepted_write: tuple[str, str, int] | None = None
-    # (method, path, status) of the last answer, and of the last write Freshservice accepted:
-    # a tool that cannot read an answer says what was already done.
-    last_request: tuple[str, str, int] | None = None
-    accepted_write: tuple[str, str, int] | None = None
 
     @property
     def key_fingerprint(self) -> str:
