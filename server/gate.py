@@ -205,23 +205,25 @@ def request_headers(ctx: Any) -> Mapping[str, str] | None:
 
 def size_problems(arguments: Any) -> list[str]:
     """Non-finite numbers (JSON 1e400, NaN) and more values than any tool takes, found by one
-    walk that stops at `MAX_ARGUMENT_VALUES`."""
+    walk that never looks past `MAX_ARGUMENT_VALUES` values (a long list is refused by its
+    length, unread)."""
+    too_many = [f"more than {MAX_ARGUMENT_VALUES:,} values in all; no tool takes so many"]
     problems: list[str] = []
     pending: list[tuple[str, Any]] = [("", arguments)]
-    seen = 0
+    counted = 1
     while pending:
         where, value = pending.pop()
-        seen += 1
-        if seen > MAX_ARGUMENT_VALUES:
-            return [f"more than {MAX_ARGUMENT_VALUES:,} values in all; no tool takes so many"]
         if isinstance(value, float) and not math.isfinite(value):
             if len(problems) < MAX_PROBLEMS:
                 problems.append(f"{where or 'arguments'}: must be a finite number")
-        elif isinstance(value, dict):
-            pending.extend((f"{where}.{k}".lstrip("."), v) for k, v in reversed(value.items()))
-        elif isinstance(value, list):
-            items = list(enumerate(value))
-            pending.extend((f"{where}.{i}".lstrip("."), v) for i, v in reversed(items))
+        elif isinstance(value, dict | list):
+            counted += len(value)
+            if counted > MAX_ARGUMENT_VALUES:
+                return too_many
+            children = value.items() if isinstance(value, dict) else enumerate(value)
+            pending.extend(
+                reversed([(f"{where}.{key}".lstrip("."), child) for key, child in children])
+            )
     return problems
 
 
