@@ -38,9 +38,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 import jsonschema
 import pydantic
-from limits import RateLimitItemPerSecond
-from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
 from mcp import MCPError
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
@@ -84,13 +81,16 @@ class Credentials:
     """Which key a call uses and who it belongs to: checked once per key, then remembered.
 
     A key Freshservice refused is remembered for `REFUSED_FOR` seconds (a key restored upstream
-    works again after that), and once a window has seen as many refused keys as the per-minute
-    tool-call limit (at least `MIN_REFUSALS`), keys not seen before are not checked until it
-    frees: neither one wrong key nor many different ones turn calls into upstream requests at the
-    caller's pace. Keys that pass spend nothing.
+    works again after that). Each client address (the HTTP peer; "local" on stdio) may have at
+    most as many keys refused per window as the per-minute tool-call limit allows calls (at
+    least `MIN_REFUSALS`, also when the limits are off); past that, keys it brings that the
+    server has not seen are not checked until the window frees. So neither one wrong key nor
+    many different ones become upstream requests at an attacker's pace, while keys already known,
+    and new keys from other addresses, are never held up. (Behind a proxy every client shares
+    the proxy's address.)
     """
 
-    MAX_REMEMBERED = 4096  # keys whose agent (or refusal) is remembered; least recent go first
+    MAX_REMEMBERED = 4096  # keys whose agent (or refusal), and addresses, remembered
     REFUSED_FOR = 5.0
     MIN_REFUSALS = 10
 
@@ -102,12 +102,14 @@ class Credentials:
         # Keyed by the key's full SHA-256: the short log fingerprint could collide.
         self._callers: collections.OrderedDict[str, int] = collections.OrderedDict()
         self._refused: collections.OrderedDict[str, _Refusal] = collections.OrderedDict()
-        per_window = settings.mcp_calls_per_minute
-        # Refused checks per window (none counted when the operator turned the limits off).
-        self._refusals = MovingWindowRateLimiter(MemoryStorage()) if per_window else None
-        self._refusal_item = RateLimitItemPerSecond(
-            max(per_window, self.MIN_REFUSALS), max(1, math.ceil(settings.mcp_rate_window))
+        self._allowance = max(settings.mcp_calls_per_minute, self.MIN_REFUSALS)
+        self._window = settings.mcp_rate_window
+        # Per client address: when its keys were refused, and its checks under way (a check
+        # holds its place while it runs, so a burst cannot overshoot the allowance).
+        self._refusals: collections.OrderedDict[str, collections.deque[float]] = (
+            collections.OrderedDict()
         )
+        self._checking: collections.Counter[str] = collections.Counter()
 
     def key_for(self, headers: Mapping[str, str] | None) -> str | None:
         """The request's key (raw, `Basic base64(key:X)` or `Bearer key`), else the server's."""
@@ -116,10 +118,9 @@ class Credentials:
             return key_from_header(header)
         return self.settings.api_key
 
-    def known(self, key: str) -> bool:
-        return _digest(key) in self._callers
-
-    async def caller_id(self, client: fs.FreshserviceClient, call: fs.ToolCall) -> int:
+    async def caller_id(
+        self, client: fs.FreshserviceClient, call: fs.ToolCall, address: str = "local"
+    ) -> int:
         """The key's agent id; `CallRefused` (with the reason) for a key that cannot be used."""
         digest = _digest(call.key)
         known = self._callers.get(digest)
@@ -131,25 +132,33 @@ class Credentials:
             if self._clock() < refused.until:
                 raise CallRefused(refused.message)
             del self._refused[digest]
-        if self._refusals is not None and not await self._refusals.test(
-            self._refusal_item, "refused-keys"
-        ):
+        if self._recent_refusals(address) + self._checking[address] >= self._allowance:
             raise CallRefused(
-                "This server has refused too many API keys in the last minute; a key it has not "
-                "seen before is not checked until that passes. Try again in a minute."
+                "Too many API keys from this client were refused in the last minute; a key this "
+                "server has not seen before is not checked until that passes. Try again later."
             )
+        self._checking[address] += 1
+        try:
+            return await self._check(client, call, digest, address)
+        finally:
+            self._checking[address] -= 1
+            if not self._checking[address]:
+                del self._checking[address]
+
+    async def _check(
+        self, client: fs.FreshserviceClient, call: fs.ToolCall, digest: str, address: str
+    ) -> int:
         try:
             response = await client.request(call, "GET", "/agents/me")
         except fs.AuthFailed as exc:
-            refusal = await self._refuse(digest, common.explain(exc, None))
-            raise refusal from exc
+            raise self._refuse(digest, address, common.explain(exc, None)) from exc
         except fs.Forbidden as exc:
-            refusal = await self._refuse(
+            raise self._refuse(
                 digest,
+                address,
                 "This API key belongs to a requester. The Freshservice MCP integration is for "
                 "agents and admins only: use an agent's or an admin's API key.",
-            )
-            raise refusal from exc
+            ) from exc
         except fs.FreshserviceError as exc:
             raise CallRefused(common.explain(exc, "the key's agent")) from exc
         agent = response.body.get("agent")
@@ -162,12 +171,26 @@ class Credentials:
             self._callers.popitem(last=False)
         return int(agent["id"])
 
-    async def _refuse(self, digest: str, message: str) -> CallRefused:
-        if self._refusals is not None:
-            await self._refusals.hit(self._refusal_item, "refused-keys")
-        self._refused[digest] = _Refusal(self._clock() + self.REFUSED_FOR, message)
+    def _recent_refusals(self, address: str) -> int:
+        times = self._refusals.get(address)
+        if times is None:
+            return 0
+        horizon = self._clock() - self._window
+        while times and times[0] <= horizon:
+            times.popleft()
+        if not times:
+            del self._refusals[address]
+        return len(times)
+
+    def _refuse(self, digest: str, address: str, message: str) -> CallRefused:
+        now = self._clock()
+        self._refused[digest] = _Refusal(now + self.REFUSED_FOR, message)
         if len(self._refused) > self.MAX_REMEMBERED:
             self._refused.popitem(last=False)
+        self._refusals.setdefault(address, collections.deque()).append(now)
+        self._refusals.move_to_end(address)
+        if len(self._refusals) > self.MAX_REMEMBERED:
+            self._refusals.popitem(last=False)
         return CallRefused(message)
 
     def forget(self, key: str) -> None:
@@ -198,6 +221,14 @@ def request_headers(ctx: Any) -> Mapping[str, str] | None:
     request = getattr(ctx, "request", None) if ctx is not None else None
     headers = getattr(request, "headers", None)
     return headers if isinstance(headers, Mapping) else None
+
+
+def client_address(ctx: Any) -> str:
+    """The HTTP peer's address, or "local" on stdio and in memory."""
+    request = getattr(ctx, "request", None) if ctx is not None else None
+    peer = getattr(request, "client", None)
+    host = getattr(peer, "host", None)
+    return host if isinstance(host, str) else "local"
 
 
 # -- Arguments --------------------------------------------------------------------------------
@@ -477,7 +508,7 @@ class CallGate:
         # The key first: a wrong or requester key must neither make the server validate what
         # it sent nor spend the account's budget.
         try:
-            caller = await self.credentials.caller_id(client, call)
+            caller = await self.credentials.caller_id(client, call, client_address(request))
         except CallRefused as exc:
             passed.outcome = "bad-key"
             self.credentials.forget(key)

@@ -20,7 +20,6 @@ request (uvicorn itself waits forever for headers that never finish).
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import json
 import logging
@@ -111,6 +110,10 @@ def _bad_ids(body: bytes) -> str | None:
     return None
 
 
+class _Opening:
+    """A session being opened: it holds its key's place until the SDK names it (or refuses)."""
+
+
 class McpGuard:
     """The checks of this module's docstring, in front of the SDK's `/mcp` app."""
 
@@ -119,7 +122,7 @@ class McpGuard:
         self.settings = settings
         self.server = server
         # Sessions opened per key digest, oldest first (ids the SDK has since closed are pruned).
-        self._sessions: dict[str, collections.deque[str]] = {}
+        self._sessions: dict[str, list[str | _Opening]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].rstrip("/") != MCP_PATH:
@@ -179,7 +182,10 @@ class McpGuard:
         client = gate.client
         if key is not None and client is not None:
             try:
-                await gate.credentials.caller_id(client, fs.ToolCall(key=key, budget=0))
+                peer = scope.get("client")
+                await gate.credentials.caller_id(
+                    client, fs.ToolCall(key=key, budget=0), peer[0] if peer else "local"
+                )
             except CallRefused as exc:
                 await JSONResponse(
                     {"error": "invalid_credentials", "message": str(exc)},
@@ -197,21 +203,27 @@ class McpGuard:
                 "end one (HTTP DELETE with its Mcp-Session-Id) or wait for it to expire.",
             )(scope, receive, send)
             return
+        slot = _Opening()  # held while the SDK opens it, so concurrent opens count too
+        opened.append(slot)
 
         async def noting_session(message: Message) -> None:
             if message["type"] == "http.response.start":
                 for name, value in message.get("headers", ()):
-                    if name.lower() == b"mcp-session-id":
-                        opened.append(value.decode("latin-1"))
+                    if name.lower() == b"mcp-session-id" and slot in opened:
+                        opened[opened.index(slot)] = value.decode("latin-1")
             await send(message)
 
-        await self.app(scope, receive, noting_session)
+        try:
+            await self.app(scope, receive, noting_session)
+        finally:
+            if slot in opened:  # no session came of it
+                opened.remove(slot)
 
-    def _live_sessions(self, digest: str) -> collections.deque[str]:
-        opened = self._sessions.setdefault(digest, collections.deque())
+    def _live_sessions(self, digest: str) -> list[str | _Opening]:
+        opened = self._sessions.setdefault(digest, [])
         # The SDK's own table of open sessions: idle-timed-out and deleted ones are gone from it.
         live = getattr(self.server.session_manager, "_server_instances", {})
-        for stale in [s for s in opened if s not in live]:
+        for stale in [s for s in opened if isinstance(s, str) and s not in live]:
             opened.remove(stale)
         for empty in [d for d, ids in self._sessions.items() if not ids and d != digest]:
             del self._sessions[empty]

@@ -10,7 +10,6 @@ import pydantic
 import pytest
 
 from server import freshservice as fs
-from server.config import ServerSettings
 from server.gate import (
     MAX_ARGUMENT_VALUES,
     MAX_PROBLEMS,
@@ -123,9 +122,11 @@ class Clock:
         return self.now
 
 
-async def _refused(credentials: Credentials, client: fs.FreshserviceClient, key: str) -> str:
+async def _refused(
+    credentials: Credentials, client: fs.FreshserviceClient, key: str, address: str = "local"
+) -> str:
     with pytest.raises(CallRefused) as refusal:
-        await credentials.caller_id(client, fs.ToolCall(key=key, budget=0))
+        await credentials.caller_id(client, fs.ToolCall(key=key, budget=0), address)
     return str(refusal.value)
 
 
@@ -142,15 +143,17 @@ async def test_a_refused_key_is_not_checked_again_for_a_few_seconds(fake: Fake) 
         assert len(fake.journal("_unattributed")) == 2
 
 
-async def test_refused_keys_stop_the_checks_of_new_keys_but_not_of_known_ones(fake: Fake) -> None:
-    settings: ServerSettings = settings_for(fake, mcp_calls_per_minute=3)
-    credentials = Credentials(settings)
+async def test_refused_keys_stop_new_key_checks_from_that_client_only(fake: Fake) -> None:
+    credentials = Credentials(settings_for(fake, mcp_calls_per_minute=0))  # limits off
     async with fs.FreshserviceClient(fake.url, timeout=5) as client:
         assert await credentials.caller_id(client, fs.ToolCall(key=ADMIN_KEY, budget=0)) > 0
         for n in range(Credentials.MIN_REFUSALS):
-            await _refused(credentials, client, f"wrong-{n}")
+            await _refused(credentials, client, f"wrong-{n}", "10.0.0.9")
         fake.clear_journal("_unattributed")
-        text = await _refused(credentials, client, "wrong-more")
-        assert "refused too many API keys" in text
+        text = await _refused(credentials, client, "wrong-more", "10.0.0.9")
+        assert "Too many API keys from this client were refused" in text
         assert fake.journal("_unattributed") == []
-        assert await credentials.caller_id(client, fs.ToolCall(key=ADMIN_KEY, budget=0)) > 0
+        known = fs.ToolCall(key=ADMIN_KEY, budget=0)
+        assert await credentials.caller_id(client, known, "10.0.0.9") > 0
+        other = fs.ToolCall(key="demo-acme-agent-key", budget=0)
+        assert await credentials.caller_id(client, other, "10.0.0.10") > 0
