@@ -366,6 +366,8 @@ def incomplete_answer(tool: str, call: fs.ToolCall, cause: BaseException | None)
 
 
 def _shape_failure(cause: BaseException | None) -> str:
+    if isinstance(cause, common.AnswerLacks):
+        return cause.what
     if isinstance(cause, KeyError):
         return f"no {printable(str(cause.args[0]) if cause.args else 'field')} field"
     if isinstance(cause, pydantic.ValidationError):

@@ -29,6 +29,7 @@ from server.tools.common import (
     Result,
     Upstream,
     WorkspaceId,
+    items_of,
     record_of,
     text_of,
     tool,
@@ -364,7 +365,7 @@ async def fetch_assets(
         params["workspace_id"] = workspace_id
     up = upstream(ctx)
     response = await up.get("/assets", params, what="the asset list")
-    items = [summary(a) for a in response.body.get("assets") or []]
+    items = [summary(a) for a in items_of(response, "assets")]
     if not searching:
         result = AssetPage(assets=items, page=page, per_page=per_page, next_page=response.next_page)
         return fit_page(result, "assets", up.max_result_bytes, "ask for a smaller per_page.")

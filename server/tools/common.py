@@ -323,7 +323,7 @@ async def plain_list(
     response = await up.get(path, params, what=what)
     result = model.model_validate(
         {
-            items: [summarize(raw) for raw in response.body.get(items, [])],
+            items: [summarize(raw) for raw in items_of(response, items)],
             "page": params["page"],
             "per_page": params["per_page"],
             "next_page": response.next_page,
@@ -342,12 +342,26 @@ def search_next_page(response: fs.ApiResponse, page: int) -> tuple[int | None, i
     return (total if isinstance(total, int) else None), (page + 1 if page < pages else None)
 
 
+class AnswerLacks(Exception):
+    """A success from Freshservice without what the tool reads from it (the call gate turns it
+    into a tool error that says what was missing, and whether a write already happened)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
 def record_of(response: fs.ApiResponse, key: str) -> dict[str, Any]:
-    """The record under `key` in a success body, or a tool error saying it is missing."""
+    """The record under `key` in a success body; `AnswerLacks` if it is not there."""
     found = response.body.get(key)
     if not isinstance(found, dict):
-        raise ToolError(
-            f"Freshservice answered {response.status} without the {key.replace('_', ' ')} "
-            "it should return; the request may still have taken effect."
-        )
+        raise AnswerLacks(f"no {key.replace('_', ' ')} record")
+    return found
+
+
+def items_of(response: fs.ApiResponse, key: str) -> list[Any]:
+    """The list under `key` in a success body; `AnswerLacks` if it is not there."""
+    found = response.body.get(key)
+    if not isinstance(found, list):
+        raise AnswerLacks(f"no {key.replace('_', ' ')} list")
     return found

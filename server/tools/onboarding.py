@@ -29,6 +29,7 @@ from server.tools.common import (
     PerPage,
     Result,
     Upstream,
+    items_of,
     label,
     record_of,
     tool,
@@ -360,9 +361,7 @@ def check_fields(kind: Kind, form: list[Mapping[str, Any]], given: Mapping[str, 
 
 async def form_of(up: Upstream, kind: Kind) -> list[Mapping[str, Any]]:
     response = await up.get(f"/{kind}_requests/form", what=f"the {kind} form")
-    fields = response.body.get("fields")
-    if not isinstance(fields, list):
-        raise ToolError(f"Freshservice answered without the {kind} form's fields")
+    fields = items_of(response, "fields")
     return [f for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)]
 
 
@@ -519,7 +518,7 @@ async def fetch_offboarding_requests(
                 created_at=raw.get("created_at"),
                 updated_at=raw.get("updated_at"),
             )
-            for raw in response.body.get("offboarding_requests") or []
+            for raw in items_of(response, "offboarding_requests")
             if isinstance(raw, dict)
         ],
         page=page,
@@ -581,7 +580,7 @@ async def fetch_offboarding_request_tickets(
     response = await up.get(
         f"/offboarding_requests/{request_id}/tickets", what=f"offboarding request {request_id}"
     )
-    raws = [t for t in response.body.get("offboarding_tickets") or [] if isinstance(t, dict)]
+    raws = [t for t in items_of(response, "offboarding_tickets") if isinstance(t, dict)]
     context = next(
         (t["offboarding_context"] for t in raws if isinstance(t.get("offboarding_context"), dict)),
         None,

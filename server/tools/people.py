@@ -17,6 +17,7 @@ from server.tools.common import (
     PageInfo,
     PerPage,
     Result,
+    items_of,
     record_of,
     text_of,
     tool,
@@ -342,7 +343,7 @@ async def fetch_agents(
         if value is not None:
             params[name] = str(value).lower() if isinstance(value, bool) else value
     response = await up.get("/agents", params, what="the agent list")
-    found = [agent_summary(a) for a in response.body.get("agents", [])]
+    found = [agent_summary(a) for a in items_of(response, "agents")]
     result = AgentPage(
         agents=found,
         page=page,
@@ -409,7 +410,7 @@ async def fetch_requesters(
     if include_agents:
         params["include_agents"] = "true"
     response = await up.get("/requesters", params, what="the requester list")
-    found = [requester_summary(r) for r in response.body.get("requesters", [])]
+    found = [requester_summary(r) for r in items_of(response, "requesters")]
     result = RequesterPage(
         requesters=found,
         page=page,

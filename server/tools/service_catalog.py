@@ -19,6 +19,7 @@ from server.tools.common import (
     PerPage,
     Result,
     WorkspaceId,
+    items_of,
     label,
     plain_list,
     record_of,
@@ -212,7 +213,7 @@ async def fetch_service_catalog_item_search(
     )
     total, next_page = search_next_page(response, page)
     result = SearchPage(
-        service_items=[item_summary(i) for i in response.body.get("service_items", [])],
+        service_items=[item_summary(i) for i in items_of(response, "service_items")],
         page=page,
         per_page=per_page,
         next_page=next_page,

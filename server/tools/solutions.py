@@ -19,6 +19,7 @@ from server.tools.common import (
     Result,
     WorkspaceId,
     body_of,
+    items_of,
     label,
     plain_list,
     real_moment,
@@ -703,7 +704,7 @@ async def fetch_solution_article_search(
     response = await up.get("/solutions/articles/search", params, what="the article search")
     total, next_page = search_next_page(response, page)
     result = ArticleSearchPage(
-        articles=[article_summary(a) for a in response.body.get("articles", [])],
+        articles=[article_summary(a) for a in items_of(response, "articles")],
         page=page,
         per_page=per_page,
         next_page=next_page,

@@ -26,6 +26,7 @@ from server.tools.common import (
     WorkspaceId,
     body_of,
     code,
+    items_of,
     label,
     plain_list,
     record_of,
@@ -379,7 +380,7 @@ async def fetch_tickets(
         response = await up.get("/tickets/filter", params, what="the ticket filter")
         total = int(response.body.get("total") or 0)
         result = TicketPage(
-            tickets=[summary(t) for t in response.body.get("tickets", [])],
+            tickets=[summary(t) for t in items_of(response, "tickets")],
             page=page,
             per_page=FILTER_PAGE_SIZE,
             next_page=page + 1 if page * FILTER_PAGE_SIZE < total else None,
