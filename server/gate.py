@@ -36,6 +36,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
+import anyio
 import jsonschema
 import pydantic
 from mcp import MCPError
@@ -77,6 +78,20 @@ class _Refusal:
     message: str
 
 
+class _Check:
+    """A key's check under way: calls bringing the same key wait for it instead of asking too."""
+
+    def __init__(self) -> None:
+        self.done = anyio.Event()
+        self.agent: int | None = None
+        self.refusal: CallRefused | None = None
+
+    def outcome(self) -> int:
+        if self.agent is not None:
+            return self.agent
+        raise self.refusal or CallRefused("The key could not be checked; try again.")
+
+
 class Credentials:
     """Which key a call uses and who it belongs to: checked once per key, then remembered.
 
@@ -110,6 +125,8 @@ class Credentials:
             collections.OrderedDict()
         )
         self._checking: collections.Counter[str] = collections.Counter()
+        self._finished: dict[str, anyio.Event] = {}  # set when one of an address's checks ends
+        self._pending: dict[str, _Check] = {}  # checks under way, by key digest
 
     def key_for(self, headers: Mapping[str, str] | None) -> str | None:
         """The request's key (raw, `Basic base64(key:X)` or `Bearer key`), else the server's."""
@@ -132,18 +149,36 @@ class Credentials:
             if self._clock() < refused.until:
                 raise CallRefused(refused.message)
             del self._refused[digest]
-        if self._recent_refusals(address) + self._checking[address] >= self._allowance:
-            raise CallRefused(
-                "Too many API keys from this client were refused in the last minute; a key this "
-                "server has not seen before is not checked until that passes. Try again later."
-            )
+        pending = self._pending.get(digest)
+        if pending is not None:  # the same key is being checked: share that check's outcome
+            await pending.done.wait()
+            return pending.outcome()
+        while self._recent_refusals(address) + self._checking[address] >= self._allowance:
+            if not self._checking[address]:
+                raise CallRefused(
+                    "Too many API keys from this client were refused in the last minute; a key "
+                    "this server has not seen before is not checked until that passes. Try "
+                    "again later."
+                )
+            # Checks under way hold the rest of the allowance: wait for one to end.
+            await self._finished.setdefault(address, anyio.Event()).wait()
+        check = self._pending[digest] = _Check()
         self._checking[address] += 1
         try:
-            return await self._check(client, call, digest, address)
+            check.agent = await self._check(client, call, digest, address)
+            return check.agent
+        except CallRefused as exc:
+            check.refusal = exc
+            raise
         finally:
+            check.done.set()
+            del self._pending[digest]
             self._checking[address] -= 1
             if not self._checking[address]:
                 del self._checking[address]
+            finished = self._finished.pop(address, None)
+            if finished is not None:
+                finished.set()
 
     async def _check(
         self, client: fs.FreshserviceClient, call: fs.ToolCall, digest: str, address: str
