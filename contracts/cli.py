@@ -53,6 +53,7 @@ from mock_freshservice.settings import PLANS
 
 OK, FAILED, USAGE = 0, 1, 2
 INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
+KEY_VARIABLE = "FRESHSERVICE_HARNESS_KEY"  # replay's --key, out of sight of ps
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,7 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--fake-url", metavar="URL", help="a running fake to use instead of one's own"
     )
     play.add_argument(
-        "--key", help="replay with this API key (and its account) instead of the scenario's"
+        "--key",
+        default=os.environ.get(KEY_VARIABLE) or None,
+        help="replay with this API key (and its account) instead of the scenario's "
+        f"(default: {KEY_VARIABLE}, which other users cannot read in ps)",
     )
     play.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML here")
     _add_report_flags(play)
