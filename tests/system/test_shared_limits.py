@@ -3,6 +3,7 @@ package). Run by `tox -e system`."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import time
@@ -22,18 +23,20 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
+@contextlib.contextmanager
+def redis_server(*extra: str, password: str | None = None) -> Iterator[str]:
+    """A redis-server on a free loopback port; yields its URL (with the password, if any)."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is not installed: `apt-get install redis-server` (CI does this)")
     port = free_port()
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         *extra],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
+    )  # fmt: skip
+    url = f"redis://{f':{password}@' if password else ''}127.0.0.1:{port}/0"
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -48,6 +51,12 @@ def redis_url() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    with redis_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +101,20 @@ async def test_a_restarted_server_keeps_the_budget_it_shared(fake: Fake, redis_u
         assert await calls_allowed(server.mcp_url, 3) == [True] * 3
     with running_server(fake.url, **limits) as restarted:
         assert await calls_allowed(restarted.mcp_url, 1) == [False]
+
+
+async def test_a_wrong_redis_password_is_named_as_such_and_logged_with_its_cause(
+    fake: Fake,
+) -> None:
+    with redis_server("--requirepass", "right-pass-7c1", password="right-pass-7c1") as right:
+        wrong = right.replace("right-pass-7c1", "wrong-pass-93d")
+        with running_server(fake.url, mcp_limits_store=wrong) as server:
+            async with over_http(server.mcp_url, ADMIN_KEY) as client:
+                result = await client.call_tool("fetchTicket", {"ticket_id": 1023})
+            log = server.stderr()
+    text = " ".join(block.text for block in result.content)
+    assert result.is_error
+    assert "refused the server's credentials" in text and "cannot be reached" not in text
+    assert "tool-call limits store failed: redis://127.0.0.1:" in log
+    assert "WRONGPASS" in log or "AuthenticationError" in log
+    assert "wrong-pass-93d" not in text + log and "right-pass-7c1" not in text + log
