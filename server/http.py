@@ -27,7 +27,6 @@ import re
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-import h11
 import uvicorn
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
@@ -36,7 +35,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from server import __version__
 from server import freshservice as fs
@@ -292,8 +291,8 @@ def http_app(
     )
 
 
-class DeadlineH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol with a deadline for reading each request.
+class DeadlineProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol (httptools' C parser) with a deadline for reading each request.
 
     uvicorn times out idle keep-alive connections, but not a new connection that sends nothing,
     nor one whose headers or body never finish: each would be held forever. Here a request must
@@ -303,16 +302,18 @@ class DeadlineH11Protocol(H11Protocol):
     read_timeout = 30.0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
         self._deadline: asyncio.TimerHandle | None = None
+        super().connection_made(transport)
         self._arm()
 
-    def data_received(self, data: bytes) -> None:
-        if self._deadline is None and self.conn.their_state is h11.IDLE:
+    def on_message_begin(self) -> None:
+        if self._deadline is None:
             self._arm()
-        super().data_received(data)
-        if self.conn.their_state is not h11.IDLE and self.conn.their_state is not h11.SEND_BODY:
-            self._disarm()  # the request is in (or the connection is ending)
+        super().on_message_begin()
+
+    def on_message_complete(self) -> None:
+        self._disarm()  # the request is in
+        super().on_message_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -329,7 +330,7 @@ class DeadlineH11Protocol(H11Protocol):
 
     def _expired(self) -> None:
         self._deadline = None
-        if not self.transport.is_closing() and self.conn.their_state in (h11.IDLE, h11.SEND_BODY):
+        if not self.transport.is_closing():
             self.transport.close()
 
 
@@ -337,7 +338,7 @@ def serve(settings: ServerSettings, *, server: FreshserviceMCP | None = None) ->
     """Run the HTTP app (of `server`, if built) under uvicorn with this module's limits;
     returns when stopped."""
     protocol = type(
-        "ServerProtocol", (DeadlineH11Protocol,), {"read_timeout": settings.mcp_read_timeout}
+        "ServerProtocol", (DeadlineProtocol,), {"read_timeout": settings.mcp_read_timeout}
     )
     config = uvicorn.Config(
         http_app(settings, server=server),
@@ -345,6 +346,7 @@ def serve(settings: ServerSettings, *, server: FreshserviceMCP | None = None) ->
         port=settings.port,
         log_level="warning",
         http=protocol,
+        loop="auto",  # uvloop where it is installed (not on Windows)
         limit_concurrency=MAX_CONNECTIONS,
         timeout_keep_alive=5,
     )
