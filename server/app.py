@@ -10,10 +10,11 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import pydantic
+import pydantic_core
 from mcp import MCPError
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.prompts import Prompt
-from mcp.types import ToolAnnotations
+from mcp.types import CallToolResult, TextContent, ToolAnnotations
 
 from server import __version__, schemas
 from server import freshservice as fs
@@ -64,10 +65,22 @@ class FreshserviceMCP(MCPServer[dict[str, Any]]):
         self, name: str, arguments: dict[str, Any], context: Context[Any] | None = None
     ) -> Any:
         return await self.gate.call(
-            name,
-            arguments,
-            context,
-            lambda: super(FreshserviceMCP, self).call_tool(name, arguments, context),
+            name, arguments, context, lambda: self._run(name, arguments, context)
+        )
+
+    async def _run(self, name: str, arguments: dict[str, Any], context: Context[Any] | None) -> Any:
+        """The tool's result as the client gets it: its model as structured content and, once,
+        as compact JSON text. (The SDK would write indented text, up to twice the size that
+        `max_result_bytes` bounds, check the model again and dump it again.)"""
+        if context is None:
+            return await super().call_tool(name, arguments, context)
+        result = await self._tool_manager.call_tool(name, arguments, context)
+        if not isinstance(result, pydantic.BaseModel):
+            raise TypeError(f"{name} returned {type(result).__name__}, not its result model")
+        structured = result.model_dump(mode="json", by_alias=True)
+        text = pydantic_core.to_json(structured).decode()
+        return CallToolResult(
+            content=[TextContent(type="text", text=text)], structured_content=structured
         )
 
     async def get_prompt(

@@ -42,7 +42,6 @@ import pydantic
 from mcp import MCPError
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
-from mcp.types import CallToolResult, TextContent
 
 from server import freshservice as fs
 from server.config import ServerSettings
@@ -426,16 +425,6 @@ def printable(text: str, limit: int = 200) -> str:
     return safe if len(safe) <= limit else safe[: limit - 1] + "…"
 
 
-def compact_text(result: Any) -> Any:
-    """The SDK's text copy of a structured result is indented JSON, up to twice the size of
-    the structured content that `max_result_bytes` bounds; send it compact, so the bound holds
-    for the copy an LLM reads too."""
-    if isinstance(result, CallToolResult) and result.structured_content is not None:
-        text = json.dumps(result.structured_content, ensure_ascii=False, separators=(",", ":"))
-        result.content = [TextContent(type="text", text=text)]
-    return result
-
-
 # -- The gate ----------------------------------------------------------------------------------
 
 
@@ -487,7 +476,7 @@ class CallGate:
             handle = common.Upstream(client, call, caller, self.settings.max_result_bytes)
             token = common.CURRENT.set(handle)
             try:
-                result = compact_text(await run_tool())
+                result = await run_tool()
             except UnexpectedToolError as exc:
                 cause = exc.__cause__
                 passed.outcome = "unreadable-answer"

@@ -9,9 +9,9 @@ texts shortened, then its longest lists trimmed, until it fits. Either way `trun
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
+import pydantic_core
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
@@ -22,15 +22,20 @@ NOTICE_ROOM = 400  # bytes kept for the notice while fitting; notices are shorte
 
 
 def size_of(data: Any) -> int:
-    """Bytes of the compact UTF-8 JSON, as pydantic writes it for the client."""
-    return len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+    """Bytes of the compact UTF-8 JSON, as the server writes it for the client."""
+    return len(pydantic_core.to_json(data))
+
+
+def within(result: BaseModel, limit: int) -> bool:
+    """Whether the result's JSON is at most `limit` bytes (0: no limit)."""
+    return limit <= 0 or len(result.model_dump_json()) <= limit
 
 
 def fit_page(result: M, items_field: str, limit: int, more_hint: str) -> M:
     """Keep as many items as fit under `limit` bytes, saying how to get the others."""
-    data = result.model_dump(mode="json")
-    if limit <= 0 or size_of(data) <= limit:
+    if within(result, limit):
         return result
+    data = result.model_dump(mode="json")
     items: list[Any] = data[items_field]
     total = len(items)
 
@@ -56,9 +61,9 @@ def fit_page(result: M, items_field: str, limit: int, more_hint: str) -> M:
 
 def fit_record(result: M, limit: int, how_to_see_more: str) -> M:
     """Shorten the longest texts (then lists) until the record fits under `limit` bytes."""
-    data = result.model_dump(mode="json")
-    if limit <= 0 or size_of(data) <= limit:
+    if within(result, limit):
         return result
+    data = result.model_dump(mode="json")
     data = _shortened(data, limit)
     cut = ", ".join(sorted(data.pop("_cut")))
     data["truncated"] = True

@@ -470,7 +470,7 @@ def _answering(response: httpx.Response) -> httpx.MockTransport:
 @pytest.mark.parametrize(
     ("response", "said"),
     [
-        (httpx.Response(200, json={}), "without the ticket"),
+        (httpx.Response(200, json={}), "lacked what fetchTicket needs (no ticket record)"),
         (httpx.Response(301, headers={"Location": "https://elsewhere/"}), "redirect"),
         (httpx.Response(414, text="<html>414</html>"), "414"),
     ],
