@@ -12,7 +12,7 @@ import sys
 
 from bench.support import BenchError
 
-BENCHMARKS = ("bench_fake_list", "bench_fake_scale", "bench_server_call")
+BENCHMARKS = ("bench_fake_list", "bench_fake_scale", "bench_server_call", "bench_server_load")
 
 
 def main() -> int:
