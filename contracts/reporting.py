@@ -43,7 +43,9 @@ def render_text(report: ReplayReport, *, verbose: bool = False) -> str:
         tail = report.server_log.strip().splitlines()[-5:]
         lines.append("  server's stderr (last lines):")
         lines += [f"         {line}" for line in tail]
-    return "\n".join(lines)
+    # Results, descriptions and logs can carry text from anywhere: nothing reaches the terminal
+    # that could rewrite it.
+    return printable("\n".join(lines))
 
 
 def render_summary(reports: Sequence[ReplayReport]) -> str:
