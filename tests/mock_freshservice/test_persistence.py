@@ -21,7 +21,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_freshservice import FakeSettings, create_app, guesses
+from mock_freshservice import FakeSettings, cli, create_app, guesses
 from mock_freshservice import state as state_module
 from mock_freshservice.api import assets as assets_api
 from mock_freshservice.data.store import Table
@@ -659,6 +659,20 @@ def test_a_reset_the_log_refuses_leaves_the_account_serving_as_before(
     for ticket_id in (10234, 10236):
         priority = again.get(f"/api/v2/tickets/{ticket_id}", headers=ADMIN).get_json()["ticket"]
         assert priority["priority"] == 4
+
+
+def test_a_start_whose_reseed_cannot_be_logged_exits_1_naming_the_state_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state, scenario = tmp_path / "state.log", tmp_path / "seed.yaml"
+    scenario.write_text("description: d\ndataset: {seed: 99}\n")  # a reseed, logged at start
+    monkeypatch.setattr(WriteLog, "_put_bytes", lambda self, line: refusing(line))
+    monkeypatch.setattr(cli, "serve", lambda app, settings: 0)
+    argv = ["serve", "--now", NOW.isoformat(), "--state", str(state), "--scenario", str(scenario)]
+    assert cli.main(argv) == 1
+    assert capsys.readouterr().err == (
+        f"mock-freshservice: {state}: the write could not be saved; nothing was changed\n"
+    )
 
 
 # -- paths that cannot be a state file ---------------------------------------------------------
