@@ -57,7 +57,12 @@ def start(state: Path, log: Path) -> tuple[subprocess.Popen[str], str]:
             text=True,
         )
     url = f"http://127.0.0.1:{port}"
-    wait_until_up(url, process)
+    try:
+        wait_until_up(url, process, timeout=60)  # on a busy machine the imports alone take long
+    except BaseException:
+        process.kill()  # not left running to fail a later test with a ResourceWarning
+        process.wait()
+        raise
     return process, url
 
 
