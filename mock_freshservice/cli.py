@@ -21,7 +21,7 @@ from mock_freshservice.clock import parse_datetime
 from mock_freshservice.data.account import PinnedRecordError
 from mock_freshservice.data.dataset import DatasetError
 from mock_freshservice.journal import fingerprint
-from mock_freshservice.persistence import StateFileError
+from mock_freshservice.persistence import StateFileError, StateWriteError
 from mock_freshservice.scenario import ScenarioError
 from mock_freshservice.settings import (
     DEFAULT_HOST,
@@ -128,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as exc:
         print(f"mock-freshservice: {exc.message}", file=sys.stderr)
         return 2
+    except StateWriteError as exc:  # e.g. a scenario's reseed, logged at start on a full disk
+        print(f"mock-freshservice: {exc}", file=sys.stderr)
+        return 1
     if not getattr(args, "quiet", False):
         _announce(app, settings)
     return serve(app, settings)

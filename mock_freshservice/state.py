@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -28,6 +29,7 @@ from mock_freshservice.scenario import CALLER, Scenario, ScenarioError, format_p
 from mock_freshservice.settings import DEFAULT_PLAN, FakeSettings, Plan
 
 EXTENSION = "mock_freshservice"
+log = logging.getLogger("mock_freshservice")
 # progress(accounts built, accounts in all, the account being built or "" when done)
 BuildProgress = Callable[[int, int, str], None]
 
@@ -81,6 +83,15 @@ class FakeState:
                 if account is not None:
                     account.replay(entry)
             for account in self.accounts.values():
+                orphans = account.drop_orphans()
+                if orphans:
+                    log.warning(
+                        "%s: %s: notes or requested items of %d tickets whose own records were "
+                        "damaged are left out",
+                        settings.state,
+                        account.domain,
+                        orphans,
+                    )
                 account.persist_to(self.log.write)
 
     # -- building ----------------------------------------------------------------------------
@@ -100,6 +111,7 @@ class FakeState:
         while).
         """
         with self.lock:  # one load at a time
+            seeds_before = dict(self.seeds)
             if self.accounts_ready:
                 if domain is None:
                     self.seeds.clear()
@@ -143,7 +155,14 @@ class FakeState:
                     marker: dict[str, Any] = {"reset": domain}
                     if domain is not None and domain in self.seeds:
                         marker["seed"] = self.seeds[domain]
-                    self.log.write(marker)
+                    try:
+                        self.log.write(marker)
+                    except BaseException:
+                        # Not logged, so not done: the old accounts serve on as the log says.
+                        for data in old:
+                            data.retire(False)
+                        self.seeds = seeds_before
+                        raise
                     for data in rebuilt:
                         data.persist_to(self.log.write)
                 for data in rebuilt:

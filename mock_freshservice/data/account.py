@@ -137,25 +137,28 @@ class AccountData:
     def add_conversation(self, ticket_id: int, conversation: Record) -> None:
         with self.lock:
             self._check_live("conversations")
+            if self.on_write is not None:  # write-ahead, as in `Table.put`
+                self.on_write({"a": self.domain, "c": ticket_id, "r": conversation})
             self.created_conversations.setdefault(ticket_id, []).append(conversation)
             n = ids.created_conversation_number(self.index, conversation["id"])
             self._conversation_counter = max(self._conversation_counter, n)
-            if self.on_write is not None:
-                self.on_write({"a": self.domain, "c": ticket_id, "r": conversation})
 
     def set_requested_items(self, ticket_id: int, items: list[Record]) -> None:
         with self.lock:
             self._check_live("requested_items")
-            self.requested_items[ticket_id] = items
-            if self.on_write is not None:
+            if self.on_write is not None:  # write-ahead, as in `Table.put`
                 self.on_write({"a": self.domain, "ri": ticket_id, "r": items})
+            self.requested_items[ticket_id] = items
 
-    def retire(self) -> None:
-        """Refuse every later write: a reset has replaced this account (see `Table.retired`)."""
+    def retire(self, retired: bool = True) -> None:
+        """Refuse every later write: a reset has replaced this account (see `Table.retired`).
+
+        `retire(False)` takes it back, for a reset that could not be logged.
+        """
         with self.lock:
-            self.retired = True
+            self.retired = retired
             for table in self.tables().values():
-                table.retire()
+                table.retire(retired)
 
     def _check_live(self, kind: str) -> None:
         if self.retired:
@@ -184,6 +187,23 @@ class AccountData:
             self.add_conversation(int(entry["c"]), entry["r"])
         elif "ri" in entry:
             self.set_requested_items(int(entry["ri"]), entry["r"])
+
+    def drop_orphans(self) -> int:
+        """Forget notes and requested items of tickets that do not exist; how many tickets had any.
+
+        Only a skipped (damaged) record leaves these after a replay: the ticket's own records are
+        gone, and the next ticket created would get its id, and these notes with it.
+        """
+        with self.lock:
+            orphans = [
+                ticket_id
+                for ticket_id in {*self.created_conversations, *self.requested_items}
+                if ticket_id not in self.tickets
+            ]
+            for ticket_id in orphans:
+                self.created_conversations.pop(ticket_id, None)
+                self.requested_items.pop(ticket_id, None)
+            return len(orphans)
 
     def conversations(self, ticket: Record) -> list[Record]:
         """Every conversation of a ticket, oldest first.

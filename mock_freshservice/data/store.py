@@ -87,7 +87,8 @@ class Table:
         self.version = 0
         self.lock = threading.RLock()
         self.queries = QueryCache()
-        # Called with every record `put` stores, while the table is locked (see persistence.py).
+        # Called with every record `put` stores, before storing it and while the table is locked;
+        # if it raises, nothing is stored (see persistence.py).
         self.on_put: Callable[[Record], None] | None = None
         # Set by a reset: a request still holding the old table must not write to it, or its
         # write would be logged after the reset marker and come back on restart.
@@ -203,6 +204,9 @@ class Table:
             if self.retired:
                 raise RetiredTableError(self.kind)
             index = self._index_of(record)
+            if self.on_put is not None:
+                # Write-ahead: on disk first, so a write the log refuses changes nothing here.
+                self.on_put(record)
             position = self._position.get(record_id)
             if position is None:
                 self._append(record_id, index)
@@ -214,8 +218,6 @@ class Table:
                     self.columns[name][position] = index[name]
             self._overlay[record_id] = record
             self.version += 1
-            if self.on_put is not None:
-                self.on_put(record)
 
     def _append(self, record_id: int, index: IndexRow) -> None:
         if self.ids and record_id <= self.ids[-1]:
@@ -234,10 +236,10 @@ class Table:
                 self.columns[name].append(index[name])
         self.version += 1
 
-    def retire(self) -> None:
-        """Refuse every later `put` (see `retired`)."""
+    def retire(self, retired: bool = True) -> None:
+        """Refuse every later `put` (see `retired`); `retire(False)` takes that back."""
         with self.lock:
-            self.retired = True
+            self.retired = retired
 
     def written_ids(self) -> set[int]:
         return set(self._overlay)

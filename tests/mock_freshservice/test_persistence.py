@@ -1,23 +1,32 @@
-"""`--state FILE`: every write the fake acknowledged survives `kill -9`."""
+"""`--state FILE`: every write the fake acknowledged survives `kill -9`, a failing disk and
+damaged bytes; what cannot be read is reported and kept, never silently dropped."""
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
-from mock_freshservice import FakeSettings, create_app
+from mock_freshservice import FakeSettings, cli, create_app, guesses
 from mock_freshservice import state as state_module
 from mock_freshservice.api import assets as assets_api
-from mock_freshservice.persistence import StateFileError
+from mock_freshservice.data.store import Table
+from mock_freshservice.persistence import FORMAT, StateFileError, WriteLog, encode
+from mock_freshservice.state import EXTENSION, FakeState
 from tests.conftest import NOW, basic
 from tests.mock_freshservice.test_cli import wait_until_up
 from tests.processes import free_port
@@ -48,7 +57,12 @@ def start(state: Path, log: Path) -> tuple[subprocess.Popen[str], str]:
             text=True,
         )
     url = f"http://127.0.0.1:{port}"
-    wait_until_up(url, process)
+    try:
+        wait_until_up(url, process, timeout=60)  # on a busy machine the imports alone take long
+    except BaseException:
+        process.kill()  # not left running to fail a later test with a ResourceWarning
+        process.wait()
+        raise
     return process, url
 
 
@@ -226,3 +240,465 @@ def test_a_write_on_an_account_a_reset_replaced_is_refused_and_never_replayed(
     assert client.get("/api/v2/assets/81", headers=ADMIN).status_code == 404
     again = create_app(FakeSettings(now=NOW, state=state, plan="unlimited")).test_client()
     assert again.get("/api/v2/assets/81", headers=ADMIN).status_code == 404
+
+
+# -- the record format ---------------------------------------------------------------------
+
+TICKET = {
+    "subject": "kept",
+    "description": "d",
+    "email": "john@acme.com",
+    "status": 2,
+    "priority": 1,
+}
+ACME = "acme.freshservice.com"
+
+
+def fake(state: Path, **settings: Any) -> Flask:
+    return create_app(FakeSettings(now=NOW, state=state, **settings))
+
+
+def create_tickets(client: FlaskClient, count: int) -> list[int]:
+    created = []
+    for n in range(count):
+        response = client.post(
+            "/api/v2/tickets", json={**TICKET, "subject": f"t{n}"}, headers=ADMIN
+        )
+        assert response.status_code == 201
+        created.append(response.get_json()["ticket"]["id"])
+    return created
+
+
+def subjects(client: FlaskClient, ticket_ids: list[int]) -> list[str | None]:
+    found = []
+    for ticket_id in ticket_ids:
+        response = client.get(f"/api/v2/tickets/{ticket_id}", headers=ADMIN)
+        found.append(
+            response.get_json()["ticket"]["subject"] if response.status_code == 200 else None
+        )
+    return found
+
+
+def lines(state: Path) -> list[bytes]:
+    return state.read_bytes().splitlines(keepends=True)
+
+
+def flip_byte(state: Path, line: int, at: int = 40) -> int:
+    """Flip one bit of byte `at` of line `line` (0 is the header); the byte's file offset."""
+    offset = sum(map(len, lines(state)[:line]))
+    raw = bytearray(state.read_bytes())
+    raw[offset + at] ^= 0x01
+    state.write_bytes(bytes(raw))
+    return offset
+
+
+def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_a_record_is_its_crc32_in_hex_a_space_its_json_and_a_line_break() -> None:
+    entry = {"a": ACME, "t": "tickets", "r": {"id": 1, "subject": "x\ny"}}
+    data = orjson.dumps(entry)
+    assert encode(entry) == f"{zlib.crc32(data):08x} ".encode() + data + b"\n"
+
+
+def test_a_new_state_file_is_a_checksummed_header_then_one_checksummed_record_per_write(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state.log"
+    create_tickets(fake(state).test_client(), 2)
+    written = lines(state)
+    assert len(written) == 3
+    header = orjson.loads(written[0][9:])["header"]
+    assert header["format"] == FORMAT == 2
+    for line in written:
+        assert int(line[:8], 16) == zlib.crc32(line[9:-1])
+
+
+# -- reading past damage ---------------------------------------------------------------------
+
+
+def test_a_record_with_a_flipped_byte_is_reported_with_its_line_and_offset(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = tmp_path / "state.log"
+    create_tickets(fake(state).test_client(), 5)
+    offset = flip_byte(state, 2)
+    length = len(lines(state)[2])
+    fake(state)
+    assert warnings_of(caplog) == [
+        f"{state}: line 3 (byte {offset}): checksum mismatch; its {length} bytes are kept in "
+        "state.log.damaged; read on past it"
+    ]
+
+
+def test_every_record_after_a_damaged_one_is_still_read(tmp_path: Path) -> None:
+    state = tmp_path / "state.log"
+    created = create_tickets(fake(state).test_client(), 10)
+    flip_byte(state, 2)
+    again = fake(state).test_client()
+    assert subjects(again, created) == ["t0", None, *(f"t{n}" for n in range(2, 10))]
+
+
+def test_the_damaged_bytes_are_kept_in_the_side_file_after_a_line_saying_where_they_were(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state.log"
+    create_tickets(fake(state).test_client(), 3)
+    offset = flip_byte(state, 2)
+    damaged = lines(state)[2]
+    fake(state)
+    kept = lines(tmp_path / "state.log.damaged")
+    assert kept[0].startswith(b"# ")
+    assert (
+        f"state.log line 3, byte {offset}, {len(damaged)} bytes: checksum mismatch".encode()
+        in kept[0]
+    )
+    assert kept[1:] == [damaged]
+
+
+def test_after_damage_the_log_is_rewritten_without_it_and_the_next_start_reports_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = tmp_path / "state.log"
+    create_tickets(fake(state).test_client(), 3)
+    flip_byte(state, 2)
+    before = lines(state)
+    fake(state)
+    assert lines(state) == before[:2] + before[3:]
+    side_file = (tmp_path / "state.log.damaged").read_bytes()
+    caplog.clear()
+    fake(state)
+    assert warnings_of(caplog) == []
+    assert (tmp_path / "state.log.damaged").read_bytes() == side_file
+
+
+def test_a_torn_fragment_glued_to_a_good_record_is_cut_off_and_the_record_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = tmp_path / "state.log"
+    created = create_tickets(fake(state).test_client(), 3)
+    written = lines(state)
+    # A write that failed half way, then a whole one appended behind it (what format 1 did).
+    state.write_bytes(b"".join([*written[:2], written[2][:30], *written[3:]]))
+    again = fake(state).test_client()
+    assert subjects(again, created) == ["t0", None, "t2"]
+    assert "a good record follows on the same line" in warnings_of(caplog)[0]
+    assert (tmp_path / "state.log.damaged").read_bytes().endswith(b"\n" + written[2][:30] + b"\n")
+
+
+def test_two_records_whose_line_break_is_damaged_are_both_read(tmp_path: Path) -> None:
+    state = tmp_path / "state.log"
+    created = create_tickets(fake(state).test_client(), 3)
+    flip_byte(state, 1, at=len(lines(state)[1]) - 1)
+    assert subjects(fake(state).test_client(), created) == ["t0", "t1", "t2"]
+
+
+def test_a_torn_last_record_is_dropped_with_a_notice(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = tmp_path / "state.log"
+    created = create_tickets(fake(state).test_client(), 2)
+    whole = state.read_bytes()
+    with state.open("ab") as torn:
+        torn.write(lines(state)[1][:50])
+    again = fake(state).test_client()
+    assert subjects(again, created) == ["t0", "t1"]
+    [notice] = warnings_of(caplog)
+    assert f"line 4 (byte {len(whole)}): dropped a torn last record (50 bytes" in notice
+    assert state.read_bytes() == whole
+
+
+def test_a_byte_damaged_into_a_carriage_return_is_a_damaged_record_not_a_line_break(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = tmp_path / "state.log"
+    created = create_tickets(fake(state).test_client(), 3)
+    raw = bytearray(state.read_bytes())
+    offset = sum(map(len, lines(state)[:2]))
+    raw[offset + 40] = ord("\r")
+    state.write_bytes(bytes(raw))
+    assert subjects(fake(state).test_client(), created) == ["t0", None, "t2"]
+    [report] = warnings_of(caplog)
+    assert f"line 3 (byte {offset}): checksum mismatch" in report
+
+
+def test_a_damaged_header_refuses_to_start(tmp_path: Path) -> None:
+    state = tmp_path / "state.log"
+    fake(state)
+    flip_byte(state, 0, at=20)
+    with pytest.raises(StateFileError, match="first line is damaged"):
+        fake(state)
+
+
+def test_a_header_whose_line_does_not_match_its_format_refuses_to_start(tmp_path: Path) -> None:
+    state = tmp_path / "state.log"
+    state.write_bytes(encode({"header": {"format": 1, "data": "x", "anchor": 0}}))
+    with pytest.raises(StateFileError, match="the first line says format 1 but is not"):
+        fake(state)
+
+
+def test_a_state_file_of_an_unknown_format_is_refused(tmp_path: Path) -> None:
+    state = tmp_path / "state.log"
+    state.write_bytes(encode({"header": {"format": 3, "data": "x", "anchor": 0}}))
+    with pytest.raises(StateFileError, match="format 3 is not one this mock-freshservice reads"):
+        fake(state)
+
+
+# -- format 1 ----------------------------------------------------------------------------------
+
+
+def as_format_1(state: Path) -> list[bytes]:
+    """The log as format 1 wrote it: plain JSON lines."""
+    plain = [orjson.loads(line[9:]) for line in lines(state)]
+    plain[0]["header"]["format"] = 1
+    return [orjson.dumps(item) + b"\n" for item in plain]
+
+
+def test_a_format_1_file_is_read_and_upgraded_to_checksummed_records(tmp_path: Path) -> None:
+    state = tmp_path / "state.log"
+    created = create_tickets(fake(state).test_client(), 3)
+    checksummed = state.read_bytes()
+    state.write_bytes(b"".join(as_format_1(state)))
+    again = fake(state).test_client()
+    assert subjects(again, created) == ["t0", "t1", "t2"]
+    assert state.read_bytes() == checksummed
+
+
+def test_a_format_1_file_keeps_the_writes_acknowledged_after_a_half_written_line(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state.log"
+    created = create_tickets(fake(state).test_client(), 3)
+    plain = as_format_1(state)
+    # Format 1 on a full disk: half a line, then later writes answered 201 behind it.
+    state.write_bytes(b"".join([*plain[:2], plain[2][:25], *plain[3:]]))
+    assert subjects(fake(state).test_client(), created) == ["t0", None, "t2"]
+
+
+# -- replay after a skipped record -------------------------------------------------------------
+
+
+def test_a_ticket_whose_creation_record_is_damaged_comes_back_from_its_later_update(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state.log"
+    client = fake(state).test_client()
+    [ticket_id] = create_tickets(client, 1)
+    note = client.post(f"/api/v2/tickets/{ticket_id}/notes", json={"body": "kept"}, headers=ADMIN)
+    assert note.status_code == 201
+    flip_byte(state, 1)  # the creation; the note and the ticket it touched follow
+    again = fake(state).test_client()
+    assert subjects(again, [ticket_id]) == ["t0"]
+    conversations = again.get(f"/api/v2/tickets/{ticket_id}/conversations", headers=ADMIN)
+    assert [c["body_text"] for c in conversations.get_json()["conversations"]] == ["kept"]
+
+
+def test_notes_of_a_ticket_whose_records_are_all_damaged_do_not_attach_to_the_next_ticket(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = tmp_path / "state.log"
+    client = fake(state).test_client()
+    [ticket_id] = create_tickets(client, 1)
+    client.post(f"/api/v2/tickets/{ticket_id}/notes", json={"body": "lost"}, headers=ADMIN)
+    flip_byte(state, 1)
+    flip_byte(state, 3)  # the creation and the update the note made
+    again = fake(state).test_client()
+    assert create_tickets(again, 1) == [ticket_id]
+    conversations = again.get(f"/api/v2/tickets/{ticket_id}/conversations", headers=ADMIN)
+    assert conversations.get_json()["conversations"] == []
+    assert "notes or requested items of 1 tickets" in warnings_of(caplog)[-1]
+
+
+def test_requested_items_of_a_request_whose_ticket_record_is_damaged_are_left_out(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state.log"
+    client = fake(state).test_client()
+    placed = client.post(
+        "/api/v2/service_catalog/items/6/place_request",
+        json={"email": "john@acme.com"},
+        headers=ADMIN,
+    )
+    ticket_id = placed.get_json()["service_request"]["id"]
+    flip_byte(state, 1)  # the ticket; its requested items follow
+    account = fake(state).extensions[EXTENSION].accounts[ACME]
+    assert ticket_id not in account.tickets
+    assert ticket_id not in account.requested_items
+
+
+# -- write-ahead: a write the disk refuses changes nothing ---------------------------------------
+
+
+def refusing(_: Any) -> None:
+    raise OSError(errno.EIO, "Input/output error")
+
+
+def test_a_put_the_log_refuses_stores_nothing() -> None:
+    table = Table("things", ("name",), lambda record: {"name": record["name"]})
+    table.put({"id": 1, "name": "before"})
+    version = table.version
+    table.on_put = refusing
+    with pytest.raises(OSError, match="Input/output error"):
+        table.put({"id": 1, "name": "after"})
+    with pytest.raises(OSError, match="Input/output error"):
+        table.put({"id": 2, "name": "new"})
+    assert (table.get(1), table.get(2), len(table), table.version) == (
+        {"id": 1, "name": "before"},
+        None,
+        1,
+        version,
+    )
+    assert table.column("name") == ["before"]
+
+
+def test_a_note_or_requested_items_the_log_refuses_are_not_stored(tmp_path: Path) -> None:
+    account = fake(tmp_path / "state.log").extensions[EXTENSION].accounts[ACME]
+    account.on_write = refusing
+    with pytest.raises(OSError, match="Input/output error"):
+        account.add_conversation(1023, {"id": account.next_conversation_id(), "body": "x"})
+    with pytest.raises(OSError, match="Input/output error"):
+        account.set_requested_items(1023, [{"id": 1}])
+    assert (account.created_conversations, account.requested_items) == ({}, {})
+
+
+def state_of(app: Flask) -> FakeState:
+    state: FakeState = app.extensions[EXTENSION]
+    return state
+
+
+def log_of(app: Flask) -> WriteLog:
+    write_log = state_of(app).log
+    assert write_log is not None
+    return write_log
+
+
+def half_then_disk_full(state: Path) -> Any:
+    """A write that puts half its record in the file, then fails as a full disk does."""
+
+    def put_bytes(line: bytes) -> None:
+        with state.open("ab") as file:
+            file.write(line[: len(line) // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    return put_bytes
+
+
+def test_a_write_the_disk_refuses_is_answered_500_and_leaves_no_trace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "state.log"
+    app = fake(state)
+    client = app.test_client()
+    size, tickets = state.stat().st_size, len(state_of(app).accounts[ACME].tickets)
+    monkeypatch.setattr(log_of(app), "_put_bytes", half_then_disk_full(state))
+    refused = client.post("/api/v2/tickets", json=TICKET, headers=ADMIN)
+    assert (refused.status_code, refused.get_json()) == (
+        500,
+        {"message": guesses.SERVER_ERROR_MESSAGE},
+    )
+    assert state.stat().st_size == size
+    assert len(state_of(app).accounts[ACME].tickets) == tickets
+
+
+def test_the_cause_of_a_refused_write_is_logged_once_without_a_traceback_or_the_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = tmp_path / "state.log"
+    app = fake(state)
+    monkeypatch.setattr(log_of(app), "_put_bytes", half_then_disk_full(state))
+    app.test_client().post("/api/v2/tickets", json={**TICKET, "subject": "s3cret"}, headers=ADMIN)
+    assert [(r.getMessage(), r.exc_info) for r in caplog.records] == [
+        (
+            f"{state}: a write failed ([Errno 28] No space left on device); it was refused "
+            "and nothing was changed",
+            None,
+        )
+    ]
+
+
+def test_a_write_after_a_refused_one_lands_and_survives_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "state.log"
+    app = fake(state)
+    client = app.test_client()
+    monkeypatch.setattr(log_of(app), "_put_bytes", half_then_disk_full(state))
+    client.post("/api/v2/tickets", json={**TICKET, "subject": "refused"}, headers=ADMIN)
+    monkeypatch.undo()
+    [ticket_id] = create_tickets(client, 1)
+    assert subjects(fake(state).test_client(), [ticket_id, ticket_id + 1]) == ["t0", None]
+
+
+def test_a_failed_write_that_cannot_be_undone_breaks_the_log_and_later_writes_get_503(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "state.log"
+    app = fake(state)
+    client = app.test_client()
+    write_log = log_of(app)
+    monkeypatch.setattr(write_log, "_put_bytes", half_then_disk_full(state))
+    monkeypatch.setattr(write_log, "_truncate", refusing)
+    assert client.post("/api/v2/tickets", json=TICKET, headers=ADMIN).status_code == 503
+    monkeypatch.undo()  # the disk works again, but what is in the file is not known
+    later = client.put("/api/v2/tickets/10234", json={"priority": 4}, headers=ADMIN)
+    assert (later.status_code, later.get_json()) == (503, {"message": "Service Unavailable"})
+    again = fake(state).test_client()
+    assert again.get("/api/v2/tickets/10234", headers=ADMIN).get_json()["ticket"]["priority"] == 3
+
+
+def test_a_reset_the_log_refuses_leaves_the_account_serving_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "state.log"
+    app = fake(state)
+    client = app.test_client()
+    client.put("/api/v2/tickets/10234", json={"priority": 4}, headers=ADMIN)
+    monkeypatch.setattr(log_of(app), "_put_bytes", refusing)
+    assert client.post("/_mock/reset", json={"account": ACME}).status_code == 500
+    monkeypatch.undo()
+    assert (
+        client.put("/api/v2/tickets/10236", json={"priority": 4}, headers=ADMIN).status_code == 200
+    )
+    again = fake(state).test_client()
+    for ticket_id in (10234, 10236):
+        priority = again.get(f"/api/v2/tickets/{ticket_id}", headers=ADMIN).get_json()["ticket"]
+        assert priority["priority"] == 4
+
+
+def test_a_start_whose_reseed_cannot_be_logged_exits_1_naming_the_state_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state, scenario = tmp_path / "state.log", tmp_path / "seed.yaml"
+    scenario.write_text("description: d\ndataset: {seed: 99}\n")  # a reseed, logged at start
+    monkeypatch.setattr(WriteLog, "_put_bytes", lambda self, line: refusing(line))
+    monkeypatch.setattr(cli, "serve", lambda app, settings: 0)
+    argv = ["serve", "--now", NOW.isoformat(), "--state", str(state), "--scenario", str(scenario)]
+    assert cli.main(argv) == 1
+    assert capsys.readouterr().err == (
+        f"mock-freshservice: {state}: the write could not be saved; nothing was changed\n"
+    )
+
+
+# -- paths that cannot be a state file ---------------------------------------------------------
+
+
+def test_a_folder_is_refused_as_a_state_file(tmp_path: Path) -> None:
+    with pytest.raises(StateFileError, match="is a folder; --state needs a file"):
+        fake(tmp_path)
+
+
+def test_a_named_pipe_is_refused_as_a_state_file(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(StateFileError, match="not a regular file"):
+        fake(tmp_path / "pipe")
+
+
+def test_a_state_file_whose_folder_cannot_be_made_is_refused_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "plain").write_text("")
+    with pytest.raises(
+        StateFileError, match=r"cannot create the state file's folder .*: Not a directory"
+    ):
+        fake(tmp_path / "plain" / "sub" / "state.log")
