@@ -12,7 +12,7 @@ from tests.contracts.broken import broken_server, check
 
 def test_a_per_minute_limit_raised_in_code_fails_naming_the_limit(tmp_path: Path) -> None:
     env = broken_server(
-        tmp_path, "app.py",
+        tmp_path, "gate.py",
         "per_minute=settings.mcp_calls_per_minute,",
         "per_minute=settings.mcp_calls_per_minute * 2,",
     )  # fmt: skip
