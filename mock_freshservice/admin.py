@@ -17,11 +17,19 @@ from flask import Blueprint, Response, request
 from mock_freshservice.api.common import json_object, json_response
 from mock_freshservice.journal import UNATTRIBUTED, fingerprint
 from mock_freshservice.ratelimit import OVERALL, SUB_LIMITS
-from mock_freshservice.scenario import ScenarioError, parse_scenario, scenario_from_object
+from mock_freshservice.scenario import (
+    MAX_SCENARIO_BYTES,
+    ScenarioError,
+    parse_scenario,
+    scenario_from_object,
+)
 from mock_freshservice.settings import PLANS
 from mock_freshservice.state import FakeState, get_state
 
 bp = Blueprint("admin", __name__)
+
+# A scenario text (at most MAX_SCENARIO_BYTES) with room for JSON's escapes around it.
+MAX_BODY_BYTES = 4 * MAX_SCENARIO_BYTES
 
 
 class AdminError(Exception):
@@ -56,6 +64,9 @@ def _guard() -> None:
 
 
 def _body() -> dict[str, Any]:
+    # Refused before it is read: the largest body is a scenario, itself bounded.
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise AdminError(413, f"the body is over {MAX_BODY_BYTES:,} bytes")
     try:
         return json_object(request.get_data(cache=True))
     except ValueError as exc:

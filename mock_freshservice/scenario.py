@@ -13,7 +13,8 @@ Where the schema says integer, an integral float (`2.0`) is refused too; a near 
 value that is not a valid API key is never echoed (it may be a real secret).
 
 The YAML is composed node by node so each field's line is known; timestamps stay strings (a tool
-argument `review_date: 2026-12-01` is sent as written) and a key given twice is an error.
+argument `review_date: 2026-12-01` is sent as written) and a key given twice is an error. A
+scenario is at most `MAX_SCENARIO_BYTES`, and its aliases are bounded (`safe_yaml.py`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import yaml
 from jsonschema.exceptions import ValidationError, best_match
 
 from mock_freshservice.clock import parse_datetime
+from mock_freshservice.safe_yaml import YamlError, load_yaml
 
 DEFAULT_KEY = "demo-acme-admin-key"
 DEFAULT_STATE = "start"
@@ -50,6 +52,8 @@ ERROR_NAMES = (
     "server_error",
 )
 RESERVED_EXPECT = ("is_error", "error_text", "protocol_error")
+# The shipped scenarios are a few KB; the bound keeps a text sent to the admin API cheap to check.
+MAX_SCENARIO_BYTES = 256 * 1024
 
 Path_ = tuple[str | int, ...]
 KEY_LINE = -1  # lines[(KEY_LINE, *path)] is the line of a key; lines[path] that of its value
@@ -199,7 +203,12 @@ def load_scenario(source: str | Path, *, name: str | None = None) -> Scenario:
     ):
         path = Path(source)
         try:
-            text = path.read_text("utf-8")
+            with path.open("rb") as file:
+                # One byte past the bound tells, whatever the file is (a pipe has no size).
+                raw = file.read(MAX_SCENARIO_BYTES + 1)
+            if len(raw) > MAX_SCENARIO_BYTES:
+                raise ScenarioError(_too_big(name or str(path)))
+            text = raw.decode("utf-8")
         except OSError as exc:
             raise ScenarioError(
                 f"{name or path}: cannot read scenario ({exc.strerror or exc})"
@@ -208,6 +217,10 @@ def load_scenario(source: str | Path, *, name: str | None = None) -> Scenario:
             raise ScenarioError(f"{name or path}: not UTF-8 text") from exc
         return parse_scenario(text, name=name or str(path))
     return parse_scenario(source, name=name or "<scenario>")
+
+
+def _too_big(name: str) -> str:
+    return f"{name}: the scenario is over {MAX_SCENARIO_BYTES:,} bytes (its largest size)"
 
 
 def parse_scenario(text: str, *, name: str = "<scenario>") -> Scenario:
@@ -272,22 +285,18 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 def _compose(text: str, name: str) -> tuple[object, dict[Path_, int]]:
-    loader = _Loader(text)
+    if len(text) > MAX_SCENARIO_BYTES or len(text.encode("utf-8")) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(_too_big(name))
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise ScenarioError(f"{name}:1: (top): the scenario is empty")
-        lines: dict[Path_, int] = {}
-        _map_lines(node, (), lines, name)
-        return loader.construct_document(node), lines
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        raise ScenarioError(f"{name}:{line}: not valid YAML: {exc.problem or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{name}: not valid YAML: {exc}") from exc
-    finally:
-        loader.dispose()
+        document = load_yaml(text, loader=_Loader)
+    except YamlError as exc:
+        where = f"{name}:{exc.line}" if exc.line is not None else name
+        raise ScenarioError(f"{where}: {exc.message}") from exc
+    if document.node is None:
+        raise ScenarioError(f"{name}:1: (top): the scenario is empty")
+    lines: dict[Path_, int] = {}
+    _map_lines(document.node, (), lines, name)
+    return document.value, lines
 
 
 def _map_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], name: str) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from mock_freshservice.scenario import (
     HARNESS_SERVER_SETTINGS,
+    MAX_SCENARIO_BYTES,
     ScenarioError,
     load_scenario,
     parse_scenario,
@@ -19,6 +20,7 @@ from mock_freshservice.scenario import (
     schema,
 )
 from server.config import ServerSettings
+from tests.attacks import alias_bomb
 
 
 def problems(text: str, name: str = "scenarios/x.yaml") -> str:
@@ -578,3 +580,71 @@ def test_set_plan_with_limits_only_is_fine() -> None:
         "description: d\nrules:\n  - id: a\n    effect: {set_plan: {limits: {overall: 3}}}\n"
     )
     assert scenario.rules[0].effect.set_plan == {"limits": {"overall": 3}}
+
+
+# -- hostile YAML (safe_yaml.py) -----------------------------------------------------------------
+
+
+def test_an_alias_bomb_is_refused_naming_the_line_where_it_expands_past_the_budget() -> None:
+    message = problems(alias_bomb(), name="bomb.yaml")
+    assert message.startswith("bomb.yaml:8: aliases expand this to 211,111 nodes")
+    assert "more than 100,000 nodes" in message
+
+
+def test_a_merge_key_bomb_is_refused() -> None:
+    levels = ["description: d", "bomb:", "  a0: &a0 {x: 1, y: 2, z: 3, w: 4}"]
+    levels += [f"  a{n}: &a{n} {{<<: [{', '.join([f'*a{n - 1}'] * 10)}]}}" for n in range(1, 7)]
+    assert "aliases expand this to" in problems("\n".join(levels) + "\n")
+
+
+def test_aliases_of_a_long_text_are_refused_by_their_characters() -> None:
+    text = "description: d\nx: &t " + "y" * 100_000 + "\nz: [" + ", ".join(["*t"] * 120) + "]\n"
+    message = problems(text, name="x.yaml")
+    assert message.startswith(
+        "x.yaml:3: aliases expand this to 121 nodes and 12,000,000 characters"
+    )
+
+
+def test_aliases_within_the_budget_load_as_if_written_out() -> None:
+    scenario = parse_scenario(
+        textwrap.dedent(
+            """\
+            description: Two rules share one matcher.
+            rules:
+              - id: first
+                match: &tickets {method: GET, path: /api/v2/tickets, nth: 1}
+                effect: {error: rate_limited, retry_after: 1}
+              - id: second
+                match: *tickets
+                effect: {error: server_error}
+            """
+        )
+    )
+    assert scenario.rules[0].match == scenario.rules[1].match
+    assert scenario.rules[1].match.path == "/api/v2/tickets"
+
+
+def test_an_alias_inside_its_own_anchor_is_refused() -> None:
+    assert problems("description: d\nx: &a [1, *a]\n", name="x.yaml") == (
+        "x.yaml:2: an alias refers to a node that contains it (a cycle)"
+    )
+
+
+@pytest.mark.parametrize("depth", [101, 5_000])
+def test_nesting_past_the_depth_limit_is_refused(depth: int) -> None:
+    text = "description: d\nx: " + "[" * depth + "]" * depth + "\n"
+    assert problems(text, name="x.yaml").endswith(": nested more than 100 levels deep")
+
+
+def test_a_scenario_text_over_the_size_bound_is_refused() -> None:
+    text = "description: " + "d" * MAX_SCENARIO_BYTES + "\n"
+    assert problems(text, name="big.yaml") == (
+        "big.yaml: the scenario is over 262,144 bytes (its largest size)"
+    )
+
+
+def test_a_scenario_file_over_the_size_bound_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("description: " + "é" * MAX_SCENARIO_BYTES + "\n")
+    with pytest.raises(ScenarioError, match=r"big\.yaml: the scenario is over 262,144 bytes"):
+        load_scenario(path)
