@@ -26,13 +26,14 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import jmespath
 import jmespath.exceptions
 import jsonschema
 import jsonschema.protocols
 import jsonschema.validators
+import re2
 import yaml
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -70,12 +71,37 @@ class ScenarioError(ValueError):
 # -- the model -----------------------------------------------------------------------------------
 
 
+class RequestPattern(Protocol):
+    """A compiled RE2 pattern (google-re2 ships no types): what rules test request data with."""
+
+    def search(self, text: str) -> object | None: ...
+
+    def fullmatch(self, text: str) -> object | None: ...
+
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # a bad pattern is reported as a scenario error, not on stderr
+
+
+def request_pattern(pattern: str) -> RequestPattern:
+    """`pattern` compiled with RE2, whose matching time is linear in the text: a rule's regex
+    runs on every request against data any client chooses, so a backtracking pattern such as
+    `^(a+)+$` must not be able to stall the fake. re2.error when RE2 cannot compile it
+    (backreferences, lookaround, or too large)."""
+    return cast(RequestPattern, re2.compile(pattern, _RE2_OPTIONS))
+
+
+def _re2_reason(exc: Exception) -> str:
+    reason = exc.args[0] if exc.args else exc
+    return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class TextMatch:
-    """A query or header condition: equal to `value`, or matching `regex` (re.search)."""
+    """A query or header condition: equal to `value`, or matching `regex` (RE2, search)."""
 
     value: str | None = None
-    regex: re.Pattern[str] | None = None
+    regex: RequestPattern | None = None
 
     def test(self, actual: str | None) -> bool:
         if actual is None:
@@ -103,7 +129,7 @@ class Nth:
 class Match:
     method: frozenset[str] | None = None
     path: str | None = None
-    path_pattern: re.Pattern[str] | None = None
+    path_pattern: RequestPattern | None = None
     query: tuple[tuple[str, TextMatch], ...] = ()
     header: tuple[tuple[str, TextMatch], ...] = ()  # names lower-cased
     key: str | None = None  # "caller" or an explicit key
@@ -558,7 +584,7 @@ def _semantic_problems(data: dict[str, Any], lines: Mapping[Path_, int]) -> Iter
         for kind in ("query", "header"):
             for field, condition in match.get(kind, {}).items():
                 path = (*base, "match", kind, field, "regex")
-                yield from _regex_problem(condition, path, lines)
+                yield from _request_regex_problem(condition, path, lines)
         yield from _effect_problems(effect, (*base, "effect"), lines)
 
     rule_ids = {r["id"] for r in rules}
@@ -606,11 +632,28 @@ def _unique_ids(
 
 
 def _regex_problem(value: object, path: Path_, lines: Mapping[Path_, int]) -> Iterator[Problem]:
+    """An `expect` regex: the replay tests tool results with Python's `re`."""
     if isinstance(value, dict) and isinstance(value.get("regex"), str):
         try:
             re.compile(value["regex"])
         except re.error as exc:
             yield path, _line_of(lines, path), f"not a regular expression: {exc}"
+
+
+def _request_regex_problem(
+    value: object, path: Path_, lines: Mapping[Path_, int]
+) -> Iterator[Problem]:
+    """A rule's regex: the fake tests request data with RE2 (see `request_pattern`)."""
+    if isinstance(value, dict) and isinstance(value.get("regex"), str):
+        try:
+            request_pattern(value["regex"])
+        except re2.error as exc:
+            yield (
+                path,
+                _line_of(lines, path),
+                f"not a regular expression RE2 accepts: {_re2_reason(exc)} (rules are matched "
+                "with RE2, which has no backreferences or lookaround)",
+            )
 
 
 def _effect_problems(
@@ -739,7 +782,7 @@ def _matcher_problems(value: object, path: Path_, lines: Mapping[Path_, int]) ->
 
 def _text_match(value: object) -> TextMatch:
     if isinstance(value, dict):
-        return TextMatch(regex=re.compile(str(value["regex"])))
+        return TextMatch(regex=request_pattern(str(value["regex"])))
     return TextMatch(value=str(value))
 
 
@@ -754,15 +797,17 @@ def _nth(value: object) -> Nth | None:
     return Nth(start=spec.get("from", 1), stop=spec.get("to"))
 
 
-def path_pattern(glob: str) -> re.Pattern[str]:
-    """A request-path glob as a regex: `*` is (part of) one segment, a `**` segment any number."""
+def path_pattern(glob: str) -> RequestPattern:
+    """A request-path glob as a regex: `*` is (part of) one segment, a `**` segment any number.
+
+    RE2 as for rule regexes: several `**` segments make a pattern that backtracks in `re`."""
     out = ""
     for segment in glob.split("/")[1:]:
         if segment == "**":
             out += "(?:/[^/]*)*"
         else:
             out += "/" + "[^/]*".join(re.escape(part) for part in segment.split("*"))
-    return re.compile(out or "/")
+    return request_pattern(out or "/")
 
 
 def _match(spec: dict[str, Any]) -> Match:

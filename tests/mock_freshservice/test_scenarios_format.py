@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,12 @@ from mock_freshservice.scenario import (
     ScenarioError,
     load_scenario,
     parse_scenario,
+    path_pattern,
     scenario_from_object,
     schema,
 )
 from server.config import ServerSettings
-from tests.attacks import alias_bomb
+from tests.attacks import alias_bomb, backtracking_rule
 
 
 def problems(text: str, name: str = "scenarios/x.yaml") -> str:
@@ -648,3 +650,53 @@ def test_a_scenario_file_over_the_size_bound_is_refused(tmp_path: Path) -> None:
     path.write_text("description: " + "é" * MAX_SCENARIO_BYTES + "\n")
     with pytest.raises(ScenarioError, match=r"big\.yaml: the scenario is over 262,144 bytes"):
         load_scenario(path)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        (r"^(a)\1$", r"invalid escape sequence: \1"),
+        ("(?=a)b", "invalid perl operator: (?="),
+        ("(?<!a)b", "invalid perl operator: (?<!"),
+    ],
+)
+def test_a_rule_regex_re2_cannot_run_is_an_error_naming_file_line_and_field(
+    pattern: str, reason: str
+) -> None:
+    message = problems(
+        f"description: d\nrules:\n  - id: a\n    match:\n      query: {{q: {{regex: '{pattern}'}}}}\n"
+    )
+    assert message == (
+        f"scenarios/x.yaml:5: rules[0].match.query.q.regex: not a regular expression RE2 accepts: "
+        f"{reason} (rules are matched with RE2, which has no backreferences or lookaround)"
+    )
+
+
+def test_a_backreference_in_an_expect_regex_is_fine_the_replay_uses_python_re() -> None:
+    text = (
+        "description: d\nsteps:\n  - id: a\n    tool: t\n    expect: {subject: {regex: '(a)\\1'}}\n"
+    )
+    assert parse_scenario(text).steps[0].expect == {"subject": {"regex": "(a)\\1"}}
+
+
+def test_a_backtracking_rule_regex_answers_at_once() -> None:
+    rule = parse_scenario(backtracking_rule()).rules[0]
+    condition = dict(rule.match.query)["q"]
+    started = time.perf_counter()
+    assert not condition.test("a" * 50_000 + "!")
+    assert time.perf_counter() - started < 0.5
+    assert condition.test("aaaa")
+
+
+def test_a_path_glob_matches_literally_whatever_its_characters() -> None:
+    special = "/api/v2/a b(c)[d]{e}?+-|^$.&~#\\"
+    assert path_pattern(special + "/*").fullmatch(special + "/x")
+    assert not path_pattern(special + "/*").fullmatch(special + "/x/y")
+    assert path_pattern("/api/**/notes").fullmatch("/api/v2/tickets/1/notes")
+
+
+def test_many_double_star_segments_answer_at_once() -> None:
+    glob = "/api" + "/**" * 12 + "/x"
+    started = time.perf_counter()
+    assert not path_pattern(glob).fullmatch("/api" + "/a" * 5_000 + "/y")
+    assert time.perf_counter() - started < 0.5
