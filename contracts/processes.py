@@ -112,6 +112,8 @@ class FakeAdmin:
         self.http.close()
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
+        if body is None and method in ("POST", "PUT"):
+            body = {}  # the admin API takes JSON only, even when there is nothing to say
         response = self.http.request(method, path, json=body)
         if response.status_code >= 300:
             try:

@@ -76,6 +76,8 @@ class Fake:
         return str(self.log.read().decode(errors="replace"))
 
     def admin(self, method: str, path: str, body: Any = None) -> Any:
+        if body is None and method in ("POST", "PUT"):
+            body = {}  # the admin API takes JSON only, even when there is nothing to say
         response = self.http.request(method, f"/_mock/{path}", json=body)
         assert response.status_code < 300, response.text
         return response.json() if response.content else None

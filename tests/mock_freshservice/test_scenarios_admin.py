@@ -194,7 +194,7 @@ def test_reset_of_everything_resets_every_scenario(client: FlaskClient) -> None:
     globex = basic(GLOBEX_ADMIN_KEY)
     post_scenario(client, key=GLOBEX_ADMIN_KEY, scenario=FAIL_FIRST)
     client.get("/api/v2/agents/me", headers=globex)
-    client.post("/_mock/reset")
+    client.post("/_mock/reset", json={})
     assert client.get("/api/v2/agents/me", headers=globex).status_code == 500
 
 
