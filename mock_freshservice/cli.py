@@ -10,7 +10,6 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
-import waitress
 from flask import Flask
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -23,8 +22,11 @@ from mock_freshservice.data.dataset import DatasetError
 from mock_freshservice.journal import fingerprint
 from mock_freshservice.persistence import StateFileError
 from mock_freshservice.scenario import ScenarioError
+from mock_freshservice.serving import make_server
 from mock_freshservice.settings import (
+    DEFAULT_CONNECTION_LIMIT,
     DEFAULT_HOST,
+    DEFAULT_IDLE_TIMEOUT,
     DEFAULT_PORT,
     DEFAULT_RATE_WINDOW,
     DEFAULT_SEED,
@@ -51,6 +53,12 @@ def _positive(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("must be positive")
     return value
+
+
+def _positive_int(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"not a positive integer: {text!r}")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,6 +106,18 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         "--admin-token", default=sup, help="allow /_mock/ from anywhere with this bearer token"
     )
     group.add_argument("--threads", type=int, default=sup, help="waitress threads (default 8)")
+    group.add_argument(
+        "--connection-limit",
+        type=_positive_int,
+        default=sup,
+        help=f"open connections served at once (default {DEFAULT_CONNECTION_LIMIT})",
+    )
+    group.add_argument(
+        "--idle-timeout",
+        type=_positive_int,
+        default=sup,
+        help=f"seconds before an idle connection is closed (default {DEFAULT_IDLE_TIMEOUT})",
+    )
     group.add_argument(
         "--quiet",
         action="store_true",
@@ -179,21 +199,13 @@ def _announce(app: Flask, settings: FakeSettings) -> None:
 
 def serve(app: Flask, settings: FakeSettings) -> int:
     try:
-        waitress.serve(
-            app,
-            host=settings.host,
-            port=settings.port,
-            threads=settings.threads,
-            ident="mock-freshservice",
-            clear_untrusted_proxy_headers=True,
-            _quiet=True,
-        )
+        server = make_server(app, settings)
     except OSError as exc:
         print(
             f"mock-freshservice: cannot listen on {settings.host}:{settings.port}: {exc.strerror}",
             file=sys.stderr,
         )
         return 1
-    except KeyboardInterrupt:
-        pass
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
     return 0

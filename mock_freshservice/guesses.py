@@ -40,6 +40,12 @@ GATEWAY_ERROR_MESSAGES = {
     504: "Gateway Timeout",
 }
 
+# A body or headers past the fake's bounds (settings.py: 16 MiB and 64 KiB by default) are refused
+# from the headers, before the rest is read. Freshservice's own bounds and answers are not
+# published; the fake answers 413 and 431 in the {code, message} shape of its request errors.
+BODY_TOO_LARGE_CODE = "request_body_too_large"
+HEADERS_TOO_LARGE_CODE = "request_headers_too_large"
+
 # Scenario `error: validation_error` without `field`/`message`/`code`: the 400 the fake itself
 # sends for a bad email (validation.py), or a generic text for another field.
 SCENARIO_VALIDATION_FIELD = "email"
