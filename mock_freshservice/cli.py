@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -37,6 +38,15 @@ from mock_freshservice.state import EXTENSION, BuildProgress, DatasetKeyError, F
 
 log = logging.getLogger("mock_freshservice")
 
+# Secrets from the environment: a process's command line is visible to every local user (ps),
+# its environment only to its owner.
+API_KEYS_VARIABLE = "MOCK_FRESHSERVICE_API_KEYS"  # comma-separated
+ADMIN_TOKEN_VARIABLE = "MOCK_FRESHSERVICE_ADMIN_TOKEN"  # noqa: S105 (a name, not a secret)
+ENVIRONMENT_HELP = (
+    f"Environment: {API_KEYS_VARIABLE} (comma-separated extra admin keys; --api-key adds to "
+    f"them) and {ADMIN_TOKEN_VARIABLE} (--admin-token overrides it) keep secrets out of ps."
+)
+
 
 def _instant(text: str) -> datetime:
     epoch = parse_datetime(text)
@@ -65,10 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mock-freshservice",
         description="A fake Freshservice API v2 for offline development and CI.",
+        epilog=ENVIRONMENT_HELP,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="{serve}")
-    serve = commands.add_parser("serve", help="serve the fake API (the default command)")
+    serve = commands.add_parser(
+        "serve", help="serve the fake API (the default command)", epilog=ENVIRONMENT_HELP
+    )
     for target in (parser, serve):
         _serve_options(target)
     return parser
@@ -95,7 +108,8 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         dest="api_keys",
         action="append",
         default=sup,
-        help="extra admin key for the first account (repeatable)",
+        help=f"extra admin key for the first account (repeatable), added to those in "
+        f"${API_KEYS_VARIABLE}; prefer the variable: every local user sees flags in ps",
     )
     group.add_argument(
         "--scenario", type=Path, default=sup, help="scenario file to load for its key's account"
@@ -103,7 +117,10 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--state", type=Path, default=sup, help="file that keeps writes")
     group.add_argument("--now", type=_instant, default=sup, help="freeze the data clock (ISO 8601)")
     group.add_argument(
-        "--admin-token", default=sup, help="allow /_mock/ from anywhere with this bearer token"
+        "--admin-token",
+        default=sup,
+        help=f"allow /_mock/ from anywhere with this bearer token; overrides "
+        f"${ADMIN_TOKEN_VARIABLE}; prefer the variable: every local user sees flags in ps",
     )
     group.add_argument("--threads", type=int, default=sup, help="waitress threads (default 8)")
     group.add_argument(
@@ -126,10 +143,20 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def settings_from(args: argparse.Namespace) -> FakeSettings:
+def settings_from(
+    args: argparse.Namespace, environ: Mapping[str, str] | None = None
+) -> FakeSettings:
+    """The settings from the flags and, for secrets, the environment (default `os.environ`):
+    keys from the variable and the flags together, the token from the flag if given."""
+    environ = os.environ if environ is None else environ
     given = {k: v for k, v in vars(args).items() if k not in ("command", "quiet")}
-    if "api_keys" in given:
-        given["api_keys"] = tuple(given["api_keys"])
+    listed = [key.strip() for key in environ.get(API_KEYS_VARIABLE, "").split(",")]
+    keys = [key for key in listed if key] + list(given.get("api_keys", ()))
+    if keys:
+        given["api_keys"] = tuple(dict.fromkeys(keys))
+    token = environ.get(ADMIN_TOKEN_VARIABLE)
+    if token and "admin_token" not in given:
+        given["admin_token"] = token
     return FakeSettings(**given)
 
 

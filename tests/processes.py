@@ -108,14 +108,16 @@ class Fake:
 
 
 @contextlib.contextmanager
-def running_fake(*args: str) -> Iterator[Fake]:
-    """`mock-freshservice serve` on a free port with the data clock frozen at NOW."""
+def running_fake(*args: str, env: Mapping[str, str] | None = None) -> Iterator[Fake]:
+    """`mock-freshservice serve` on a free port with the data clock frozen at NOW; `env` adds to
+    the environment (secrets go there: a command line is visible to every local user)."""
     port = free_port()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [*FAKE_COMMAND, "serve", "--port", str(port), "--now", NOW.isoformat(), *args],
             stdout=subprocess.DEVNULL,
             stderr=log,
+            env={**os.environ, **(env or {})},
         )
         fake = Fake(f"http://127.0.0.1:{port}", process, log)
         try:

@@ -75,3 +75,30 @@ def test_a_body_past_the_bound_is_413_in_json_under_any_wsgi_server() -> None:
         "code": "request_body_too_large",
         "message": "The request body is larger than 100 bytes",
     }
+
+
+def test_keys_from_the_environment_and_the_flags_are_all_served() -> None:
+    args = build_parser().parse_args(["--api-key", "flag-key-1234"])
+    environ = {"MOCK_FRESHSERVICE_API_KEYS": " env-key-1234, env-key-5678 ,,flag-key-1234"}
+    assert settings_from(args, environ).api_keys == (
+        "env-key-1234",
+        "env-key-5678",
+        "flag-key-1234",
+    )
+
+
+def test_the_admin_token_comes_from_the_environment() -> None:
+    environ = {"MOCK_FRESHSERVICE_ADMIN_TOKEN": "env-token"}
+    assert settings_from(build_parser().parse_args([]), environ).admin_token == "env-token"
+
+
+def test_the_admin_token_flag_overrides_the_environment() -> None:
+    args = build_parser().parse_args(["--admin-token", "flag-token"])
+    environ = {"MOCK_FRESHSERVICE_ADMIN_TOKEN": "env-token"}
+    assert settings_from(args, environ).admin_token == "flag-token"
+
+
+def test_empty_secret_variables_set_nothing() -> None:
+    environ = {"MOCK_FRESHSERVICE_API_KEYS": "", "MOCK_FRESHSERVICE_ADMIN_TOKEN": ""}
+    settings = settings_from(build_parser().parse_args([]), environ)
+    assert (settings.api_keys, settings.admin_token) == ((), None)
