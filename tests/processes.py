@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from contracts.processes import fake_environment
 from tests.conftest import NOW
 
 FAKE_COMMAND = [sys.executable, "-m", "mock_freshservice"]
@@ -110,14 +111,15 @@ class Fake:
 @contextlib.contextmanager
 def running_fake(*args: str, env: Mapping[str, str] | None = None) -> Iterator[Fake]:
     """`mock-freshservice serve` on a free port with the data clock frozen at NOW; `env` adds to
-    the environment (secrets go there: a command line is visible to every local user)."""
+    the environment, ours without MOCK_FRESHSERVICE_* (secrets go there: a command line is
+    visible to every local user)."""
     port = free_port()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [*FAKE_COMMAND, "serve", "--port", str(port), "--now", NOW.isoformat(), *args],
             stdout=subprocess.DEVNULL,
             stderr=log,
-            env={**os.environ, **(env or {})},
+            env={**fake_environment(), **(env or {})},
         )
         fake = Fake(f"http://127.0.0.1:{port}", process, log)
         try:
