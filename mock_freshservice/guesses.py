@@ -46,6 +46,10 @@ GATEWAY_ERROR_MESSAGES = {
 BODY_TOO_LARGE_CODE = "request_body_too_large"
 HEADERS_TOO_LARGE_CODE = "request_headers_too_large"
 
+# A JSON body with U+0000 in a string (Freshservice refuses them; its text is not published) is
+# refused whole, one error per field that holds one (the innermost key, as for custom fields).
+NUL_CHARACTER_MESSAGE = "It should not contain the null character (U+0000)"
+
 # Scenario `error: validation_error` without `field`/`message`/`code`: the 400 the fake itself
 # sends for a bad email (validation.py), or a generic text for another field.
 SCENARIO_VALIDATION_FIELD = "email"
