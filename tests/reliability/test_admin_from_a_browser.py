@@ -30,20 +30,21 @@ def fake() -> Iterator[Fake]:
         yield running
 
 
-@pytest.fixture
-def ticket(fake: Fake) -> Iterator[int]:
-    """A ticket written before the attack: a reset would take it away."""
-    body = {
-        "subject": "s",
-        "description": "d",
-        "email": "john@acme.com",
-        "status": 2,
-        "priority": 1,
-    }
-    created = fake.api("POST", "/tickets", ADMIN_KEY, json=body)
-    assert created.status_code == 201
-    yield int(created.json()["ticket"]["id"])
+@pytest.fixture(autouse=True)
+def clean(fake: Fake) -> None:
+    """Each attack starts from the dataset, whatever an attack before it managed to do."""
+    fake.http.delete(f"/_mock/accounts/{ACME}/scenario")
+    fake.restore(ADMIN_KEY)
     fake.reset()
+
+
+@pytest.fixture
+def ticket(fake: Fake) -> int:
+    """A ticket written before the attack: a reset would take it away."""
+    body = {"subject": "s", "description": "d", "email": "john@acme.com", "status": 2}
+    created = fake.api("POST", "/tickets", ADMIN_KEY, json={**body, "priority": 1})
+    assert created.status_code == 201
+    return int(created.json()["ticket"]["id"])
 
 
 def still_there(fake: Fake, ticket: int) -> bool:
