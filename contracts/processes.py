@@ -36,6 +36,12 @@ def _tail(log: IO[bytes], lines: int = 15) -> str:
     return "\n".join(log.read().decode(errors="replace").splitlines()[-lines:])
 
 
+def fake_environment() -> dict[str, str]:
+    """Ours without MOCK_FRESHSERVICE_*: the harness's fakes take no keys or admin token from
+    whoever runs it (its admin client sends no token)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("MOCK_FRESHSERVICE_")}
+
+
 @contextlib.contextmanager
 def running_fake(*args: str) -> Iterator[str]:
     """`mock-freshservice serve` on a free loopback port; yields its base URL."""
@@ -45,6 +51,7 @@ def running_fake(*args: str) -> Iterator[str]:
             [*FAKE_COMMAND, "--port", str(port), *args],
             stdout=subprocess.DEVNULL,
             stderr=log,
+            env=fake_environment(),
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -112,6 +119,8 @@ class FakeAdmin:
         self.http.close()
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
+        if body is None and method in ("POST", "PUT"):
+            body = {}  # the admin API takes JSON only, even when there is nothing to say
         response = self.http.request(method, path, json=body)
         if response.status_code >= 300:
             try:

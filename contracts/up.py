@@ -25,7 +25,7 @@ from typing import TextIO
 import httpx
 
 from contracts.client_config import DEFAULT_KEY, DEFAULT_URL, claude_code
-from contracts.processes import setting_variables
+from contracts.processes import fake_environment, setting_variables
 from mock_freshservice.data.dataset import load_dataset
 from mock_freshservice.scenario import Scenario, ScenarioError, load_scenario
 
@@ -105,7 +105,7 @@ def run_up(options: UpOptions, out: TextIO = sys.stdout) -> int:
             )
     with _stopped_on_exit() as children:
         print(f"starting the fake on {options.fake_url} ...", file=sys.stderr, flush=True)
-        fake = _start(children, "the fake", _fake_command(options), env=None)
+        fake = _start(children, "the fake", _fake_command(options), env=fake_environment())
         _wait_until_answering(f"{options.fake_url}/_mock/health", "the fake", fake)
         print(f"starting the MCP server on {options.mcp_url} ...", file=sys.stderr, flush=True)
         server = _start(

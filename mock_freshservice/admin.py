@@ -3,6 +3,11 @@
 Reachable from loopback only, unless the fake was started with `--admin-token`, in which case any
 caller presenting `Authorization: Bearer <token>` (or `X-Mock-Admin-Token`) may use it. Keys are
 sent in JSON bodies, never in URLs, so they stay out of access logs.
+
+No web page can drive it, though it runs on the machine of someone browsing: bodies are JSON
+only (a page can send text/plain or a form to any address without the browser asking first, but
+not JSON), a foreign `Origin` or `Sec-Fetch-Site: cross-site` is refused, and without a token the
+`Host` must be a loopback one (DNS rebinding gives a page's own host name a loopback address).
 """
 
 from __future__ import annotations
@@ -17,11 +22,19 @@ from flask import Blueprint, Response, request
 from mock_freshservice.api.common import json_object, json_response
 from mock_freshservice.journal import UNATTRIBUTED, fingerprint
 from mock_freshservice.ratelimit import OVERALL, SUB_LIMITS
-from mock_freshservice.scenario import ScenarioError, parse_scenario, scenario_from_object
+from mock_freshservice.scenario import (
+    MAX_SCENARIO_BYTES,
+    ScenarioError,
+    parse_scenario,
+    scenario_from_object,
+)
 from mock_freshservice.settings import PLANS
 from mock_freshservice.state import FakeState, get_state
 
 bp = Blueprint("admin", __name__)
+
+# A scenario text (at most MAX_SCENARIO_BYTES) with room for JSON's escapes around it.
+MAX_BODY_BYTES = 4 * MAX_SCENARIO_BYTES
 
 
 class AdminError(Exception):
@@ -38,6 +51,7 @@ def _admin_error(exc: AdminError) -> Response:
 
 @bp.before_request
 def _guard() -> None:
+    _refuse_browsers()
     token = get_state().settings.admin_token
     if token is not None:
         offered = request.headers.get("X-Mock-Admin-Token") or ""
@@ -46,16 +60,63 @@ def _guard() -> None:
             offered = offered or value.strip()
         if not hmac.compare_digest(offered.encode(), token.encode()):
             raise AdminError(403, "the admin API needs the admin token")
-        return
+    else:
+        if not _is_loopback_address(request.remote_addr or ""):
+            raise AdminError(403, "the admin API answers loopback callers only (see --admin-token)")
+        # DNS rebinding: a page's own name made to resolve to 127.0.0.1 still sends that name.
+        if not is_loopback_host(request.host):
+            raise AdminError(
+                421,
+                "the admin API answers requests for a loopback host only: address it as "
+                "127.0.0.1, [::1] or localhost (or start the fake with an admin token)",
+            )
+    if request.method in ("POST", "PUT") and request.mimetype != "application/json":
+        # A browser may send text/plain or a form across sites without asking; JSON, never.
+        raise AdminError(415, "the admin API takes JSON only: send Content-Type: application/json")
+
+
+def _refuse_browsers() -> None:
+    """Refuse what only a browser sends for another site's page, token or not: the fake's state
+    is no web page's to change or read."""
+    if request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site":
+        raise AdminError(403, "the admin API refuses cross-site requests from web pages")
+    origin = request.headers.get("Origin")
+    if origin is not None and not is_loopback_origin(origin):
+        raise AdminError(
+            403, "the admin API refuses requests from web pages that are not on a loopback origin"
+        )
+
+
+# `name` or `[v6 address]`, with an optional port: the shapes of a Host header.
+_HOST = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<name>[^:\[\]/@]+))(?::[0-9]{1,5})?")
+
+
+def _is_loopback_address(text: str) -> bool:
     try:
-        loopback = ipaddress.ip_address(request.remote_addr or "").is_loopback
+        return ipaddress.ip_address(text).is_loopback
     except ValueError:
-        loopback = False
-    if not loopback:
-        raise AdminError(403, "the admin API answers loopback callers only (see --admin-token)")
+        return False
+
+
+def is_loopback_host(host: str) -> bool:
+    """`localhost` or a loopback address, with or without a port (`[::1]:8181`)."""
+    found = _HOST.fullmatch(host)
+    if found is None:
+        return False
+    name = found["v6"] or found["name"]
+    return name.lower() == "localhost" or _is_loopback_address(name)
+
+
+def is_loopback_origin(origin: str) -> bool:
+    """`http(s)://` and a loopback host, and nothing else (`null` is no loopback origin)."""
+    scheme, _, host = origin.partition("://")
+    return scheme.lower() in ("http", "https") and is_loopback_host(host)
 
 
 def _body() -> dict[str, Any]:
+    # Refused before it is read: the largest body is a scenario, itself bounded.
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise AdminError(413, f"the body is over {MAX_BODY_BYTES:,} bytes")
     try:
         return json_object(request.get_data(cache=True))
     except ValueError as exc:

@@ -84,6 +84,8 @@ def create_app(
             log.warning("%s: dataset.now ignored: --now is given", scenario.where("dataset", "now"))
     app = Flask("mock_freshservice")
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    # waitress refuses larger bodies first (serving.py); this bounds any other WSGI server too.
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     state = FakeState(
         settings, dataset if dataset is not None else load_dataset(settings.dataset), progress
     )
@@ -333,6 +335,8 @@ def _render_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     if status == 404:
         return _render_api_error(errors.NotFound())
+    if status == 413:
+        return _render_api_error(errors.body_too_large(get_state().settings.max_body_bytes))
     if status == 405 and isinstance(exc, RoutingMethodNotAllowed):
         allowed = [m for m in METHOD_ORDER if m in (exc.valid_methods or ())]
         return _render_api_error(errors.MethodNotAllowed(request.method, allowed))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
-import waitress
 from flask import Flask
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -23,8 +23,11 @@ from mock_freshservice.data.dataset import DatasetError
 from mock_freshservice.journal import fingerprint
 from mock_freshservice.persistence import StateFileError, StateWriteError
 from mock_freshservice.scenario import ScenarioError
+from mock_freshservice.serving import make_server
 from mock_freshservice.settings import (
+    DEFAULT_CONNECTION_LIMIT,
     DEFAULT_HOST,
+    DEFAULT_IDLE_TIMEOUT,
     DEFAULT_PORT,
     DEFAULT_RATE_WINDOW,
     DEFAULT_SEED,
@@ -34,6 +37,15 @@ from mock_freshservice.settings import (
 from mock_freshservice.state import EXTENSION, BuildProgress, DatasetKeyError, FakeState
 
 log = logging.getLogger("mock_freshservice")
+
+# Secrets from the environment: a process's command line is visible to every local user (ps),
+# its environment only to its owner.
+API_KEYS_VARIABLE = "MOCK_FRESHSERVICE_API_KEYS"  # comma-separated
+ADMIN_TOKEN_VARIABLE = "MOCK_FRESHSERVICE_ADMIN_TOKEN"  # noqa: S105 (a name, not a secret)
+ENVIRONMENT_HELP = (
+    f"Environment: {API_KEYS_VARIABLE} (comma-separated extra admin keys; --api-key adds to "
+    f"them) and {ADMIN_TOKEN_VARIABLE} (--admin-token overrides it) keep secrets out of ps."
+)
 
 
 def _instant(text: str) -> datetime:
@@ -53,14 +65,23 @@ def _positive(text: str) -> float:
     return value
 
 
+def _positive_int(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"not a positive integer: {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mock-freshservice",
         description="A fake Freshservice API v2 for offline development and CI.",
+        epilog=ENVIRONMENT_HELP,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="{serve}")
-    serve = commands.add_parser("serve", help="serve the fake API (the default command)")
+    serve = commands.add_parser(
+        "serve", help="serve the fake API (the default command)", epilog=ENVIRONMENT_HELP
+    )
     for target in (parser, serve):
         _serve_options(target)
     return parser
@@ -87,7 +108,8 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         dest="api_keys",
         action="append",
         default=sup,
-        help="extra admin key for the first account (repeatable)",
+        help=f"extra admin key for the first account (repeatable), added to those in "
+        f"${API_KEYS_VARIABLE}; prefer the variable: every local user sees flags in ps",
     )
     group.add_argument(
         "--scenario", type=Path, default=sup, help="scenario file to load for its key's account"
@@ -95,9 +117,24 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--state", type=Path, default=sup, help="file that keeps writes")
     group.add_argument("--now", type=_instant, default=sup, help="freeze the data clock (ISO 8601)")
     group.add_argument(
-        "--admin-token", default=sup, help="allow /_mock/ from anywhere with this bearer token"
+        "--admin-token",
+        default=sup,
+        help=f"allow /_mock/ from anywhere with this bearer token; overrides "
+        f"${ADMIN_TOKEN_VARIABLE}; prefer the variable: every local user sees flags in ps",
     )
     group.add_argument("--threads", type=int, default=sup, help="waitress threads (default 8)")
+    group.add_argument(
+        "--connection-limit",
+        type=_positive_int,
+        default=sup,
+        help=f"open connections served at once (default {DEFAULT_CONNECTION_LIMIT})",
+    )
+    group.add_argument(
+        "--idle-timeout",
+        type=_positive_int,
+        default=sup,
+        help=f"seconds before an idle connection is closed (default {DEFAULT_IDLE_TIMEOUT})",
+    )
     group.add_argument(
         "--quiet",
         action="store_true",
@@ -106,10 +143,20 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def settings_from(args: argparse.Namespace) -> FakeSettings:
+def settings_from(
+    args: argparse.Namespace, environ: Mapping[str, str] | None = None
+) -> FakeSettings:
+    """The settings from the flags and, for secrets, the environment (default `os.environ`):
+    keys from the variable and the flags together, the token from the flag if given."""
+    environ = os.environ if environ is None else environ
     given = {k: v for k, v in vars(args).items() if k not in ("command", "quiet")}
-    if "api_keys" in given:
-        given["api_keys"] = tuple(given["api_keys"])
+    listed = [key.strip() for key in environ.get(API_KEYS_VARIABLE, "").split(",")]
+    keys = [key for key in listed if key] + list(given.get("api_keys", ()))
+    if keys:
+        given["api_keys"] = tuple(dict.fromkeys(keys))
+    token = environ.get(ADMIN_TOKEN_VARIABLE)
+    if token and "admin_token" not in given:
+        given["admin_token"] = token
     return FakeSettings(**given)
 
 
@@ -182,21 +229,13 @@ def _announce(app: Flask, settings: FakeSettings) -> None:
 
 def serve(app: Flask, settings: FakeSettings) -> int:
     try:
-        waitress.serve(
-            app,
-            host=settings.host,
-            port=settings.port,
-            threads=settings.threads,
-            ident="mock-freshservice",
-            clear_untrusted_proxy_headers=True,
-            _quiet=True,
-        )
+        server = make_server(app, settings)
     except OSError as exc:
         print(
             f"mock-freshservice: cannot listen on {settings.host}:{settings.port}: {exc.strerror}",
             file=sys.stderr,
         )
         return 1
-    except KeyboardInterrupt:
-        pass
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
     return 0

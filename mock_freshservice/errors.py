@@ -7,7 +7,8 @@ Three body shapes exist in the Freshworks v2 framework (facts file §1.5; siblin
      ├── ValidationFailed          400     {"description": "Validation failed",
      │                                      "errors": [{field, message, code}, …]}
      ├── RequestError              4xx     {"code": …, "message": …}: invalid_json,
-     │                                      missing_params, 401, 403, 406, 409, 415
+     │                                      missing_params, 401, 403, 406, 409, 413, 415,
+     │                                      431
      ├── MethodNotAllowed          405     {"message": …} + Allow
      ├── RateLimited               429     {"message": …} + Retry-After
      ├── NotFound                  404     empty body
@@ -100,6 +101,18 @@ def invalid_content_type(value: str) -> RequestError:
         415,
         "invalid_content_type",
         f"Content-Type header is set to {value}. It should be set to application/json",
+    )
+
+
+def body_too_large(limit: int) -> RequestError:
+    return RequestError(
+        413, guesses.BODY_TOO_LARGE_CODE, f"The request body is larger than {limit} bytes"
+    )
+
+
+def headers_too_large(limit: int) -> RequestError:
+    return RequestError(
+        431, guesses.HEADERS_TOO_LARGE_CODE, f"The request headers are larger than {limit} bytes"
     )
 
 

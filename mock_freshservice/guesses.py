@@ -40,6 +40,16 @@ GATEWAY_ERROR_MESSAGES = {
     504: "Gateway Timeout",
 }
 
+# A body or headers past the fake's bounds (settings.py: 16 MiB and 64 KiB by default) are refused
+# from the headers, before the rest is read. Freshservice's own bounds and answers are not
+# published; the fake answers 413 and 431 in the {code, message} shape of its request errors.
+BODY_TOO_LARGE_CODE = "request_body_too_large"
+HEADERS_TOO_LARGE_CODE = "request_headers_too_large"
+
+# A JSON body with U+0000 in a string (Freshservice refuses them; its text is not published) is
+# refused whole, one error per field that holds one (the innermost key, as for custom fields).
+NUL_CHARACTER_MESSAGE = "It should not contain the null character (U+0000)"
+
 # Scenario `error: validation_error` without `field`/`message`/`code`: the 400 the fake itself
 # sends for a bad email (validation.py), or a generic text for another field.
 SCENARIO_VALIDATION_FIELD = "email"

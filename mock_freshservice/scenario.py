@@ -13,7 +13,8 @@ Where the schema says integer, an integral float (`2.0`) is refused too; a near 
 value that is not a valid API key is never echoed (it may be a real secret).
 
 The YAML is composed node by node so each field's line is known; timestamps stay strings (a tool
-argument `review_date: 2026-12-01` is sent as written) and a key given twice is an error.
+argument `review_date: 2026-12-01` is sent as written) and a key given twice is an error. A
+scenario is at most `MAX_SCENARIO_BYTES`, and its aliases are bounded (`safe_yaml.py`).
 """
 
 from __future__ import annotations
@@ -25,17 +26,19 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import jmespath
 import jmespath.exceptions
 import jsonschema
 import jsonschema.protocols
 import jsonschema.validators
+import re2
 import yaml
 from jsonschema.exceptions import ValidationError, best_match
 
 from mock_freshservice.clock import parse_datetime
+from mock_freshservice.safe_yaml import YamlError, load_yaml
 
 DEFAULT_KEY = "demo-acme-admin-key"
 DEFAULT_STATE = "start"
@@ -50,6 +53,8 @@ ERROR_NAMES = (
     "server_error",
 )
 RESERVED_EXPECT = ("is_error", "error_text", "protocol_error")
+# The shipped scenarios are a few KB; the bound keeps a text sent to the admin API cheap to check.
+MAX_SCENARIO_BYTES = 256 * 1024
 
 Path_ = tuple[str | int, ...]
 KEY_LINE = -1  # lines[(KEY_LINE, *path)] is the line of a key; lines[path] that of its value
@@ -66,12 +71,37 @@ class ScenarioError(ValueError):
 # -- the model -----------------------------------------------------------------------------------
 
 
+class RequestPattern(Protocol):
+    """A compiled RE2 pattern (google-re2 ships no types): what rules test request data with."""
+
+    def search(self, text: str) -> object | None: ...
+
+    def fullmatch(self, text: str) -> object | None: ...
+
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # a bad pattern is reported as a scenario error, not on stderr
+
+
+def request_pattern(pattern: str) -> RequestPattern:
+    """`pattern` compiled with RE2, whose matching time is linear in the text: a rule's regex
+    runs on every request against data any client chooses, so a backtracking pattern such as
+    `^(a+)+$` must not be able to stall the fake. re2.error when RE2 cannot compile it
+    (backreferences, lookaround, or too large)."""
+    return cast(RequestPattern, re2.compile(pattern, _RE2_OPTIONS))
+
+
+def _re2_reason(exc: Exception) -> str:
+    reason = exc.args[0] if exc.args else exc
+    return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class TextMatch:
-    """A query or header condition: equal to `value`, or matching `regex` (re.search)."""
+    """A query or header condition: equal to `value`, or matching `regex` (RE2, search)."""
 
     value: str | None = None
-    regex: re.Pattern[str] | None = None
+    regex: RequestPattern | None = None
 
     def test(self, actual: str | None) -> bool:
         if actual is None:
@@ -99,7 +129,7 @@ class Nth:
 class Match:
     method: frozenset[str] | None = None
     path: str | None = None
-    path_pattern: re.Pattern[str] | None = None
+    path_pattern: RequestPattern | None = None
     query: tuple[tuple[str, TextMatch], ...] = ()
     header: tuple[tuple[str, TextMatch], ...] = ()  # names lower-cased
     key: str | None = None  # "caller" or an explicit key
@@ -199,7 +229,12 @@ def load_scenario(source: str | Path, *, name: str | None = None) -> Scenario:
     ):
         path = Path(source)
         try:
-            text = path.read_text("utf-8")
+            with path.open("rb") as file:
+                # One byte past the bound tells, whatever the file is (a pipe has no size).
+                raw = file.read(MAX_SCENARIO_BYTES + 1)
+            if len(raw) > MAX_SCENARIO_BYTES:
+                raise ScenarioError(_too_big(name or str(path)))
+            text = raw.decode("utf-8")
         except OSError as exc:
             raise ScenarioError(
                 f"{name or path}: cannot read scenario ({exc.strerror or exc})"
@@ -208,6 +243,10 @@ def load_scenario(source: str | Path, *, name: str | None = None) -> Scenario:
             raise ScenarioError(f"{name or path}: not UTF-8 text") from exc
         return parse_scenario(text, name=name or str(path))
     return parse_scenario(source, name=name or "<scenario>")
+
+
+def _too_big(name: str) -> str:
+    return f"{name}: the scenario is over {MAX_SCENARIO_BYTES:,} bytes (its largest size)"
 
 
 def parse_scenario(text: str, *, name: str = "<scenario>") -> Scenario:
@@ -272,22 +311,18 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 def _compose(text: str, name: str) -> tuple[object, dict[Path_, int]]:
-    loader = _Loader(text)
+    if len(text) > MAX_SCENARIO_BYTES or len(text.encode("utf-8")) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(_too_big(name))
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise ScenarioError(f"{name}:1: (top): the scenario is empty")
-        lines: dict[Path_, int] = {}
-        _map_lines(node, (), lines, name)
-        return loader.construct_document(node), lines
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        raise ScenarioError(f"{name}:{line}: not valid YAML: {exc.problem or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{name}: not valid YAML: {exc}") from exc
-    finally:
-        loader.dispose()
+        document = load_yaml(text, loader=_Loader)
+    except YamlError as exc:
+        where = f"{name}:{exc.line}" if exc.line is not None else name
+        raise ScenarioError(f"{where}: {exc.message}") from exc
+    if document.node is None:
+        raise ScenarioError(f"{name}:1: (top): the scenario is empty")
+    lines: dict[Path_, int] = {}
+    _map_lines(document.node, (), lines, name)
+    return document.value, lines
 
 
 def _map_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int], name: str) -> None:
@@ -549,7 +584,7 @@ def _semantic_problems(data: dict[str, Any], lines: Mapping[Path_, int]) -> Iter
         for kind in ("query", "header"):
             for field, condition in match.get(kind, {}).items():
                 path = (*base, "match", kind, field, "regex")
-                yield from _regex_problem(condition, path, lines)
+                yield from _request_regex_problem(condition, path, lines)
         yield from _effect_problems(effect, (*base, "effect"), lines)
 
     rule_ids = {r["id"] for r in rules}
@@ -597,11 +632,28 @@ def _unique_ids(
 
 
 def _regex_problem(value: object, path: Path_, lines: Mapping[Path_, int]) -> Iterator[Problem]:
+    """An `expect` regex: the replay tests tool results with Python's `re`."""
     if isinstance(value, dict) and isinstance(value.get("regex"), str):
         try:
             re.compile(value["regex"])
         except re.error as exc:
             yield path, _line_of(lines, path), f"not a regular expression: {exc}"
+
+
+def _request_regex_problem(
+    value: object, path: Path_, lines: Mapping[Path_, int]
+) -> Iterator[Problem]:
+    """A rule's regex: the fake tests request data with RE2 (see `request_pattern`)."""
+    if isinstance(value, dict) and isinstance(value.get("regex"), str):
+        try:
+            request_pattern(value["regex"])
+        except re2.error as exc:
+            yield (
+                path,
+                _line_of(lines, path),
+                f"not a regular expression RE2 accepts: {_re2_reason(exc)} (rules are matched "
+                "with RE2, which has no backreferences or lookaround)",
+            )
 
 
 def _effect_problems(
@@ -730,7 +782,7 @@ def _matcher_problems(value: object, path: Path_, lines: Mapping[Path_, int]) ->
 
 def _text_match(value: object) -> TextMatch:
     if isinstance(value, dict):
-        return TextMatch(regex=re.compile(str(value["regex"])))
+        return TextMatch(regex=request_pattern(str(value["regex"])))
     return TextMatch(value=str(value))
 
 
@@ -745,15 +797,17 @@ def _nth(value: object) -> Nth | None:
     return Nth(start=spec.get("from", 1), stop=spec.get("to"))
 
 
-def path_pattern(glob: str) -> re.Pattern[str]:
-    """A request-path glob as a regex: `*` is (part of) one segment, a `**` segment any number."""
+def path_pattern(glob: str) -> RequestPattern:
+    """A request-path glob as a regex: `*` is (part of) one segment, a `**` segment any number.
+
+    RE2 as for rule regexes: several `**` segments make a pattern that backtracks in `re`."""
     out = ""
     for segment in glob.split("/")[1:]:
         if segment == "**":
             out += "(?:/[^/]*)*"
         else:
             out += "/" + "[^/]*".join(re.escape(part) for part in segment.split("*"))
-    return re.compile(out or "/")
+    return request_pattern(out or "/")
 
 
 def _match(spec: dict[str, Any]) -> Match:

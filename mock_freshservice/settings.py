@@ -15,6 +15,12 @@ DEFAULT_PORT = 8181
 DEFAULT_SEED = 1
 DEFAULT_PLAN: Plan = "enterprise"
 DEFAULT_RATE_WINDOW = 60.0
+# What one client may hold of the fake (serving.py): enough for load tests and slow clients,
+# little enough that slow or idle ones cannot lock others out or fill its memory.
+DEFAULT_CONNECTION_LIMIT = 1000
+DEFAULT_IDLE_TIMEOUT = 30  # seconds; clients' keep-alive pools (httpx: 5 s) close theirs first
+DEFAULT_MAX_HEADER_BYTES = 64 * 1024
+DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -23,7 +29,9 @@ class FakeSettings:
 
     `plan=None` means "each account's plan from the dataset, else enterprise"; a plan given here
     (the `--plan` flag) overrides every account, so `--plan unlimited` switches all limits off.
-    `now=None` means the data clock follows real time; a value freezes it.
+    `now=None` means the data clock follows real time; a value freezes it. `connection_limit`,
+    `idle_timeout` (seconds), `max_header_bytes` and `max_body_bytes` bound what clients may hold
+    (serving.py).
     """
 
     host: str = DEFAULT_HOST
@@ -38,10 +46,17 @@ class FakeSettings:
     now: datetime | None = None
     admin_token: str | None = None
     threads: int = 8
+    connection_limit: int = DEFAULT_CONNECTION_LIMIT
+    idle_timeout: int = DEFAULT_IDLE_TIMEOUT
+    max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     def __post_init__(self) -> None:
         if self.rate_window <= 0:
             raise ValueError("rate_window must be positive")
+        for name in ("connection_limit", "idle_timeout", "max_header_bytes", "max_body_bytes"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be positive")
         if self.plan is not None and self.plan not in PLANS:
             raise ValueError(f"plan must be one of {', '.join(PLANS)}")
         if self.now is not None and self.now.tzinfo is None:

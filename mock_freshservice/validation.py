@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from mock_freshservice import guesses
 from mock_freshservice.clock import parse_datetime
 from mock_freshservice.errors import FieldError, ValidationFailed
 
@@ -232,6 +233,26 @@ def validate_body(
             problems.append(problem)
     if problems:
         raise ValidationFailed(problems)
+
+
+def nul_character_errors(body: Mapping[str, Any]) -> list[FieldError]:
+    """One `invalid_value` per field of a JSON body holding U+0000 in its value or its name, at
+    any depth; a field is named by the innermost key that holds it (`tags`, `cf_note`)."""
+    found: dict[str, None] = {}  # ordered, without repeats
+    pending: list[tuple[str, object]] = [(name, value) for name, value in body.items()]
+    pending.reverse()
+    while pending:  # not recursive: a body may nest as deep as the JSON parser allows
+        field, value = pending.pop()
+        if "\x00" in field:
+            found[field] = None
+        if isinstance(value, str):
+            if "\x00" in value:
+                found[field] = None
+        elif isinstance(value, dict):
+            pending.extend(reversed(list(value.items())))
+        elif isinstance(value, list):
+            pending.extend((field, item) for item in reversed(value))
+    return [FieldError(field, guesses.NUL_CHARACTER_MESSAGE, "invalid_value") for field in found]
 
 
 # -- Query strings ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from contracts.processes import fake_environment
 from tests.conftest import NOW
 
 FAKE_COMMAND = [sys.executable, "-m", "mock_freshservice"]
@@ -76,6 +77,8 @@ class Fake:
         return str(self.log.read().decode(errors="replace"))
 
     def admin(self, method: str, path: str, body: Any = None) -> Any:
+        if body is None and method in ("POST", "PUT"):
+            body = {}  # the admin API takes JSON only, even when there is nothing to say
         response = self.http.request(method, f"/_mock/{path}", json=body)
         assert response.status_code < 300, response.text
         return response.json() if response.content else None
@@ -106,14 +109,17 @@ class Fake:
 
 
 @contextlib.contextmanager
-def running_fake(*args: str) -> Iterator[Fake]:
-    """`mock-freshservice serve` on a free port with the data clock frozen at NOW."""
+def running_fake(*args: str, env: Mapping[str, str] | None = None) -> Iterator[Fake]:
+    """`mock-freshservice serve` on a free port with the data clock frozen at NOW; `env` adds to
+    the environment, ours without MOCK_FRESHSERVICE_* (secrets go there: a command line is
+    visible to every local user)."""
     port = free_port()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [*FAKE_COMMAND, "serve", "--port", str(port), "--now", NOW.isoformat(), *args],
             stdout=subprocess.DEVNULL,
             stderr=log,
+            env={**fake_environment(), **(env or {})},
         )
         fake = Fake(f"http://127.0.0.1:{port}", process, log)
         try:

@@ -14,7 +14,11 @@ from mock_freshservice import errors
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.roles import Role
 from mock_freshservice.errors import FieldError, ValidationFailed
-from mock_freshservice.validation import one_of, query_errors_for_unknown
+from mock_freshservice.validation import (
+    nul_character_errors,
+    one_of,
+    query_errors_for_unknown,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 Kind = Literal["list", "view", "write"]
@@ -93,11 +97,17 @@ def json_object(raw: bytes) -> dict[str, Any]:
 
 
 def read_json_object() -> dict[str, Any]:
-    """The request body as a JSON object; anything else is `invalid_json`, as in Freshservice."""
+    """The request body as a JSON object; anything else is `invalid_json`, as in Freshservice.
+    A string holding U+0000 anywhere in it is refused, naming its field (400)."""
+    raw = request.get_data(cache=True)
     try:
-        return json_object(request.get_data(cache=True))
+        body = json_object(raw)
     except ValueError as exc:
         raise errors.invalid_json() from exc
+    # JSON can carry U+0000 only escaped: a body without the escape needs no walk.
+    if b"\\u0000" in raw:
+        raise_if(nul_character_errors(body))
+    return body
 
 
 def check_query(

@@ -1,8 +1,9 @@
 """The dataset file: accounts, their sizes, demo keys and pinned records.
 
-A dataset is YAML validated by the pydantic models below (unknown keys are errors, so a typo never
-goes unnoticed). Generated records fill each account up to its `sizes`; `pinned` records are laid
-over them by id, replacing a generated record with the same id or adding a new one.
+A dataset is YAML (loaded by `safe_yaml.load_yaml`, so its aliases are bounded) validated by the
+pydantic models below (unknown keys are errors, so a typo never goes unnoticed). Generated records
+fill each account up to its `sizes`; `pinned` records are laid over them by id, replacing a
+generated record with the same id or adding a new one.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mock_freshservice.data import ids
+from mock_freshservice.safe_yaml import YamlError, load_yaml
 from mock_freshservice.settings import Plan
 
 RoleName = str
@@ -126,9 +127,10 @@ def load_dataset(path: Path | None = None) -> Dataset:
             raise DatasetError(f"{path}: cannot read dataset ({exc.strerror})") from exc
         source = str(path)
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise DatasetError(f"{source}: not valid YAML: {exc}") from exc
+        raw = load_yaml(text).value
+    except YamlError as exc:
+        where = f"{source}:{exc.line}" if exc.line is not None else source
+        raise DatasetError(f"{where}: {exc.message}") from exc
     try:
         return Dataset.model_validate(raw)
     except ValidationError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 
 from mock_freshservice import FakeSettings, create_app
@@ -148,3 +149,129 @@ def test_a_journal_since_that_is_not_a_number_is_400(client: FlaskClient) -> Non
 
 def test_a_reset_naming_an_account_with_a_non_string_is_400(client: FlaskClient) -> None:
     assert client.post("/_mock/reset", json={"account": ["x"]}).status_code == 400
+
+
+# -- no web page can drive it ---------------------------------------------------------------------
+
+
+def changed_ticket(client: FlaskClient, admin: dict[str, str]) -> None:
+    client.put("/api/v2/tickets/10234", json={"subject": "changed"}, headers=admin)
+
+
+def subject(client: FlaskClient, admin: dict[str, str]) -> str:
+    return str(client.get("/api/v2/tickets/10234", headers=admin).get_json()["ticket"]["subject"])
+
+
+@pytest.mark.parametrize(
+    ("content_type", "data"),
+    [
+        ("text/plain", '{"account": "acme.freshservice.com"}'),
+        ("application/x-www-form-urlencoded", "account=acme.freshservice.com"),
+        ("multipart/form-data; boundary=x", "--x--"),
+        (None, None),
+    ],
+)
+def test_a_post_that_is_not_json_is_415_and_changes_nothing(
+    client: FlaskClient, admin: dict[str, str], content_type: str | None, data: str | None
+) -> None:
+    changed_ticket(client, admin)
+    response = client.post("/_mock/reset", data=data, content_type=content_type)
+    assert response.status_code == 415
+    assert response.get_json() == {
+        "error": "the admin API takes JSON only: send Content-Type: application/json"
+    }
+    assert subject(client, admin) == "changed"
+
+
+def test_a_put_that_is_not_json_is_415(client: FlaskClient) -> None:
+    response = client.put(
+        f"/_mock/accounts/{ACME}/plan", data='{"plan": "starter"}', content_type="text/plain"
+    )
+    assert response.status_code == 415
+
+
+def test_json_with_a_charset_is_json(client: FlaskClient) -> None:
+    response = client.post(
+        "/_mock/whoami",
+        data='{"key": "demo-acme-admin-key"}',
+        content_type="application/json; charset=utf-8",
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["http://evil.example", "https://evil.example:8181", "null", "http://127.0.0.1.nip.io"],
+)
+def test_a_foreign_origin_is_403_and_changes_nothing(
+    client: FlaskClient, admin: dict[str, str], origin: str
+) -> None:
+    changed_ticket(client, admin)
+    response = client.post("/_mock/reset", json={}, headers={"Origin": origin})
+    assert response.status_code == 403
+    assert response.get_json() == {
+        "error": "the admin API refuses requests from web pages that are not on a loopback origin"
+    }
+    assert subject(client, admin) == "changed"
+
+
+def test_a_foreign_origin_cannot_read_the_journal(client: FlaskClient) -> None:
+    response = client.get(
+        f"/_mock/accounts/{ACME}/journal", headers={"Origin": "http://evil.example"}
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://localhost:3000", "http://127.0.0.1:8181", "https://[::1]:5173"]
+)
+def test_a_loopback_origin_is_served(client: FlaskClient, origin: str) -> None:
+    response = client.post(
+        "/_mock/keys/revoke", json={"key": ADMIN_KEY}, headers={"Origin": origin}
+    )
+    assert response.status_code == 200
+
+
+def test_a_cross_site_fetch_is_403(client: FlaskClient) -> None:
+    response = client.post(
+        "/_mock/keys/revoke", json={"key": ADMIN_KEY}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert response.status_code == 403
+    assert response.get_json() == {
+        "error": "the admin API refuses cross-site requests from web pages"
+    }
+
+
+@pytest.mark.parametrize("site", ["same-origin", "same-site", "none"])
+def test_a_fetch_that_is_not_cross_site_is_served(client: FlaskClient, site: str) -> None:
+    assert client.get("/_mock/accounts", headers={"Sec-Fetch-Site": site}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example:8181", "evil.example", "127.0.0.1.nip.io:8181", "0.0.0.0:8181"]
+)
+def test_a_host_that_is_not_loopback_is_421(client: FlaskClient, host: str) -> None:
+    response = client.get(f"/_mock/accounts/{ACME}/journal", headers={"Host": host})
+    assert response.status_code == 421
+    assert response.get_json()["error"].startswith(
+        "the admin API answers requests for a loopback host only"
+    )
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost", "localhost:8181", "127.0.0.1", "127.0.0.1:8181", "[::1]", "[::1]:8181"]
+)
+def test_a_loopback_host_is_served(client: FlaskClient, host: str) -> None:
+    assert client.get("/_mock/accounts", headers={"Host": host}).status_code == 200
+
+
+def test_with_an_admin_token_any_host_is_served_to_the_token() -> None:
+    client = create_app(FakeSettings(now=NOW, admin_token="s3cret-token")).test_client()
+    headers = {"Host": "fake.internal:8181", "Authorization": "Bearer s3cret-token"}
+    assert client.get("/_mock/accounts", headers=headers).status_code == 200
+
+
+def test_with_an_admin_token_a_foreign_origin_is_still_403() -> None:
+    client = create_app(FakeSettings(now=NOW, admin_token="s3cret-token")).test_client()
+    headers = {"Origin": "http://evil.example", "Authorization": "Bearer s3cret-token"}
+    assert client.post("/_mock/reset", json={}, headers=headers).status_code == 403

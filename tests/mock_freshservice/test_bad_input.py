@@ -256,3 +256,104 @@ def test_any_query_string_is_answered_200_or_a_freshservice_4xx(
     if response.status_code == 200:
         return
     assert_freshservice_error(response.status_code, response.get_data())
+
+
+# -- U+0000 in a JSON body ---------------------------------------------------------------------
+
+NUL_REFUSED = "It should not contain the null character (U+0000)"
+BODYLESS_WRITES = {"assets.restore_asset"}  # PUT without a body
+
+
+def nul_refusal(*fields: str) -> dict[str, Any]:
+    return {
+        "description": "Validation failed",
+        "errors": [{"field": f, "message": NUL_REFUSED, "code": "invalid_value"} for f in fields],
+    }
+
+
+def first_id(client: FlaskClient, path: str, collection: str, key: str = "id") -> int:
+    listed = client.get(f"/api/v2/{path}", headers=ADMIN).get_json()[collection]
+    return int(listed[0][key])
+
+
+def write_paths(client: FlaskClient) -> dict[str, tuple[str, str]]:
+    """Every write endpoint that reads a JSON body, by endpoint name, with ids that exist."""
+    asset = first_id(client, "assets", "assets", "display_id")
+    item = first_id(client, "service_catalog/items", "service_items", "display_id")
+    folder = first_id(
+        client,
+        "solutions/folders?category_id="
+        + str(first_id(client, "solutions/categories", "categories")),
+        "folders",
+    )
+    article = first_id(client, f"solutions/articles?folder_id={folder}", "articles")
+    return {
+        "tickets.create_ticket": ("POST", "/api/v2/tickets"),
+        "tickets.update_ticket": ("PUT", "/api/v2/tickets/10234"),
+        "tickets.create_note": ("POST", "/api/v2/tickets/10234/notes"),
+        "assets.create_asset": ("POST", "/api/v2/assets"),
+        "assets.update_asset": ("PUT", f"/api/v2/assets/{asset}"),
+        "service_catalog.place_request": (
+            "POST",
+            f"/api/v2/service_catalog/items/{item}/place_request",
+        ),
+        "solutions.create_folder": ("POST", "/api/v2/solutions/folders"),
+        "solutions.create_article": ("POST", "/api/v2/solutions/articles"),
+        "solutions.update_article": ("PUT", f"/api/v2/solutions/articles/{article}"),
+        "employees.onboarding_post_1_onboarding_requests": (
+            "POST",
+            "/api/v2/onboarding_requests",
+        ),
+        "employees.offboarding_post_1_offboarding_requests": (
+            "POST",
+            "/api/v2/offboarding_requests",
+        ),
+    }
+
+
+def test_every_write_endpoint_refuses_a_nul_character_naming_the_field(
+    client: FlaskClient,
+) -> None:
+    paths = write_paths(client)
+    writes = {
+        rule.endpoint
+        for rule in client.application.url_map.iter_rules()
+        if rule.rule.startswith("/api/") and rule.methods & {"POST", "PUT"}
+    }
+    assert writes - BODYLESS_WRITES == set(paths)
+    before = store_marks(client.application)
+    for endpoint, (method, path) in paths.items():
+        response = client.open(path, method=method, json={"name": "a\u0000b"}, headers=ADMIN)
+        assert (response.status_code, response.get_json()) == (400, nul_refusal("name")), endpoint
+    assert store_marks(client.application) == before
+
+
+def test_a_ticket_subject_with_a_nul_character_is_not_stored(client: FlaskClient) -> None:
+    body = {**VALID_TICKET, "subject": "Printer\u0000 on fire"}
+    response = client.post("/api/v2/tickets", json=body, headers=ADMIN)
+    assert response.status_code == 400
+    assert response.get_json() == nul_refusal("subject")
+    listed = client.get("/api/v2/tickets?per_page=100", headers=ADMIN).get_json()["tickets"]
+    assert not any("\u0000" in ticket["subject"] for ticket in listed)
+
+
+def test_a_nul_character_deep_in_a_body_names_the_innermost_field(client: FlaskClient) -> None:
+    body = {
+        "description": "ok",
+        "tags": ["fine", "no\u0000pe"],
+        "custom_fields": {"cf_note": {"deeper": ["\u0000"]}},
+        "sub\u0000ject": "x",
+    }
+    response = client.put("/api/v2/tickets/10234", json=body, headers=ADMIN)
+    assert response.get_json() == nul_refusal("tags", "deeper", "sub\u0000ject")
+
+
+def test_an_escaped_backslash_before_u0000_is_no_nul_character(client: FlaskClient) -> None:
+    raw = b'{"subject": "C:\\\\u0000 path"}'
+    response = client.put(
+        "/api/v2/tickets/10234",
+        data=raw,
+        headers={**ADMIN, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 200
+    assert response.get_json()["ticket"]["subject"] == "C:\\u0000 path"

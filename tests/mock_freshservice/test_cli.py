@@ -53,12 +53,11 @@ def served() -> Iterator[tuple[str, subprocess.Popen[str]]]:
             str(port),
             "--now",
             "2026-11-02T12:00:00Z",
-            "--api-key",
-            "extra-secret-key-123",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "MOCK_FRESHSERVICE_API_KEYS": "extra-secret-key-123"},
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -92,7 +91,7 @@ def test_serve_uses_the_frozen_data_clock(served: tuple[str, subprocess.Popen[st
     assert created.headers["Location"].startswith(f"{url}/api/v2/tickets/")
 
 
-def test_api_key_flag_adds_an_admin_key_to_the_first_account(
+def test_a_key_from_the_environment_is_an_admin_key_of_the_first_account(
     served: tuple[str, subprocess.Popen[str]],
 ) -> None:
     url, _ = served
@@ -101,7 +100,7 @@ def test_api_key_flag_adds_an_admin_key_to_the_first_account(
     assert me.json()["agent"]["email"] == "priya.raman@acme.com"
 
 
-def test_serve_announces_demo_keys_but_not_flag_keys(
+def test_serve_announces_demo_keys_but_not_keys_it_was_given(
     served: tuple[str, subprocess.Popen[str]],
 ) -> None:
     url, process = served

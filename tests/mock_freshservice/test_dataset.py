@@ -14,6 +14,7 @@ from mock_freshservice.data import ids
 from mock_freshservice.data.account import PinnedRecordError
 from mock_freshservice.data.dataset import Dataset, DatasetError, load_dataset
 from mock_freshservice.state import EXTENSION, DatasetKeyError, FakeState
+from tests.attacks import alias_bomb
 from tests.conftest import NOW
 
 MINIMAL = """
@@ -73,7 +74,7 @@ def test_a_typo_in_a_key_is_an_error_naming_it(tmp_path: Path) -> None:
 
 
 def test_invalid_yaml_is_an_error_naming_the_file(tmp_path: Path) -> None:
-    with pytest.raises(DatasetError, match=r"dataset\.yaml: not valid YAML"):
+    with pytest.raises(DatasetError, match=r"dataset\.yaml:1: not valid YAML"):
         load_dataset(write(tmp_path, "accounts: [unclosed"))
 
 
@@ -186,3 +187,17 @@ def test_more_accounts_than_the_id_ranges_hold_is_an_error(tmp_path: Path) -> No
     )
     with pytest.raises(DatasetError, match=r"accounts: Tuple should have at most 100 items"):
         load_dataset(write(tmp_path, many))
+
+
+def test_an_alias_bomb_in_a_dataset_is_refused_naming_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, alias_bomb())
+    with pytest.raises(DatasetError, match=r"dataset\.yaml:8: aliases expand this to 211,111 "):
+        load_dataset(path)
+
+
+def test_a_dataset_may_share_settings_through_an_anchor(tmp_path: Path) -> None:
+    shared = MINIMAL.replace("    sizes: {", "    sizes: &sizes {") + (
+        "  - domain: twin.freshservice.com\n    name: Twin\n    sizes: *sizes\n"
+    )
+    dataset = load_dataset(write(tmp_path, shared))
+    assert dataset.accounts[1].sizes == dataset.accounts[0].sizes

@@ -11,7 +11,9 @@ import time_machine
 from flask.testing import FlaskClient
 
 from mock_freshservice import FakeSettings, create_app
+from mock_freshservice.admin import MAX_BODY_BYTES
 from mock_freshservice.state import EXTENSION, FakeState
+from tests.attacks import alias_bomb
 from tests.conftest import ADMIN_KEY, AGENT_KEY, GLOBEX_ADMIN_KEY, NOW, basic
 
 ACME = "acme.freshservice.com"
@@ -192,7 +194,7 @@ def test_reset_of_everything_resets_every_scenario(client: FlaskClient) -> None:
     globex = basic(GLOBEX_ADMIN_KEY)
     post_scenario(client, key=GLOBEX_ADMIN_KEY, scenario=FAIL_FIRST)
     client.get("/api/v2/agents/me", headers=globex)
-    client.post("/_mock/reset")
+    client.post("/_mock/reset", json={})
     assert client.get("/api/v2/agents/me", headers=globex).status_code == 500
 
 
@@ -522,3 +524,18 @@ def test_loading_a_scenario_on_one_account_keeps_anothers_retry_after(
     post_scenario(client, key=GLOBEX_ADMIN_KEY, scenario="description: calm\n")
     client.get("/api/v2/agents/me", headers=admin)
     assert [e["early"] for e in journal(client)] == [False, True]
+
+
+def test_an_alias_bomb_is_400_naming_the_line_it_expands_past_the_budget(
+    client: FlaskClient,
+) -> None:
+    response = post_scenario(client, key=ADMIN_KEY, scenario=alias_bomb(), name="bomb.yaml")
+    assert response.status_code == 400
+    assert response.get_json()["error"].startswith("bomb.yaml:8: aliases expand this to")
+
+
+def test_an_admin_body_over_the_bound_is_413(client: FlaskClient) -> None:
+    text = "description: " + "d" * MAX_BODY_BYTES + "\n"
+    response = post_scenario(client, key=ADMIN_KEY, scenario=text)
+    assert response.status_code == 413
+    assert response.get_json() == {"error": f"the body is over {MAX_BODY_BYTES:,} bytes"}

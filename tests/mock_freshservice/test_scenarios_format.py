@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +13,16 @@ import pytest
 
 from mock_freshservice.scenario import (
     HARNESS_SERVER_SETTINGS,
+    MAX_SCENARIO_BYTES,
     ScenarioError,
     load_scenario,
     parse_scenario,
+    path_pattern,
     scenario_from_object,
     schema,
 )
 from server.config import ServerSettings
+from tests.attacks import alias_bomb, backtracking_rule
 
 
 def problems(text: str, name: str = "scenarios/x.yaml") -> str:
@@ -578,3 +582,121 @@ def test_set_plan_with_limits_only_is_fine() -> None:
         "description: d\nrules:\n  - id: a\n    effect: {set_plan: {limits: {overall: 3}}}\n"
     )
     assert scenario.rules[0].effect.set_plan == {"limits": {"overall": 3}}
+
+
+# -- hostile YAML (safe_yaml.py) -----------------------------------------------------------------
+
+
+def test_an_alias_bomb_is_refused_naming_the_line_where_it_expands_past_the_budget() -> None:
+    message = problems(alias_bomb(), name="bomb.yaml")
+    assert message.startswith("bomb.yaml:8: aliases expand this to 211,111 nodes")
+    assert "more than 100,000 nodes" in message
+
+
+def test_a_merge_key_bomb_is_refused() -> None:
+    levels = ["description: d", "bomb:", "  a0: &a0 {x: 1, y: 2, z: 3, w: 4}"]
+    levels += [f"  a{n}: &a{n} {{<<: [{', '.join([f'*a{n - 1}'] * 10)}]}}" for n in range(1, 7)]
+    assert "aliases expand this to" in problems("\n".join(levels) + "\n")
+
+
+def test_aliases_of_a_long_text_are_refused_by_their_characters() -> None:
+    text = "description: d\nx: &t " + "y" * 100_000 + "\nz: [" + ", ".join(["*t"] * 120) + "]\n"
+    message = problems(text, name="x.yaml")
+    assert message.startswith(
+        "x.yaml:3: aliases expand this to 121 nodes and 12,000,000 characters"
+    )
+
+
+def test_aliases_within_the_budget_load_as_if_written_out() -> None:
+    scenario = parse_scenario(
+        textwrap.dedent(
+            """\
+            description: Two rules share one matcher.
+            rules:
+              - id: first
+                match: &tickets {method: GET, path: /api/v2/tickets, nth: 1}
+                effect: {error: rate_limited, retry_after: 1}
+              - id: second
+                match: *tickets
+                effect: {error: server_error}
+            """
+        )
+    )
+    assert scenario.rules[0].match == scenario.rules[1].match
+    assert scenario.rules[1].match.path == "/api/v2/tickets"
+
+
+def test_an_alias_inside_its_own_anchor_is_refused() -> None:
+    assert problems("description: d\nx: &a [1, *a]\n", name="x.yaml") == (
+        "x.yaml:2: an alias refers to a node that contains it (a cycle)"
+    )
+
+
+@pytest.mark.parametrize("depth", [101, 5_000])
+def test_nesting_past_the_depth_limit_is_refused(depth: int) -> None:
+    text = "description: d\nx: " + "[" * depth + "]" * depth + "\n"
+    assert problems(text, name="x.yaml").endswith(": nested more than 100 levels deep")
+
+
+def test_a_scenario_text_over_the_size_bound_is_refused() -> None:
+    text = "description: " + "d" * MAX_SCENARIO_BYTES + "\n"
+    assert problems(text, name="big.yaml") == (
+        "big.yaml: the scenario is over 262,144 bytes (its largest size)"
+    )
+
+
+def test_a_scenario_file_over_the_size_bound_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("description: " + "é" * MAX_SCENARIO_BYTES + "\n")
+    with pytest.raises(ScenarioError, match=r"big\.yaml: the scenario is over 262,144 bytes"):
+        load_scenario(path)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        (r"^(a)\1$", r"invalid escape sequence: \1"),
+        ("(?=a)b", "invalid perl operator: (?="),
+        ("(?<!a)b", "invalid perl operator: (?<!"),
+    ],
+)
+def test_a_rule_regex_re2_cannot_run_is_an_error_naming_file_line_and_field(
+    pattern: str, reason: str
+) -> None:
+    message = problems(
+        f"description: d\nrules:\n  - id: a\n    match:\n      query: {{q: {{regex: '{pattern}'}}}}\n"
+    )
+    assert message == (
+        f"scenarios/x.yaml:5: rules[0].match.query.q.regex: not a regular expression RE2 accepts: "
+        f"{reason} (rules are matched with RE2, which has no backreferences or lookaround)"
+    )
+
+
+def test_a_backreference_in_an_expect_regex_is_fine_the_replay_uses_python_re() -> None:
+    text = (
+        "description: d\nsteps:\n  - id: a\n    tool: t\n    expect: {subject: {regex: '(a)\\1'}}\n"
+    )
+    assert parse_scenario(text).steps[0].expect == {"subject": {"regex": "(a)\\1"}}
+
+
+def test_a_backtracking_rule_regex_answers_at_once() -> None:
+    rule = parse_scenario(backtracking_rule()).rules[0]
+    condition = dict(rule.match.query)["q"]
+    started = time.perf_counter()
+    assert not condition.test("a" * 50_000 + "!")
+    assert time.perf_counter() - started < 0.5
+    assert condition.test("aaaa")
+
+
+def test_a_path_glob_matches_literally_whatever_its_characters() -> None:
+    special = "/api/v2/a b(c)[d]{e}?+-|^$.&~#\\"
+    assert path_pattern(special + "/*").fullmatch(special + "/x")
+    assert not path_pattern(special + "/*").fullmatch(special + "/x/y")
+    assert path_pattern("/api/**/notes").fullmatch("/api/v2/tickets/1/notes")
+
+
+def test_many_double_star_segments_answer_at_once() -> None:
+    glob = "/api" + "/**" * 12 + "/x"
+    started = time.perf_counter()
+    assert not path_pattern(glob).fullmatch("/api" + "/a" * 5_000 + "/y")
+    assert time.perf_counter() - started < 0.5

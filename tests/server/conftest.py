@@ -32,7 +32,9 @@ SAM = 21000000002  # the Acme restricted agent
 
 @pytest.fixture(scope="session")
 def fake() -> Iterator[Fake]:
-    with running_fake("--plan", "unlimited", "--api-key", SECRET_KEY) as running:
+    with running_fake(
+        "--plan", "unlimited", env={"MOCK_FRESHSERVICE_API_KEYS": SECRET_KEY}
+    ) as running:
         yield running
 
 

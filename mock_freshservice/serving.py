@@ -1,0 +1,167 @@
+"""The fake under waitress, with bounds on what one client can hold: connections, idle time,
+header and body sizes (`FakeSettings`).
+
+waitress's defaults let 100 slow clients stop the fake (its `connection_limit`, with idle
+connections kept 120 s) and read bodies up to 1 GB. Here the connection limit is raised, with
+`poll()` in place of `select()` (which cannot watch descriptors past FD_SETSIZE, 1024) and the
+process's open-files limit raised to fit; idle connections (including one that never finishes its
+headers) close after `idle_timeout`; a body or headers past their bound are refused from the
+headers alone, before the rest is read, with a JSON answer rather than waitress's text, and a
+lingering close so that the client gets to read it.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+import time
+from typing import Any
+
+import orjson
+from flask import Flask
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+from waitress.task import ErrorTask
+
+from mock_freshservice import errors
+from mock_freshservice.settings import FakeSettings
+
+if sys.platform != "win32":
+    import resource
+
+log = logging.getLogger("mock_freshservice")
+
+# Descriptors besides the connections: listening sockets, waitress's trigger pipe, the state file,
+# logs, the interpreter's own.
+SPARE_DESCRIPTORS = 64
+
+
+def make_server(app: Flask, settings: FakeSettings) -> Any:
+    """A waitress server for `app` on the settings' address (OSError if it cannot listen)."""
+    limit = _fit_open_files(settings.connection_limit)
+    sockets: dict[int, Any] = {}
+    server = create_server(
+        app,
+        map=sockets,
+        host=settings.host,
+        port=settings.port,
+        threads=settings.threads,
+        ident="mock-freshservice",
+        clear_untrusted_proxy_headers=True,
+        connection_limit=limit,
+        asyncore_use_poll=True,
+        channel_timeout=settings.idle_timeout,
+        # How often idle connections are looked for: every second, so one closes on time.
+        cleanup_interval=1,
+        max_request_header_size=settings.max_header_bytes,
+        # waitress refuses a body of this size or more; the setting is the largest accepted.
+        max_request_body_size=settings.max_body_bytes + 1,
+    )
+    for listener in sockets.values():
+        if isinstance(listener, BaseWSGIServer):
+            listener.channel_class = _Channel
+    return server
+
+
+def _fit_open_files(connections: int) -> int:
+    """The connection limit the process can keep: its open-files limit is raised (up to the hard
+    limit) to hold `connections` sockets and spares; if it cannot be, fewer connections."""
+    if sys.platform == "win32":
+        return connections
+    wanted = connections + SPARE_DESCRIPTORS
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return connections
+    raised = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+    if raised < wanted:
+        fitting = max(1, raised - SPARE_DESCRIPTORS)
+        log.warning(
+            "open files are limited to %d: serving at most %d connections, not %d",
+            raised,
+            fitting,
+            connections,
+        )
+        return fitting
+    return connections
+
+
+class _JsonErrorTask(ErrorTask):  # type: ignore[misc]
+    """waitress's answer to a request it refuses before the app sees it: a body or headers past
+    their bound answer in Freshservice's JSON shape; anything else (malformed HTTP) as waitress
+    answers it."""
+
+    def execute(self) -> None:
+        code = self.request.error.code
+        adjustments = self.channel.server.adj
+        if code == 413:
+            refusal = errors.body_too_large(adjustments.max_request_body_size - 1)
+        elif code == 431:
+            refusal = errors.headers_too_large(adjustments.max_request_header_size)
+        else:
+            super().execute()
+            return
+        body = orjson.dumps(refusal.body())
+        self.status = f"{refusal.status} {self.request.error.reason}"
+        self.response_headers.append(("Content-Type", errors.JSON))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+        self.channel.linger = True
+
+
+# After refusing a request whose rest is unread, how long and how much of it is read and dropped.
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 64 * 1024 * 1024
+
+
+class _Channel(HTTPChannel):  # type: ignore[misc]
+    """A connection that closes gracefully after a refusal with unread input ("lingering close").
+
+    Closing a socket with unread input makes the kernel reset the connection, and a reset can
+    destroy the answer before the client reads it: a client still sending its 32 MB body would
+    see a broken connection, not the 413. So after such an answer the fake shuts its sending side
+    (the client reads the answer, then end of stream) and reads and drops input until the client
+    closes, or for at most LINGER_SECONDS and LINGER_BYTES.
+    """
+
+    error_task_class = _JsonErrorTask
+    linger = False
+    _drain_until: float | None = None
+    _drained = 0
+
+    def handle_close(self) -> None:
+        if not self.linger or self._drain_until is not None or self.socket is None:
+            super().handle_close()
+            return
+        try:
+            self.socket.shutdown(socket.SHUT_WR)
+        except OSError:
+            super().handle_close()
+            return
+        self._drain_until = time.monotonic() + LINGER_SECONDS
+        self.will_close = False
+        self.close_when_flushed = False
+
+    def readable(self) -> bool:
+        if self._drain_until is not None:
+            return True
+        return bool(super().readable())
+
+    def writable(self) -> bool:
+        if self._drain_until is not None:
+            return bool(self.will_close)  # the idle check ends a client that never closes
+        return bool(super().writable())
+
+    def handle_read(self) -> None:
+        if self._drain_until is None:
+            super().handle_read()
+            return
+        try:
+            data = self.socket.recv(65536)
+        except OSError:
+            data = b""
+        self._drained += len(data)
+        if not data or self._drained > LINGER_BYTES or time.monotonic() > self._drain_until:
+            super().handle_close()
