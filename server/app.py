@@ -74,9 +74,10 @@ class FreshserviceMCP(MCPServer[dict[str, Any]]):
         `max_result_bytes` bounds, check the model again and dump it again.)"""
         if context is None:
             return await super().call_tool(name, arguments, context)
+        tool = self._tool_manager.get_tool(name)
         result = await self._tool_manager.call_tool(name, arguments, context)
-        if not isinstance(result, pydantic.BaseModel):
-            raise TypeError(f"{name} returned {type(result).__name__}, not its result model")
+        if not isinstance(result, pydantic.BaseModel) or tool is None:
+            return tool.fn_metadata.convert_result(result) if tool else result  # not ours
         structured = result.model_dump(mode="json", by_alias=True)
         text = pydantic_core.to_json(structured).decode()
         return CallToolResult(

@@ -1,4 +1,5 @@
-"""The Freshservice API v2 client: one pooled `httpx.AsyncClient`, policy in small steps.
+"""The Freshservice API v2 client: policy in small steps over one pooled sender (the network,
+`server/transport.py`).
 
     FreshserviceError                 every failure; carries method, path, status, request id
      ├── ValidationFailed             400 with Freshservice's `errors` (field, message, code)
@@ -16,7 +17,7 @@
      └── RequestNotSent               the request could not be built (a URL too long, a number
                                       JSON cannot carry); nothing reached Freshservice
 
-httpx exceptions stop here: `_send` translates them, chained with `from`. No error carries the
+Network errors stop here: `_send` translates them, chained with `from`. No error carries the
 API key. The policy, in the order a request meets it:
 
 1. Basic `<key>:X` and `X-Request-Id` (one id per tool call) are set on every request.
@@ -37,6 +38,7 @@ import base64
 import dataclasses
 import email.utils
 import hashlib
+import json as jsonlib
 import math
 import random
 import re
@@ -50,7 +52,10 @@ from urllib.parse import parse_qs, urlsplit
 import anyio
 import httpx
 
+from server.transport import AiohttpSender, Answer, Broken, HttpxSender, NotSent, Sender
+
 API_PREFIX = "/api/v2"
+MAX_URL_LENGTH = 65_536  # longer is refused before sending (Freshservice would answer 414)
 IDEMPOTENT = frozenset({"GET", "PUT", "DELETE"})
 BACKOFF_BASE = 0.25
 BACKOFF_CAP = 8.0
@@ -196,7 +201,7 @@ class ToolCall:
 class ApiResponse:
     status: int
     body: Json
-    headers: httpx.Headers
+    headers: Mapping[str, str]  # case-insensitive
     next_page: int | None
 
 
@@ -221,19 +226,22 @@ class FreshserviceClient:
         base_url: str,
         *,
         timeout: float,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | Sender | None = None,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         jitter: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
         user_agent: str = "freshservice-mcp",
     ) -> None:
-        self._http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/") + API_PREFIX,
-            timeout=httpx.Timeout(timeout),
-            transport=transport,
-            headers={"Accept": "application/json", "User-Agent": user_agent},
-            follow_redirects=False,
-        )
+        """`transport` replaces the network: an httpx transport (tests) or a sender; by
+        default aiohttp (`server/transport.py`)."""
+        self._base = base_url.rstrip("/") + API_PREFIX
+        if transport is None:
+            self._sender: Sender = AiohttpSender(self._base, timeout=timeout)
+        elif isinstance(transport, httpx.AsyncBaseTransport):
+            self._sender = HttpxSender(transport, timeout=timeout)
+        else:
+            self._sender = transport
+        self._headers = {"Accept": "application/json", "User-Agent": user_agent}
         self._sleep = sleep
         self._jitter = jitter
         self._clock = clock
@@ -241,7 +249,7 @@ class FreshserviceClient:
         self.rate_limit_remaining: dict[str, int] = {}
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._sender.aclose()
 
     async def __aenter__(self) -> FreshserviceClient:
         return self
@@ -325,31 +333,35 @@ class FreshserviceClient:
         *,
         params: Mapping[str, Any] | None,
         json: Any,
-    ) -> httpx.Response:
+    ) -> Answer:
         token = base64.b64encode(f"{call.key}:X".encode()).decode()
-        headers = {"Authorization": f"Basic {token}", "X-Request-Id": call.request_id}
+        headers = {
+            **self._headers,
+            "Authorization": f"Basic {token}",
+            "X-Request-Id": call.request_id,
+        }
         call.upstream_calls += 1
         where: dict[str, Any] = {"method": method, "path": path, "request_id": call.request_id}
         try:
-            response = await self._http.request(
-                method, path, params=params, json=json, headers=headers
-            )
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            # Nothing reached Freshservice: safe to try again, whatever the method.
-            raise ConnectionFailed(
-                f"could not connect to Freshservice ({type(exc).__name__})",
-                may_have_happened=False,
-                **where,
-            ) from exc
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
-            # Raised while building the request (e.g. a URL over httpx's limit, a float JSON
-            # cannot carry): nothing was sent. Named by type only; the message could echo values.
+            url, body = self._built(path, params, json)
+        except ValueError as exc:
+            # A URL too long, a float JSON cannot carry: nothing was sent. Named by type only;
+            # the message could echo values.
             raise RequestNotSent(
                 f"the request could not be built ({type(exc).__name__})", **where
             ) from exc
-        except httpx.TransportError as exc:
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        try:
+            response = await self._sender.send(method, url, headers, body)
+        except NotSent as exc:
+            # Nothing reached Freshservice: safe to try again, whatever the method.
             raise ConnectionFailed(
-                f"the connection to Freshservice failed ({type(exc).__name__})",
+                f"could not connect to Freshservice ({exc})", may_have_happened=False, **where
+            ) from exc
+        except Broken as exc:
+            raise ConnectionFailed(
+                f"the connection to Freshservice failed ({exc})",
                 may_have_happened=method == "POST",
                 **where,
             ) from exc
@@ -362,9 +374,21 @@ class FreshserviceClient:
             self.rate_limit_remaining[call.key_fingerprint] = int(remaining)
         return response
 
-    def _success(
-        self, call: ToolCall, method: str, path: str, response: httpx.Response
-    ) -> ApiResponse:
+    def _built(
+        self, path: str, params: Mapping[str, Any] | None, json: Any
+    ) -> tuple[str, bytes | None]:
+        """The full URL (query encoded as httpx encodes it) and the JSON body, if any."""
+        url = self._base + path
+        if params:
+            url += "?" + str(httpx.QueryParams(params))
+        if len(url) > MAX_URL_LENGTH:
+            raise ValueError("URL too long")
+        if json is None:
+            return url, None
+        text = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return url, text.encode()
+
+    def _success(self, call: ToolCall, method: str, path: str, response: Answer) -> ApiResponse:
         body: Json = {}
         if response.status_code != 204 and response.content:
             try:
@@ -389,9 +413,7 @@ class FreshserviceClient:
             next_page=next_page_of(response.headers.get("Link")),
         )
 
-    def _error(
-        self, call: ToolCall, method: str, path: str, response: httpx.Response
-    ) -> FreshserviceError:
+    def _error(self, call: ToolCall, method: str, path: str, response: Answer) -> FreshserviceError:
         status = response.status_code
         where: dict[str, Any] = {
             "method": method,
@@ -440,7 +462,7 @@ class FreshserviceClient:
         )
 
 
-def _retry_after(response: httpx.Response) -> float:
+def _retry_after(response: Answer) -> float:
     """`Retry-After` in seconds: a number, or an HTTP date (RFC 9110); 1 when unreadable."""
     raw = response.headers.get("Retry-After", "").strip()
     try:
@@ -456,7 +478,7 @@ def _retry_after(response: httpx.Response) -> float:
     return max(0.0, seconds) if math.isfinite(seconds) else 1.0
 
 
-def _json_or_none(response: httpx.Response) -> Json | None:
+def _json_or_none(response: Answer) -> Json | None:
     if not response.content:
         return None
     try:
