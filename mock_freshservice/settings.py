@@ -17,7 +17,7 @@ DEFAULT_PLAN: Plan = "enterprise"
 DEFAULT_RATE_WINDOW = 60.0
 # What one client may hold of the fake (serving.py): enough for load tests and slow clients,
 # little enough that slow or idle ones cannot lock others out or fill its memory.
-DEFAULT_CONNECTION_LIMIT = 1000
+DEFAULT_CONNECTION_LIMIT = 960  # the most select() can watch (serving.py)
 DEFAULT_IDLE_TIMEOUT = 30  # seconds; clients' keep-alive pools (httpx: 5 s) close theirs first
 DEFAULT_MAX_HEADER_BYTES = 64 * 1024
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
