@@ -451,6 +451,7 @@ HARNESS_SERVER_SETTINGS = {
     "port": "the replay chooses how it reaches the server",
     "stateful": "the replay chooses how it reaches the server",
     "mcp_allowed_hosts": "the replay chooses how it reaches the server",
+    "mcp_read_timeout": "the replay chooses how it reaches the server",
     "mcp_allowed_origins": "the replay chooses how it reaches the server",
     "domain": "the replay points the server at its fake",
     "base_url": "the replay points the server at its fake",
