@@ -47,6 +47,9 @@ from mock_freshservice.data.dataset import Dataset, load_dataset
 from mock_freshservice.data.store import RetiredTableError
 from mock_freshservice.journal import Entry
 from mock_freshservice.ratelimit import OVERALL, Verdict
+from mock_freshservice.resources import engine
+from mock_freshservice.resources import openapi as declared_openapi
+from mock_freshservice.resources.registry import RESOURCES
 from mock_freshservice.scenario import Scenario, load_scenario
 from mock_freshservice.settings import FakeSettings
 from mock_freshservice.state import EXTENSION, BuildProgress, FakeState, get_state
@@ -104,6 +107,7 @@ def create_app(
         employees.bp,
     ):
         app.register_blueprint(blueprint, url_prefix="/api/v2")
+    app.register_blueprint(engine.blueprint(RESOURCES), url_prefix="/api/v2")
     app.register_blueprint(admin.bp, url_prefix="/_mock")
 
     app.add_url_rule(OPENAPI_PATH, "openapi", _openapi)
@@ -224,8 +228,23 @@ def _openapi() -> Response:
 
 @functools.lru_cache(maxsize=1)
 def openapi_json() -> bytes:
+    return orjson.dumps(openapi_document())
+
+
+def openapi_document() -> dict[str, Any]:
+    """The fake's contract: `openapi.yaml` (the hand-written resources) with the declared
+    resources' paths and schemas (`resources/openapi.py`) added."""
     text = resources.files("mock_freshservice").joinpath("openapi.yaml").read_text("utf-8")
-    return orjson.dumps(yaml.safe_load(text))
+    document: dict[str, Any] = yaml.safe_load(text)
+    paths, schemas = declared_openapi.document(RESOURCES)
+    document["paths"].update(paths)
+    document["components"]["schemas"].update(schemas)
+    known = {tag["name"] for tag in document.get("tags", [])}
+    for resource in RESOURCES:
+        if resource.tag not in known:
+            document.setdefault("tags", []).append({"name": resource.tag})
+            known.add(resource.tag)
+    return document
 
 
 def _meta(req: Request) -> EndpointMeta | None:

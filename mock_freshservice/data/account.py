@@ -77,6 +77,9 @@ class AccountData:
         self.solution_articles = Table(
             "solution_articles", ("folder_id", "status"), _plain_index("folder_id", "status")
         )
+        # The declared resources' tables (`mock_freshservice/resources/`), by table name; made
+        # and seeded when the account is built.
+        self.resource_tables: dict[str, Table] = {}
         self.employee_requests = {
             kind: Table(f"{kind}_requests", ("status",), _plain_index("status"))
             for kind in ("onboarding", "offboarding")
@@ -169,6 +172,7 @@ class AccountData:
         named = {name: table for name, table in vars(self).items() if isinstance(table, Table)}
         for kind, table in self.employee_requests.items():
             named[f"{kind}_requests"] = table
+        named.update(self.resource_tables)
         return named
 
     def persist_to(self, write: Callable[[dict[str, Any]], None]) -> None:

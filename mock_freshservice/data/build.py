@@ -17,7 +17,9 @@ from mock_freshservice.data.employees import generate_requests
 from mock_freshservice.data.generate import AccountGenerator, People
 from mock_freshservice.data.service_catalog import generate_catalog
 from mock_freshservice.data.solutions import generate_solutions
-from mock_freshservice.data.store import Record
+from mock_freshservice.data.store import Record, Table
+from mock_freshservice.resources.declaration import Seeding, index_row
+from mock_freshservice.resources.registry import RESOURCES
 
 PINNABLE_KINDS = ("agents", "requesters", "tickets")
 # Pinned tickets may name people and teams instead of ids.
@@ -102,7 +104,38 @@ def build_account(
     _build_the_rest(
         data, seed=seed, anchor=anchor, agents=agents, requesters=requesters, groups=groups
     )
+    seed_resources(data, seed=seed, anchor=anchor)
     return data
+
+
+def seed_resources(data: AccountData, *, seed: int, anchor: int) -> None:
+    """The declared resources' tables (`mock_freshservice/resources/`), each seeded from its
+    own random source, so adding a resource changes no other resource's data."""
+    for resource in RESOURCES:
+        data.resource_tables[resource.table_name] = Table(
+            resource.table_name, resource.index_fields(), index_row(resource)
+        )
+    tickets = len(data.tickets)
+    for resource in RESOURCES:
+        if resource.seed is None:
+            continue
+        base = resource.id_base
+
+        def new_id(n: int, base: int | None = base) -> int:
+            return n if base is None else ids.ranged(base, data.index, n)
+
+        seeding = Seeding(
+            rng=random.Random(f"{seed}:{data.domain}:{resource.name}"),
+            anchor=anchor,
+            account=data,
+            count=resource.count(tickets),
+            new_id=new_id,
+        )
+        made: dict[str, list[Record]] = {}
+        for table_name, record in resource.seed(seeding):
+            made.setdefault(table_name, []).append(record)
+        for table_name, records in made.items():
+            data.resource_tables[table_name].load(sorted(records, key=lambda r: int(r["id"])))
 
 
 def _build_the_rest(

@@ -33,6 +33,12 @@ ALL_PRIVILEGES: frozenset[str] = frozenset(
         "offboarding_requests.view",
         "offboarding_requests.create",
         "workspaces.view",
+        # Problems, changes, releases and projects (the declared resources' scopes).
+        *(
+            f"{module}.{verb}"
+            for module in ("problems", "changes", "releases", "projects")
+            for verb in ("view", "create", "edit", "delete")
+        ),
     }
 )
 
@@ -65,6 +71,11 @@ BUILT_IN_ROLES: Mapping[str, Role] = {
             "solutions.publish",
             "onboarding_requests.create",
             "offboarding_requests.create",
+            *(
+                f"{module}.{verb}"
+                for module in ("problems", "changes", "releases", "projects")
+                for verb in ("create", "edit", "delete")
+            ),
         },
         is_agent=True,
     ),

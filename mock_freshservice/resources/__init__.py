@@ -1,0 +1,1 @@
+"""Resources declared once and served by one engine (`engine.py`); `registry.py` lists them."""

@@ -1,0 +1,183 @@
+"""How a resource is declared: its fields, where it lives, what it can do, how it is seeded.
+
+A declaration is all the engine (`engine.py`) needs to serve the resource — routes, checks with
+Freshservice's messages, pagination, the OpenAPI document, persistence — so adding a resource is
+writing one. Behaviour no field can say (a status that moves a date, a restore) goes in small
+named hooks next to the declaration.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from mock_freshservice.errors import FieldError
+from mock_freshservice.resources.fields import Field
+
+if TYPE_CHECKING:
+    from mock_freshservice.api.common import Caller
+    from mock_freshservice.data.account import AccountData
+    from mock_freshservice.data.store import Record, Table
+
+Operation = Literal["list", "view", "create", "update", "delete"]
+ALL_OPERATIONS: tuple[Operation, ...] = ("list", "view", "create", "update", "delete")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Parent:
+    """A resource that lives under a record of another: `/problems/{id}/notes`."""
+
+    resource: str  # the parent resource's name
+    segment: str  # the URL segment under a parent record
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Filter:
+    """A list query parameter: `kind` checks its value (`id`, `integer`, `boolean`, `string`,
+    `datetime` or `choice`), `test(record, value)` keeps the records that match."""
+
+    name: str
+    kind: Literal["id", "integer", "boolean", "string", "datetime", "choice"]
+    test: Callable[[Record, Any], bool]
+    choices: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclasses.dataclass
+class Context:
+    """What a hook may look at: the caller, the account, the data clock's now and, for a
+    resource under another, the parent record."""
+
+    who: Caller
+    account: AccountData
+    now: int
+    parent: Record | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Action:
+    """An extra route on one record (`PUT /problems/{id}/restore`): `run(context, record)`
+    returns the record to store (or None to store nothing); the answer is the record, or 204."""
+
+    segment: str
+    method: Literal["GET", "POST", "PUT", "DELETE"]
+    privilege: str  # suffix of the resource's scope: "delete" → "problems.delete"
+    run: Callable[[Context, Record], Record | None]
+    answers_record: bool = True
+    status: int = 200
+    description: str = ""
+    # Whether the action applies to soft-deleted records (restore does; most do not).
+    on_deleted: bool = False
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FormFields:
+    """`GET /{path}` → `{key: [...]}`: the resource's fields as its form describes them."""
+
+    path: str  # e.g. "problem_form_fields"
+    key: str  # e.g. "problem_fields"
+    fields: Callable[[AccountData], list[dict[str, Any]]]
+
+
+@dataclasses.dataclass
+class Seeding:
+    """What a seed function builds an account's records from: a random source of its own, the
+    data clock's anchor, the account as built so far, and how many records to make."""
+
+    rng: random.Random
+    anchor: int
+    account: AccountData
+    count: int
+    new_id: Callable[[int], int]  # the id of the n-th generated record (n from 1)
+
+    def pick(self, items: Sequence[Any], none_share: float = 0.0) -> Any:
+        if not items or self.rng.random() < none_share:
+            return None
+        return items[self.rng.randrange(len(items))]
+
+
+# A seed makes an account's records of its resource, and of resources under it, as
+# (table name, record) pairs, so children are made with their parent.
+Seed = Callable[[Seeding], Iterable[tuple[str, "Record"]]]
+Check = Callable[[Context, Mapping[str, Any], "Record | None"], list[FieldError]]
+Fill = Callable[[Context, "Record", Mapping[str, Any], "Record | None"], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class Resource:
+    """One kind of record, declared once (see the module docstring).
+
+    `name` is the plural (URL segment, list key), `singular` the key of one record. Ids are small
+    visible numbers from 1 (`id_base=None`, as tickets, problems and changes are numbered) or
+    64-bit, `id_base` + the account's range. `scope` names the privileges: `{scope}.view`,
+    `.create`, `.edit`, `.delete`. `soft_delete` keeps deleted records (out of lists, refused
+    writes) until restored. `workspace` gives lists the `workspace_id` parameter (absent: the
+    primary workspace; 0: all) and creates a default workspace. `count` makes how many records
+    an account is seeded with from its ticket count.
+    """
+
+    name: str
+    singular: str
+    fields: tuple[Field, ...]
+    scope: str
+    tag: str
+    id_base: int | None = None
+    operations: tuple[Operation, ...] = ALL_OPERATIONS
+    parent: Parent | None = None
+    soft_delete: bool = False
+    workspace: bool = False
+    filters: tuple[Filter, ...] = ()
+    updated_since: bool = True
+    order: tuple[str, Literal["asc", "desc"]] = ("created_at", "desc")
+    actions: tuple[Action, ...] = ()
+    form_fields: FormFields | None = None
+    check: Check | None = None
+    fill: Fill | None = None
+    seed: Seed | None = None
+    count: Callable[[int], int] = lambda tickets: 0
+    delete_status: int = 204
+    categories: Mapping[Operation, str] = dataclasses.field(default_factory=dict)
+    description: str = ""
+
+    @property
+    def table_name(self) -> str:
+        """The account table's name (unique across resources: a child carries its parent's)."""
+        if self.parent is None:
+            return self.name
+        return f"{self.parent.resource}__{self.name}"
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def timestamps(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.timestamp)
+
+    def privilege(self, operation: str) -> str:
+        suffix = {"list": "view", "view": "view", "create": "create", "update": "edit"}
+        return f"{self.scope}.{suffix.get(operation, operation)}"
+
+    def index_fields(self) -> tuple[str, ...]:
+        """What the account table keeps in columns: what lists filter and sort on."""
+        names = {"created_at", "updated_at", "_parent", "_deleted", "_gone", self.order[0]}
+        if self.workspace:
+            names.add("workspace_id")
+        return tuple(sorted(names))
+
+
+def index_row(resource: Resource) -> Callable[[Record], dict[str, Any]]:
+    names = resource.index_fields()
+
+    def row(record: Record) -> dict[str, Any]:
+        return {name: record.get(name) for name in names}
+
+    return row
+
+
+def records_of(account: AccountData, resource: Resource) -> Table:
+    return account.resource_tables[resource.table_name]
+
+
+ResourceList = Iterable[Resource]

@@ -1,0 +1,512 @@
+"""Serving declared resources: their routes, checks, pages and answers, from the declarations
+alone (`declaration.py`).
+
+Every route runs inside the app's one request pipeline (`app.py`: account, budget, scenario,
+headers, routing, authentication); here come the privilege, the query and body checks with
+Freshservice's messages (unknown attributes first, then missing, mistyped and unacceptable
+values, then ids that name no record), the page and its `Link`, and the answer in the
+resource's envelope. Writes run under the account's lock and go through the account's tables,
+so `--state` keeps them. Deleting a record leaves a tombstone (`_gone`), or with `soft_delete` a
+`_deleted` mark that `restore` takes back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import orjson
+from flask import Blueprint, Response, request
+
+from mock_freshservice import errors
+from mock_freshservice.api.common import (
+    Caller,
+    check_query,
+    endpoint,
+    json_response,
+    location,
+    query_workspace,
+    raise_if,
+    raw_json_response,
+    read_json_object,
+    require,
+)
+from mock_freshservice.clock import parse_datetime
+from mock_freshservice.data.account import AccountData
+from mock_freshservice.data.store import Record, Table
+from mock_freshservice.errors import FieldError
+from mock_freshservice.pagination import next_link, parse_page
+from mock_freshservice.resources.declaration import (
+    Action,
+    Context,
+    Filter,
+    Resource,
+    records_of,
+)
+from mock_freshservice.state import get_state
+from mock_freshservice.validation import Rule, one_of, positive_query_int, validate_body
+
+# Resource names other than declared ones that `Field.references` may name, and the table each
+# reads: the hand-written resources of the fake.
+_BUILT_IN: Mapping[str, Callable[[AccountData], Any]] = {
+    "agents": lambda a: a.agents,
+    "requesters": lambda a: a.requesters,
+    "groups": lambda a: a.groups,
+    "departments": lambda a: a.departments,
+    "locations": lambda a: a.locations,
+    "workspaces": lambda a: a.workspaces,
+    "tickets": lambda a: a.tickets,
+    "assets": lambda a: a.assets,
+}
+_SINGULAR = {
+    "agents": "agent", "requesters": "requester", "users": "user", "groups": "group",
+    "departments": "department", "locations": "location", "workspaces": "workspace",
+    "tickets": "ticket", "assets": "asset",
+}  # fmt: skip
+
+
+def blueprint(resources: Sequence[Resource]) -> Blueprint:
+    """One blueprint serving every declared resource (mounted under `/api/v2`)."""
+    bp = Blueprint("resources", __name__)
+    by_name = {r.name: r for r in resources if r.parent is None}
+    for resource in resources:
+        _add_routes(bp, resource, by_name)
+    return bp
+
+
+def base_path(resource: Resource, by_name: Mapping[str, Resource]) -> str:
+    """The collection's URL rule (`/problems`, `/problems/<int:problem_id>/notes`)."""
+    if resource.parent is None:
+        return f"/{resource.name}"
+    parent = by_name[resource.parent.resource]
+    return f"{base_path(parent, by_name)}/<int:{id_name(parent)}>/{resource.parent.segment}"
+
+
+def id_name(resource: Resource) -> str:
+    """The path parameter naming one record: `problem_id`, `note_id`."""
+    return f"{resource.singular}_id"
+
+
+def _add_routes(bp: Blueprint, resource: Resource, by_name: Mapping[str, Resource]) -> None:
+    collection = base_path(resource, by_name)
+    one = f"{collection}/<int:{id_name(resource)}>"
+    parent = by_name[resource.parent.resource] if resource.parent is not None else None
+    serve = _Served(resource, parent)
+    names = {id_name(resource): "record_id"}
+    if parent is not None:
+        names[id_name(parent)] = "parent_id"
+    operations = resource.operations
+    name = resource.table_name
+    if "list" in operations:
+        bp.add_url_rule(
+            collection,
+            f"{name}_list",
+            _metered(serve.listing, "list", resource, names=names),
+            methods=["GET"],
+        )
+    if "create" in operations:
+        bp.add_url_rule(
+            collection,
+            f"{name}_create",
+            _metered(serve.create, "write", resource, "create", names=names),
+            methods=["POST"],
+        )
+    if "view" in operations:
+        bp.add_url_rule(
+            one,
+            f"{name}_view",
+            _metered(serve.view, "view", resource, names=names),
+            methods=["GET"],
+        )
+    if "update" in operations:
+        bp.add_url_rule(
+            one,
+            f"{name}_update",
+            _metered(serve.update, "write", resource, "update", names=names),
+            methods=["PUT"],
+        )
+    if "delete" in operations:
+        bp.add_url_rule(
+            one,
+            f"{name}_delete",
+            _metered(serve.delete, "write", resource, "delete", names=names),
+            methods=["DELETE"],
+        )
+    for action in resource.actions:
+        bp.add_url_rule(
+            f"{one}/{action.segment}",
+            f"{name}_{action.segment}",
+            _metered(
+                serve.action(action),
+                "write" if action.method != "GET" else "view",
+                resource,
+                names=names,
+            ),
+            methods=[action.method],
+        )
+    if resource.form_fields is not None:
+        form = resource.form_fields
+        bp.add_url_rule(
+            f"/{form.path}",
+            f"{name}_form_fields",
+            _metered(serve.form_fields, "list", resource, names=names),
+            methods=["GET"],
+        )
+
+
+def _metered(
+    view: Callable[..., Response],
+    kind: Any,
+    resource: Resource,
+    operation: str | None = None,
+    names: Mapping[str, str] | None = None,
+) -> Callable[..., Response]:
+    """`view` as a plain function marked with how it is metered (a bound method cannot be),
+    its path parameters renamed (`problem_id` → `record_id`)."""
+    categories: Mapping[Any, str] = resource.categories
+    category = categories.get(operation or kind)
+    renamed = names or {}
+
+    def metered(**arguments: Any) -> Response:
+        return view(**{renamed.get(name, name): value for name, value in arguments.items()})
+
+    metered.__name__ = getattr(view, "__name__", "view")
+    return endpoint(kind, category)(metered)
+
+
+class _Served:
+    """The views of one resource (and its parent, for a resource under another)."""
+
+    def __init__(self, resource: Resource, parent: Resource | None) -> None:
+        self.resource = resource
+        self.parent = parent
+        self.creating_rules = _rules(resource, creating=True)
+        # A missing coded field is named with its values, as Freshservice names them.
+        self.choices = {f.name: f.choices for f in resource.fields if f.choices is not None}
+        self.updating_rules = _rules(resource, creating=False)
+        self.list_fields = tuple(f for f in resource.fields if f.in_list)
+        self.allowed_query = (
+            "page",
+            "per_page",
+            *(("updated_since",) if resource.updated_since else ()),
+            *(("workspace_id",) if resource.workspace else ()),
+            *(f.name for f in resource.filters),
+        )
+
+    # -- who may, and where -------------------------------------------------------------------
+
+    def _caller(self, operation: str) -> Caller:
+        if self.parent is not None:  # a record's notes, tasks…: the parent's privileges
+            return require(
+                self.parent.privilege("view" if operation in ("list", "view") else "update")
+            )
+        return require(self.resource.privilege(operation))
+
+    def _parent_record(self, who: Caller, parent_id: int | None) -> Record | None:
+        if self.parent is None or parent_id is None:
+            return None
+        record = records_of(who.account, self.parent).get(parent_id)
+        if record is None or record.get("_gone"):
+            raise errors.NotFound()
+        return record
+
+    def _context(self, who: Caller, parent_id: int | None) -> Context:
+        return Context(
+            who=who,
+            account=who.account,
+            now=get_state().clock.now(),
+            parent=self._parent_record(who, parent_id),
+        )
+
+    def _record(self, who: Caller, record_id: int, parent_id: int | None) -> Record:
+        record = records_of(who.account, self.resource).get(record_id)
+        if record is None or record.get("_gone") or record.get("_parent") != parent_id:
+            raise errors.NotFound()
+        return record
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def listing(self, parent_id: int | None = None) -> Response:
+        who = self._caller("list")
+        account = who.account
+        self._parent_record(who, parent_id)
+        problems = check_query(self.allowed_query)
+        page = parse_page(problems)
+        since = _query_datetime("updated_since", problems) if self.resource.updated_since else None
+        workspace = query_workspace(account, problems) if self.resource.workspace else None
+        values = tuple(
+            (flt.name, value)
+            for flt in self.resource.filters
+            if (value := _query_value(flt, problems)) is not None
+        )
+        raise_if(problems)
+        table = records_of(account, self.resource)
+        key = (parent_id, since, workspace, values)
+        ids = table.queries.get(
+            table.version, key, lambda: self._select(table, parent_id, since, workspace, values)
+        )
+        chunk, more = page.slice(ids)
+        parts = [self._rendered(table, table.get(i), self.list_fields, "list") for i in chunk]
+        body = b'{"' + self.resource.name.encode() + b'":[' + b",".join(parts) + b"]}"
+        return raw_json_response(body, headers={"Link": next_link(page)} if more else None)
+
+    def _select(
+        self,
+        table: Table,
+        parent_id: int | None,
+        since: int | None,
+        workspace: int | None,
+        values: tuple[tuple[str, Any], ...],
+    ) -> list[int]:
+        tests = {flt.name: flt.test for flt in self.resource.filters}
+        field, direction = self.resource.order
+        with table.lock:  # a consistent view while writers wait
+            found = [
+                record
+                for record in table.all()
+                if not record.get("_gone")
+                and not record.get("_deleted")
+                and record.get("_parent") == parent_id
+                and (since is None or (record.get("updated_at") or 0) >= since)
+                and (not workspace or record.get("workspace_id") == workspace)
+                and all(tests[name](record, value) for name, value in values)
+            ]
+        found.sort(key=lambda r: (r.get(field) or 0, r["id"]), reverse=direction == "desc")
+        return [int(r["id"]) for r in found]
+
+    def view(self, record_id: int, parent_id: int | None = None) -> Response:
+        who = self._caller("view")
+        self._parent_record(who, parent_id)
+        check_query(())
+        record = self._record(who, record_id, parent_id)
+        table = records_of(who.account, self.resource)
+        return self._answer(table, record, 200)
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def create(self, parent_id: int | None = None) -> Response:
+        who = self._caller("create")
+        check_query(())
+        body = read_json_object()
+        validate_body(body, self.creating_rules, choices=self.choices)
+        account = who.account
+        table = records_of(account, self.resource)
+        with account.lock:
+            context = self._context(who, parent_id)
+            raise_if(self._problems(context, body, None))
+            record = self._new(context, table, body, parent_id)
+            table.put(record)
+        path = request.path.removeprefix("/api/v2/")
+        return self._answer(table, record, 201, location(f"{path}/{record['id']}"))
+
+    def update(self, record_id: int, parent_id: int | None = None) -> Response:
+        who = self._caller("update")
+        check_query(())
+        body = read_json_object()
+        if not body:
+            raise errors.missing_params()
+        validate_body(body, self.updating_rules)
+        account = who.account
+        table = records_of(account, self.resource)
+        with account.lock:  # read, check and write at once: concurrent updates lose nothing
+            context = self._context(who, parent_id)
+            record = self._record(who, record_id, parent_id)
+            if record.get("_deleted"):
+                raise errors.MethodNotAllowed("PUT", ("GET",))
+            raise_if(self._problems(context, body, record))
+            updated = dict(record)
+            for name, value in body.items():
+                field = self.resource.field(name)
+                assert field is not None  # validate_body refused unknown names
+                updated[name] = field.stored(value)
+            if "updated_at" in updated:
+                updated["updated_at"] = context.now
+            if self.resource.fill is not None:
+                self.resource.fill(context, updated, body, record)
+            table.put(updated)
+        return self._answer(table, updated, 200)
+
+    def delete(self, record_id: int, parent_id: int | None = None) -> Response:
+        who = self._caller("delete")
+        check_query(())
+        account = who.account
+        table = records_of(account, self.resource)
+        with account.lock:
+            context = self._context(who, parent_id)
+            record = self._record(who, record_id, parent_id)
+            if record.get("_deleted"):
+                raise errors.NotFound()
+            mark = "_deleted" if self.resource.soft_delete else "_gone"
+            gone = {**record, mark: True, "updated_at": context.now}
+            if self.resource.soft_delete and "deleted" in record:
+                gone["deleted"] = True
+            table.put(gone)
+        return Response(status=self.resource.delete_status)
+
+    def action(self, action: Action) -> Callable[..., Response]:
+        def run(record_id: int, parent_id: int | None = None) -> Response:
+            who = require(f"{self.resource.scope}.{action.privilege}")
+            check_query(())
+            account = who.account
+            table = records_of(account, self.resource)
+            with account.lock:
+                context = self._context(who, parent_id)
+                record = self._record(who, record_id, parent_id)
+                if record.get("_deleted") and not action.on_deleted:
+                    raise errors.MethodNotAllowed(action.method, ("GET",))
+                changed = action.run(context, dict(record))
+                if changed is not None:
+                    if "updated_at" in changed:
+                        changed["updated_at"] = context.now
+                    table.put(changed)
+                    record = changed
+            if not action.answers_record:
+                return Response(status=action.status)
+            return self._answer(table, record, action.status)
+
+        run.__name__ = f"{self.resource.table_name}_{action.segment}"
+        return run
+
+    def form_fields(self) -> Response:
+        form = self.resource.form_fields
+        assert form is not None
+        who = require(f"{self.resource.scope}.view")
+        check_query(())
+        return json_response({form.key: form.fields(who.account)})
+
+    # -- pieces -------------------------------------------------------------------------------
+
+    def _problems(
+        self, context: Context, body: Mapping[str, Any], record: Record | None
+    ) -> list[FieldError]:
+        """Ids that name no record, then the resource's own rules."""
+        problems = []
+        for name, value in body.items():
+            field = self.resource.field(name)
+            if field is None or field.references is None or value is None:
+                continue
+            wanted = value if isinstance(value, list) else [value]
+            if not all(_exists(context.account, field.references, v) for v in wanted):
+                what = _SINGULAR.get(field.references, field.references.rstrip("s"))
+                problems.append(
+                    FieldError(
+                        name, f"There is no {what} matching the given {name}", "invalid_value"
+                    )
+                )
+        if self.resource.check is not None:
+            problems += self.resource.check(context, body, record)
+        return problems
+
+    def _new(
+        self, context: Context, table: Table, body: Mapping[str, Any], parent_id: int | None
+    ) -> Record:
+        resource = self.resource
+        record: Record = {}
+        for field in resource.fields:
+            if field.name in body:
+                record[field.name] = field.stored(body[field.name])
+            elif callable(field.default):
+                record[field.name] = field.default(context)
+            else:
+                record[field.name] = field.stored(field.default)
+        record["id"] = next_id(resource, context.account, table)
+        for stamp in ("created_at", "updated_at"):
+            if resource.field(stamp) is not None:
+                record[stamp] = context.now
+        if resource.workspace and record.get("workspace_id") is None:
+            record["workspace_id"] = context.account.primary_workspace_id
+        record["_parent"] = parent_id
+        if resource.fill is not None:
+            resource.fill(context, record, body, None)
+        return record
+
+    def _rendered(
+        self, table: Table, record: Record | None, fields: Sequence[Any], shape: str
+    ) -> bytes:
+        assert record is not None  # ids come from the table itself
+        return table.memo(
+            record,
+            (shape,),
+            lambda: orjson.dumps({f.name: f.shown(record.get(f.name)) for f in fields}),
+        )
+
+    def _answer(
+        self, table: Table, record: Record, status: int, headers: dict[str, str] | None = None
+    ) -> Response:
+        rendered = self._rendered(table, record, self.resource.fields, "view")
+        body = b'{"' + self.resource.singular.encode() + b'":' + rendered + b"}"
+        return raw_json_response(body, status, headers)
+
+
+def next_id(resource: Resource, account: AccountData, table: Table) -> int:
+    """The next record's id: one past the highest (small numbers, or the account's range)."""
+    if resource.id_base is None:
+        return table.next_id()
+    from mock_freshservice.data import ids  # noqa: PLC0415 (ids imports nothing of this)
+
+    return table.next_id(ids.ranged(resource.id_base, account.index, 1))
+
+
+def _rules(resource: Resource, *, creating: bool) -> dict[str, Rule]:
+    return {
+        f.name: f.rule(creating=creating)
+        for f in resource.fields
+        if f.writable and (creating or f.updatable)
+    }
+
+
+def _exists(account: AccountData, kind: str, value: Any) -> bool:
+    if not isinstance(value, int):
+        return False
+    if kind == "users":
+        return account.user(value) is not None
+    table = account.resource_tables.get(kind)
+    if table is not None:
+        record = table.get(value)
+        return record is not None and not record.get("_gone")
+    built_in = _BUILT_IN.get(kind)
+    return built_in is not None and value in built_in(account)
+
+
+def _query_datetime(name: str, problems: list[FieldError]) -> int | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    found = parse_datetime(raw)
+    if found is None:
+        problems.append(
+            FieldError(
+                name,
+                "It should be a valid date in the 'combined date and time ISO8601' format",
+                "invalid_value",
+            )
+        )
+    return found
+
+
+def _query_value(flt: Filter, problems: list[FieldError]) -> Any:
+    raw = request.args.get(flt.name)
+    if raw is None:
+        return None
+    if flt.kind in ("id", "integer"):
+        value, problem = positive_query_int(flt.name, raw)
+        if problem:
+            problems.append(problem)
+        return value
+    if flt.kind == "boolean":
+        if raw not in ("true", "false"):
+            problems.append(FieldError(flt.name, one_of(("true", "false")), "invalid_value"))
+            return None
+        return raw == "true"
+    if flt.kind == "choice":
+        if raw not in flt.choices:
+            problems.append(FieldError(flt.name, one_of(flt.choices), "invalid_value"))
+            return None
+        return raw
+    if flt.kind == "datetime":
+        return _query_datetime(flt.name, problems)
+    return raw
+
+
+OPENAPI_PATH_PARAMETER = re.compile(r"<int:([a-z_]+)>")

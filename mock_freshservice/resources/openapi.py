@@ -1,0 +1,278 @@
+"""The declared resources in the fake's OpenAPI document: paths, parameters, request and answer
+schemas, and the links schemathesis follows from a create to the record it made."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from mock_freshservice.resources.declaration import Resource
+from mock_freshservice.resources.engine import base_path, id_name
+
+Json = dict[str, Any]
+_ERRORS = {
+    "400": {"$ref": "#/components/responses/ValidationFailed"},
+    "401": {"$ref": "#/components/responses/Unauthorized"},
+    "403": {"$ref": "#/components/responses/Forbidden"},
+    "429": {"$ref": "#/components/responses/RateLimited"},
+}
+_NOT_FOUND = {"404": {"$ref": "#/components/responses/NotFound"}}
+_NOT_ALLOWED = {"405": {"$ref": "#/components/responses/MethodNotAllowed"}}
+
+
+def _camel(*words: str) -> str:
+    parts = [p for word in words for p in word.split("_") if p]
+    return parts[0] + "".join(p[0].upper() + p[1:] for p in parts[1:])
+
+
+def _schema_name(resource: Resource, by_name: Mapping[str, Resource]) -> str:
+    """`Problem`, `ProblemNote`, `ProblemTimeEntry`."""
+    owner = by_name[resource.parent.resource].singular if resource.parent else ""
+    return "".join(w.capitalize() for part in (owner, resource.singular) for w in part.split("_"))
+
+
+def _operation(resource: Resource, by_name: Mapping[str, Resource], verb: str) -> str:
+    """`listProblems`, `viewProblem`, `createProblemNote`, `listProblemTimeEntries`."""
+    owner = by_name[resource.parent.resource].singular if resource.parent else ""
+    noun = resource.name if verb == "list" else resource.singular
+    return _camel(verb, owner, noun) if owner else _camel(verb, noun)
+
+
+def _path(rule: str) -> str:
+    return re.sub(r"<int:([a-z_]+)>", r"{\1}", rule)
+
+
+def _path_parameters(rule: str) -> list[Json]:
+    return [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        for name in re.findall(r"<int:([a-z_]+)>", rule)
+    ]
+
+
+def _envelope(key: str, schema: Json) -> Json:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [key],
+        "properties": {key: schema},
+    }
+
+
+def _json(description: str, schema: Json, **more: Any) -> Json:
+    return {"description": description, "content": {"application/json": {"schema": schema}},
+            **more}  # fmt: skip
+
+
+def document(resources: Sequence[Resource]) -> tuple[Json, Json]:
+    """(paths, component schemas) of every declared resource."""
+    by_name = {r.name: r for r in resources if r.parent is None}
+    paths: Json = {}
+    schemas: Json = {}
+    for resource in resources:
+        _add(resource, by_name, paths, schemas)
+    return paths, schemas
+
+
+def _add(resource: Resource, by_name: Mapping[str, Resource], paths: Json, schemas: Json) -> None:
+    name = _schema_name(resource, by_name)
+    ref = {"$ref": f"#/components/schemas/{name}"}
+    list_ref = {"$ref": f"#/components/schemas/{name}ListItem"}
+    schemas[name] = _object(resource.fields)
+    schemas[f"{name}ListItem"] = _object([f for f in resource.fields if f.in_list])
+    writable = [f for f in resource.fields if f.writable]
+    schemas[f"{name}Create"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [f.name for f in writable if f.required],
+        "properties": {f.name: f.request_schema() for f in writable},
+    }
+    schemas[f"{name}Update"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "minProperties": 1,
+        "properties": {f.name: f.request_schema() for f in writable if f.updatable},
+    }
+    collection = base_path(resource, by_name)
+    one = f"{collection}/<int:{id_name(resource)}>"
+    tag = [resource.tag]
+    record_links = {
+        verb.capitalize() + _schema_name(resource, by_name): {
+            "operationId": _operation(resource, by_name, verb),
+            "parameters": {
+                id_name(resource): f"$response.body#/{resource.singular}/id",
+                **{p["name"]: f"$request.path.{p['name']}" for p in _path_parameters(collection)},
+            },
+        }
+        for verb in ("view", "update", "delete")
+        if verb in resource.operations
+    }
+    operations = resource.operations
+    collection_item: Json = {}
+    if "list" in operations:
+        collection_item["get"] = {
+            "operationId": _operation(resource, by_name, "list"),
+            "tags": tag,
+            "summary": f"List {resource.description or resource.name}",
+            "parameters": [*_path_parameters(collection), *_list_parameters(resource)],
+            "responses": {
+                "200": _json(
+                    f"A page of {resource.name}",
+                    _envelope(resource.name, {"type": "array", "items": list_ref}),
+                    headers={"Link": {"$ref": "#/components/headers/Link"}},
+                ),
+                **_ERRORS,
+                **(_NOT_FOUND if resource.parent else {}),
+            },
+        }
+    if "create" in operations:
+        collection_item["post"] = {
+            "operationId": _operation(resource, by_name, "create"),
+            "tags": tag,
+            "summary": f"Create a {resource.singular.replace('_', ' ')}",
+            "parameters": _path_parameters(collection),
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{name}Create"}}
+                },
+            },
+            "responses": {
+                "201": _json(
+                    f"The {resource.singular.replace('_', ' ')} created",
+                    _envelope(resource.singular, ref),
+                    headers={"Location": {"$ref": "#/components/headers/Location"}},
+                    links=record_links,
+                ),
+                **_ERRORS,
+                **(_NOT_FOUND if resource.parent else {}),
+            },
+        }
+    if collection_item:
+        paths[_path(collection)] = collection_item
+    one_item: Json = {}
+    if "view" in operations:
+        one_item["get"] = {
+            "operationId": _operation(resource, by_name, "view"),
+            "tags": tag,
+            "summary": f"View a {resource.singular.replace('_', ' ')}",
+            "parameters": _path_parameters(one),
+            "responses": {
+                "200": _json(f"The {resource.singular}", _envelope(resource.singular, ref)),
+                **_ERRORS,
+                **_NOT_FOUND,
+            },
+        }
+    if "update" in operations:
+        one_item["put"] = {
+            "operationId": _operation(resource, by_name, "update"),
+            "tags": tag,
+            "summary": f"Update a {resource.singular.replace('_', ' ')}",
+            "parameters": _path_parameters(one),
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": f"#/components/schemas/{name}Update"}}
+                },
+            },
+            "responses": {
+                "200": _json(f"The {resource.singular} updated", _envelope(resource.singular, ref)),
+                **_ERRORS,
+                **_NOT_FOUND,
+                **(_NOT_ALLOWED if resource.soft_delete else {}),
+            },
+        }
+    if "delete" in operations:
+        one_item["delete"] = {
+            "operationId": _operation(resource, by_name, "delete"),
+            "tags": tag,
+            "summary": f"Delete a {resource.singular.replace('_', ' ')}",
+            "parameters": _path_parameters(one),
+            "responses": {
+                str(resource.delete_status): {"description": "Deleted"},
+                **_ERRORS,
+                **_NOT_FOUND,
+            },
+        }
+    if one_item:
+        paths[_path(one)] = one_item
+    for action in resource.actions:
+        answer: Json = (
+            _json(action.description, _envelope(resource.singular, ref))
+            if action.answers_record
+            else {"description": action.description}
+        )
+        paths[_path(f"{one}/{action.segment}")] = {
+            action.method.lower(): {
+                "operationId": action.segment + _schema_name(resource, by_name),
+                "tags": tag,
+                "summary": action.description,
+                "parameters": _path_parameters(one),
+                "responses": {
+                    str(action.status): answer,
+                    **_ERRORS,
+                    **_NOT_FOUND,
+                    **_NOT_ALLOWED,
+                },
+            }
+        }
+    if resource.form_fields is not None:
+        form = resource.form_fields
+        paths[f"/{form.path}"] = {
+            "get": {
+                "operationId": _camel("list", form.path),
+                "tags": tag,
+                "summary": f"The fields of the {resource.singular} form",
+                "responses": {
+                    "200": _json(
+                        "The form's fields",
+                        _envelope(
+                            form.key,
+                            {"type": "array", "items": {"$ref": "#/components/schemas/FormField"}},
+                        ),
+                    ),
+                    "401": _ERRORS["401"],
+                    "403": _ERRORS["403"],
+                    "429": _ERRORS["429"],
+                },
+            }
+        }
+
+
+def _object(fields: Sequence[Any]) -> Json:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [f.name for f in fields],
+        "properties": {f.name: f.schema() for f in fields},
+    }
+
+
+def _list_parameters(resource: Resource) -> list[Json]:
+    found: list[Json] = [
+        {"$ref": "#/components/parameters/Page"},
+        {"$ref": "#/components/parameters/PerPage"},
+    ]
+    if resource.updated_since:
+        found.append(
+            {"name": "updated_since", "in": "query",
+             "schema": {"type": "string", "format": "date-time"}}
+        )  # fmt: skip
+    if resource.workspace:
+        found.append({"$ref": "#/components/parameters/WorkspaceQuery"})
+    kinds: Mapping[str, Json] = {
+        "id": {"type": "integer", "minimum": 1},
+        "integer": {"type": "integer", "minimum": 1},
+        "boolean": {"type": "boolean"},
+        "string": {"type": "string"},
+        "datetime": {"type": "string", "format": "date-time"},
+    }
+    for flt in resource.filters:
+        schema = (
+            {"type": "string", "enum": list(flt.choices)}
+            if flt.kind == "choice"
+            else kinds[flt.kind]
+        )
+        found.append({"name": flt.name, "in": "query", "schema": schema,
+                      "description": flt.description})  # fmt: skip
+    return found

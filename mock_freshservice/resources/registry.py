@@ -1,0 +1,8 @@
+"""Every declared resource, parents before the resources under them."""
+
+from __future__ import annotations
+
+from mock_freshservice.resources import problems
+from mock_freshservice.resources.declaration import Resource
+
+RESOURCES: tuple[Resource, ...] = (*problems.RESOURCES,)
