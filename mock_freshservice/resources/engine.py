@@ -12,6 +12,7 @@ so `--state` keeps them. Deleting a record leaves a tombstone (`_gone`), or with
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -66,16 +67,55 @@ _SINGULAR = {
 }  # fmt: skip
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Owner:
+    """What a resource can live under: a declared resource or one of the fake's hand-written
+    ones (tickets), by how its records are found and who may see or change them."""
+
+    name: str
+    singular: str
+    scope: str
+    lookup: Callable[[AccountData, int], Record | None]
+
+    def privilege(self, operation: str) -> str:
+        return f"{self.scope}.{'view' if operation in ('list', 'view') else 'edit'}"
+
+    @property
+    def parent(self) -> None:
+        return None
+
+
+_BUILT_IN_OWNERS = (Owner("tickets", "ticket", "tickets", lambda a, i: a.tickets.get(i)),)
+
+
+def owners(resources: Sequence[Resource]) -> dict[str, Owner]:
+    """Every kind of record a resource may live under, by name."""
+    found = {owner.name: owner for owner in _BUILT_IN_OWNERS}
+    for resource in resources:
+        if resource.parent is None:
+            found[resource.name] = Owner(
+                resource.name, resource.singular, resource.scope, _finder(resource)
+            )
+    return found
+
+
+def _finder(resource: Resource) -> Callable[[AccountData, int], Record | None]:
+    def find(account: AccountData, record_id: int) -> Record | None:
+        return records_of(account, resource).get(record_id)
+
+    return find
+
+
 def blueprint(resources: Sequence[Resource]) -> Blueprint:
     """One blueprint serving every declared resource (mounted under `/api/v2`)."""
     bp = Blueprint("resources", __name__)
-    by_name = {r.name: r for r in resources if r.parent is None}
+    by_name = owners(resources)
     for resource in resources:
         _add_routes(bp, resource, by_name)
     return bp
 
 
-def base_path(resource: Resource, by_name: Mapping[str, Resource]) -> str:
+def base_path(resource: Resource | Owner, by_name: Mapping[str, Owner]) -> str:
     """The collection's URL rule (`/problems`, `/problems/<int:problem_id>/notes`)."""
     if resource.parent is None:
         return f"/{resource.name}"
@@ -83,12 +123,12 @@ def base_path(resource: Resource, by_name: Mapping[str, Resource]) -> str:
     return f"{base_path(parent, by_name)}/<int:{id_name(parent)}>/{resource.parent.segment}"
 
 
-def id_name(resource: Resource) -> str:
+def id_name(resource: Resource | Owner) -> str:
     """The path parameter naming one record: `problem_id`, `note_id`."""
     return f"{resource.singular}_id"
 
 
-def _add_routes(bp: Blueprint, resource: Resource, by_name: Mapping[str, Resource]) -> None:
+def _add_routes(bp: Blueprint, resource: Resource, by_name: Mapping[str, Owner]) -> None:
     collection = base_path(resource, by_name)
     one = f"{collection}/<int:{id_name(resource)}>"
     parent = by_name[resource.parent.resource] if resource.parent is not None else None
@@ -178,7 +218,7 @@ def _metered(
 class _Served:
     """The views of one resource (and its parent, for a resource under another)."""
 
-    def __init__(self, resource: Resource, parent: Resource | None) -> None:
+    def __init__(self, resource: Resource, parent: Owner | None) -> None:
         self.resource = resource
         self.parent = parent
         self.creating_rules = _rules(resource, creating=True)
@@ -206,7 +246,7 @@ class _Served:
     def _parent_record(self, who: Caller, parent_id: int | None) -> Record | None:
         if self.parent is None or parent_id is None:
             return None
-        record = records_of(who.account, self.parent).get(parent_id)
+        record = self.parent.lookup(who.account, parent_id)
         if record is None or record.get("_gone"):
             raise errors.NotFound()
         return record

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mock_freshservice.resources.declaration import Resource
-from mock_freshservice.resources.engine import base_path, id_name
+from mock_freshservice.resources.engine import Owner, base_path, id_name, owners
 
 Json = dict[str, Any]
 _ERRORS = {
@@ -26,13 +26,13 @@ def _camel(*words: str) -> str:
     return parts[0] + "".join(p[0].upper() + p[1:] for p in parts[1:])
 
 
-def _schema_name(resource: Resource, by_name: Mapping[str, Resource]) -> str:
+def _schema_name(resource: Resource, by_name: Mapping[str, Owner]) -> str:
     """`Problem`, `ProblemNote`, `ProblemTimeEntry`."""
     owner = by_name[resource.parent.resource].singular if resource.parent else ""
     return "".join(w.capitalize() for part in (owner, resource.singular) for w in part.split("_"))
 
 
-def _operation(resource: Resource, by_name: Mapping[str, Resource], verb: str) -> str:
+def _operation(resource: Resource, by_name: Mapping[str, Owner], verb: str) -> str:
     """`listProblems`, `viewProblem`, `createProblemNote`, `listProblemTimeEntries`."""
     owner = by_name[resource.parent.resource].singular if resource.parent else ""
     noun = resource.name if verb == "list" else resource.singular
@@ -66,7 +66,7 @@ def _json(description: str, schema: Json, **more: Any) -> Json:
 
 def document(resources: Sequence[Resource]) -> tuple[Json, Json]:
     """(paths, component schemas) of every declared resource."""
-    by_name = {r.name: r for r in resources if r.parent is None}
+    by_name = owners(resources)
     paths: Json = {}
     schemas: Json = {}
     for resource in resources:
@@ -74,7 +74,7 @@ def document(resources: Sequence[Resource]) -> tuple[Json, Json]:
     return paths, schemas
 
 
-def _add(resource: Resource, by_name: Mapping[str, Resource], paths: Json, schemas: Json) -> None:
+def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas: Json) -> None:
     name = _schema_name(resource, by_name)
     ref = {"$ref": f"#/components/schemas/{name}"}
     list_ref = {"$ref": f"#/components/schemas/{name}ListItem"}

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from mock_freshservice import FakeSettings, create_app
 from mock_freshservice.resources.declaration import records_of
-from mock_freshservice.resources.engine import base_path
+from mock_freshservice.resources.engine import base_path, owners
 from mock_freshservice.resources.registry import RESOURCES
 from mock_freshservice.state import EXTENSION, FakeState
 from tests.conftest import NOW, basic
@@ -318,7 +318,7 @@ def write_paths(client: FlaskClient) -> dict[str, tuple[str, str]]:
 def declared_write_paths(client: FlaskClient) -> dict[str, tuple[str, str]]:
     """The declared resources' create and update endpoints, with ids that exist."""
     account = client.application.extensions[EXTENSION].accounts["acme.freshservice.com"]
-    by_name = {r.name: r for r in RESOURCES if r.parent is None}
+    by_name = owners(RESOURCES)
     found = {}
     for resource in RESOURCES:
         record = next(r for r in records_of(account, resource).all() if not r.get("_gone"))
