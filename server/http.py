@@ -48,6 +48,7 @@ log = logging.getLogger("freshservice_mcp")
 MCP_PATH = "/mcp"
 MAX_REQUEST_BYTES = 4 * 1024 * 1024  # the SDK's own limit, enforced here before any parsing
 MAX_CONNECTIONS = 1000  # open connections and requests in flight; beyond: 503
+MAX_HEADER_BYTES = 64 * 1024  # a request's line and headers; beyond: 431
 MAX_SESSIONS = 1000  # stateful sessions in all (the SDK allows 10,000 at ~37 kB each)
 SESSIONS_PER_KEY = 32
 INVALID_REQUEST = -32600
@@ -292,27 +293,54 @@ def http_app(
 
 
 class DeadlineProtocol(HttpToolsProtocol):
-    """uvicorn's HTTP/1.1 protocol (httptools' C parser) with a deadline for reading each request.
+    """uvicorn's HTTP/1.1 protocol (httptools' C parser) with a deadline for reading each request
+    and a bound on its headers.
 
     uvicorn times out idle keep-alive connections, but not a new connection that sends nothing,
     nor one whose headers or body never finish: each would be held forever. Here a request must
     arrive whole within `read_timeout` seconds of the connection opening or of its first byte.
+    httptools sets no bound on headers either: past `MAX_HEADER_BYTES` a request gets 431.
     """
 
     read_timeout = 30.0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._deadline: asyncio.TimerHandle | None = None
+        self._header_bytes: int | None = 0  # None once the current request's headers are in
         super().connection_made(transport)
         self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        if self._header_bytes is not None:
+            self._header_bytes += len(data)
+            if self._header_bytes > MAX_HEADER_BYTES:
+                self._refuse_headers()
+                return
+        super().data_received(data)
+
+    def _refuse_headers(self) -> None:
+        message = b"Request headers too large"
+        self.transport.write(
+            b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain\r\n"
+            + b"content-length: "
+            + str(len(message)).encode()
+            + b"\r\nconnection: close\r\n\r\n"
+            + message
+        )
+        self.transport.close()
 
     def on_message_begin(self) -> None:
         if self._deadline is None:
             self._arm()
         super().on_message_begin()
 
+    def on_headers_complete(self) -> None:
+        self._header_bytes = None
+        super().on_headers_complete()
+
     def on_message_complete(self) -> None:
         self._disarm()  # the request is in
+        self._header_bytes = 0  # the next request's headers are counted afresh
         super().on_message_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:

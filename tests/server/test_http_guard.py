@@ -187,3 +187,22 @@ async def test_clients_that_never_finish_sending_are_disconnected(fake: Fake) ->
         finally:
             for sock in (silent, half_headers, half_body):
                 sock.close()
+
+
+async def test_headers_past_their_bound_get_431_and_the_connection_closes(fake: Fake) -> None:
+    with running_server(fake.url) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        sock = socket.create_connection(("127.0.0.1", port))
+        try:
+            sock.sendall(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            for _ in range(100):  # 100 KiB of headers, a kibibyte at a time
+                sock.sendall(b"X-Padding: " + b"a" * 1010 + b"\r\n")
+            sock.settimeout(5)
+            answer = sock.recv(4096)
+        except (BrokenPipeError, ConnectionResetError):
+            answer = b""
+        finally:
+            sock.close()
+        async with over_http(server.mcp_url, ADMIN_KEY) as client:  # still serving
+            structured(await client.call_tool("fetchTicket", {"ticket_id": 1023}))
+    assert answer.startswith(b"HTTP/1.1 431")
