@@ -112,7 +112,9 @@ class _JsonErrorTask(ErrorTask):  # type: ignore[misc]
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)
-        self.channel.linger = True
+        # Only this connection pays for lingering: its class changes, the others keep waitress's
+        # own methods (the loop asks every connection whether it is readable and writable).
+        self.channel.__class__ = _LingeringChannel
 
 
 # After refusing a request whose rest is unread, how long and how much of it is read and dropped.
@@ -121,6 +123,12 @@ LINGER_BYTES = 64 * 1024 * 1024
 
 
 class _Channel(HTTPChannel):  # type: ignore[misc]
+    """waitress's connection, answering its own refusals in JSON (`_JsonErrorTask`)."""
+
+    error_task_class = _JsonErrorTask
+
+
+class _LingeringChannel(_Channel):
     """A connection that closes gracefully after a refusal with unread input ("lingering close").
 
     Closing a socket with unread input makes the kernel reset the connection, and a reset can
@@ -130,13 +138,11 @@ class _Channel(HTTPChannel):  # type: ignore[misc]
     closes, or for at most LINGER_SECONDS and LINGER_BYTES.
     """
 
-    error_task_class = _JsonErrorTask
-    linger = False
     _drain_until: float | None = None
     _drained = 0
 
     def handle_close(self) -> None:
-        if not self.linger or self._drain_until is not None or self.socket is None:
+        if self._drain_until is not None or self.socket is None:
             super().handle_close()
             return
         try:
