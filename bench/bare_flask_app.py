@@ -1,7 +1,8 @@
-"""The baseline for bench_fake_list: a bare Flask app that returns a fixed body.
+"""The baseline of bench_fake_list and bench_fake_view: a bare Flask app that returns a fixed
+body.
 
-Run as `python bare_flask_app.py PORT BODY_FILE THREADS`; it serves the body at
-/api/v2/tickets with the fake's content type, under waitress like the fake.
+Run as `python bare_flask_app.py PORT BODY_FILE THREADS`; it serves the body at every path under
+/api/v2/ with the fake's content type, under waitress like the fake.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from flask import Flask, Response
 def make_app(body: bytes) -> Flask:
     app = Flask("bare")
 
-    @app.get("/api/v2/tickets")
-    def tickets() -> Response:
+    @app.get("/api/v2/<path:anything>")
+    def answer(anything: str) -> Response:
         return Response(body, content_type="application/json; charset=utf-8")
 
     return app

@@ -12,7 +12,13 @@ import sys
 
 from bench.support import BenchError
 
-BENCHMARKS = ("bench_fake_list", "bench_fake_scale", "bench_server_call", "bench_server_load")
+BENCHMARKS = (
+    "bench_fake_list",
+    "bench_fake_view",
+    "bench_fake_scale",
+    "bench_server_call",
+    "bench_server_load",
+)
 
 
 def main() -> int:
