@@ -78,8 +78,19 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
     name = _schema_name(resource, by_name)
     ref = {"$ref": f"#/components/schemas/{name}"}
     list_ref = {"$ref": f"#/components/schemas/{name}ListItem"}
-    schemas[name] = _object(resource.fields)
-    schemas[f"{name}ListItem"] = _object([f for f in resource.fields if f.in_list])
+    answered = [f for f in resource.fields if f.answered]
+    schemas[name] = _object(answered)
+    schemas[f"{name}ListItem"] = _object([f for f in answered if f.in_list])
+    view_ref = ref
+    if resource.includes:
+        # A view with `include` adds keys the other answers never have.
+        view = _object(answered)
+        view["properties"] = {
+            **view["properties"],
+            **{key: dict(found.schema) for key, found in resource.includes.items()},
+        }
+        schemas[f"{name}View"] = view
+        view_ref = {"$ref": f"#/components/schemas/{name}View"}
     writable = [f for f in resource.fields if f.writable]
     schemas[f"{name}Create"] = {
         "type": "object",
@@ -156,9 +167,9 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
             "operationId": _operation(resource, by_name, "view"),
             "tags": tag,
             "summary": f"View a {resource.singular.replace('_', ' ')}",
-            "parameters": _path_parameters(one),
+            "parameters": [*_path_parameters(one), *_include_parameter(resource)],
             "responses": {
-                "200": _json(f"The {resource.singular}", _envelope(resource.singular, ref)),
+                "200": _json(f"The {resource.singular}", _envelope(resource.singular, view_ref)),
                 **_ERRORS,
                 **_NOT_FOUND,
             },
@@ -248,6 +259,16 @@ def _object(fields: Sequence[Any]) -> Json:
     }
 
 
+def _include_parameter(resource: Resource) -> list[Json]:
+    if not resource.includes:
+        return []
+    described = "; ".join(f"{k}: {v.description}" for k, v in resource.includes.items())
+    return [
+        {"name": "include", "in": "query", "description": described,
+         "schema": {"type": "string", "enum": list(resource.includes)}}
+    ]  # fmt: skip
+
+
 def _list_parameters(resource: Resource) -> list[Json]:
     found: list[Json] = [
         {"$ref": "#/components/parameters/Page"},
@@ -260,6 +281,15 @@ def _list_parameters(resource: Resource) -> list[Json]:
         )  # fmt: skip
     if resource.workspace:
         found.append({"$ref": "#/components/parameters/WorkspaceQuery"})
+    if resource.sortable:
+        found.append(
+            {"name": "order_by", "in": "query",
+             "schema": {"type": "string", "enum": list(resource.sortable)}}
+        )  # fmt: skip
+        found.append(
+            {"name": "order_type", "in": "query",
+             "schema": {"type": "string", "enum": ["asc", "desc"]}}
+        )  # fmt: skip
     kinds: Mapping[str, Json] = {
         "id": {"type": "integer", "minimum": 1},
         "integer": {"type": "integer", "minimum": 1},
