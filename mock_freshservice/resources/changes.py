@@ -239,8 +239,10 @@ FIELDS = (
         default=NOT_REQUESTED,
         nullable=False,
     ),
-    Field("planned_start_date", "datetime", "When the change starts", required=True),
-    Field("planned_end_date", "datetime", "When the change ends", required=True),
+    Field(
+        "planned_start_date", "datetime", "When the change starts", required=True, nullable=False
+    ),
+    Field("planned_end_date", "datetime", "When the change ends", required=True, nullable=False),
     Field("subject", "string", "Subject of the change", required=True, nullable=False),
     Field("department_id", "id", "Department that initiated the change", references="departments"),
     Field("category", "string", "Category"),

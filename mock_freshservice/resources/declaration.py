@@ -177,6 +177,9 @@ class Resource:
     check: Check | None = None
     fill: Fill | None = None
     on_delete: OnDelete | None = None
+    # Operations a record's state (or its parent's) may refuse with 405, besides writes to a
+    # soft-deleted record: a project's while it is archived.
+    may_refuse: tuple[Operation, ...] = ()
     sortable: tuple[str, ...] = ()
     includes: Mapping[str, Include] = dataclasses.field(default_factory=dict)
     seed: Seed | None = None

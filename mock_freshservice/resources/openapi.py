@@ -17,6 +17,9 @@ _ERRORS = {
     "403": {"$ref": "#/components/responses/Forbidden"},
     "429": {"$ref": "#/components/responses/RateLimited"},
 }
+# A body that is not a JSON object (invalid_json) or an empty update (missing_params) is a 400 in
+# another shape than a validation failure.
+_WRITE_ERRORS = {**_ERRORS, "400": {"$ref": "#/components/responses/BadRequest"}}
 _NOT_FOUND = {"404": {"$ref": "#/components/responses/NotFound"}}
 _NOT_ALLOWED = {"405": {"$ref": "#/components/responses/MethodNotAllowed"}}
 
@@ -71,7 +74,47 @@ def document(resources: Sequence[Resource]) -> tuple[Json, Json]:
     schemas: Json = {}
     for resource in resources:
         _add(resource, by_name, paths, schemas)
+    if any(resource.form_fields is not None for resource in resources):
+        schemas[FORM_FIELD] = _FORM_FIELD_SCHEMA
     return paths, schemas
+
+
+# A field of a declared resource's form (`forms.py`), as `/problem_form_fields` and the like list.
+FORM_FIELD = "ResourceFormField"
+_NULLABLE_INTEGER = {"type": ["integer", "null"]}
+_FORM_FIELD_SCHEMA: Json = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "id", "created_at", "updated_at", "name", "label", "description", "field_type",
+        "required", "required_for_closure", "position", "default_field", "choices",
+        "nested_fields", "workspace_id",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "name": {"type": "string"},
+        "label": {"type": "string"},
+        "description": {"type": "string"},
+        "field_type": {"type": "string"},
+        "required": {"type": "boolean"},
+        "required_for_closure": {"type": "boolean"},
+        "position": {"type": "integer"},
+        "default_field": {"type": "boolean"},
+        "choices": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "value"],
+                "properties": {"id": {"type": ["integer", "string"]}, "value": {"type": "string"}},
+            },
+        },
+        "nested_fields": {"type": "array", "items": {"type": "object"}},
+        "workspace_id": _NULLABLE_INTEGER,
+    },
+}  # fmt: skip
 
 
 def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas: Json) -> None:
@@ -155,8 +198,9 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
                     headers={"Location": {"$ref": "#/components/headers/Location"}},
                     links=record_links,
                 ),
-                **_ERRORS,
+                **_WRITE_ERRORS,
                 **(_NOT_FOUND if resource.parent else {}),
+                **(_NOT_ALLOWED if "create" in resource.may_refuse else {}),
             },
         }
     if collection_item:
@@ -188,9 +232,9 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
             },
             "responses": {
                 "200": _json(f"The {resource.singular} updated", _envelope(resource.singular, ref)),
-                **_ERRORS,
+                **_WRITE_ERRORS,
                 **_NOT_FOUND,
-                **(_NOT_ALLOWED if resource.soft_delete else {}),
+                **(_NOT_ALLOWED if resource.soft_delete or "update" in resource.may_refuse else {}),
             },
         }
     if "delete" in operations:
@@ -203,6 +247,7 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
                 str(resource.delete_status): {"description": "Deleted"},
                 **_ERRORS,
                 **_NOT_FOUND,
+                **(_NOT_ALLOWED if "delete" in resource.may_refuse else {}),
             },
         }
     if one_item:
@@ -239,7 +284,10 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
                         "The form's fields",
                         _envelope(
                             form.key,
-                            {"type": "array", "items": {"$ref": "#/components/schemas/FormField"}},
+                            {
+                                "type": "array",
+                                "items": {"$ref": f"#/components/schemas/{FORM_FIELD}"},
+                            },
                         ),
                     ),
                     "401": _ERRORS["401"],

@@ -144,9 +144,11 @@ PROJECT_FIELDS = (
               nullable=False),
     read_only("archived", "boolean", "Whether the project is archived", default=False,
               nullable=False),
-    Field("start_date", "date", required=True, request_shape={"type": "string", "format": "date"},
+    Field("start_date", "date", required=True, nullable=False,
+          request_shape={"type": "string", "format": "date"},
           **_ms("First day of the project (yyyy-mm-dd; answered as its first second)")),
-    Field("end_date", "date", required=True, request_shape={"type": "string", "format": "date"},
+    Field("end_date", "date", required=True, nullable=False,
+          request_shape={"type": "string", "format": "date"},
           **_ms("Last day of the project (yyyy-mm-dd; answered as its last second)")),
     read_only("closed_at", "datetime", **_ms("When the project was completed", nullable=True)),
     read_only("attachments", "object", "Files attached to the project", default=[],
@@ -241,6 +243,7 @@ PROJECTS = Resource(
     check=_project_check,
     fill=_project_fill,
     on_delete=_only_archived,
+    may_refuse=("update", "delete"),
     seed=_seed_projects,
     count=lambda tickets: max(3, tickets // 1000),
     filters=(
@@ -287,9 +290,9 @@ def _notify_check(field: str, value: Any) -> FieldError | None:
     unknown = set(value) - {"type", "value", "time_unit"}
     if unknown:
         return FieldError(sorted(unknown)[0], itsm.INVALID_FIELD, "invalid_field")
-    if value.get("type") not in NOTIFY_TYPES:
+    if not isinstance(value.get("type"), str) or value["type"] not in NOTIFY_TYPES:
         return FieldError(field, f"type: {_one_of(NOTIFY_TYPES)}", "invalid_value")
-    if value.get("time_unit") not in NOTIFY_UNITS:
+    if not isinstance(value.get("time_unit"), str) or value["time_unit"] not in NOTIFY_UNITS:
         return FieldError(field, f"time_unit: {_one_of(tuple(NOTIFY_UNITS))}", "invalid_value")
     amount = _amount(value.get("value"))
     if amount is None:
@@ -472,6 +475,7 @@ TASKS = Resource(
     check=_task_check,
     fill=_task_fill,
     on_delete=_task_delete,
+    may_refuse=("create", "update", "delete"),
     updated_since=False,
     order=("created_at", "asc"),
     filters=(
