@@ -200,8 +200,9 @@ NOTIFY_RANGE_MESSAGE = "It should be between 15 minutes and 4 weeks before the d
 
 # Changes: the reference's note on delete names a "Restore Change API" without documenting it;
 # the fake serves it as problems and releases document theirs (PUT …/restore, 204). A change
-# created with `email` instead of `requester_id` must name an existing user (tickets make a new
-# requester; nothing says changes do). `approval_status` codes follow Freshworks' OpenAPI file
+# created with an `email` no user has makes a new requester, as a ticket does (the reference's
+# change sample uses the same outside address as its ticket samples); `requester_id` wins when
+# both are sent. `approval_status` codes follow Freshworks' OpenAPI file
 # (1 Requested, 2 Approved, 3 Rejected, 4 Not Requested); seeded changes past approval are
 # Approved. `include=stats` adds {"stats": {"closed_at", "assigned_at", "approval_at"}}.
 # `filter_name` (and `view`, which takes the same names; custom views do not exist here):

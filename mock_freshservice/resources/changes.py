@@ -13,6 +13,7 @@ from mock_freshservice.clock import DAY, HOUR, format_ts
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record
+from mock_freshservice.data.tickets import new_requester
 from mock_freshservice.errors import FieldError
 from mock_freshservice.resources import children, itsm
 from mock_freshservice.resources.declaration import (
@@ -91,12 +92,6 @@ def _check(context: Context, body: Mapping[str, Any], record: Record | None) -> 
     )
     problems += itsm.missing_assets(account, body)
     problems += itsm.missing_window(account, body)
-    email = body.get("email")
-    unknown = isinstance(email, str) and account.user_by_email(email) is None
-    if unknown and "requester_id" not in body:
-        problems.append(
-            FieldError("email", "There is no user matching the given email", "invalid_value")
-        )
     return problems
 
 
@@ -106,8 +101,11 @@ def _fill(context: Context, record: Record, body: Mapping[str, Any], old: Record
     email = body.get("email")
     if isinstance(email, str) and "requester_id" not in body:
         user = account.user_by_email(email)
-        assert user is not None  # _check refused unknown addresses
-        record["requester_id"] = user["id"]
+        record["requester_id"] = (
+            new_requester(account, context.now, email=email, name=None, phone=None)
+            if user is None
+            else user["id"]
+        )
     record["planning_fields"] = itsm.plans_with_text(record.get("planning_fields") or {})
     if "assets" in body:
         record["assets"] = itsm.asset_summaries(account, itsm.asset_ids(body["assets"]))

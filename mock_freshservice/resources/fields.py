@@ -41,6 +41,10 @@ Kind = Literal[
     "strings", "emails", "ids", "object",
 ]  # fmt: skip
 TEXT_LIMIT = 65_535  # Freshservice's text columns (MySQL TEXT)
+# The request schemas' dates: a subset of what the checks accept (days up to the 28th of
+# 1970…2099), so that dates generated from the document are accepted ones.
+DATE_PATTERN = r"^(19[7-9][0-9]|20[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+DATETIME_PATTERN = DATE_PATTERN[:-1] + r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$"
 
 
 def _number() -> Check:
@@ -216,6 +220,11 @@ class Field:
             found = {**found, "maxLength": self.max_length or 255}
         if self.kind in ("text", "html"):
             found = {**found, "minLength": 1, "maxLength": 2_000}
+        if self.kind in ("datetime", "date"):
+            found = {
+                **found,
+                "pattern": DATETIME_PATTERN if self.kind == "datetime" else DATE_PATTERN,
+            }
         if self.kind in ("strings", "emails", "ids"):
             found = {**found, "maxItems": min(self.max_items, 20)}
             if self.kind == "strings":

@@ -9,6 +9,7 @@ from typing import Any
 
 from mock_freshservice.resources.declaration import Resource
 from mock_freshservice.resources.engine import Owner, base_path, id_name, owners
+from mock_freshservice.resources.fields import Field
 
 Json = dict[str, Any]
 _ERRORS = {
@@ -138,8 +139,9 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
     schemas[f"{name}Create"] = {
         "type": "object",
         "additionalProperties": False,
-        "required": [f.name for f in writable if f.required],
-        "properties": {f.name: f.request_schema() for f in writable},
+        "required": [f.name for f in writable if f.required and not f.alternatives],
+        "properties": {f.name: _create_property(f) for f in writable},
+        **_one_of_required(writable),
     }
     schemas[f"{name}Update"] = {
         "type": "object",
@@ -296,6 +298,27 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
                 },
             }
         }
+
+
+def _create_property(field: Field) -> Json:
+    """A create's property: a required one may not be null."""
+    found = field.request_schema()
+    if field.required and isinstance(found.get("type"), list):
+        found["type"] = [t for t in found["type"] if t != "null"]
+        if len(found["type"]) == 1:
+            found["type"] = found["type"][0]
+        if "enum" in found:
+            found["enum"] = [v for v in found["enum"] if v is not None]
+    return found
+
+
+def _one_of_required(fields: Sequence[Field]) -> Json:
+    """A field another may stand in for (requester_id or email) is required as either."""
+    groups = [(f.name, *f.alternatives) for f in fields if f.required and f.alternatives]
+    if not groups:
+        return {}
+    choices = [{"anyOf": [{"required": [name]} for name in group]} for group in groups]
+    return {"allOf": choices} if len(choices) > 1 else choices[0]
 
 
 def _object(fields: Sequence[Any]) -> Json:

@@ -25,7 +25,7 @@ from mock_freshservice.resources.declaration import (
     Seeding,
     records_of,
 )
-from mock_freshservice.resources.fields import Field, read_only
+from mock_freshservice.resources.fields import DATE_PATTERN, Field, read_only
 from mock_freshservice.validation import mismatch
 
 STATUS = {1: "Open", 2: "In Progress", 3: "Completed"}
@@ -145,10 +145,10 @@ PROJECT_FIELDS = (
     read_only("archived", "boolean", "Whether the project is archived", default=False,
               nullable=False),
     Field("start_date", "date", required=True, nullable=False,
-          request_shape={"type": "string", "format": "date"},
+          request_shape={"type": "string", "format": "date", "pattern": DATE_PATTERN},
           **_ms("First day of the project (yyyy-mm-dd; answered as its first second)")),
     Field("end_date", "date", required=True, nullable=False,
-          request_shape={"type": "string", "format": "date"},
+          request_shape={"type": "string", "format": "date", "pattern": DATE_PATTERN},
           **_ms("Last day of the project (yyyy-mm-dd; answered as its last second)")),
     read_only("closed_at", "datetime", **_ms("When the project was completed", nullable=True)),
     read_only("attachments", "object", "Files attached to the project", default=[],

@@ -103,12 +103,19 @@ def test_a_create_may_name_the_requester_by_email(client: FlaskClient) -> None:
     assert "email" not in response.get_json()["change"]
 
 
-def test_an_email_that_names_no_user_is_refused(client: FlaskClient) -> None:
+def test_an_email_no_user_has_makes_a_new_requester(client: FlaskClient) -> None:
     body = {k: v for k, v in VALID.items() if k != "requester_id"}
     response = client.post(
-        "/api/v2/changes", json={**body, "email": "nobody@elsewhere.example"}, headers=ADMIN
+        "/api/v2/changes", json={**body, "email": "tom@outerspace.example"}, headers=ADMIN
     )
-    assert errors_of(response) == [("email", "invalid_value")]
+    requester_id = response.get_json()["change"]["requester_id"]
+    requester = client.get(f"/api/v2/requesters/{requester_id}", headers=ADMIN).get_json()
+    assert requester["requester"]["primary_email"] == "tom@outerspace.example"
+
+
+def test_requester_id_wins_over_email(client: FlaskClient) -> None:
+    change = created(client, email="sam.okafor@acme.com")
+    assert change["requester_id"] == PRIYA
 
 
 def test_a_create_names_every_missing_field_and_the_requester_alternatives(
