@@ -166,3 +166,55 @@ ASSET_SEARCH_TOTAL_HEADER = "X-Search-Results-Count"
 # -- Workspaces --------------------------------------------------------------------------------
 
 # The global workspace (id 1) is not listed by GET /workspaces and answers 404 by id.
+
+# -- Changes, releases and projects ------------------------------------------------------------
+
+
+# An end earlier than its start (planned_end_date, work_end_date, a project's end_date) is
+# refused on the end field, code invalid_value; the reference gives neither the rule's bounds
+# nor its text. An end equal to its start is accepted.
+def end_before_start_message(start: str) -> str:
+    return f"It should not be earlier than {start}"
+
+
+# `assets: [{"display_id": n}]` with an element of another shape, and `maintenance_window`
+# other than `{"id": n}`: invalid_value with these texts (not published). Display ids that name
+# no asset (or a trashed one) are listed as the framework lists unknown ids.
+ASSET_REFERENCE_MESSAGE = "It should contain elements with only a Positive Integer display_id"
+WINDOW_REFERENCE_MESSAGE = "It should be a key/value pair with only a Positive Integer id"
+
+# Projects (served as the reference's "Projects (Legacy)" under /api/v2/projects): a project
+# created without `priority` is Medium, as the newer project API documents its default; without
+# `owner_id` its creator owns it. The list answers {"projects": [...]} (Freshworks' own OpenAPI
+# file; the reference's sample shows a bare array of {"project": ...}). `filter=all` and no
+# filter list the projects that are not archived; `filter=archived` or `archived=true` lists the
+# archived ones. Archive and restore answer 200 with the project (the OpenAPI file; the reference
+# says only "OK"). An archived project is read-only: PUT, and writes of its tasks, answer 405,
+# as a deleted problem's do; DELETE of a project that is not archived answers 405 too. Deleting
+# a task deletes its subtasks. Projects carry `archived` (the OpenAPI file) as well as `deleted`
+# (the reference), always equal.
+PROJECT_DEFAULT_PRIORITY = 2
+# A task's reminder (`notify`) outside the documented 15 minutes to 4 weeks is invalid_value on
+# `notify` with this text (not published); a task's status codes are the project's.
+NOTIFY_RANGE_MESSAGE = "It should be between 15 minutes and 4 weeks before the date"
+
+# Changes: the reference's note on delete names a "Restore Change API" without documenting it;
+# the fake serves it as problems and releases document theirs (PUT …/restore, 204). A change
+# created with an `email` no user has makes a new requester, as a ticket does (the reference's
+# change sample uses the same outside address as its ticket samples); `requester_id` wins when
+# both are sent. `approval_status` codes follow Freshworks' OpenAPI file
+# (1 Requested, 2 Approved, 3 Rejected, 4 Not Requested); seeded changes past approval are
+# Approved. `include=stats` adds {"stats": {"closed_at", "assigned_at", "approval_at"}}.
+# `filter_name` (and `view`, which takes the same names; custom views do not exist here):
+# my_open = assigned to the caller and not Closed, release_requested = Pending Release (4).
+# `order_by` takes created_at, updated_at, priority, status, planned_start_date and
+# planned_end_date. `query` is not served (400 invalid_field, as any unknown parameter).
+# The associations only Freshworks' OpenAPI file names (project_id, associated_project,
+# associated_release, associated_problems, tickets_initiating_change,
+# incidents_caused_by_change) are on a view, not on list items.
+
+# Releases: DELETE answers 200 with no body, as the reference's sample says ("Status: OK");
+# changes and problems answer 204. `description` is optional: the reference's create sample
+# has none, although the release form marks it required. `filter_name`: incompleted =
+# Incomplete (4), completed = Completed (5), my_open = assigned to the caller and not Completed.
+RELEASE_DELETE_STATUS = 200

@@ -67,6 +67,8 @@ class Rule:
     check: Check
     required: bool = False
     nullable: bool = True
+    # Other attributes that satisfy `required` in this one's place (`email` for `requester_id`).
+    alternatives: tuple[str, ...] = ()
 
 
 def _error(field: str, message: str, code: str) -> FieldError:
@@ -195,6 +197,10 @@ def mapping(max_keys: int = 200) -> Check:
     return check
 
 
+def fill_one_of(names: Sequence[str]) -> str:
+    return f"Please fill at least 1 of {', '.join(names)} fields"
+
+
 def missing_message(rule: Rule, check_is_choice: Sequence[object] | None = None) -> str:
     if check_is_choice is not None:
         return one_of(check_is_choice)
@@ -217,7 +223,12 @@ def validate_body(
     problems: list[FieldError] = []
     for name, rule in rules.items():
         if name not in body:
-            if rule.required:
+            if rule.alternatives and rule.required:
+                if not any(other in body for other in rule.alternatives):
+                    problems.append(
+                        FieldError(name, fill_one_of((name, *rule.alternatives)), "missing_field")
+                    )
+            elif rule.required:
                 listed = (choices or {}).get(name)
                 problems.append(FieldError(name, missing_message(rule, listed), "missing_field"))
             continue

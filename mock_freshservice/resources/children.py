@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mock_freshservice.clock import DAY, HOUR
+from mock_freshservice.data import ids
 from mock_freshservice.data.store import Record
 from mock_freshservice.data.tickets import text_of
 from mock_freshservice.errors import FieldError
@@ -22,6 +23,7 @@ NOTE_BODIES = (
     "<p>Waiting on the network team to confirm the maintenance window.</p>",
     "<p>Root cause written up in the knowledge base.</p>",
 )
+NOTES_AND_TEXTS = tuple((body, text_of(body)) for body in NOTE_BODIES)
 TASK_TITLES = (
     "Collect logs from affected hosts",
     "Confirm the fix with the pilot group",
@@ -206,20 +208,18 @@ def seed_children(
     times_of: Resource, agents: list[int], groups: list[int], counter: dict[str, int],
 ) -> list[tuple[str, Record]]:  # fmt: skip
     """A few notes, tasks and time entries for one generated parent record."""
-    rng = seeding.rng
     made: list[tuple[str, Record]] = []
     start = int(parent["created_at"])
+    index = seeding.account.index
 
     def next_id(resource: Resource) -> int:
-        counter[resource.table_name] = counter.get(resource.table_name, 0) + 1
+        n = counter[resource.table_name] = counter.get(resource.table_name, 0) + 1
         assert resource.id_base is not None
-        from mock_freshservice.data import ids  # noqa: PLC0415
+        return ids.ranged(resource.id_base, index, n)
 
-        return ids.ranged(resource.id_base, seeding.account.index, counter[resource.table_name])
-
-    for n in range(rng.randrange(3)):
-        when = start + (n + 1) * rng.randrange(HOUR, DAY)
-        body = NOTE_BODIES[rng.randrange(len(NOTE_BODIES))]
+    for n in range(seeding.below(3)):
+        when = start + (n + 1) * seeding.between(HOUR, DAY)
+        body, text = NOTES_AND_TEXTS[seeding.below(len(NOTES_AND_TEXTS))]
         made.append(
             (
                 notes_of.table_name,
@@ -227,7 +227,7 @@ def seed_children(
                     "id": next_id(notes_of),
                     "user_id": seeding.pick(agents),
                     "body": body,
-                    "body_text": text_of(body),
+                    "body_text": text,
                     "notify_emails": [],
                     "created_at": when,
                     "updated_at": when,
@@ -235,9 +235,9 @@ def seed_children(
                 },
             )
         )
-    for n in range(rng.randrange(3)):
-        when = start + (n + 1) * rng.randrange(HOUR, DAY)
-        status = rng.choice((1, 2, 3))
+    for n in range(seeding.below(3)):
+        when = start + (n + 1) * seeding.between(HOUR, DAY)
+        status = 1 + seeding.below(3)
         made.append(
             (
                 tasks_of.table_name,
@@ -247,7 +247,7 @@ def seed_children(
                     "status": status,
                     "due_date": when + 3 * DAY,
                     "notify_before": 0,
-                    "title": TASK_TITLES[rng.randrange(len(TASK_TITLES))],
+                    "title": TASK_TITLES[seeding.below(len(TASK_TITLES))],
                     "description": "Part of the follow-up.",
                     "group_id": seeding.pick(groups, 0.5),
                     "created_at": when,
@@ -257,8 +257,8 @@ def seed_children(
                 },
             )
         )
-    for _ in range(rng.randrange(2)):
-        when = start + rng.randrange(HOUR, 2 * DAY)
+    for _ in range(seeding.below(2)):
+        when = start + seeding.between(HOUR, 2 * DAY)
         made.append(
             (
                 times_of.table_name,
@@ -266,11 +266,11 @@ def seed_children(
                     "id": next_id(times_of),
                     "task_id": None,
                     "executed_at": when,
-                    "billable": rng.random() < 0.7,
+                    "billable": seeding.chance(0.7),
                     "note": "Investigation",
                     "start_time": None,
                     "timer_running": False,
-                    "time_spent": _duration(rng.randrange(15, 240)),
+                    "time_spent": _duration(seeding.between(15, 240)),
                     "agent_id": seeding.pick(agents),
                     "custom_fields": {},
                     "created_at": when,

@@ -36,24 +36,34 @@ class Parent:
 @dataclasses.dataclass(frozen=True, slots=True)
 class Filter:
     """A list query parameter: `kind` checks its value (`id`, `integer`, `boolean`, `string`,
-    `datetime` or `choice`), `test(record, value)` keeps the records that match."""
+    `datetime` or `choice`), `test(record, value, context)` keeps the records that match.
+
+    `always` runs the test when the parameter is absent too (value None: a default such as "not
+    archived"); `sees_deleted` lets soft-deleted records reach the test (`filter_name=deleted`);
+    `personal` says the answer depends on who asks or when (`my_open`, `overdue`), so it is not
+    shared between callers or moments. The context's `query` holds every filter's value.
+    """
 
     name: str
     kind: Literal["id", "integer", "boolean", "string", "datetime", "choice"]
-    test: Callable[[Record, Any], bool]
+    test: Callable[[Record, Any, Context], bool]
     choices: tuple[str, ...] = ()
     description: str = ""
+    always: bool = False
+    sees_deleted: bool = False
+    personal: bool = False
 
 
 @dataclasses.dataclass
 class Context:
-    """What a hook may look at: the caller, the account, the data clock's now and, for a
-    resource under another, the parent record."""
+    """What a hook may look at: the caller, the account, the data clock's now, for a resource
+    under another the parent record, and for a list the values of its filters."""
 
     who: Caller
     account: AccountData
     now: int
     parent: Record | None = None
+    query: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -70,6 +80,15 @@ class Action:
     description: str = ""
     # Whether the action applies to soft-deleted records (restore does; most do not).
     on_deleted: bool = False
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Include:
+    """`?include=<name>` on a view: adds the key `<name>`, made from the record, to the answer."""
+
+    make: Callable[[Context, Record], Any]
+    schema: Mapping[str, Any]
+    description: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -92,10 +111,28 @@ class Seeding:
     count: int
     new_id: Callable[[int], int]  # the id of the n-th generated record (n from 1)
 
+    # Draws made from `random()` alone: `randrange` and `choice` cost several times as much, and
+    # a large account draws hundreds of thousands of times while it starts.
+
+    def below(self, bound: int) -> int:
+        """A whole number from 0 up to, not including, `bound`."""
+        return int(self.rng.random() * bound)
+
+    def between(self, low: int, high: int) -> int:
+        """A whole number from `low` up to, not including, `high`."""
+        return low + int(self.rng.random() * (high - low))
+
+    def choice(self, items: Sequence[Any]) -> Any:
+        return items[int(self.rng.random() * len(items))]
+
+    def chance(self, share: float) -> bool:
+        return self.rng.random() < share
+
     def pick(self, items: Sequence[Any], none_share: float = 0.0) -> Any:
+        """One of `items`, or None `none_share` of the time (and when there are none)."""
         if not items or self.rng.random() < none_share:
             return None
-        return items[self.rng.randrange(len(items))]
+        return items[int(self.rng.random() * len(items))]
 
 
 # A seed makes an account's records of its resource, and of resources under it, as
@@ -103,6 +140,9 @@ class Seeding:
 Seed = Callable[[Seeding], Iterable[tuple[str, "Record"]]]
 Check = Callable[[Context, Mapping[str, Any], "Record | None"], list[FieldError]]
 Fill = Callable[[Context, "Record", Mapping[str, Any], "Record | None"], None]
+# Runs under the account's lock before a record is deleted: it may refuse (raise an ApiError)
+# or change other records (a task's subtasks go with it).
+OnDelete = Callable[[Context, "Record"], None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,8 +154,9 @@ class Resource:
     64-bit, `id_base` + the account's range. `scope` names the privileges: `{scope}.view`,
     `.create`, `.edit`, `.delete`. `soft_delete` keeps deleted records (out of lists, refused
     writes) until restored. `workspace` gives lists the `workspace_id` parameter (absent: the
-    primary workspace; 0: all) and creates a default workspace. `count` makes how many records
-    an account is seeded with from its ticket count.
+    primary workspace; 0: all) and creates a default workspace. `sortable` names the fields
+    lists take as `order_by` (with `order_type`, `asc` or `desc`). `count` makes how many
+    records an account is seeded with from its ticket count.
     """
 
     name: str
@@ -135,6 +176,12 @@ class Resource:
     form_fields: FormFields | None = None
     check: Check | None = None
     fill: Fill | None = None
+    on_delete: OnDelete | None = None
+    # Operations a record's state (or its parent's) may refuse with 405, besides writes to a
+    # soft-deleted record: a project's while it is archived.
+    may_refuse: tuple[Operation, ...] = ()
+    sortable: tuple[str, ...] = ()
+    includes: Mapping[str, Include] = dataclasses.field(default_factory=dict)
     seed: Seed | None = None
     count: Callable[[int], int] = lambda tickets: 0
     delete_status: int = 204

@@ -225,12 +225,14 @@ class _Served:
         # A missing coded field is named with its values, as Freshservice names them.
         self.choices = {f.name: f.choices for f in resource.fields if f.choices is not None}
         self.updating_rules = _rules(resource, creating=False)
-        self.list_fields = tuple(f for f in resource.fields if f.in_list)
+        self.view_fields = tuple(f for f in resource.fields if f.answered)
+        self.list_fields = tuple(f for f in self.view_fields if f.in_list)
         self.allowed_query = (
             "page",
             "per_page",
             *(("updated_since",) if resource.updated_since else ()),
             *(("workspace_id",) if resource.workspace else ()),
+            *(("order_by", "order_type") if resource.sortable else ()),
             *(f.name for f in resource.filters),
         )
 
@@ -251,12 +253,15 @@ class _Served:
             raise errors.NotFound()
         return record
 
-    def _context(self, who: Caller, parent_id: int | None) -> Context:
+    def _context(
+        self, who: Caller, parent_id: int | None, query: Mapping[str, Any] | None = None
+    ) -> Context:
         return Context(
             who=who,
             account=who.account,
             now=get_state().clock.now(),
             parent=self._parent_record(who, parent_id),
+            query=query or {},
         )
 
     def _record(self, who: Caller, record_id: int, parent_id: int | None) -> Record:
@@ -275,16 +280,32 @@ class _Served:
         page = parse_page(problems)
         since = _query_datetime("updated_since", problems) if self.resource.updated_since else None
         workspace = query_workspace(account, problems) if self.resource.workspace else None
-        values = tuple(
-            (flt.name, value)
+        order = self._order(problems)
+        given = {
+            flt.name: value
             for flt in self.resource.filters
             if (value := _query_value(flt, problems)) is not None
-        )
+        }
         raise_if(problems)
+        context = self._context(who, parent_id, given)
+        # The filters that apply: those given, and those that always do.
+        applied = tuple(f for f in self.resource.filters if f.always or f.name in given)
+        personal = any(f.personal for f in applied)
         table = records_of(account, self.resource)
-        key = (parent_id, since, workspace, values)
+        key = (
+            parent_id,
+            since,
+            workspace,
+            order,
+            tuple(sorted(given.items())),
+            (who.user_id, context.now) if personal else None,
+        )
         ids = table.queries.get(
-            table.version, key, lambda: self._select(table, parent_id, since, workspace, values)
+            table.version,
+            key,
+            lambda: self._select(
+                table, context, since=since, workspace=workspace, order=order, applied=applied
+            ),
         )
         chunk, more = page.slice(ids)
         parts = [self._rendered(table, table.get(i), self.list_fields, "list") for i in chunk]
@@ -294,34 +315,75 @@ class _Served:
     def _select(
         self,
         table: Table,
-        parent_id: int | None,
+        context: Context,
+        *,
         since: int | None,
         workspace: int | None,
-        values: tuple[tuple[str, Any], ...],
+        order: tuple[str, str],
+        applied: tuple[Filter, ...],
     ) -> list[int]:
-        tests = {flt.name: flt.test for flt in self.resource.filters}
-        field, direction = self.resource.order
+        parent_id = context.parent["id"] if context.parent is not None else None
+        tests = [(flt.test, context.query.get(flt.name)) for flt in applied]
+        with_deleted = any(flt.sees_deleted for flt in applied)
         with table.lock:  # a consistent view while writers wait
             found = [
                 record
                 for record in table.all()
                 if not record.get("_gone")
-                and not record.get("_deleted")
+                and (with_deleted or not record.get("_deleted"))
                 and record.get("_parent") == parent_id
                 and (since is None or (record.get("updated_at") or 0) >= since)
                 and (not workspace or record.get("workspace_id") == workspace)
-                and all(tests[name](record, value) for name, value in values)
+                and all(test(record, value, context) for test, value in tests)
             ]
-        found.sort(key=lambda r: (r.get(field) or 0, r["id"]), reverse=direction == "desc")
+        field, direction = order
+        found.sort(key=lambda r: (_sort_key(r.get(field)), r["id"]), reverse=direction == "desc")
         return [int(r["id"]) for r in found]
+
+    def _order(self, problems: list[FieldError]) -> tuple[str, str]:
+        """`order_by` and `order_type`, or the resource's own order."""
+        field, direction = self.resource.order[0], str(self.resource.order[1])
+        if not self.resource.sortable:
+            return field, direction
+        by = request.args.get("order_by")
+        if by is not None:
+            if by in self.resource.sortable:
+                field = by
+            else:
+                problems.append(
+                    FieldError("order_by", one_of(self.resource.sortable), "invalid_value")
+                )
+        kind = request.args.get("order_type")
+        if kind is not None:
+            if kind in ("asc", "desc"):
+                direction = kind
+            else:
+                problems.append(FieldError("order_type", one_of(("asc", "desc")), "invalid_value"))
+        return field, direction
 
     def view(self, record_id: int, parent_id: int | None = None) -> Response:
         who = self._caller("view")
         self._parent_record(who, parent_id)
-        check_query(())
+        included = self._includes(check_query(("include",) if self.resource.includes else ()))
         record = self._record(who, record_id, parent_id)
         table = records_of(who.account, self.resource)
-        return self._answer(table, record, 200)
+        if not included:
+            return self._answer(table, record, 200)
+        context = self._context(who, parent_id)
+        shown = {f.name: f.shown(record.get(f.name)) for f in self.view_fields}
+        for name in included:
+            shown[name] = self.resource.includes[name].make(context, record)
+        return json_response({self.resource.singular: shown})
+
+    def _includes(self, problems: list[FieldError]) -> list[str]:
+        raw = request.args.get("include")
+        if raw is None:
+            return []
+        names = [part.strip() for part in raw.split(",") if part.strip()]
+        if not names or any(name not in self.resource.includes for name in names):
+            problems.append(FieldError("include", one_of(self.resource.includes), "invalid_value"))
+        raise_if(problems)
+        return list(dict.fromkeys(names))
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -359,7 +421,12 @@ class _Served:
             for name, value in body.items():
                 field = self.resource.field(name)
                 assert field is not None  # validate_body refused unknown names
-                updated[name] = field.stored(value)
+                if not field.answered:
+                    continue  # the fill hook makes what it stands for
+                if field.merge and isinstance(value, dict):
+                    updated[name] = {**(record.get(name) or {}), **field.stored(value)}
+                else:
+                    updated[name] = field.stored(value)
             if "updated_at" in updated:
                 updated["updated_at"] = context.now
             if self.resource.fill is not None:
@@ -377,6 +444,8 @@ class _Served:
             record = self._record(who, record_id, parent_id)
             if record.get("_deleted"):
                 raise errors.NotFound()
+            if self.resource.on_delete is not None:
+                self.resource.on_delete(context, record)
             mark = "_deleted" if self.resource.soft_delete else "_gone"
             gone = {**record, mark: True, "updated_at": context.now}
             if self.resource.soft_delete and "deleted" in record:
@@ -444,6 +513,8 @@ class _Served:
         resource = self.resource
         record: Record = {}
         for field in resource.fields:
+            if not field.answered:
+                continue  # the fill hook makes what it stands for
             if field.name in body:
                 record[field.name] = field.stored(body[field.name])
             elif callable(field.default):
@@ -474,7 +545,7 @@ class _Served:
     def _answer(
         self, table: Table, record: Record, status: int, headers: dict[str, str] | None = None
     ) -> Response:
-        rendered = self._rendered(table, record, self.resource.fields, "view")
+        rendered = self._rendered(table, record, self.view_fields, "view")
         body = b'{"' + self.resource.singular.encode() + b'":' + rendered + b"}"
         return raw_json_response(body, status, headers)
 
@@ -547,6 +618,11 @@ def _query_value(flt: Filter, problems: list[FieldError]) -> Any:
     if flt.kind == "datetime":
         return _query_datetime(flt.name, problems)
     return raw
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    """Records without a value sort before every other (as zero did for timestamps)."""
+    return (0, 0) if value is None else (1, value)
 
 
 OPENAPI_PATH_PARAMETER = re.compile(r"<int:([a-z_]+)>")

@@ -41,6 +41,10 @@ Kind = Literal[
     "strings", "emails", "ids", "object",
 ]  # fmt: skip
 TEXT_LIMIT = 65_535  # Freshservice's text columns (MySQL TEXT)
+# The request schemas' dates: a subset of what the checks accept (days up to the 28th of
+# 1970…2099), so that dates generated from the document are accepted ones.
+DATE_PATTERN = r"^(19[7-9][0-9]|20[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$"
+DATETIME_PATTERN = DATE_PATTERN[:-1] + r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$"
 
 
 def _number() -> Check:
@@ -57,11 +61,17 @@ class Field:
     """One attribute of a resource.
 
     `choices` are the accepted values (codes or words), with `labels` naming codes for people
-    (form fields, descriptions). `required` applies to create; `writable=False` makes the field
-    read-only (a body naming it is refused, as Freshservice refuses an unexpected attribute);
-    `updatable=False` accepts it on create only. `default` fills it on create when absent (a
-    value, or a function of the request's context). `references` names the resource an id (or
-    every id of a list) must be a record of. `in_list=False` leaves it out of list items.
+    (form fields, descriptions). `required` applies to create, where one of `alternatives` may
+    stand in for it; `writable=False` makes the field read-only (a body naming it is refused, as
+    Freshservice refuses an unexpected attribute); `updatable=False` accepts it on create only.
+    `default` fills it on create when absent (a value, or a function of the request's context).
+    `references` names the resource an id (or every id of a list) must be a record of.
+    `in_list=False` leaves it out of list items; `answered=False` accepts it in requests only
+    (a hook turns it into what is stored). `merge` makes an update add an object's keys to the
+    stored ones instead of replacing them.
+
+    Shapes no kind names (`[{"display_id": 8}]` in, asset objects out) bring their own
+    `value_check` and `request_shape`, and `show` with its `answer_schema`.
     """
 
     name: str
@@ -78,6 +88,13 @@ class Field:
     max_items: int = 500
     references: str | None = None
     in_list: bool = True
+    alternatives: tuple[str, ...] = ()
+    answered: bool = True
+    merge: bool = False
+    value_check: Check | None = None
+    request_shape: Mapping[str, Any] | None = None
+    show: Callable[[Any], Any] | None = None
+    answer_schema: Mapping[str, Any] | None = None
 
     @property
     def timestamp(self) -> bool:
@@ -90,6 +107,7 @@ class Field:
             self.check(),
             required=creating and self.required,
             nullable=self.nullable and not (creating and self.required),
+            alternatives=self.alternatives,
         )
 
     @property
@@ -107,6 +125,8 @@ class Field:
         }.get(self.kind, "String")
 
     def check(self) -> Check:
+        if self.value_check is not None:
+            return self.value_check
         if self.choices is not None:
             return choice(self.choices)  # type: ignore[arg-type]
         kind = self.kind
@@ -148,6 +168,8 @@ class Field:
 
     def shown(self, value: Any) -> Any:
         """A record's value as the answer shows it."""
+        if self.show is not None:
+            return self.show(value)
         if self.kind == "datetime":
             return format_ts(value)
         if self.kind == "date":
@@ -172,7 +194,10 @@ class Field:
             "ids": {"type": "array", "items": {"type": "integer"}},
             "object": {"type": "object"},
         }
-        found = kinds[self.kind]  # fmt: skip
+        if self.answer_schema is not None:
+            described = {"description": self.description} if self.description else {}
+            return {**self.answer_schema, **described}
+        found = kinds[self.kind]
         if self.choices is not None:
             found = {**found, "enum": list(self.choices)}
         if self.nullable:
@@ -186,6 +211,8 @@ class Field:
     def request_schema(self) -> dict[str, Any]:
         """The field's JSON schema in a request body: what the fake accepts (a subset, so that
         generated requests are valid ones unless a test means otherwise)."""
+        if self.request_shape is not None:
+            return dict(self.request_shape)
         found = self.schema()
         if self.kind == "email":
             found = {**found, "format": "email"}
@@ -193,6 +220,11 @@ class Field:
             found = {**found, "maxLength": self.max_length or 255}
         if self.kind in ("text", "html"):
             found = {**found, "minLength": 1, "maxLength": 2_000}
+        if self.kind in ("datetime", "date"):
+            found = {
+                **found,
+                "pattern": DATETIME_PATTERN if self.kind == "datetime" else DATE_PATTERN,
+            }
         if self.kind in ("strings", "emails", "ids"):
             found = {**found, "maxItems": min(self.max_items, 20)}
             if self.kind == "strings":

@@ -12,7 +12,11 @@ from mock_freshservice.data.account import AccountData
 from mock_freshservice.resources.declaration import Resource
 
 FIELD_ID_BASE = 53_000_000_000  # form fields' ids, per account and resource
-_LEFT_OUT = frozenset({"custom_fields", "analysis_fields", "planning_fields"})
+# Attributes a request may carry that the forms do not list as fields.
+_LEFT_OUT = frozenset(
+    {"custom_fields", "analysis_fields", "planning_fields", "assets", "maintenance_window",
+     "project_id"}
+)  # fmt: skip
 
 
 def form_fields_of(
@@ -23,7 +27,8 @@ def form_fields_of(
     salt = zlib.crc32(resource.name.encode()) % 1_000
     found = []
     for position, field in enumerate(
-        (f for f in resource.fields if f.writable and f.name not in _LEFT_OUT), start=1
+        (f for f in resource.fields if f.writable and f.answered and f.name not in _LEFT_OUT),
+        start=1,
     ):
         name = field.name.removesuffix("_id") if field.references else field.name
         choices = (

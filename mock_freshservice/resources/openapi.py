@@ -9,6 +9,7 @@ from typing import Any
 
 from mock_freshservice.resources.declaration import Resource
 from mock_freshservice.resources.engine import Owner, base_path, id_name, owners
+from mock_freshservice.resources.fields import Field
 
 Json = dict[str, Any]
 _ERRORS = {
@@ -17,6 +18,9 @@ _ERRORS = {
     "403": {"$ref": "#/components/responses/Forbidden"},
     "429": {"$ref": "#/components/responses/RateLimited"},
 }
+# A body that is not a JSON object (invalid_json) or an empty update (missing_params) is a 400 in
+# another shape than a validation failure.
+_WRITE_ERRORS = {**_ERRORS, "400": {"$ref": "#/components/responses/BadRequest"}}
 _NOT_FOUND = {"404": {"$ref": "#/components/responses/NotFound"}}
 _NOT_ALLOWED = {"405": {"$ref": "#/components/responses/MethodNotAllowed"}}
 
@@ -71,21 +75,73 @@ def document(resources: Sequence[Resource]) -> tuple[Json, Json]:
     schemas: Json = {}
     for resource in resources:
         _add(resource, by_name, paths, schemas)
+    if any(resource.form_fields is not None for resource in resources):
+        schemas[FORM_FIELD] = _FORM_FIELD_SCHEMA
     return paths, schemas
+
+
+# A field of a declared resource's form (`forms.py`), as `/problem_form_fields` and the like list.
+FORM_FIELD = "ResourceFormField"
+_NULLABLE_INTEGER = {"type": ["integer", "null"]}
+_FORM_FIELD_SCHEMA: Json = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "id", "created_at", "updated_at", "name", "label", "description", "field_type",
+        "required", "required_for_closure", "position", "default_field", "choices",
+        "nested_fields", "workspace_id",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "name": {"type": "string"},
+        "label": {"type": "string"},
+        "description": {"type": "string"},
+        "field_type": {"type": "string"},
+        "required": {"type": "boolean"},
+        "required_for_closure": {"type": "boolean"},
+        "position": {"type": "integer"},
+        "default_field": {"type": "boolean"},
+        "choices": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "value"],
+                "properties": {"id": {"type": ["integer", "string"]}, "value": {"type": "string"}},
+            },
+        },
+        "nested_fields": {"type": "array", "items": {"type": "object"}},
+        "workspace_id": _NULLABLE_INTEGER,
+    },
+}  # fmt: skip
 
 
 def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas: Json) -> None:
     name = _schema_name(resource, by_name)
     ref = {"$ref": f"#/components/schemas/{name}"}
     list_ref = {"$ref": f"#/components/schemas/{name}ListItem"}
-    schemas[name] = _object(resource.fields)
-    schemas[f"{name}ListItem"] = _object([f for f in resource.fields if f.in_list])
+    answered = [f for f in resource.fields if f.answered]
+    schemas[name] = _object(answered)
+    schemas[f"{name}ListItem"] = _object([f for f in answered if f.in_list])
+    view_ref = ref
+    if resource.includes:
+        # A view with `include` adds keys the other answers never have.
+        view = _object(answered)
+        view["properties"] = {
+            **view["properties"],
+            **{key: dict(found.schema) for key, found in resource.includes.items()},
+        }
+        schemas[f"{name}View"] = view
+        view_ref = {"$ref": f"#/components/schemas/{name}View"}
     writable = [f for f in resource.fields if f.writable]
     schemas[f"{name}Create"] = {
         "type": "object",
         "additionalProperties": False,
-        "required": [f.name for f in writable if f.required],
-        "properties": {f.name: f.request_schema() for f in writable},
+        "required": [f.name for f in writable if f.required and not f.alternatives],
+        "properties": {f.name: _create_property(f) for f in writable},
+        **_one_of_required(writable),
     }
     schemas[f"{name}Update"] = {
         "type": "object",
@@ -144,8 +200,9 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
                     headers={"Location": {"$ref": "#/components/headers/Location"}},
                     links=record_links,
                 ),
-                **_ERRORS,
+                **_WRITE_ERRORS,
                 **(_NOT_FOUND if resource.parent else {}),
+                **(_NOT_ALLOWED if "create" in resource.may_refuse else {}),
             },
         }
     if collection_item:
@@ -156,9 +213,9 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
             "operationId": _operation(resource, by_name, "view"),
             "tags": tag,
             "summary": f"View a {resource.singular.replace('_', ' ')}",
-            "parameters": _path_parameters(one),
+            "parameters": [*_path_parameters(one), *_include_parameter(resource)],
             "responses": {
-                "200": _json(f"The {resource.singular}", _envelope(resource.singular, ref)),
+                "200": _json(f"The {resource.singular}", _envelope(resource.singular, view_ref)),
                 **_ERRORS,
                 **_NOT_FOUND,
             },
@@ -177,9 +234,9 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
             },
             "responses": {
                 "200": _json(f"The {resource.singular} updated", _envelope(resource.singular, ref)),
-                **_ERRORS,
+                **_WRITE_ERRORS,
                 **_NOT_FOUND,
-                **(_NOT_ALLOWED if resource.soft_delete else {}),
+                **(_NOT_ALLOWED if resource.soft_delete or "update" in resource.may_refuse else {}),
             },
         }
     if "delete" in operations:
@@ -192,6 +249,7 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
                 str(resource.delete_status): {"description": "Deleted"},
                 **_ERRORS,
                 **_NOT_FOUND,
+                **(_NOT_ALLOWED if "delete" in resource.may_refuse else {}),
             },
         }
     if one_item:
@@ -228,7 +286,10 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
                         "The form's fields",
                         _envelope(
                             form.key,
-                            {"type": "array", "items": {"$ref": "#/components/schemas/FormField"}},
+                            {
+                                "type": "array",
+                                "items": {"$ref": f"#/components/schemas/{FORM_FIELD}"},
+                            },
                         ),
                     ),
                     "401": _ERRORS["401"],
@@ -239,6 +300,27 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
         }
 
 
+def _create_property(field: Field) -> Json:
+    """A create's property: a required one may not be null."""
+    found = field.request_schema()
+    if field.required and isinstance(found.get("type"), list):
+        found["type"] = [t for t in found["type"] if t != "null"]
+        if len(found["type"]) == 1:
+            found["type"] = found["type"][0]
+        if "enum" in found:
+            found["enum"] = [v for v in found["enum"] if v is not None]
+    return found
+
+
+def _one_of_required(fields: Sequence[Field]) -> Json:
+    """A field another may stand in for (requester_id or email) is required as either."""
+    groups = [(f.name, *f.alternatives) for f in fields if f.required and f.alternatives]
+    if not groups:
+        return {}
+    choices = [{"anyOf": [{"required": [name]} for name in group]} for group in groups]
+    return {"allOf": choices} if len(choices) > 1 else choices[0]
+
+
 def _object(fields: Sequence[Any]) -> Json:
     return {
         "type": "object",
@@ -246,6 +328,16 @@ def _object(fields: Sequence[Any]) -> Json:
         "required": [f.name for f in fields],
         "properties": {f.name: f.schema() for f in fields},
     }
+
+
+def _include_parameter(resource: Resource) -> list[Json]:
+    if not resource.includes:
+        return []
+    described = "; ".join(f"{k}: {v.description}" for k, v in resource.includes.items())
+    return [
+        {"name": "include", "in": "query", "description": described,
+         "schema": {"type": "string", "enum": list(resource.includes)}}
+    ]  # fmt: skip
 
 
 def _list_parameters(resource: Resource) -> list[Json]:
@@ -260,6 +352,15 @@ def _list_parameters(resource: Resource) -> list[Json]:
         )  # fmt: skip
     if resource.workspace:
         found.append({"$ref": "#/components/parameters/WorkspaceQuery"})
+    if resource.sortable:
+        found.append(
+            {"name": "order_by", "in": "query",
+             "schema": {"type": "string", "enum": list(resource.sortable)}}
+        )  # fmt: skip
+        found.append(
+            {"name": "order_type", "in": "query",
+             "schema": {"type": "string", "enum": ["asc", "desc"]}}
+        )  # fmt: skip
     kinds: Mapping[str, Json] = {
         "id": {"type": "integer", "minimum": 1},
         "integer": {"type": "integer", "minimum": 1},

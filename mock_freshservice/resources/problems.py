@@ -21,9 +21,11 @@ from mock_freshservice.resources.declaration import (
 )
 from mock_freshservice.resources.fields import Field, read_only
 from mock_freshservice.resources.forms import form_fields_of
+from mock_freshservice.resources.itsm import plain_text
 
 PRIORITY = {1: "Low", 2: "Medium", 3: "High", 4: "Urgent"}
 IMPACT = {1: "Low", 2: "Medium", 3: "High"}
+PRIORITIES, IMPACTS = tuple(PRIORITY), tuple(IMPACT)
 STATUS = {1: "Open", 2: "Change Requested", 3: "Closed"}
 SUBJECTS = (
     ("Intermittent VPN drops for remote staff", "Network", "VPN"),
@@ -131,12 +133,11 @@ def _seed(seeding: Seeding) -> list[tuple[str, Record]]:
     agents = list(account.agents.ids)
     groups = list(account.groups.ids)
     departments = list(account.departments.ids)
-    rng = seeding.rng
     made: list[tuple[str, Record]] = []
     counter: dict[str, int] = {}
     for n in range(1, seeding.count + 1):
         subject, category, item = SUBJECTS[(n - 1) % len(SUBJECTS)]
-        created = seeding.anchor - rng.randrange(2 * DAY, 90 * DAY)
+        created = seeding.anchor - seeding.between(2 * DAY, 90 * DAY)
         description = f"<div>{subject}. Seen by several teams; incidents are linked.</div>"
         record: Record = {
             "id": seeding.new_id(n),
@@ -145,13 +146,13 @@ def _seed(seeding: Seeding) -> list[tuple[str, Record]]:
             "requester_id": seeding.pick(agents),
             "group_id": seeding.pick(groups, 0.3),
             "description": description,
-            "description_text": text_of(description),
-            "priority": rng.choice(tuple(PRIORITY)),
-            "status": rng.choice((1, 1, 2, 3)),
-            "impact": rng.choice(tuple(IMPACT)),
-            "known_error": rng.random() < 0.3,
+            "description_text": plain_text(description),
+            "priority": seeding.choice(PRIORITIES),
+            "status": seeding.choice((1, 1, 2, 3)),
+            "impact": seeding.choice(IMPACTS),
+            "known_error": seeding.chance(0.3),
             "subject": subject,
-            "due_by": created + rng.randrange(7, 30) * DAY,
+            "due_by": created + seeding.between(7, 30) * DAY,
             "department_id": seeding.pick(departments, 0.4),
             "category": category,
             "sub_category": None,
@@ -161,7 +162,7 @@ def _seed(seeding: Seeding) -> list[tuple[str, Record]]:
             "analysis_fields": {},
             "assets": [],
             "created_at": created,
-            "updated_at": created + rng.randrange(HOUR, DAY),
+            "updated_at": created + seeding.between(HOUR, DAY),
             "_parent": None,
         }
         made.append((PROBLEMS.table_name, record))

@@ -1,8 +1,14 @@
-"""Every declared resource, parents before the resources under them."""
+"""Every declared resource, parents before the resources under them, and each after those its
+seed links to (changes name projects and problems; releases name changes)."""
 
 from __future__ import annotations
 
-from mock_freshservice.resources import problems
+from mock_freshservice.resources import changes, problems, projects, releases
 from mock_freshservice.resources.declaration import Resource
 
-RESOURCES: tuple[Resource, ...] = (*problems.RESOURCES,)
+RESOURCES: tuple[Resource, ...] = (
+    *projects.RESOURCES,
+    *problems.RESOURCES,
+    *changes.RESOURCES,
+    *releases.RESOURCES,
+)

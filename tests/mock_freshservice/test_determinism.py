@@ -141,3 +141,26 @@ def test_two_fresh_fakes_answer_250_mixed_requests_identically() -> None:
     assert first == second
     # The stream really is mixed: successes, creations and several kinds of failure.
     assert {200, 201, 400, 401, 403, 404, 405} <= set(statuses)
+
+
+def itsm_bytes() -> bytes:
+    """Every seeded problem, change, release and project of acme, listed and viewed."""
+    client = create_app(FakeSettings(now=NOW)).test_client()
+    headers = basic("demo-acme-admin-key")
+    found = b""
+    for path in ("problems", "changes", "releases", "projects"):
+        listed = client.get(f"/api/v2/{path}?per_page=100", headers=headers)
+        found += listed.get_data()
+        for record in listed.get_json()[path]:
+            found += client.get(f"/api/v2/{path}/{record['id']}", headers=headers).get_data()
+            children = "tasks" if path == "projects" else "notes"
+            found += client.get(
+                f"/api/v2/{path}/{record['id']}/{children}", headers=headers
+            ).get_data()
+    return found
+
+
+def test_two_fresh_fakes_seed_the_same_problems_changes_releases_and_projects() -> None:
+    first = itsm_bytes()
+    assert b'"changes":[{' in first and b'"tasks":[{' in first
+    assert first == itsm_bytes()

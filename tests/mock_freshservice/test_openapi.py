@@ -21,6 +21,11 @@ from flask.testing import FlaskClient
 
 from mock_freshservice import FakeSettings, create_app
 from mock_freshservice.app import openapi_document
+from mock_freshservice.clock import parse_datetime
+from mock_freshservice.resources.declaration import Resource
+from mock_freshservice.resources.engine import base_path, id_name, owners
+from mock_freshservice.resources.fields import DATE_PATTERN, DATETIME_PATTERN
+from mock_freshservice.resources.registry import RESOURCES
 from tests.conftest import NOW
 from tests.processes import running_fake
 
@@ -228,3 +233,38 @@ def test_people_lists_declare_the_per_page_the_fake_honours(
     assert "per_page" in {_deref(p, document)["name"] for p in operation["parameters"]}
     listed = client.get(f"/api/v2{path}?per_page=2", headers=admin).get_json()
     assert len(listed[path.strip("/")]) == 2
+
+
+DECLARED = [r for r in RESOURCES if {"create", "view", "update", "delete"} <= set(r.operations)]
+
+
+@pytest.mark.parametrize("resource", DECLARED, ids=[r.table_name for r in DECLARED])
+def test_a_declared_create_links_to_the_view_update_and_delete_of_what_it_made(
+    resource: Resource,
+) -> None:
+    collection = base_path(resource, owners(RESOURCES))
+    path = re.sub(r"<int:([a-z_]+)>", r"{\1}", collection)
+    one = spec()["paths"][f"{path}/{{{id_name(resource)}}}"]
+    created = spec()["paths"][path]["post"]["responses"]["201"]
+    assert {link["operationId"] for link in created["links"].values()} == {
+        one[method]["operationId"] for method in ("get", "put", "delete")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "matches"),
+    [
+        ("1970-01-01", True),
+        ("2099-12-28", True),
+        ("1969-12-31", False),
+        ("2026-02-29", False),
+        ("2026-13-01", False),
+    ],
+)
+def test_the_request_date_pattern_admits_only_days_the_fake_accepts(
+    text: str, matches: bool
+) -> None:
+    assert bool(re.fullmatch(DATE_PATTERN, text)) is matches
+    assert bool(re.fullmatch(DATETIME_PATTERN, f"{text}T23:59:59Z")) is matches
+    if matches:
+        assert parse_datetime(f"{text}T23:59:59Z") is not None
