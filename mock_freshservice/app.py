@@ -50,6 +50,7 @@ from mock_freshservice.clock import parse_datetime
 from mock_freshservice.data.dataset import Dataset, load_dataset
 from mock_freshservice.data.store import RetiredTableError
 from mock_freshservice.journal import Entry
+from mock_freshservice.proxy import LoopbackProxyFix
 from mock_freshservice.ratelimit import OVERALL, Verdict
 from mock_freshservice.scenario import Scenario, load_scenario
 from mock_freshservice.settings import FakeSettings
@@ -119,6 +120,7 @@ def create_app(
     app.register_error_handler(HTTPException, _render_http_exception)
     app.register_error_handler(Exception, _render_unexpected)
     app.extensions[ID_SHAPED_ROUTES] = _id_shaped_routes(app)
+    app.wsgi_app = LoopbackProxyFix(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 

@@ -33,6 +33,7 @@ from mock_freshservice.settings import (
     DEFAULT_SEED,
     PLANS,
     FakeSettings,
+    checked_public_url,
 )
 from mock_freshservice.state import EXTENSION, BuildProgress, DatasetKeyError, FakeState
 
@@ -53,6 +54,13 @@ def _instant(text: str) -> datetime:
     if epoch is None:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time: {text!r}")
     return datetime.fromtimestamp(epoch).astimezone()
+
+
+def _public_url(text: str) -> str:
+    try:
+        return checked_public_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(text: str) -> float:
@@ -134,6 +142,14 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         type=_positive_int,
         default=sup,
         help=f"seconds before an idle connection is closed (default {DEFAULT_IDLE_TIMEOUT})",
+    )
+    group.add_argument(
+        "--public-url",
+        type=_public_url,
+        default=sup,
+        metavar="URL",
+        help="start of the URLs the fake hands out (Link, Location), e.g. behind a proxy "
+        "(default: the scheme and host the client called)",
     )
     group.add_argument(
         "--quiet",

@@ -52,7 +52,9 @@ def make_server(app: Flask, settings: FakeSettings) -> Any:
         port=settings.port,
         threads=settings.threads,
         ident="mock-freshservice",
-        clear_untrusted_proxy_headers=True,
+        # Forwarding headers are the app's to judge (proxy.py: from loopback peers only);
+        # waitress would drop them from every peer, its trusted proxy being one address.
+        clear_untrusted_proxy_headers=False,
         connection_limit=limit,
         asyncore_use_poll=limit > SELECT_CONNECTIONS,
         channel_timeout=settings.idle_timeout,
