@@ -32,7 +32,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed as RoutingMethodNotAllowed
 from werkzeug.routing import Map, Rule
 
-from mock_freshservice import admin, errors, faults
+from mock_freshservice import admin, errors, faults, tls
 from mock_freshservice.api import (
     agents,
     assets,
@@ -64,6 +64,8 @@ BODY_METHODS = frozenset({"POST", "PUT"})
 METHOD_ORDER = ("GET", "POST", "PUT", "DELETE")
 VERSION_HEADER = "latest=v2; requested=v2"
 ID_SHAPED_ROUTES = "mock_freshservice.id_shaped_routes"
+TLS_EXTENSION = "mock_freshservice.tls"
+CA_PATH = "/_mock/ca.pem"
 
 
 def create_app(
@@ -112,7 +114,12 @@ def create_app(
         app.register_blueprint(blueprint, url_prefix="/api/v2")
     app.register_blueprint(admin.bp, url_prefix="/_mock")
 
+    if settings.tls:
+        app.extensions[TLS_EXTENSION] = tls.load_or_make_ca(tls.ca_folder(settings))
     app.add_url_rule(OPENAPI_PATH, "openapi", _openapi)
+    # Outside the admin API's guard: the CA certificate is public, and whoever calls the fake
+    # from another machine needs it as much as a loopback caller does.
+    app.add_url_rule(CA_PATH, "ca_pem", _ca_pem)
     app.before_request(_before_api_request)
     app.after_request(_after_request)
     app.register_error_handler(errors.ApiError, _render_api_error)
@@ -265,6 +272,14 @@ def _openapi() -> Response:
 def openapi_json() -> bytes:
     text = resources.files("mock_freshservice").joinpath("openapi.yaml").read_text("utf-8")
     return orjson.dumps(yaml.safe_load(text))
+
+
+def _ca_pem() -> Response:
+    """The local CA's certificate, for clients to trust (`serve --tls`)."""
+    ca: tls.LocalCA | None = current_app.extensions.get(TLS_EXTENSION)
+    if ca is None:
+        return json_response({"error": "this fake serves plain http: start it with --tls"}, 404)
+    return Response(ca.cert_pem(), mimetype="application/x-pem-file")
 
 
 def _meta(req: Request) -> EndpointMeta | None:

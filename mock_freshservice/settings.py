@@ -32,7 +32,8 @@ class FakeSettings:
     (the `--plan` flag) overrides every account, so `--plan unlimited` switches all limits off.
     `now=None` means the data clock follows real time; a value freezes it. `connection_limit`,
     `idle_timeout` (seconds), `max_header_bytes` and `max_body_bytes` bound what clients may hold
-    (serving.py).
+    (serving.py). `tls` serves HTTPS with a certificate from the local CA kept in `ca_dir`
+    (tls.py); `public_url` starts the URLs the fake hands out (proxy.py).
     """
 
     host: str = DEFAULT_HOST
@@ -52,6 +53,8 @@ class FakeSettings:
     max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     public_url: str | None = None
+    tls: bool = False
+    ca_dir: Path | None = None  # None: the user's data folder (tls.py)
 
     def __post_init__(self) -> None:
         if self.rate_window <= 0:
