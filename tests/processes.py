@@ -264,7 +264,8 @@ class Up:
 
 
 @contextlib.contextmanager
-def started(tmp_path: Path, *args: str) -> Iterator[Up]:
+def started(tmp_path: Path, *args: str, env: Mapping[str, str] | None = None) -> Iterator[Up]:
+    """`freshservice-harness up` on free ports; `env` adds to our environment."""
     port, fake_port = free_port(), free_port()
     stderr = tmp_path / "up.stderr"
     with stderr.open("w") as err:
@@ -274,6 +275,7 @@ def started(tmp_path: Path, *args: str) -> Iterator[Up]:
             stderr=err,
             text=True,
             start_new_session=True,  # its own process group, like a shell's foreground job
+            env={**os.environ, **env} if env is not None else None,
         )
     up = Up(process, stderr, port, fake_port)
     try:
