@@ -23,12 +23,15 @@ import ssl
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import platformdirs
-import trustme
 
 from mock_freshservice.settings import FakeSettings
+
+if TYPE_CHECKING:
+    import trustme
 
 CA_FILE = "ca.pem"
 CA_KEY_FILE = "ca-key.pem"
@@ -64,6 +67,8 @@ def ca_folder(settings: FakeSettings) -> Path:
 
 def load_or_make_ca(folder: Path) -> LocalCA:
     """The CA kept in `folder`; made there first if the folder is absent or empty."""
+    import trustme  # noqa: PLC0415 (a quarter second of imports, for --tls only)
+
     cert, key = folder / CA_FILE, folder / CA_KEY_FILE
     if not cert.exists() and not key.exists():
         if folder.is_dir() and any(folder.iterdir()):
@@ -86,6 +91,8 @@ def _make(folder: Path) -> None:
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     except OSError as exc:
         raise TlsError(f"cannot make the CA in {folder}: {exc.strerror}") from None
+    import trustme  # noqa: PLC0415 (see load_or_make_ca)
+
     try:
         authority = trustme.CA(
             path_length=0,  # it signs server certificates only, never another CA
