@@ -203,6 +203,7 @@ class _TlsChannel(_Channel):
 
     _established = False
     _handshake_wants_write = False
+    _first_byte_seen = False
 
     def __init__(self, server: Any, sock: socket.socket, addr: Any, adj: Any, map: Any = None):
         wrapped = server.tls_context.wrap_socket(
@@ -249,7 +250,7 @@ class _TlsChannel(_Channel):
         except ssl.SSLWantWriteError:
             self._handshake_wants_write = True
             return
-        except OSError as exc:  # a client that does not trust the CA, or plain HTTP
+        except OSError as exc:  # e.g. a client that does not trust the CA
             log.debug("TLS handshake with %s failed: %s", self.addr, exc)
             self.handle_close()
             return
@@ -262,15 +263,21 @@ class _TlsChannel(_Channel):
     def _plain_http(self) -> bool:
         """A plain HTTP request on the TLS port gets a plain answer saying so (as a TLS
         handshake, it could only be dropped without a word)."""
+        if self._first_byte_seen:
+            return False
         raw = socket.socket  # the TCP socket's own methods: no TLS yet
         try:
             first = raw.recv(self.socket, 1, socket.MSG_PEEK)
         except OSError:
             return False
+        self._first_byte_seen = bool(first)
         if not first or not first.isalpha():  # a TLS handshake starts with 0x16
             return False
+        # The request is read first: closing with it unread would reset the connection, and
+        # the reset could destroy the answer before the client reads it.
         with contextlib.suppress(OSError):
             raw.recv(self.socket, self.adj.max_request_header_size)
+        with contextlib.suppress(OSError):
             raw.send(self.socket, PLAIN_HTTP_ANSWER)
         self.handle_close()
         return True
