@@ -1,7 +1,7 @@
 """`freshservice-harness`: the harness's command for people and CI.
 
     freshservice-harness up [--port 8000] [--fake-port 8181] [--host 127.0.0.1] [--seed N]
-        [--scenario FILE] [--dataset FILE] [--plan PLAN]
+        [--scenario FILE] [--dataset FILE] [--plan PLAN] [--tls]
 
     freshservice-harness replay [FILE...] [--shipped]
         [--server-command CMD | --server-url URL --fake-url URL] [--fake-url URL] [--key KEY]
@@ -170,6 +170,11 @@ def _add_up_parser(commands: Any) -> None:
     )
     up.add_argument("--dataset", type=Path, metavar="FILE", help="a dataset YAML of your own")
     up.add_argument("--plan", choices=PLANS, help="the plan of every account (the fake's --plan)")
+    up.add_argument(
+        "--tls",
+        action="store_true",
+        help="the fake over HTTPS from its local CA (the fake's --tls), trusted by the server",
+    )
 
 
 def _port(text: str) -> int:
@@ -191,6 +196,7 @@ def _up(args: argparse.Namespace) -> int:
         scenario=args.scenario,
         dataset=args.dataset,
         plan=args.plan,
+        tls=args.tls,
     )
     try:
         return run_up(options)

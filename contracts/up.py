@@ -14,6 +14,7 @@ import os
 import shlex
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -26,6 +27,7 @@ import httpx
 
 from contracts.client_config import DEFAULT_KEY, DEFAULT_URL, claude_code
 from contracts.processes import fake_environment, setting_variables
+from mock_freshservice import tls
 from mock_freshservice.data.dataset import load_dataset
 from mock_freshservice.scenario import Scenario, ScenarioError, load_scenario
 
@@ -65,6 +67,7 @@ class UpOptions:
     scenario: Path | None = None
     dataset: Path | None = None
     plan: str | None = None
+    tls: bool = False
 
     @property
     def mcp_url(self) -> str:
@@ -72,7 +75,17 @@ class UpOptions:
 
     @property
     def fake_url(self) -> str:
-        return f"http://{_url_host(self.host)}:{self.fake_port}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{_url_host(self.host)}:{self.fake_port}"
+
+    @property
+    def ca_dir(self) -> Path:
+        """Where the fake keeps its local CA under `--tls`: the fake's default folder."""
+        return tls.default_folder()
+
+    @property
+    def ca_file(self) -> Path:
+        return self.ca_dir / tls.CA_FILE
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,7 +119,8 @@ def run_up(options: UpOptions, out: TextIO = sys.stdout) -> int:
     with _stopped_on_exit() as children:
         print(f"starting the fake on {options.fake_url} ...", file=sys.stderr, flush=True)
         fake = _start(children, "the fake", _fake_command(options), env=fake_environment())
-        _wait_until_answering(f"{options.fake_url}/_mock/health", "the fake", fake)
+        ca_file = options.ca_file if options.tls else None
+        _wait_until_answering(f"{options.fake_url}/_mock/health", "the fake", fake, ca_file)
         print(f"starting the MCP server on {options.mcp_url} ...", file=sys.stderr, flush=True)
         server = _start(
             children, "the MCP server", _server_command(options), _server_env(options, scenario)
@@ -131,8 +145,13 @@ def banner(options: UpOptions, scenario: Scenario | None) -> str:
         f"  MCP server  {options.mcp_url}   (Streamable HTTP; send an agent's API key in the "
         "Authorization header)",
         f"  fake API    {options.fake_url}/api/v2/   (admin API: {options.fake_url}/_mock/)",
-        "",
     ]
+    if options.tls:
+        lines.append(
+            f"  CA          {options.ca_file}   (for https clients: SSL_CERT_FILE, "
+            "REQUESTS_CA_BUNDLE or NODE_EXTRA_CA_CERTS)"
+        )
+    lines.append("")
     if keys:
         lines.append(
             "Demo API keys (the MCP server refuses requester keys: agents and admins only):"
@@ -217,6 +236,8 @@ def _fake_command(options: UpOptions) -> list[str]:
         "--port",
         str(options.fake_port),
     ]
+    if options.tls:
+        command += ["--tls", "--ca-dir", str(options.ca_dir)]
     for flag, value in (
         ("--seed", options.seed),
         ("--scenario", options.scenario),
@@ -247,7 +268,12 @@ def _server_env(options: UpOptions, scenario: Scenario | None) -> dict[str, str]
     send theirs, as with the hosted server. A scenario's `server` settings apply too."""
     kept = {k: v for k, v in os.environ.items() if k not in OWNED_SETTINGS}
     settings: Mapping[str, object] = scenario.server if scenario is not None else {}
-    return {**kept, "FRESHSERVICE_BASE_URL": options.fake_url, **setting_variables(settings)}
+    env = {**kept, "FRESHSERVICE_BASE_URL": options.fake_url, **setting_variables(settings)}
+    if options.tls:
+        # The server's upstream client trusts what SSL_CERT_FILE names (server/transport.py);
+        # this server talks to the fake only.
+        env["SSL_CERT_FILE"] = str(options.ca_file)
+    return env
 
 
 def _start(
@@ -277,14 +303,18 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _wait_until_answering(url: str, name: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_until_answering(
+    url: str, name: str, process: subprocess.Popen[bytes], ca_file: Path | None = None
+) -> None:
+    """Until `url` answers 200; over https, trusting `ca_file` only (the fake makes it first)."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise UpFailed(f"{name} exited with {process.returncode} (its error is above)")
-        with contextlib.suppress(httpx.HTTPError):
+        with contextlib.suppress(httpx.HTTPError, OSError):
+            verify = True if ca_file is None else ssl.create_default_context(cafile=ca_file)
             # trust_env=False: a loopback check must not go through an HTTP(S)_PROXY.
-            if httpx.get(url, timeout=1, trust_env=False).status_code == 200:
+            if httpx.get(url, timeout=1, trust_env=False, verify=verify).status_code == 200:
                 return
         time.sleep(0.1)
     raise UpFailed(f"{name} did not answer {url} within {START_TIMEOUT:.0f} s")

@@ -13,7 +13,6 @@ not JSON), a foreign `Origin` or `Sec-Fetch-Site: cross-site` is refused, and wi
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import re
 from typing import Any
 
@@ -21,6 +20,7 @@ from flask import Blueprint, Response, request
 
 from mock_freshservice.api.common import json_object, json_response
 from mock_freshservice.journal import UNATTRIBUTED, fingerprint
+from mock_freshservice.proxy import is_loopback_address
 from mock_freshservice.ratelimit import OVERALL, SUB_LIMITS
 from mock_freshservice.scenario import (
     MAX_SCENARIO_BYTES,
@@ -61,7 +61,7 @@ def _guard() -> None:
         if not hmac.compare_digest(offered.encode(), token.encode()):
             raise AdminError(403, "the admin API needs the admin token")
     else:
-        if not _is_loopback_address(request.remote_addr or ""):
+        if not is_loopback_address(request.remote_addr or ""):
             raise AdminError(403, "the admin API answers loopback callers only (see --admin-token)")
         # DNS rebinding: a page's own name made to resolve to 127.0.0.1 still sends that name.
         if not is_loopback_host(request.host):
@@ -91,20 +91,13 @@ def _refuse_browsers() -> None:
 _HOST = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<name>[^:\[\]/@]+))(?::[0-9]{1,5})?")
 
 
-def _is_loopback_address(text: str) -> bool:
-    try:
-        return ipaddress.ip_address(text).is_loopback
-    except ValueError:
-        return False
-
-
 def is_loopback_host(host: str) -> bool:
     """`localhost` or a loopback address, with or without a port (`[::1]:8181`)."""
     found = _HOST.fullmatch(host)
     if found is None:
         return False
     name = found["v6"] or found["name"]
-    return name.lower() == "localhost" or _is_loopback_address(name)
+    return name.lower() == "localhost" or is_loopback_address(name)
 
 
 def is_loopback_origin(origin: str) -> bool:

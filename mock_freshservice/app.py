@@ -5,7 +5,8 @@ Every API request goes through the same steps, in the order Freshworks' stack ap
 1. the account is known from the key (or the Host header); its scenario, if one is loaded, may
    answer instead (faults.py: no budget spent); otherwise its budget is charged (429);
 2. the Accept and Content-Type headers are checked (406, 415);
-3. the route is matched (404 with an empty body, 405 with `Allow`);
+3. the route is matched: a path no route serves is 404 with a JSON body, a wrong verb 405 with
+   `Allow`; a non-numeric id where a route takes one is a missing record (404, empty body);
 4. the key is authenticated (401) — views then check privileges (403) and bodies (400);
 5. the answer gets the rate-limit and version headers and a journal entry (a 429 or 503 with
    Retry-After also starts the account's back-off check: a request it covers that comes before
@@ -17,7 +18,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import re
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -27,8 +30,9 @@ import yaml
 from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed as RoutingMethodNotAllowed
+from werkzeug.routing import Map, Rule
 
-from mock_freshservice import admin, errors, faults
+from mock_freshservice import admin, errors, faults, tls
 from mock_freshservice.api import (
     agents,
     assets,
@@ -46,6 +50,7 @@ from mock_freshservice.clock import parse_datetime
 from mock_freshservice.data.dataset import Dataset, load_dataset
 from mock_freshservice.data.store import RetiredTableError
 from mock_freshservice.journal import Entry
+from mock_freshservice.proxy import LoopbackProxyFix
 from mock_freshservice.ratelimit import OVERALL, Verdict
 from mock_freshservice.resources import engine
 from mock_freshservice.resources import openapi as declared_openapi
@@ -61,6 +66,9 @@ OPENAPI_PATH = "/api/v2/openapi.json"
 BODY_METHODS = frozenset({"POST", "PUT"})
 METHOD_ORDER = ("GET", "POST", "PUT", "DELETE")
 VERSION_HEADER = "latest=v2; requested=v2"
+ID_SHAPED_ROUTES = "mock_freshservice.id_shaped_routes"
+TLS_EXTENSION = "mock_freshservice.tls"
+CA_PATH = "/_mock/ca.pem"
 
 
 def create_app(
@@ -110,14 +118,36 @@ def create_app(
     app.register_blueprint(engine.blueprint(RESOURCES), url_prefix="/api/v2")
     app.register_blueprint(admin.bp, url_prefix="/_mock")
 
+    if settings.tls:
+        app.extensions[TLS_EXTENSION] = tls.load_or_make_ca(tls.ca_folder(settings))
     app.add_url_rule(OPENAPI_PATH, "openapi", _openapi)
+    # Outside the admin API's guard: the CA certificate is public, and whoever calls the fake
+    # from another machine needs it as much as a loopback caller does.
+    app.add_url_rule(CA_PATH, "ca_pem", _ca_pem)
     app.before_request(_before_api_request)
     app.after_request(_after_request)
     app.register_error_handler(errors.ApiError, _render_api_error)
     app.register_error_handler(RetiredTableError, _render_retired)
     app.register_error_handler(HTTPException, _render_http_exception)
     app.register_error_handler(Exception, _render_unexpected)
+    app.extensions[ID_SHAPED_ROUTES] = _id_shaped_routes(app)
+    app.wsgi_app = LoopbackProxyFix(app.wsgi_app)  # type: ignore[method-assign]
     return app
+
+
+_INT_PART = re.compile(r"<int:(\w+)>")
+
+
+def _id_shaped_routes(app: Flask) -> Map:
+    """The API's routes with each `<int:…>` part taking any path segment (guesses.py:
+    Freshservice answers a non-numeric id as it answers an id it has no record of)."""
+    return Map(
+        [
+            Rule(_INT_PART.sub(r"<\1>", rule.rule), endpoint=rule.endpoint, methods=rule.methods)
+            for rule in app.url_map.iter_rules()
+            if rule.rule.startswith(API_PREFIX) and "<int:" in rule.rule
+        ]
+    )
 
 
 def _start_scenario(state: FakeState, scenario: Scenario) -> None:
@@ -184,17 +214,33 @@ def _before_api_request() -> Response | None:
 
     # 3. Routing.
     if req.routing_exception is not None:
-        exc = req.routing_exception
-        if isinstance(exc, RoutingMethodNotAllowed):
-            allowed = [m for m in METHOD_ORDER if m in (exc.valid_methods or ())]
-            raise errors.MethodNotAllowed(req.method, allowed)
-        raise errors.NotFound()
+        raise _routing_error(req)
 
     # 4. Authentication.
     binding = authenticate(presented, host, state)
     data = state.accounts[binding.domain]
     ctx.caller = Caller(data, binding.user_id, binding.role, presented.fingerprint or "")
     return None
+
+
+def _routing_error(req: Request) -> errors.ApiError:
+    """Why no view serves the request: a wrong verb (405), a missing record (an id that is not
+    a number where a route takes one), or no such route."""
+    exc = req.routing_exception
+    if isinstance(exc, RoutingMethodNotAllowed):
+        return _method_not_allowed(req.method, exc.valid_methods)
+    routes: Map = current_app.extensions[ID_SHAPED_ROUTES]
+    try:
+        routes.bind("fake").match(req.path, method=req.method)
+    except RoutingMethodNotAllowed as shaped:
+        return _method_not_allowed(req.method, shaped.valid_methods)
+    except HTTPException:
+        return errors.RouteNotFound(req.method, req.path)
+    return errors.NotFound()
+
+
+def _method_not_allowed(method: str, valid: Iterable[str] | None) -> errors.MethodNotAllowed:
+    return errors.MethodNotAllowed(method, [m for m in METHOD_ORDER if m in (valid or ())])
 
 
 def _scenario_answer(
@@ -245,6 +291,14 @@ def openapi_document() -> dict[str, Any]:
             document.setdefault("tags", []).append({"name": resource.tag})
             known.add(resource.tag)
     return document
+
+
+def _ca_pem() -> Response:
+    """The local CA's certificate, for clients to trust (`serve --tls`)."""
+    ca: tls.LocalCA | None = current_app.extensions.get(TLS_EXTENSION)
+    if ca is None:
+        return json_response({"error": "this fake serves plain http: start it with --tls"}, 404)
+    return Response(ca.cert_pem(), mimetype="application/x-pem-file")
 
 
 def _meta(req: Request) -> EndpointMeta | None:
@@ -353,12 +407,11 @@ def _render_http_exception(exc: HTTPException) -> Response:
     """Werkzeug's own errors (e.g. a body too large) in Freshservice's shapes."""
     status = exc.code or 500
     if status == 404:
-        return _render_api_error(errors.NotFound())
+        return _render_api_error(errors.RouteNotFound(request.method, request.path))
     if status == 413:
         return _render_api_error(errors.body_too_large(get_state().settings.max_body_bytes))
     if status == 405 and isinstance(exc, RoutingMethodNotAllowed):
-        allowed = [m for m in METHOD_ORDER if m in (exc.valid_methods or ())]
-        return _render_api_error(errors.MethodNotAllowed(request.method, allowed))
+        return _render_api_error(_method_not_allowed(request.method, exc.valid_methods))
     if 400 <= status < 500:
         return json_response({"code": "invalid_value", "message": exc.description}, status)
     if status < 400:

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import logging
 import os
+import ssl
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
@@ -15,8 +16,8 @@ from flask import Flask
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from mock_freshservice import __version__
-from mock_freshservice.app import create_app
+from mock_freshservice import __version__, tls
+from mock_freshservice.app import CA_PATH, TLS_EXTENSION, create_app
 from mock_freshservice.clock import parse_datetime
 from mock_freshservice.data.account import PinnedRecordError
 from mock_freshservice.data.dataset import DatasetError
@@ -33,6 +34,7 @@ from mock_freshservice.settings import (
     DEFAULT_SEED,
     PLANS,
     FakeSettings,
+    checked_public_url,
 )
 from mock_freshservice.state import EXTENSION, BuildProgress, DatasetKeyError, FakeState
 
@@ -53,6 +55,13 @@ def _instant(text: str) -> datetime:
     if epoch is None:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time: {text!r}")
     return datetime.fromtimestamp(epoch).astimezone()
+
+
+def _public_url(text: str) -> str:
+    try:
+        return checked_public_url(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(text: str) -> float:
@@ -136,6 +145,29 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         help=f"seconds before an idle connection is closed (default {DEFAULT_IDLE_TIMEOUT})",
     )
     group.add_argument(
+        "--tls",
+        action="store_true",
+        default=sup,
+        help="serve HTTPS with a certificate from the fake's local CA (its path is printed and "
+        "served at /_mock/ca.pem)",
+    )
+    group.add_argument(
+        "--ca-dir",
+        type=Path,
+        default=sup,
+        metavar="DIR",
+        help=f"folder of the local CA, made at the first --tls start and kept (default "
+        f"{tls.default_folder()})",
+    )
+    group.add_argument(
+        "--public-url",
+        type=_public_url,
+        default=sup,
+        metavar="URL",
+        help="start of the URLs the fake hands out (Link, Location), e.g. behind a proxy "
+        "(default: the scheme and host the client called)",
+    )
+    group.add_argument(
         "--quiet",
         action="store_true",
         default=sup,
@@ -178,9 +210,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StateWriteError as exc:  # e.g. a scenario's reseed, logged at start on a full disk
         print(f"mock-freshservice: {exc}", file=sys.stderr)
         return 1
+    except tls.TlsError as exc:
+        print(f"mock-freshservice: {exc}", file=sys.stderr)
+        return 2
+    try:
+        context = _tls_context(app, settings)
+    except tls.TlsError as exc:
+        print(f"mock-freshservice: {exc}", file=sys.stderr)
+        return 2
     if not getattr(args, "quiet", False):
         _announce(app, settings)
-    return serve(app, settings)
+    return serve(app, settings, context)
+
+
+def _tls_context(app: Flask, settings: FakeSettings) -> ssl.SSLContext | None:
+    ca: tls.LocalCA | None = app.extensions.get(TLS_EXTENSION)
+    if ca is None:
+        return None
+    state: FakeState = app.extensions[EXTENSION]
+    domains = [data.domain for data in state.iter_accounts()]
+    return tls.server_context(ca, tls.server_names(settings, domains))
 
 
 @contextlib.contextmanager
@@ -209,8 +258,12 @@ def building_progress() -> Iterator[BuildProgress | None]:
 
 def _announce(app: Flask, settings: FakeSettings) -> None:
     state: FakeState = app.extensions[EXTENSION]
-    base = f"http://{settings.host}:{settings.port}"
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    base = f"{'https' if settings.tls else 'http'}://{host}:{settings.port}"
     lines = [f"mock-freshservice {__version__} on {base}/api/v2/ (admin: {base}/_mock/)"]
+    ca: tls.LocalCA | None = app.extensions.get(TLS_EXTENSION)
+    if ca is not None:
+        lines.append(f"  CA certificate: {ca.cert_file} (also at {base}{CA_PATH})")
     for data in state.iter_accounts():
         lines.append(f"  {data.domain} ({state.plan(data.domain)})")
         for binding in state.keys.values():
@@ -227,9 +280,9 @@ def _announce(app: Flask, settings: FakeSettings) -> None:
     print("\n".join(lines), file=sys.stderr, flush=True)
 
 
-def serve(app: Flask, settings: FakeSettings) -> int:
+def serve(app: Flask, settings: FakeSettings, context: ssl.SSLContext | None = None) -> int:
     try:
-        server = make_server(app, settings)
+        server = make_server(app, settings, context)
     except OSError as exc:
         print(
             f"mock-freshservice: cannot listen on {settings.host}:{settings.port}: {exc.strerror}",

@@ -8,8 +8,8 @@ and may be frozen with `--now`; real time drives rate windows and `Retry-After` 
 from __future__ import annotations
 
 import functools
-import re
-from datetime import UTC, datetime, timedelta, timezone
+import math
+from datetime import UTC, datetime
 
 DAY = 86_400
 HOUR = 3_600
@@ -55,47 +55,36 @@ def _format_day(day: int) -> str:
     return datetime.fromtimestamp(day * DAY, UTC).strftime("%Y-%m-%d")
 
 
-# ASCII digits only: `\d` would also match "٣" and other Unicode digits.
-_DATETIME = re.compile(
-    r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"
-    r"(?:T(?P<hh>[0-9]{2}):(?P<mm>[0-9]{2})(?::(?P<ss>[0-9]{2}))?"
-    r"(?P<zone>Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$"
-)
-
-
 def parse_datetime(text: str) -> int | None:
-    """Parse the input formats Freshservice documents; a missing zone means UTC.
+    """The one reader of every date the fake takes (query parameters, body fields, filter
+    queries, `--now`, scenario and dataset files), as epoch seconds; None if it is not one.
 
-    Accepted: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM`, `…THH:MMZ`, `…THH:MM:SS`, `…THH:MM:SSZ`,
-    and offsets `±hh:mm`, `±hhmm`, `±hh`. Returns None for anything else.
+    ISO 8601 in the extended forms Freshservice documents and clients send: `YYYY-MM-DD`,
+    `YYYY-MM-DDTHH:MM`, `…THH:MM:SS`, with or without fractional seconds (dropped: timestamps are
+    whole seconds), and `Z` or an offset `±hh:mm`, `±hhmm`, `±hh`; a missing zone means UTC.
     """
-    match = _DATETIME.match(text)
-    if match is None:
+    # fromisoformat also reads the basic (`20261022`) and week (`2026-W43-4`) forms and any
+    # character between date and time; Freshservice documents none of those.
+    if not (
+        text.isascii()
+        and len(text) >= 10
+        and text[4] == text[7] == "-"
+        and (len(text) == 10 or text[10] == "T")
+    ):
         return None
     try:
-        day = datetime.strptime(match["date"], "%Y-%m-%d")
-        moment = day.replace(
-            hour=int(match["hh"] or 0),
-            minute=int(match["mm"] or 0),
-            second=int(match["ss"] or 0),
-            tzinfo=_zone(match["zone"]),
-        )
+        moment = datetime.fromisoformat(text)
     except ValueError:
         return None
-    epoch = int(moment.timestamp())
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    epoch = math.floor(moment.timestamp())
     # Stored dates must render back as `YYYY-…Z`, so keep them in 1970…9998.
     if not EARLIEST <= epoch <= LATEST:
         return None
     return epoch
 
 
-def _zone(text: str | None) -> timezone:
-    if text is None or text == "Z":
-        return UTC
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    hours = int(digits[:2])
-    minutes = int(digits[2:4] or 0)
-    if hours > 23 or minutes > 59:
-        raise ValueError("offset out of range")
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+def parse_date(text: str) -> int | None:
+    """A date without a time (`YYYY-MM-DD`), as the epoch second its UTC day starts; else None."""
+    return parse_datetime(text) if len(text) == 10 else None

@@ -11,7 +11,8 @@ Three body shapes exist in the Freshworks v2 framework (facts file §1.5; siblin
      │                                      431
      ├── MethodNotAllowed          405     {"message": …} + Allow
      ├── RateLimited               429     {"message": …} + Retry-After
-     ├── NotFound                  404     empty body
+     ├── NotFound                  404     empty body: no such record
+     ├── RouteNotFound             404     {"message": …}: no such route
      └── ServerError               500     {"message": …} (502/503/504 from scenarios)
 """
 
@@ -157,10 +158,26 @@ class RateLimited(ApiError):
 
 
 class NotFound(ApiError):
+    """No such record (guesses.py: Freshservice's body is empty)."""
+
     status = 404
 
     def body(self) -> None:
         return None
+
+
+class RouteNotFound(ApiError):
+    """No route serves the path: a JSON body, so a client can tell it from a missing record."""
+
+    status = 404
+
+    def __init__(self, method: str, path: str) -> None:
+        self.method = method
+        self.path = path
+        super().__init__(f"no route for {method} {path}")
+
+    def body(self) -> object:
+        return {"message": guesses.route_not_found_message(self.method, self.path)}
 
 
 class ServerError(ApiError):

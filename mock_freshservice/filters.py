@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from mock_freshservice import guesses
-from mock_freshservice.clock import DAY, parse_datetime
+from mock_freshservice.clock import DAY, parse_date, parse_datetime
 
 # "numbers" and "strings" are list fields: a row matches when any element does ("tag" is
 # "strings" under its own name).
@@ -249,9 +249,9 @@ def parse(
 
 def _date_bounds(field: str, text: str) -> tuple[int, int] | None:
     """The first and last second a date value stands for."""
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        start = parse_datetime(text)
-        return None if start is None else (start, start + DAY - 1)
+    start = parse_date(text)
+    if start is not None:
+        return start, start + DAY - 1
     if field in ("created_at", "updated_at"):
         moment = parse_datetime(text)
         return None if moment is None else (moment, moment)

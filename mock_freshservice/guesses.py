@@ -57,7 +57,35 @@ SCENARIO_VALIDATION_MESSAGES = {"email": "It should be in the 'valid email addre
 SCENARIO_VALIDATION_MESSAGE = "It should be a valid value"
 SCENARIO_VALIDATION_CODE = "invalid_value"
 
-# 404 answers have an empty body (sibling `head :not_found` for unknown ids, routes and domains).
+
+# A missing record (an id the account does not have, or an id that is not a number on a route
+# that takes one) answers 404 with an empty body. Evidence: the sibling answers `head 404` when
+# `load_object` finds no record (its comment asks "Do we need to put message inside response
+# body for 404?"), and public Freshservice clients handle a 404 before reading any body:
+# rk295/go-freshservice returns "not found" from the status alone, a SOAR integration
+# (HadrielTzuk/tip-marketplace FreshworksFreshserviceManager) raises its not-found error with
+# the raw content before it parses JSON, and Node804/node804-freshservice-mcp attaches a body
+# only "if body". Freshworks' swagger gives every 4xx, 404 included, the same generic
+# `{"errors": [...]}` schema, which is known wrong for 400 (`{"description", "errors"}`), so it
+# is not taken as evidence of a 404 body.
+#
+# A path no route serves answers 404 with a JSON body, so that a client can tell "no such route"
+# from "no such record". The sibling answers an unknown route from the same action as a wrong
+# verb (`route_not_found`), whose 405 body is `{"message": …}` (observed on Freshservice); the
+# fake keeps that one-key shape. The text is the fake's own: Freshservice may well serve a route
+# the fake does not, so it says what the fake serves.
+def route_not_found_message(method: str, path: str) -> str:
+    shown = path if len(path) <= 200 else f"{path[:200]}…"
+    return (
+        f"mock-freshservice serves no {method} {shown}: its routes are listed in "
+        "/api/v2/openapi.json"
+    )
+
+
+# An id that is not a number (`/tickets/abc`) is a missing record, not an unknown route: the
+# sibling's routes take any text where an id goes and its record lookup finds nothing. A verb the
+# route lacks is still 405 there.
+
 
 # A write that loses a race with `POST /_mock/reset` (a fake-only event: it held the account the
 # reset replaced) is refused, not stored: 409, the status the docs give for "inconsistent or

@@ -1,8 +1,8 @@
 """`page`/`per_page` and the `Link: <…>; rel="next"` header (facts file §1.6).
 
 The next-page URL repeats the request's own query string, in its original order and encoding,
-with `page` replaced (or appended) — as the Freshworks framework builds it — on the host the
-client called, so a client following it stays on the fake.
+with `page` replaced (or appended) — as the Freshworks framework builds it — on the scheme and
+host the client called (proxy.py), so a client following it stays on the fake.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import TypeVar
 from flask import request
 
 from mock_freshservice.errors import FieldError
+from mock_freshservice.proxy import public_base
 from mock_freshservice.validation import MAX_PER_PAGE, positive_query_int
 
 T = TypeVar("T")
@@ -69,6 +70,4 @@ def next_link(page: Page) -> str:
             replaced = True
     if not replaced:
         parts.append(f"page={page.page + 1}")
-    environ = request.environ
-    base = f"{environ['wsgi.url_scheme']}://{request.host}{environ.get('SCRIPT_NAME', '')}"
-    return f'<{base}{request.path}?{"&".join(parts)}>; rel="next"'
+    return f'<{public_base()}{request.path}?{"&".join(parts)}>; rel="next"'

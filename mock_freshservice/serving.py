@@ -1,5 +1,5 @@
 """The fake under waitress, with bounds on what one client can hold: connections, idle time,
-header and body sizes (`FakeSettings`).
+header and body sizes (`FakeSettings`), over plain HTTP or TLS.
 
 waitress's defaults let 100 slow clients stop the fake (its `connection_limit`, with idle
 connections kept 120 s) and read bodies up to 1 GB. Here the connection limit is raised (to 960
@@ -8,12 +8,19 @@ open-files limit raised to fit; idle connections (including one that never finis
 headers) close after `idle_timeout`; a body or headers past their bound are refused from the
 headers alone, before the rest is read, with a JSON answer rather than waitress's text, and a
 lingering close so that the client gets to read it.
+
+waitress speaks no TLS; under `--tls` each accepted connection is wrapped in TLS by its channel
+(`_TlsChannel`), which shakes hands without blocking waitress's single event loop, so the bounds
+above hold as they do over plain HTTP: a client that never finishes its handshake is an idle
+connection like any other.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
+import ssl
 import sys
 import time
 from typing import Any
@@ -41,8 +48,9 @@ SPARE_DESCRIPTORS = 64
 SELECT_CONNECTIONS = 1024 - SPARE_DESCRIPTORS
 
 
-def make_server(app: Flask, settings: FakeSettings) -> Any:
-    """A waitress server for `app` on the settings' address (OSError if it cannot listen)."""
+def make_server(app: Flask, settings: FakeSettings, tls: ssl.SSLContext | None = None) -> Any:
+    """A waitress server for `app` on the settings' address, over TLS with `tls` (OSError if it
+    cannot listen)."""
     limit = _fit_open_files(settings.connection_limit)
     sockets: dict[int, Any] = {}
     server = create_server(
@@ -52,7 +60,9 @@ def make_server(app: Flask, settings: FakeSettings) -> Any:
         port=settings.port,
         threads=settings.threads,
         ident="mock-freshservice",
-        clear_untrusted_proxy_headers=True,
+        # Forwarding headers are the app's to judge (proxy.py: from loopback peers only);
+        # waitress would drop them from every peer, its trusted proxy being one address.
+        clear_untrusted_proxy_headers=False,
         connection_limit=limit,
         asyncore_use_poll=limit > SELECT_CONNECTIONS,
         channel_timeout=settings.idle_timeout,
@@ -61,10 +71,12 @@ def make_server(app: Flask, settings: FakeSettings) -> Any:
         max_request_header_size=settings.max_header_bytes,
         # waitress refuses a body of this size or more; the setting is the largest accepted.
         max_request_body_size=settings.max_body_bytes + 1,
+        url_scheme="https" if tls is not None else "http",
     )
     for listener in sockets.values():
         if isinstance(listener, BaseWSGIServer):
-            listener.channel_class = _Channel
+            listener.channel_class = _Channel if tls is None else _TlsChannel
+            listener.tls_context = tls
     return server
 
 
@@ -175,3 +187,122 @@ class _LingeringChannel(_Channel):
         self._drained += len(data)
         if not data or self._drained > LINGER_BYTES or time.monotonic() > self._drain_until:
             super().handle_close()
+
+
+PLAIN_HTTP_MESSAGE = (
+    b'{"message": "This port serves HTTPS: use https:// (mock-freshservice --tls)"}'
+)
+PLAIN_HTTP_ANSWER = (
+    b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\n"
+    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+    % (len(PLAIN_HTTP_MESSAGE), PLAIN_HTTP_MESSAGE)
+)
+
+
+class _TlsChannel(_Channel):
+    """A connection in TLS: the accepted socket is wrapped, and the handshake goes on from
+    waitress's read and write events until done (a failed one closes the connection).
+
+    One thread at a time uses the TLS socket, as OpenSSL requires: waitress reads a connection
+    only while no request of it is being served, and writes to it under its output lock.
+    """
+
+    _established = False
+    _handshake_wants_write = False
+    _first_byte_seen = False
+
+    def __init__(self, server: Any, sock: socket.socket, addr: Any, adj: Any, map: Any = None):
+        wrapped = server.tls_context.wrap_socket(
+            sock, server_side=True, do_handshake_on_connect=False
+        )
+        super().__init__(server, wrapped, addr, adj, map)
+
+    def readable(self) -> bool:
+        return True if not self._established else super().readable()
+
+    def writable(self) -> bool:
+        if not self._established:
+            return self._handshake_wants_write or bool(self.will_close)
+        return super().writable()
+
+    def handle_read(self) -> None:
+        if self._drain_until is not None:
+            super().handle_read()  # draining after a refusal: the bytes are dropped unread
+        elif not self._established:
+            self._shake_hands()
+        else:
+            self._read_records()
+
+    def handle_write(self) -> None:
+        if not self._established and not self.will_close:
+            self._shake_hands()
+        else:
+            super().handle_write()
+
+    def send(self, data: bytes, do_close: bool = True) -> int:
+        try:
+            return int(super().send(data, do_close))
+        except (ssl.SSLWantWriteError, ssl.SSLWantReadError):
+            return 0  # sent later, from the same bytes, as OpenSSL requires
+
+    def _shake_hands(self) -> None:
+        if self._plain_http():
+            return
+        try:
+            self.socket.do_handshake()
+        except ssl.SSLWantReadError:
+            self._handshake_wants_write = False
+            return
+        except ssl.SSLWantWriteError:
+            self._handshake_wants_write = True
+            return
+        except OSError as exc:  # e.g. a client that does not trust the CA
+            log.debug("TLS handshake with %s failed: %s", self.addr, exc)
+            self.handle_close()
+            return
+        self._established = True
+        self._handshake_wants_write = False
+        self.last_activity = time.time()
+        if self.socket.pending():
+            self._read_records()
+
+    def _plain_http(self) -> bool:
+        """A plain HTTP request on the TLS port gets a plain answer saying so (as a TLS
+        handshake, it could only be dropped without a word)."""
+        if self._first_byte_seen:
+            return False
+        raw = socket.socket  # the TCP socket's own methods: no TLS yet
+        try:
+            first = raw.recv(self.socket, 1, socket.MSG_PEEK)
+        except OSError:
+            return False
+        self._first_byte_seen = bool(first)
+        if not first or not first.isalpha():  # a TLS handshake starts with 0x16
+            return False
+        # The request is read first: closing with it unread would reset the connection, and
+        # the reset could destroy the answer before the client reads it.
+        with contextlib.suppress(OSError):
+            raw.recv(self.socket, self.adj.max_request_header_size)
+        with contextlib.suppress(OSError):
+            raw.send(self.socket, PLAIN_HTTP_ANSWER)
+        self.handle_close()
+        return True
+
+    def _read_records(self) -> None:
+        """HTTPChannel.handle_read for TLS: a record may arrive in pieces (nothing to read yet),
+        and a whole one is read at once (OpenSSL keeps what is read of it, unseen by select)."""
+        try:
+            data = self.socket.recv(self.adj.recv_bytes)
+            while data and self.socket.pending():
+                data += self.socket.recv(self.socket.pending())
+        except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            return
+        except OSError:
+            self.handle_close()
+            return
+        if not data:  # the client closed
+            self.handle_close()
+            self.connected = False
+            return
+        self.last_activity = time.time()
+        self.received(data)

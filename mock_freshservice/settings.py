@@ -6,6 +6,7 @@ import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 Plan = Literal["starter", "growth", "pro", "enterprise", "unlimited"]
 PLANS: tuple[Plan, ...] = ("starter", "growth", "pro", "enterprise", "unlimited")
@@ -31,7 +32,8 @@ class FakeSettings:
     (the `--plan` flag) overrides every account, so `--plan unlimited` switches all limits off.
     `now=None` means the data clock follows real time; a value freezes it. `connection_limit`,
     `idle_timeout` (seconds), `max_header_bytes` and `max_body_bytes` bound what clients may hold
-    (serving.py).
+    (serving.py). `tls` serves HTTPS with a certificate from the local CA kept in `ca_dir`
+    (tls.py); `public_url` starts the URLs the fake hands out (proxy.py).
     """
 
     host: str = DEFAULT_HOST
@@ -50,6 +52,9 @@ class FakeSettings:
     idle_timeout: int = DEFAULT_IDLE_TIMEOUT
     max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    public_url: str | None = None
+    tls: bool = False
+    ca_dir: Path | None = None  # None: the user's data folder (tls.py)
 
     def __post_init__(self) -> None:
         if self.rate_window <= 0:
@@ -61,3 +66,20 @@ class FakeSettings:
             raise ValueError(f"plan must be one of {', '.join(PLANS)}")
         if self.now is not None and self.now.tzinfo is None:
             object.__setattr__(self, "now", self.now.replace(tzinfo=UTC))
+        if self.public_url is not None:
+            object.__setattr__(self, "public_url", checked_public_url(self.public_url))
+
+
+def checked_public_url(url: str) -> str:
+    """`url` without a trailing slash, if it can start the URLs the fake hands out (`Link`,
+    `Location`): http(s), a host, an optional port and path; else ValueError saying why."""
+    try:
+        parts = urlsplit(url)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError as exc:  # a port that is not a number, or out of range
+        raise ValueError(f"public URL {url!r}: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise ValueError(f"public URL {url!r}: give http(s)://host[:port][/path]")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"public URL {url!r}: no query, fragment or user name")
+    return url.rstrip("/")

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from mock_freshservice import guesses
-from mock_freshservice.clock import parse_datetime
+from mock_freshservice.clock import parse_date, parse_datetime
 from mock_freshservice.errors import FieldError, ValidationFailed
 
 MAX_ID = 2**63 - 1
@@ -154,7 +154,7 @@ def datetime_value(*, only_date: bool = False) -> Check:
     def check(field: str, value: Any) -> FieldError | None:
         if not isinstance(value, str):
             return _error(field, mismatch(value, "String"), "datatype_mismatch")
-        if parse_datetime(value) is None or (only_date and len(value) != 10):
+        if (parse_date if only_date else parse_datetime)(value) is None:
             return _error(
                 field, f"It should be a valid date in the '{accepted}' format", "invalid_value"
             )

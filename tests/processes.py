@@ -8,6 +8,7 @@ import os
 import queue
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -48,7 +49,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def wait_until_up(
-    url: str, process: subprocess.Popen[bytes], log: Any, timeout: float = 20
+    url: str,
+    process: subprocess.Popen[bytes],
+    log: Any,
+    timeout: float = 20,
+    verify: ssl.SSLContext | bool = True,
 ) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -56,21 +61,44 @@ def wait_until_up(
             log.seek(0)
             raise AssertionError(f"{url} exited early: {log.read().decode(errors='replace')}")
         try:
-            httpx.get(url, timeout=0.5)
+            httpx.get(url, timeout=0.5, verify=verify)
             return
         except httpx.TransportError:
             time.sleep(0.05)
     raise AssertionError(f"{url} did not start")
 
 
+def wait_until_listening(
+    port: int, process: subprocess.Popen[bytes], log: Any, timeout: float = 20
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not listening(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            log.seek(0)
+            raise AssertionError(f"port {port} not served: {log.read().decode(errors='replace')}")
+        time.sleep(0.05)
+
+
+def trusting(ca_file: Path) -> ssl.SSLContext:
+    """A client context that trusts `ca_file` and nothing else."""
+    return ssl.create_default_context(cafile=ca_file)
+
+
 class Fake:
     """A running fake and its admin API."""
 
-    def __init__(self, url: str, process: subprocess.Popen[bytes], log: Any) -> None:
+    def __init__(
+        self,
+        url: str,
+        process: subprocess.Popen[bytes],
+        log: Any,
+        verify: ssl.SSLContext | bool = True,
+    ) -> None:
         self.url = url
         self.process = process
         self.log = log
-        self.http = httpx.Client(base_url=url, timeout=10)
+        self.verify = verify
+        self.http = httpx.Client(base_url=url, timeout=10, verify=verify)
 
     def stderr(self) -> str:
         self.log.seek(0)
@@ -109,24 +137,35 @@ class Fake:
 
 
 @contextlib.contextmanager
-def running_fake(*args: str, env: Mapping[str, str] | None = None) -> Iterator[Fake]:
+def running_fake(
+    *args: str, env: Mapping[str, str] | None = None, ca_dir: Path | None = None
+) -> Iterator[Fake]:
     """`mock-freshservice serve` on a free port with the data clock frozen at NOW; `env` adds to
     the environment, ours without MOCK_FRESHSERVICE_* (secrets go there: a command line is
-    visible to every local user)."""
+    visible to every local user). With `ca_dir`, over TLS with the CA kept there, its client
+    trusting that CA only."""
     port = free_port()
+    tls = ["--tls", "--ca-dir", str(ca_dir)] if ca_dir is not None else []
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            [*FAKE_COMMAND, "serve", "--port", str(port), "--now", NOW.isoformat(), *args],
+            [*FAKE_COMMAND, "serve", "--port", str(port), "--now", NOW.isoformat(), *tls, *args],
             stdout=subprocess.DEVNULL,
             stderr=log,
             env={**fake_environment(), **(env or {})},
         )
-        fake = Fake(f"http://127.0.0.1:{port}", process, log)
         try:
-            wait_until_up(f"{fake.url}/_mock/health", process, log)
-            yield fake
+            verify: ssl.SSLContext | bool = True
+            if ca_dir is not None:
+                wait_until_listening(port, process, log)  # the CA exists before the port opens
+                verify = trusting(ca_dir / "ca.pem")
+            scheme = "https" if ca_dir is not None else "http"
+            fake = Fake(f"{scheme}://127.0.0.1:{port}", process, log, verify)
+            try:
+                wait_until_up(f"{fake.url}/_mock/health", process, log, verify=verify)
+                yield fake
+            finally:
+                fake.http.close()
         finally:
-            fake.http.close()
             stop(process)
 
 
@@ -225,7 +264,8 @@ class Up:
 
 
 @contextlib.contextmanager
-def started(tmp_path: Path, *args: str) -> Iterator[Up]:
+def started(tmp_path: Path, *args: str, env: Mapping[str, str] | None = None) -> Iterator[Up]:
+    """`freshservice-harness up` on free ports; `env` adds to our environment."""
     port, fake_port = free_port(), free_port()
     stderr = tmp_path / "up.stderr"
     with stderr.open("w") as err:
@@ -235,6 +275,7 @@ def started(tmp_path: Path, *args: str) -> Iterator[Up]:
             stderr=err,
             text=True,
             start_new_session=True,  # its own process group, like a shell's foreground job
+            env={**os.environ, **env} if env is not None else None,
         )
     up = Up(process, stderr, port, fake_port)
     try:

@@ -1,9 +1,10 @@
 """Every command in the README's `sh` blocks is run: here, by CI, or by the clients environment.
 
-Commands run through bash as written, with three adaptations so tests can run side by side:
+Commands run through bash as written, with four adaptations so tests can run side by side:
 `.venv/bin/` is this test environment's bin folder, the default ports (8000, 8181) are free ones,
-and placeholders (`FILE`, `node my-server.js`, `yourcompany.freshservice.com`, `your-api-key`) are
-filled with a shipped scenario, our server, the fake and a demo key. `check` commands that name
+placeholders (`FILE`, `node my-server.js`, `yourcompany.freshservice.com`, `your-api-key`) are
+filled with a shipped scenario, our server, the fake and a demo key, and the commands of the fake
+over TLS run with a temporary home (`~`), where that fake keeps its CA. `check` commands that name
 another target run with `-k test_tools` added, so the whole suite (run once by `tox -e contracts`)
 does not run four more times.
 """
@@ -33,6 +34,8 @@ from tests.processes import (
     listening,
     running_fake,
     started,
+    trusting,
+    wait_until_listening,
     wait_until_up,
 )
 from tests.server.conftest import over_http, structured
@@ -63,6 +66,10 @@ RUN_HERE = {
     "replay-url": ".venv/bin/freshservice-harness replay FILE --server-url http://127.0.0.1:8000/mcp --fake-url http://127.0.0.1:8181",
     "serve-fake": ".venv/bin/mock-freshservice serve &",
     "serve-mcp": ".venv/bin/freshservice-mcp --transport http --base-url http://127.0.0.1:8181",
+    "serve-fake-tls": ".venv/bin/mock-freshservice serve --tls &",
+    "curl-tls-link": 'curl --cacert ~/.local/share/mock-freshservice/ca/ca.pem -i -u demo-acme-admin-key:X "https://127.0.0.1:8181/api/v2/tickets?per_page=2"',
+    "serve-mcp-trusting-ca": "SSL_CERT_FILE=~/.local/share/mock-freshservice/ca/ca.pem .venv/bin/freshservice-mcp --transport http --base-url https://127.0.0.1:8181",
+    "curl-account-domain": "curl --cacert ~/.local/share/mock-freshservice/ca/ca.pem -u demo-acme-admin-key:X --connect-to acme.freshservice.com:443:127.0.0.1:8181 https://acme.freshservice.com/api/v2/agents/me",
     "check-command": '.venv/bin/freshservice-harness check --server-command "node dist/server.js" --junit contracts.xml',
     "check-url": ".venv/bin/freshservice-harness check --server-url http://127.0.0.1:8000/mcp --fake-url http://127.0.0.1:8181",
     "check-one-suite": ".venv/bin/freshservice-harness check -k test_tools",
@@ -349,6 +356,87 @@ def test_the_fake_and_the_server_started_by_hand_work_together(tmp_path: Path) -
 
         assert anyio.run(call)["subject"] == "Office network down in Building B"
     assert not listening(fake_port) and not listening(mcp_port)
+
+
+# -- Pointing any Freshservice client at the fake -----------------------------------------------
+
+
+def with_home(home: Path) -> dict[str, str]:
+    """Our environment with `home` as the user's home, so the fake's CA is made and read there."""
+    env = {k: v for k, v in os.environ.items() if k != "XDG_DATA_HOME"}
+    return {**env, "HOME": str(home), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+
+
+@pytest.fixture(scope="module")
+def tls_fake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    """The README's fake over TLS, on a free port, with a temporary home: (port, home)."""
+    home = tmp_path_factory.mktemp("home")
+    port = free_port()
+    command = adapted(documented("serve-fake-tls")).removesuffix("&").strip()
+    with (home / "fake.log").open("w+b") as log:
+        process = subprocess.Popen(
+            ["bash", "-c", f"{command} --port {port}"], stderr=log, env=with_home(home)
+        )  # bash execs a lone command
+        try:
+            wait_until_listening(port, process, log)
+            ca_file = home / ".local" / "share" / "mock-freshservice" / "ca" / "ca.pem"
+            url = f"https://127.0.0.1:{port}/_mock/health"
+            wait_until_up(url, process, log, verify=trusting(ca_file))
+            yield port, home
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def in_home(name: str, port: int, home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-c", adapted(documented(name), fake_port=port)],
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=with_home(home),
+    )
+
+
+def test_curl_trusting_the_fakes_ca_gets_a_link_over_https(tls_fake: tuple[int, Path]) -> None:
+    port, home = tls_fake
+    done = in_home("curl-tls-link", port, home)
+    assert done.returncode == 0, done.stderr
+    link = f"<https://127.0.0.1:{port}/api/v2/tickets?per_page=2&page=2>"
+    assert f"Link: {link}" in done.stdout
+
+
+def test_curl_calling_an_accounts_domain_reaches_that_account(tls_fake: tuple[int, Path]) -> None:
+    port, home = tls_fake
+    done = in_home("curl-account-domain", port, home)
+    assert done.returncode == 0, done.stderr
+    me = json.loads(done.stdout)["agent"]
+    assert (me["first_name"], me["last_name"]) == ("Priya", "Raman")
+
+
+def test_the_server_trusting_the_ca_through_ssl_cert_file_serves_a_tool(
+    tls_fake: tuple[int, Path],
+) -> None:
+    fake_port, home = tls_fake
+    mcp_port = free_port()
+    command = adapted(documented("serve-mcp-trusting-ca"), fake_port=fake_port)
+    with (home / "server.log").open("w+b") as log:
+        process = subprocess.Popen(
+            ["bash", "-c", f"{command} --port {mcp_port}"], stderr=log, env=with_home(home)
+        )  # bash execs a lone command
+        try:
+            wait_until_up(f"http://127.0.0.1:{mcp_port}/healthz", process, log)
+
+            async def call() -> dict[str, object]:
+                url = f"http://127.0.0.1:{mcp_port}/mcp"
+                async with over_http(url, "demo-acme-admin-key") as client:
+                    return structured(await client.call_tool("fetchTicket", {"ticket_id": 1023}))
+
+            assert anyio.run(call)["subject"] == "Office network down in Building B"
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
 
 
 # -- Contract suites ----------------------------------------------------------------------------

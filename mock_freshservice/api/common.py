@@ -14,6 +14,7 @@ from mock_freshservice import errors
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.roles import Role
 from mock_freshservice.errors import FieldError, ValidationFailed
+from mock_freshservice.proxy import public_base
 from mock_freshservice.validation import (
     nul_character_errors,
     one_of,
@@ -126,7 +127,7 @@ def raise_if(problems: list[FieldError]) -> None:
 
 
 def location(path: str) -> dict[str, str]:
-    return {"Location": f"{request.host_url.rstrip('/')}/api/v2/{path}"}
+    return {"Location": f"{public_base()}/api/v2/{path}"}
 
 
 def query_workspace(account: AccountData, problems: list[FieldError]) -> int:

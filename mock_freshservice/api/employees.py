@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -19,7 +18,7 @@ from mock_freshservice.api.common import (
     read_json_object,
     require,
 )
-from mock_freshservice.clock import parse_datetime
+from mock_freshservice.clock import parse_date
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.employees import (
     AGENTS,
@@ -278,7 +277,7 @@ def _value_problem(field: FormField, value: Any) -> tuple[str, str] | None:
     if not isinstance(value, str):
         return mismatch(value, "String"), "datatype_mismatch"
     if kind == "custom_date":
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) or parse_datetime(value) is None:
+        if parse_date(value) is None:
             return "It should be a valid date in the 'yyyy-mm-dd' format", "invalid_value"
     elif kind == "custom_dropdown" and value not in field.choices:
         return one_of(field.choices), "invalid_value"

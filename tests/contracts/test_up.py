@@ -7,6 +7,7 @@ import os
 import shlex
 import signal
 import socket
+import ssl
 import subprocess
 import time
 from collections.abc import Iterator
@@ -92,6 +93,31 @@ def test_the_server_up_starts_takes_no_key_of_its_own(running: Up) -> None:
         headers={"Accept": "application/json, text/event-stream"},
     )
     assert response.status_code == 401
+
+
+def test_up_with_tls_serves_a_tool_call_through_the_server_to_the_fake_over_https(
+    tmp_path: Path,
+) -> None:
+    data_home = tmp_path / "data"  # where the fake keeps its CA (the user's data folder)
+    with started(tmp_path, "--tls", env={"XDG_DATA_HOME": str(data_home)}) as up:
+        banner_text = up.wait_for_banner()
+        ca_file = data_home / "mock-freshservice" / "ca" / "ca.pem"
+        fake_url = f"https://127.0.0.1:{up.fake_port}"
+        assert f"fake API    {fake_url}/api/v2/" in banner_text
+        assert f"CA          {ca_file}" in banner_text
+        ticket = fetch_ticket(up.mcp_url, "demo-globex-admin-key", ticket_id=7)
+        journal = httpx.get(
+            f"{fake_url}/_mock/accounts/globex.freshservice.com/journal",
+            verify=ssl.create_default_context(cafile=ca_file),
+        ).json()
+        assert ctrl_c(up) == 0
+    assert ticket["id"] == 7
+    # Its port speaks TLS only: the call above reached the fake over https.
+    assert any(e["path"] == "/api/v2/tickets/7" for e in journal["entries"])
+
+
+def test_the_banner_of_up_without_tls_names_no_ca() -> None:
+    assert "CA " not in banner(UpOptions(), None)
 
 
 def test_ctrl_c_stops_the_fake_and_the_server(tmp_path: Path) -> None:

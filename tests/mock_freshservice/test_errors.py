@@ -215,12 +215,41 @@ def test_an_unknown_ticket_is_404_with_an_empty_body(
     assert response.get_data() == b""
 
 
-def test_an_unknown_path_is_404_with_an_empty_body(
+def test_an_unknown_path_is_404_with_a_json_message_naming_it(
     client: FlaskClient, admin: dict[str, str]
 ) -> None:
     response = client.get("/api/v2/no_such_resource", headers=admin)
     assert response.status_code == 404
-    assert response.get_data() == b""
+    assert response.mimetype == "application/json"
+    message = response.get_json()["message"]
+    assert "GET /api/v2/no_such_resource" in message
+
+
+def test_an_unknown_path_answers_json_before_the_key_is_checked(client: FlaskClient) -> None:
+    response = client.post("/api/v2/tickets/1023/replies", json={"body": "hi"})
+    assert response.status_code == 404
+    assert set(response.get_json()) == {"message"}
+
+
+def test_a_path_outside_the_api_is_404_with_a_json_message(client: FlaskClient) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "GET /no/such/page" in response.get_json()["message"]
+
+
+def test_an_id_that_is_not_a_number_is_a_missing_record(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    response = client.get("/api/v2/tickets/abc", headers=admin)
+    assert (response.status_code, response.get_data()) == (404, b"")
+
+
+def test_a_verb_the_route_lacks_is_405_even_with_a_non_numeric_id(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    response = client.delete("/api/v2/tickets/abc", headers=admin)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, PUT"
 
 
 def test_a_404_carries_no_api_version_header(client: FlaskClient, admin: dict[str, str]) -> None:
