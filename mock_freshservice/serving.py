@@ -126,7 +126,7 @@ class _JsonErrorTask(ErrorTask):  # type: ignore[misc]
         self.write(body)
         # Only this connection pays for lingering: its class changes, the others keep waitress's
         # own methods (the loop asks every connection whether it is readable and writable).
-        self.channel.__class__ = _LingeringChannel
+        self.channel.__class__ = self.channel.lingering_class
 
 
 # After refusing a request whose rest is unread, how long and how much of it is read and dropped.
@@ -138,6 +138,8 @@ class _Channel(HTTPChannel):  # type: ignore[misc]
     """waitress's connection, answering its own refusals in JSON (`_JsonErrorTask`)."""
 
     error_task_class = _JsonErrorTask
+    lingering_class: type[_Channel]  # what it becomes after a refusal (set below)
+    _drain_until: float | None = None  # set once lingering
 
 
 class _LingeringChannel(_Channel):
@@ -150,7 +152,6 @@ class _LingeringChannel(_Channel):
     closes, or for at most LINGER_SECONDS and LINGER_BYTES.
     """
 
-    _drain_until: float | None = None
     _drained = 0
 
     def handle_close(self) -> None:
@@ -218,12 +219,12 @@ class _TlsChannel(_Channel):
         super().__init__(server, wrapped, addr, adj, map)
 
     def readable(self) -> bool:
-        return True if not self._established else super().readable()
+        return True if not self._established else bool(super().readable())
 
     def writable(self) -> bool:
         if not self._established:
             return self._handshake_wants_write or bool(self.will_close)
-        return super().writable()
+        return bool(super().writable())
 
     def handle_read(self) -> None:
         if self._drain_until is not None:
@@ -306,3 +307,11 @@ class _TlsChannel(_Channel):
             return
         self.last_activity = time.time()
         self.received(data)
+
+
+class _LingeringTlsChannel(_LingeringChannel, _TlsChannel):
+    """A TLS connection after a refusal: lingers as a plain one does."""
+
+
+_Channel.lingering_class = _LingeringChannel
+_TlsChannel.lingering_class = _LingeringTlsChannel
