@@ -131,12 +131,71 @@ DEFAULT_TICKET_WINDOW_DAYS = 30
 # conversations, tags and requester email will not be included"); create and update answers
 # include `tags` (DOCS samples).
 
-# Updating a deleted (trashed) ticket answers 405, as observed for read-only targets [OBS-405].
+# Deleted (trashed) and spam tickets. A view answers 200 with `deleted`/`spam` set; an update or
+# a delete answers 405 `Allow: GET`, as observed for read-only targets [OBS-405] and as the
+# sibling's ticket controller does ("render 405 in case of update/delete as it acts on ticket
+# endpoint itself"); other endpoints under such a ticket answer 404 (the sibling's "other URLs
+# such as tickets/id/restore will result in 404"): restore of a ticket that is not in the trash,
+# and writes under a deleted or spam ticket (a note, a reply, a child ticket, a task or a time
+# entry). Its conversations, tasks and time entries can still be read. Editing or deleting a
+# conversation of a deleted or spam ticket answers 403 access_denied (the sibling's
+# conversations controller).
+# Deleting a parent deletes its child tickets (DOCS); restoring it brings back the children that
+# were deleted with it, not those deleted on their own before.
 
-# `include=related_tickets` is documented without its shape; the fake answers
-# {"child_ids": [...], "parent_id": n|null}. A service request placed with `parent_ticket_id` is
-# that ticket's child there: the facts file names no field of the service_request answer that
-# carries the parent, so the answer itself stays as documented.
+# `include=tags` on the ticket list is not among the list's documented includes, but a public
+# script pages `/tickets?include=tags` against a real tenant and reads each ticket's `tags`, so
+# Freshservice takes it; the fake embeds the tags, charged as any list include. Other undocumented
+# includes are refused (400 invalid_value naming the allowed ones): a public client reports that
+# "the list endpoint refuses" `related_tickets`.
+
+# `include=related_tickets` (DOCS: "metadata like ID, status, priority, agent, requester of child
+# tickets (or) parent ticket ID"): a parent answers {"child_ids": [...], "child_tickets_details":
+# [{id, subject, status, priority, agent, requester}]}, a child {"parent_id": n}, any other
+# ticket {} — the shape public clients read; status and priority by name, agent and requester by
+# full name (a public client compares status with "resolved"/"closed"). Deleted children are left
+# out. A service request placed with `parent_ticket_id` is that ticket's child there too.
+# A child ticket under a child is refused: 400 on `parent_id`, "Parent is invalid" (the sibling's
+# `invalid_parent` text); the child-ticket answer carries the same keys as a create's.
+
+# `include=onboarding_context` / `offboarding_context`: {"fields", "lookup_values"} of the
+# on/offboarding request the ticket belongs to (parent or task ticket), as the "View Onboarding
+# Tickets" sample embeds it; null for any other ticket. `include=problem` is null and `assets`
+# and `changes` are empty: no ticket of the fake is linked to those.
+
+# Replies (`POST /tickets/{id}/reply`) are for agents (403 for a requester's key): an email to the
+# requester (`to_emails` is the requester's address), from `from_email` if given (any valid
+# address) or else the account's support address `support@<domain>`; stored as a public
+# conversation of source 0 (email). The first reply sets the ticket's `first_responded_at`.
+# `user_id`, if given, must be an agent.
+# `PUT /conversations/{id}` edits only notes (DOCS); for another conversation it answers 405
+# `Allow: DELETE`, and for one written by a requester 403 (both the sibling's conversations
+# controller). The answer has a note's keys (DOCS sample). Neither an edit nor a delete moves the
+# ticket's `updated_at`.
+
+# Activities (`GET /tickets/{id}/activities`): 20 a page, newest first, `next_page_url` only when
+# more follow; `start_token` is the fake's own (where the next page starts), and one it did not
+# hand out is 400 invalid_value. Recorded: creates (also of child tickets), updates of status,
+# priority, urgency, impact, source, type, agent and group, deletes and restores. Notes and
+# replies are not (the sample shows no wording for them). A ticket not created through the API
+# shows its creation by its requester (as open, with the sample's SLA line) and, if it was
+# generated in another status, that status set by its agent (or requester) when last updated.
+
+# CSAT (`GET /tickets/{id}/csat_response`): about a third of the tickets generated resolved or
+# closed have an answer; any other ticket answers 404. Ratings are Freshservice's classic survey:
+CSAT_RATINGS = ((101, "Awesome"), (100, "Just Okay"), (-101, "Not Good"))
+
+# Ticket sources (`POST /ticket_fields/sources`): a name already taken (case and outer spaces
+# aside, built-in names included) is refused with 409 duplicate_value "Record already exists."
+# (the sibling's text). `id` counts the account's own sources from 1; `position` follows the 16
+# built-in ones. The API has no route to list them: they show in `/ticket_form_fields`.
+
+# `/ticket_form_fields`: every field is the account's (workspace_id 1, as the sample's default
+# fields; the dataset's custom fields apply to every workspace's tickets), so `workspace_id` only
+# has to name a workspace. The requester field carries `portal_cc` and `portalcc_to` as the
+# sample spells them. Agents are listed by name, the caller's with " (Me)" and inactive ones with
+# " (Deactivated)", as the sample shows. Requesters' keys get 403 (the scope is
+# tickets.fields.manage; agents read the form to fill tickets in).
 
 # -- Requesters using the API ----------------------------------------------------------------------
 

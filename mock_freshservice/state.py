@@ -86,8 +86,8 @@ class FakeState:
                 orphans = account.drop_orphans()
                 if orphans:
                     log.warning(
-                        "%s: %s: notes or requested items of %d tickets whose own records were "
-                        "damaged are left out",
+                        "%s: %s: what lived under %d tickets whose own records were damaged "
+                        "(notes, requested items, activities, tasks, time entries) is left out",
                         settings.state,
                         account.domain,
                         orphans,

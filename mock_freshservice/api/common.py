@@ -13,6 +13,7 @@ from flask import Response, g, request
 from mock_freshservice import errors
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.roles import Role
+from mock_freshservice.data.store import Record
 from mock_freshservice.errors import FieldError, ValidationFailed
 from mock_freshservice.proxy import public_base
 from mock_freshservice.validation import (
@@ -22,6 +23,7 @@ from mock_freshservice.validation import (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_TEXT = 65_535  # descriptions and conversation bodies (MySQL TEXT); subjects are 255
 Kind = Literal["list", "view", "write"]
 
 
@@ -156,3 +158,30 @@ def query_bool(name: str, problems: list[FieldError]) -> bool | None:
         )
         return None
     return raw == "true"
+
+
+# -- Tickets, which several blueprints reach ------------------------------------------------------
+
+
+def can_view_ticket(record: Record, who: Caller) -> bool:
+    """Agents view every ticket; a requester only their own."""
+    return who.is_agent or record["requester_id"] == who.user_id
+
+
+def get_ticket(ticket_id: int, who: Caller) -> Record:
+    """The ticket, or 404; a requester may see only their own (else 403)."""
+    record = who.account.tickets.get(ticket_id)
+    if record is None:
+        raise errors.NotFound()
+    if not can_view_ticket(record, who):
+        raise errors.access_denied()
+    return record
+
+
+def live_ticket(ticket_id: int, who: Caller) -> Record:
+    """The ticket, for a write under it (a note, a reply, a child ticket): a deleted or spam
+    ticket is not found there (guesses.py, "Deleted tickets")."""
+    record = get_ticket(ticket_id, who)
+    if record["deleted"] or record["spam"]:
+        raise errors.NotFound()
+    return record

@@ -13,8 +13,10 @@ from mock_freshservice import errors
 from mock_freshservice.api import shapes
 from mock_freshservice.api.common import (
     Caller,
+    can_view_ticket,
     check_query,
     endpoint,
+    get_ticket,
     in_workspace,
     json_response,
     location,
@@ -23,7 +25,6 @@ from mock_freshservice.api.common import (
     read_json_object,
     require,
 )
-from mock_freshservice.api.tickets import can_view_ticket, get_ticket
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record

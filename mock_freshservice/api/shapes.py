@@ -174,6 +174,22 @@ NOTE_KEYS = (
     "updated_at",
 )
 
+# A reply (DOCS "Create a Reply" sample).
+REPLY_KEYS = (
+    "id",
+    "user_id",
+    "from_email",
+    "cc_emails",
+    "bcc_emails",
+    "body",
+    "body_text",
+    "ticket_id",
+    "to_emails",
+    "attachments",
+    "created_at",
+    "updated_at",
+)
+
 CONVERSATION_TIMESTAMPS = frozenset({"created_at", "updated_at"})
 
 AGENT_KEYS = (

@@ -1,4 +1,5 @@
-"""Tickets: list, view, create, update, notes and conversations (facts file §2 "Tickets")."""
+"""Tickets: list, filter, view, create (also as a child), update, delete and restore, notes and
+conversations, activities and the satisfaction survey (facts file §2 "Tickets")."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from mock_freshservice import errors, filters, guesses
-from mock_freshservice.api import shapes
+from mock_freshservice.api import conversations, shapes, ticket_fields
 from mock_freshservice.api.common import (
+    MAX_TEXT,
     Caller,
     caller,
     check_query,
     endpoint,
+    get_ticket,
     json_response,
+    live_ticket,
     location,
     query_workspace,
     raise_if,
@@ -23,7 +27,8 @@ from mock_freshservice.api.common import (
     read_json_object,
     require,
 )
-from mock_freshservice.clock import DAY, parse_datetime
+from mock_freshservice.clock import DAY, format_ts, parse_datetime
+from mock_freshservice.data import activities, satisfaction, ticket_sources
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.generate import TICKET_CUSTOM_FIELDS
 from mock_freshservice.data.store import Record
@@ -55,14 +60,25 @@ from mock_freshservice.validation import (
 )
 
 bp = Blueprint("tickets", __name__)
+# Replies, conversation edits and the ticket form are served with the tickets: the app registers
+# this blueprint, and these ride along.
+bp.register_blueprint(conversations.bp)
+bp.register_blueprint(ticket_fields.bp)
 
 STATUSES = (2, 3, 4, 5)
 PRIORITIES = (1, 2, 3, 4)
 LEVELS = (1, 2, 3)
-SOURCES = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18)
 LIST_FILTERS = ("new_and_my_open", "watching", "spam", "deleted")
 LIST_TYPES = ("Incident", "Service Request")
-LIST_INCLUDES = ("stats", "requester", "requested_for", "onboarding_context", "offboarding_context")
+LIST_INCLUDES = (
+    "stats",
+    "requester",
+    "requested_for",
+    "onboarding_context",
+    "offboarding_context",
+    # Not among the list's documented includes; Freshservice takes it (guesses.py).
+    "tags",
+)
 VIEW_INCLUDES = (
     "conversations",
     "requester",
@@ -89,7 +105,6 @@ LIST_PARAMS = (
     "per_page",
 )
 CONVERSATIONS_IN_VIEW = 10
-MAX_TEXT = 65_535  # description and note bodies (MySQL TEXT); subjects are 255
 
 
 # -- Listing ----------------------------------------------------------------------------------
@@ -265,20 +280,52 @@ def _embed(
             out[name] = []
         elif name == "related_tickets":
             out[name] = _related(account, record)
-        else:  # problem, onboarding_context, offboarding_context: none in the fake's data
+        elif name in ("onboarding_context", "offboarding_context"):
+            request = account.employee_request_of(name.split("_")[0], record["id"])
+            out[name] = (
+                None
+                if request is None
+                else {
+                    "fields": dict(request["fields"]),
+                    "lookup_values": dict(request["lookup_values"]),
+                }
+            )
+        else:  # problem: tickets name none in the fake's data
             out[name] = None
 
 
-def _related(account: AccountData, record: Record) -> dict[str, Any]:
-    """Parent and children through `parent_ticket_id` of place_request (only written tickets
-    have either, so the scan stays on the few records the overlay holds)."""
+def children_of(account: AccountData, ticket_id: int) -> list[Record]:
+    """The child tickets of a ticket, by id (only written tickets have a parent, so the scan
+    stays on the few records the overlay holds)."""
     table = account.tickets
-    children = sorted(
-        child_id
-        for child_id in table.written_ids()
-        if (table.get(child_id) or {}).get("_parent_ticket_id") == record["id"]
+    found = (table.get(child_id) for child_id in table.written_ids())
+    return sorted(
+        (c for c in found if c is not None and c.get("_parent_ticket_id") == ticket_id),
+        key=lambda c: int(c["id"]),
     )
-    return {"child_ids": children, "parent_id": record.get("_parent_ticket_id")}
+
+
+def _related(account: AccountData, record: Record) -> dict[str, Any]:
+    """A parent's children with their details, a child's parent, or nothing (guesses.py)."""
+    if record.get("_parent_ticket_id") is not None:
+        return {"parent_id": record["_parent_ticket_id"]}
+    children = [c for c in children_of(account, record["id"]) if not c["deleted"]]
+    if not children:
+        return {}
+    return {
+        "child_ids": [c["id"] for c in children],
+        "child_tickets_details": [
+            {
+                "id": c["id"],
+                "subject": c["subject"],
+                "status": activities.STATUS.get(c["status"], str(c["status"])),
+                "priority": activities.PRIORITY.get(c["priority"], str(c["priority"])),
+                "agent": activities.name_of(account, c["responder_id"]),
+                "requester": activities.name_of(account, c["requester_id"]),
+            }
+            for c in children
+        ],
+    }
 
 
 def _includes(allowed: tuple[str, ...], problems: list[FieldError]) -> tuple[str, ...]:
@@ -413,21 +460,6 @@ def _filtered(
 # -- Viewing ----------------------------------------------------------------------------------
 
 
-def can_view_ticket(record: Record, who: Caller) -> bool:
-    """Agents view every ticket; a requester only their own."""
-    return who.is_agent or record["requester_id"] == who.user_id
-
-
-def get_ticket(ticket_id: int, who: Caller) -> Record:
-    """The ticket, or 404; a requester may see only their own (else 403)."""
-    record = who.account.tickets.get(ticket_id)
-    if record is None:
-        raise errors.NotFound()
-    if not can_view_ticket(record, who):
-        raise errors.access_denied()
-    return record
-
-
 @bp.get("/tickets/<int:ticket_id>")
 @endpoint("view", "view_ticket")
 def view_ticket(ticket_id: int) -> Response:
@@ -456,7 +488,8 @@ _TICKET_FIELDS: dict[str, Rule] = {
     "priority": Rule("Integer", choice(PRIORITIES)),
     "urgency": Rule("Integer", choice(LEVELS)),
     "impact": Rule("Integer", choice(LEVELS)),
-    "source": Rule("Integer", choice(SOURCES)),
+    # The built-in codes; a request also takes the account's own (`_with_sources`).
+    "source": Rule("Integer", choice(tuple(ticket_sources.BUILT_IN))),
     "type": Rule("String", choice(("Incident",))),
     "responder_id": Rule("Positive Integer", integer()),
     "group_id": Rule("Positive Integer", integer()),
@@ -577,20 +610,54 @@ def _resolve_requester(
     ]
 
 
+def _with_sources(rules: Mapping[str, Rule], account: AccountData) -> dict[str, Rule]:
+    """`rules` with `source` taking the account's own sources as well as the built-in ones."""
+    return {
+        **rules,
+        "source": Rule("Integer", choice(ticket_sources.codes(account.ticket_sources))),
+    }
+
+
 @bp.post("/tickets")
 @endpoint("write", "create_ticket")
 def create_ticket() -> Response:
     who = require("tickets.create")
     check_query(())
     body = read_json_object()
-    validate_body(body, CREATE_RULES, choices=CREATE_CHOICES)
+    validate_body(body, _with_sources(CREATE_RULES, who.account), choices=CREATE_CHOICES)
     _not_null(body)
+    record = _create(who, body)
+    out = shapes.render(record, shapes.TICKET_WRITE_KEYS, shapes.TICKET_TIMESTAMPS)
+    return json_response({"ticket": out}, 201, location(f"tickets/{record['id']}"))
+
+
+@bp.post("/tickets/<int:ticket_id>/create_child_ticket")
+@endpoint("write", "create_ticket")
+def create_child_ticket(ticket_id: int) -> Response:
+    who = require("tickets.create")
+    check_query(())
+    body = read_json_object()
+    validate_body(body, _with_sources(CREATE_RULES, who.account), choices=CREATE_CHOICES)
+    _not_null(body)
+    record = _create(who, body, parent_id=ticket_id)
+    out = shapes.render(record, shapes.TICKET_WRITE_KEYS, shapes.TICKET_TIMESTAMPS)
+    return json_response({"ticket": out}, 201, location(f"tickets/{record['id']}"))
+
+
+def _create(who: Caller, body: Mapping[str, Any], parent_id: int | None = None) -> Record:
+    """A new ticket from a checked body (a child of `parent_id` when given), stored."""
     account = who.account
-    state = get_state()
-    now = state.clock.now()
+    now = get_state().clock.now()
     # Resolve the requester and write under one lock: two creates for the same unknown email
     # make one requester, as on a real tenant.
     with account.lock:
+        if parent_id is not None:
+            parent = live_ticket(parent_id, who)
+            if parent.get("_parent_ticket_id") is not None:
+                # Freshservice does not nest a child under a child.
+                raise ValidationFailed(
+                    [FieldError("parent_id", "Parent is invalid", "invalid_value")]
+                )
         problems = _check_references(account, body)
         requester_id, requester_problems = _resolve_requester(account, who, body)
         raise_if(requester_problems + problems)
@@ -628,9 +695,19 @@ def create_ticket() -> Response:
             custom=body.get("custom_fields"),
             workspace_id=body.get("workspace_id"),
         )
+        if parent_id is not None:
+            record["_parent_ticket_id"] = parent_id
         account.tickets.put(record)
-    out = shapes.render(record, shapes.TICKET_WRITE_KEYS, shapes.TICKET_TIMESTAMPS)
-    return json_response({"ticket": out}, 201, location(f"tickets/{record['id']}"))
+        activities.record(
+            account,
+            record["id"],
+            who.user_id,
+            activities.creation_text(account, record),
+            now,
+            kind=activities.CREATED,
+            sub_contents=[activities.SLA_NOTE],
+        )
+    return record
 
 
 def _when(value: str | None) -> int | None:
@@ -651,7 +728,7 @@ def update_ticket(ticket_id: int) -> Response:
     body = read_json_object()
     if not body:
         raise errors.missing_params()
-    validate_body(body, UPDATE_RULES)
+    validate_body(body, _with_sources(UPDATE_RULES, who.account))
     _not_null(body)
     account = who.account
     # Read, check and write under the account's lock, so concurrent updates never lose one.
@@ -662,7 +739,8 @@ def update_ticket(ticket_id: int) -> Response:
 def _update_locked(who: Caller, ticket_id: int, body: Mapping[str, Any]) -> Response:
     account = who.account
     record = get_ticket(ticket_id, who)
-    if record["deleted"]:
+    if record["deleted"] or record["spam"]:
+        # A ticket in the trash or in spam can be read, not changed (guesses.py).
         raise errors.MethodNotAllowed("PUT", ("GET",))
     problems = _check_references(account, body)
     if "requester_id" in body or "email" in body or "phone" in body:
@@ -691,8 +769,99 @@ def _update_locked(who: Caller, ticket_id: int, body: Mapping[str, Any]) -> Resp
         )
     updated = _updated(record, body, requester_id, now)
     account.tickets.put(updated)
+    changed = [name for name in activities.FIELD_NAMES if updated[name] != record[name]]
+    if changed:
+        shown = activities.settings(account, updated, changed)
+        activities.record(account, ticket_id, who.user_id, activities.joined(shown), now)
     out = shapes.render(updated, shapes.TICKET_WRITE_KEYS, shapes.TICKET_TIMESTAMPS)
     return json_response({"ticket": out})
+
+
+# -- Deleting and restoring ---------------------------------------------------------------------
+
+
+@bp.delete("/tickets/<int:ticket_id>")
+@endpoint("write")
+def delete_ticket(ticket_id: int) -> Response:
+    who = require("tickets.delete")
+    check_query(())
+    account = who.account
+    now = get_state().clock.now()
+    with account.lock:
+        record = get_ticket(ticket_id, who)
+        if record["deleted"] or record["spam"]:
+            raise errors.MethodNotAllowed("DELETE", ("GET",))
+        account.tickets.put({**record, "deleted": True, "updated_at": now})
+        # "When a parent SR is deleted all the child tickets will also be deleted."
+        for child in children_of(account, ticket_id):
+            if not child["deleted"]:
+                trashed = {**child, "deleted": True, "updated_at": now}
+                account.tickets.put({**trashed, "_deleted_with_parent": True})
+        activities.record(account, ticket_id, who.user_id, " deleted this ticket", now)
+    return Response(status=204)
+
+
+@bp.put("/tickets/<int:ticket_id>/restore")
+@endpoint("write")
+def restore_ticket(ticket_id: int) -> Response:
+    who = require("tickets.delete")
+    check_query(())
+    account = who.account
+    now = get_state().clock.now()
+    with account.lock:
+        record = get_ticket(ticket_id, who)
+        if not record["deleted"] or record["spam"]:
+            raise errors.NotFound()  # restore reaches only the trash
+        account.tickets.put({**record, "deleted": False, "updated_at": now})
+        for child in children_of(account, ticket_id):
+            if child.get("_deleted_with_parent"):
+                restored = {**child, "deleted": False, "updated_at": now}
+                account.tickets.put({**restored, "_deleted_with_parent": False})
+        activities.record(account, ticket_id, who.user_id, " restored this ticket from trash", now)
+    return Response(status=204)
+
+
+# -- Activities and satisfaction -----------------------------------------------------------------
+
+ACTIVITIES_PAGE = 20
+
+
+@bp.get("/tickets/<int:ticket_id>/activities")
+@endpoint("list")
+def list_activities(ticket_id: int) -> Response:
+    who = require("tickets.view")
+    check_query(("start_token",))
+    raw = request.args.get("start_token")
+    start = 0
+    if raw is not None:
+        # The token is the fake's own: where the next page starts.
+        if not re.fullmatch(r"[0-9]{1,9}", raw):
+            raise ValidationFailed(
+                [FieldError("start_token", "It should be a valid start_token", "invalid_value")]
+            )
+        start = int(raw)
+    record = get_ticket(ticket_id, who)
+    found = activities.timeline(who.account, record)
+    chunk = found[start : start + ACTIVITIES_PAGE]
+    body: dict[str, Any] = {
+        "activities": [{**a, "created_at": format_ts(a["created_at"])} for a in chunk]
+    }
+    if start + ACTIVITIES_PAGE < len(found):
+        base = f"{request.host_url.rstrip('/')}/api/v2/tickets/{ticket_id}/activities"
+        body["next_page_url"] = f"{base}?start_token={start + ACTIVITIES_PAGE}"
+    return json_response(body)
+
+
+@bp.get("/tickets/<int:ticket_id>/csat_response")
+@endpoint("view")
+def view_csat_response(ticket_id: int) -> Response:
+    who = require("tickets.view")
+    check_query(())
+    record = get_ticket(ticket_id, who)
+    response = satisfaction.response_of(who.account, record)
+    if response is None:
+        raise errors.NotFound()  # no survey answered for this ticket (guesses.py)
+    return json_response({"csat_response": response})
 
 
 _COPIED_ON_UPDATE = (
@@ -777,7 +946,7 @@ def create_note(ticket_id: int) -> Response:
     html = body["body"]
     private = body.get("private", True) if who.is_agent else False
     with account.lock:  # the ticket is re-read under the lock so a racing update is kept
-        ticket = get_ticket(ticket_id, who)
+        ticket = live_ticket(ticket_id, who)
         note: Record = {
             "id": account.next_conversation_id(),
             "body": html,

@@ -90,10 +90,24 @@ class AccountData:
         self.requested_items: dict[int, list[Record]] = {}
         # Notes created through the API, per ticket, after the generated history.
         self.created_conversations: dict[int, list[Record]] = {}
+        self._conversation_tickets: dict[int, int] = {}  # created conversation id → ticket id
         self._conversation_counter = 0
+        # Conversations edited or deleted through the API, by id, generated ones too: a record
+        # here stands in for the conversation (`_gone` when deleted).
+        self.conversation_edits = Table(
+            "conversation_edits", ("ticket_id",), _plain_index("ticket_id")
+        )
+        # What was done to tickets through the API (created, updated, deleted, restored), for
+        # `GET /tickets/{id}/activities`; a generated ticket's own history is derived from it.
+        self.ticket_activities = Table(
+            "ticket_activities", ("ticket_id",), _plain_index("ticket_id")
+        )
+        # The account's own ticket sources (the dataset's and those created through the API).
+        self.ticket_sources = Table("ticket_sources", ("choice_id",), _plain_index("choice_id"))
         self.retired = False  # set by a reset, under `lock`
         self._email_index: dict[str, int] | None = None
         self._email_index_versions = (-1, -1)
+        self._request_index: dict[str, tuple[int, dict[int, Record]]] = {}
 
     # -- users -------------------------------------------------------------------------------
 
@@ -123,6 +137,15 @@ class AccountData:
             self._email_index, self._email_index_versions = emails, versions
         return self._email_index
 
+    def employee_request_of(self, kind: str, ticket_id: int) -> Record | None:
+        """The on/offboarding request (`kind`) whose parent or task ticket this is, if any."""
+        table = self.employee_requests[kind]
+        version, index = self._request_index.get(kind, (-1, {}))
+        if version != table.version:
+            index = {tid: request for request in table.all() for tid in request["_tickets"]}
+            self._request_index[kind] = (table.version, index)
+        return index.get(ticket_id)
+
     def next_user_id(self) -> int:
         return max(self.agents.max_id(), self.requesters.max_id()) + 1
 
@@ -143,6 +166,7 @@ class AccountData:
             if self.on_write is not None:  # write-ahead, as in `Table.put`
                 self.on_write({"a": self.domain, "c": ticket_id, "r": conversation})
             self.created_conversations.setdefault(ticket_id, []).append(conversation)
+            self._conversation_tickets[int(conversation["id"])] = ticket_id
             n = ids.created_conversation_number(self.index, conversation["id"])
             self._conversation_counter = max(self._conversation_counter, n)
 
@@ -199,18 +223,31 @@ class AccountData:
         gone, and the next ticket created would get its id, and these notes with it.
         """
         with self.lock:
-            orphans = [
+            orphans = {
                 ticket_id
                 for ticket_id in {*self.created_conversations, *self.requested_items}
                 if ticket_id not in self.tickets
-            ]
+            }
             for ticket_id in orphans:
-                self.created_conversations.pop(ticket_id, None)
+                for note in self.created_conversations.pop(ticket_id, []):
+                    self._conversation_tickets.pop(int(note["id"]), None)
                 self.requested_items.pop(ticket_id, None)
+            # Activities, tasks and time entries of such a ticket: kept, but tied to none.
+            for activity in list(self.ticket_activities.all()):
+                if activity["ticket_id"] is not None and activity["ticket_id"] not in self.tickets:
+                    orphans.add(activity["ticket_id"])
+                    self.ticket_activities.put({**activity, "ticket_id": None, "_gone": True})
+            # Declared resources under tickets have tables named `tickets__…` (Resource.table_name).
+            for name, table in self.resource_tables.items():
+                for record in list(table.all()) if name.startswith("tickets__") else []:
+                    parent = int(record["_parent"])
+                    if parent not in self.tickets and not record.get("_gone"):
+                        orphans.add(parent)
+                        table.put({**record, "_gone": True})
             return len(orphans)
 
     def conversations(self, ticket: Record) -> list[Record]:
-        """Every conversation of a ticket, oldest first.
+        """Every conversation of a ticket, oldest first, as edited; deleted ones left out.
 
         The generated history comes from the ticket as generated, not as it is now: a later
         update must not rewrite the past (who wrote what, when, and whether it was private).
@@ -223,4 +260,19 @@ class AccountData:
                 base, base["requester_id"], base["_generated_conversations"]
             )
         )
-        return generated + self.created_conversations.get(ticket["id"], [])
+        found = generated + self.created_conversations.get(ticket["id"], [])
+        edits = self.conversation_edits
+        if not len(edits):
+            return found
+        current = [edits.get(c["id"]) or c for c in found]
+        return [c for c in current if not c.get("_gone")]
+
+    def conversation(self, conversation_id: int) -> Record | None:
+        """One conversation by id, as edited (None if there is none, or it was deleted)."""
+        ticket_id = self._conversation_tickets.get(conversation_id)
+        if ticket_id is None:
+            ticket_id = ids.generated_conversation_ticket(self.index, conversation_id)
+        ticket = None if ticket_id is None else self.tickets.get(ticket_id)
+        if ticket is None:
+            return None
+        return next((c for c in self.conversations(ticket) if c["id"] == conversation_id), None)

@@ -18,6 +18,7 @@ from mock_freshservice.data.generate import AccountGenerator, People
 from mock_freshservice.data.service_catalog import generate_catalog
 from mock_freshservice.data.solutions import generate_solutions
 from mock_freshservice.data.store import Record, Table
+from mock_freshservice.data.ticket_sources import seed_sources
 from mock_freshservice.resources.declaration import Seeding, index_row
 from mock_freshservice.resources.registry import RESOURCES
 
@@ -99,11 +100,14 @@ def build_account(
         if base is None:
             row = generator.single_ticket_index(ticket_id, agents, requesters, groups)
             base = generator.build_ticket(ticket_id, row)
-        data.tickets.put(_merge(account, "tickets", base=base, spec=spec, anchor=anchor, data=data))
+        pinned_ticket = _merge(account, "tickets", base=base, spec=spec, anchor=anchor, data=data)
+        # Its history starts from the record as pinned, not as generated (activities.py).
+        data.tickets.put({**pinned_ticket, "_pinned": True})
 
     _build_the_rest(
         data, seed=seed, anchor=anchor, agents=agents, requesters=requesters, groups=groups
     )
+    seed_sources(data.ticket_sources, account.ticket_sources, anchor - 400 * DAY)
     seed_resources(data, seed=seed, anchor=anchor)
     return data
 

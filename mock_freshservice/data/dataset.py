@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mock_freshservice.data import ids
+from mock_freshservice.data.ticket_sources import BUILT_IN, FORM_NAMES
 from mock_freshservice.safe_yaml import YamlError, load_yaml
 from mock_freshservice.settings import Plan
 
@@ -66,7 +67,22 @@ class Account(_Strict):
         Workspace(id=3, name="HR", template_name="hr", description="People services"),
     )
     api_keys: tuple[ApiKey, ...] = ()
+    # The account's own ticket sources, by name (codes from 1001 in this order).
+    ticket_sources: tuple[str, ...] = ()
     pinned: dict[str, tuple[dict[str, Any], ...]] = {}
+
+    @model_validator(mode="after")
+    def _distinct_ticket_sources(self) -> Account:
+        names = [name.strip().lower() for name in self.ticket_sources]
+        if any(not name or len(name) > 255 for name in names):
+            raise ValueError("ticket_sources: each needs a name of 1 to 255 characters")
+        if len(set(names)) != len(names):
+            raise ValueError("ticket_sources: names must be distinct (case aside)")
+        built_in = {name.lower() for name in (*BUILT_IN.values(), *FORM_NAMES.values())}
+        clashes = sorted(name for name in names if name in built_in)
+        if clashes:
+            raise ValueError(f"ticket_sources: {clashes} are built-in sources already")
+        return self
 
     @model_validator(mode="after")
     def _one_primary_workspace(self) -> Account:

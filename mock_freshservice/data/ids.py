@@ -56,6 +56,7 @@ MAX_TICKET_ID = 10_000_000_000
 TICKET_KEYED_SPAN = 1_000_000_000_000
 CONVERSATION_BASE = 1_000_000_000_000_000
 REQUESTED_ITEM_BASE = 2_000_000_000_000_000
+CSAT_RESPONSE_BASE = 3_000_000_000_000_000
 
 # Conversations generated for ticket t take t * SLOTS + k (k < SLOTS), all below
 # CREATED_CONVERSATION_OFFSET; notes created through the API are numbered upwards from there, so
@@ -78,6 +79,14 @@ def generated_conversation_id(account_index: int, ticket_id: int, k: int) -> int
     )
 
 
+def generated_conversation_ticket(account_index: int, conversation_id: int) -> int | None:
+    """The ticket a generated conversation id belongs to (None for any other id)."""
+    n = conversation_id - _ticket_keyed(CONVERSATION_BASE, account_index, 0)
+    if not 0 <= n < CREATED_CONVERSATION_OFFSET:
+        return None
+    return n // GENERATED_CONVERSATION_SLOTS
+
+
 def created_conversation_id(account_index: int, n: int) -> int:
     """The id of the n-th note created through the API (n from 1)."""
     return _ticket_keyed(CONVERSATION_BASE, account_index, CREATED_CONVERSATION_OFFSET + n)
@@ -92,3 +101,8 @@ def requested_item_id(account_index: int, ticket_id: int) -> int:
     """A placed request's item, numbered from its ticket (created ticket ids stay far below
     TICKET_KEYED_SPAN: 10**12 - MAX_TICKET_ID creates would be needed to reach it)."""
     return _ticket_keyed(REQUESTED_ITEM_BASE, account_index, ticket_id)
+
+
+def csat_response_id(account_index: int, ticket_id: int) -> int:
+    """A ticket's survey response, numbered from its ticket (one response a ticket)."""
+    return _ticket_keyed(CSAT_RESPONSE_BASE, account_index, ticket_id)

@@ -17,6 +17,9 @@ ALL_PRIVILEGES: frozenset[str] = frozenset(
         "tickets.delete",
         "tickets.conversations.view",
         "tickets.conversations.create",
+        "tickets.conversations.edit",
+        "tickets.conversations.delete",
+        "tickets.fields.manage",
         "assets.view",
         "assets.manage",
         "agents.view",
@@ -53,7 +56,7 @@ class Role:
         return privilege in self.privileges
 
 
-_AGENT = ALL_PRIVILEGES - {"agents.manage", "requesters.manage"}
+_AGENT = ALL_PRIVILEGES - {"agents.manage", "requesters.manage", "tickets.fields.manage"}
 
 BUILT_IN_ROLES: Mapping[str, Role] = {
     "admin": Role("admin", ALL_PRIVILEGES, is_agent=True),

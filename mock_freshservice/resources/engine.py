@@ -76,6 +76,9 @@ class Owner:
     singular: str
     scope: str
     lookup: Callable[[AccountData, int], Record | None]
+    # Refuses (raises) a caller the parent record keeps out, for reading or (`writing`) for
+    # changing what lives under it; None lets in everyone the privileges let in.
+    admit: Callable[[Caller, Record, bool], None] | None = None
 
     def privilege(self, operation: str) -> str:
         return f"{self.scope}.{'view' if operation in ('list', 'view') else 'edit'}"
@@ -85,7 +88,18 @@ class Owner:
         return None
 
 
-_BUILT_IN_OWNERS = (Owner("tickets", "ticket", "tickets", lambda a, i: a.tickets.get(i)),)
+def _admit_to_ticket(who: Caller, ticket: Record, writing: bool) -> None:
+    """A ticket's tasks and time entries are the agents'; a deleted or spam ticket takes no new
+    ones and keeps its own as they are (guesses.py, "Deleted (trashed) and spam tickets")."""
+    if not who.is_agent:
+        raise errors.access_denied()
+    if writing and (ticket["deleted"] or ticket["spam"]):
+        raise errors.NotFound()
+
+
+_BUILT_IN_OWNERS = (
+    Owner("tickets", "ticket", "tickets", lambda a, i: a.tickets.get(i), _admit_to_ticket),
+)
 
 
 def owners(resources: Sequence[Resource]) -> dict[str, Owner]:
@@ -245,22 +259,32 @@ class _Served:
             )
         return require(self.resource.privilege(operation))
 
-    def _parent_record(self, who: Caller, parent_id: int | None) -> Record | None:
+    def _parent_record(
+        self, who: Caller, parent_id: int | None, *, writing: bool = False
+    ) -> Record | None:
         if self.parent is None or parent_id is None:
             return None
         record = self.parent.lookup(who.account, parent_id)
         if record is None or record.get("_gone"):
             raise errors.NotFound()
+        if self.parent.admit is not None:
+            self.parent.admit(who, record, writing)
         return record
 
     def _context(
-        self, who: Caller, parent_id: int | None, query: Mapping[str, Any] | None = None
+        self,
+        who: Caller,
+        parent_id: int | None,
+        query: Mapping[str, Any] | None = None,
+        *,
+        writing: bool = True,
     ) -> Context:
+        """What the hooks see; for a write (the default) the parent must take changes."""
         return Context(
             who=who,
             account=who.account,
             now=get_state().clock.now(),
-            parent=self._parent_record(who, parent_id),
+            parent=self._parent_record(who, parent_id, writing=writing),
             query=query or {},
         )
 
@@ -287,7 +311,7 @@ class _Served:
             if (value := _query_value(flt, problems)) is not None
         }
         raise_if(problems)
-        context = self._context(who, parent_id, given)
+        context = self._context(who, parent_id, given, writing=False)
         # The filters that apply: those given, and those that always do.
         applied = tuple(f for f in self.resource.filters if f.always or f.name in given)
         personal = any(f.personal for f in applied)
@@ -369,7 +393,7 @@ class _Served:
         table = records_of(who.account, self.resource)
         if not included:
             return self._answer(table, record, 200)
-        context = self._context(who, parent_id)
+        context = self._context(who, parent_id, writing=False)
         shown = {f.name: f.shown(record.get(f.name)) for f in self.view_fields}
         for name in included:
             shown[name] = self.resource.includes[name].make(context, record)
@@ -390,7 +414,7 @@ class _Served:
     def create(self, parent_id: int | None = None) -> Response:
         who = self._caller("create")
         check_query(())
-        body = read_json_object()
+        body = self._body()
         validate_body(body, self.creating_rules, choices=self.choices)
         account = who.account
         table = records_of(account, self.resource)
@@ -405,7 +429,7 @@ class _Served:
     def update(self, record_id: int, parent_id: int | None = None) -> Response:
         who = self._caller("update")
         check_query(())
-        body = read_json_object()
+        body = self._body()
         if not body:
             raise errors.missing_params()
         validate_body(body, self.updating_rules)
@@ -485,6 +509,16 @@ class _Served:
         return json_response({form.key: form.fields(who.account)})
 
     # -- pieces -------------------------------------------------------------------------------
+
+    def _body(self) -> dict[str, Any]:
+        """The request's JSON object; one wrapped in the record's name (`{"time_entry": {…}}`,
+        as the reference's samples send some) is unwrapped, as the framework's parameter
+        wrapping takes either form."""
+        body = read_json_object()
+        wrapped = body.get(self.resource.singular)
+        if isinstance(wrapped, dict) and self.resource.field(self.resource.singular) is None:
+            return wrapped
+        return body
 
     def _problems(
         self, context: Context, body: Mapping[str, Any], record: Record | None

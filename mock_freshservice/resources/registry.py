@@ -3,7 +3,7 @@ seed links to (changes name projects and problems; releases name changes)."""
 
 from __future__ import annotations
 
-from mock_freshservice.resources import changes, problems, projects, releases
+from mock_freshservice.resources import changes, problems, projects, releases, ticket_work
 from mock_freshservice.resources.declaration import Resource
 
 RESOURCES: tuple[Resource, ...] = (
@@ -11,4 +11,6 @@ RESOURCES: tuple[Resource, ...] = (
     *problems.RESOURCES,
     *changes.RESOURCES,
     *releases.RESOURCES,
+    ticket_work.TASKS,
+    ticket_work.TIME_ENTRIES,
 )

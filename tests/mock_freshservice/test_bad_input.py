@@ -265,7 +265,7 @@ def test_any_query_string_is_answered_200_or_a_freshservice_4xx(
 # -- U+0000 in a JSON body ---------------------------------------------------------------------
 
 NUL_REFUSED = "It should not contain the null character (U+0000)"
-BODYLESS_WRITES = {"assets.restore_asset"}  # PUT without a body
+BODYLESS_WRITES = {"assets.restore_asset", "tickets.restore_ticket"}  # PUT without a body
 
 
 def nul_refusal(*fields: str) -> dict[str, Any]:
@@ -295,6 +295,10 @@ def write_paths(client: FlaskClient) -> dict[str, tuple[str, str]]:
         "tickets.create_ticket": ("POST", "/api/v2/tickets"),
         "tickets.update_ticket": ("PUT", "/api/v2/tickets/10234"),
         "tickets.create_note": ("POST", "/api/v2/tickets/10234/notes"),
+        "tickets.create_child_ticket": ("POST", "/api/v2/tickets/10234/create_child_ticket"),
+        "tickets.conversations.create_reply": ("POST", "/api/v2/tickets/10234/reply"),
+        "tickets.conversations.update_conversation": ("PUT", "/api/v2/conversations/1"),
+        "tickets.ticket_fields.create_source": ("POST", "/api/v2/ticket_fields/sources"),
         "assets.create_asset": ("POST", "/api/v2/assets"),
         "assets.update_asset": ("PUT", f"/api/v2/assets/{asset}"),
         "service_catalog.place_request": (

@@ -247,9 +247,9 @@ def test_an_id_that_is_not_a_number_is_a_missing_record(
 def test_a_verb_the_route_lacks_is_405_even_with_a_non_numeric_id(
     client: FlaskClient, admin: dict[str, str]
 ) -> None:
-    response = client.delete("/api/v2/tickets/abc", headers=admin)
+    response = client.post("/api/v2/tickets/abc", headers=admin)
     assert response.status_code == 405
-    assert response.headers["Allow"] == "GET, PUT"
+    assert response.headers["Allow"] == "GET, PUT, DELETE"
 
 
 def test_a_404_carries_no_api_version_header(client: FlaskClient, admin: dict[str, str]) -> None:

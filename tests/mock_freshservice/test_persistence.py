@@ -283,6 +283,11 @@ def lines(state: Path) -> list[bytes]:
     return state.read_bytes().splitlines(keepends=True)
 
 
+def ticket_lines(state: Path) -> list[int]:
+    """The lines holding a ticket's record (a create also writes its first activity)."""
+    return [n for n, line in enumerate(lines(state)) if b'"t":"tickets"' in line[:80]]
+
+
 def flip_byte(state: Path, line: int, at: int = 40) -> int:
     """Flip one bit of byte `at` of line `line` (0 is the header); the byte's file offset."""
     offset = sum(map(len, lines(state)[:line]))
@@ -302,13 +307,13 @@ def test_a_record_is_its_crc32_in_hex_a_space_its_json_and_a_line_break() -> Non
     assert encode(entry) == f"{zlib.crc32(data):08x} ".encode() + data + b"\n"
 
 
-def test_a_new_state_file_is_a_checksummed_header_then_one_checksummed_record_per_write(
+def test_a_new_state_file_is_a_checksummed_header_then_one_checksummed_line_per_record_written(
     tmp_path: Path,
 ) -> None:
     state = tmp_path / "state.log"
     create_tickets(fake(state).test_client(), 2)
     written = lines(state)
-    assert len(written) == 3
+    assert len(written) == 1 + 2 * 2  # each ticket and its "created" activity
     header = orjson.loads(written[0][9:])["header"]
     assert header["format"] == FORMAT == 2
     for line in written:
@@ -335,7 +340,7 @@ def test_a_record_with_a_flipped_byte_is_reported_with_its_line_and_offset(
 def test_every_record_after_a_damaged_one_is_still_read(tmp_path: Path) -> None:
     state = tmp_path / "state.log"
     created = create_tickets(fake(state).test_client(), 10)
-    flip_byte(state, 2)
+    flip_byte(state, ticket_lines(state)[1])
     again = fake(state).test_client()
     assert subjects(again, created) == ["t0", None, *(f"t{n}" for n in range(2, 10))]
 
@@ -379,12 +384,13 @@ def test_a_torn_fragment_glued_to_a_good_record_is_cut_off_and_the_record_read(
     state = tmp_path / "state.log"
     created = create_tickets(fake(state).test_client(), 3)
     written = lines(state)
+    at = ticket_lines(state)[1]
     # A write that failed half way, then a whole one appended behind it (what format 1 did).
-    state.write_bytes(b"".join([*written[:2], written[2][:30], *written[3:]]))
+    state.write_bytes(b"".join([*written[:at], written[at][:30], *written[at + 1 :]]))
     again = fake(state).test_client()
     assert subjects(again, created) == ["t0", None, "t2"]
     assert "a good record follows on the same line" in warnings_of(caplog)[0]
-    assert (tmp_path / "state.log.damaged").read_bytes().endswith(b"\n" + written[2][:30] + b"\n")
+    assert (tmp_path / "state.log.damaged").read_bytes().endswith(b"\n" + written[at][:30] + b"\n")
 
 
 def test_two_records_whose_line_break_is_damaged_are_both_read(tmp_path: Path) -> None:
@@ -400,12 +406,13 @@ def test_a_torn_last_record_is_dropped_with_a_notice(
     state = tmp_path / "state.log"
     created = create_tickets(fake(state).test_client(), 2)
     whole = state.read_bytes()
+    count = len(lines(state))
     with state.open("ab") as torn:
         torn.write(lines(state)[1][:50])
     again = fake(state).test_client()
     assert subjects(again, created) == ["t0", "t1"]
     [notice] = warnings_of(caplog)
-    assert f"line 4 (byte {len(whole)}): dropped a torn last record (50 bytes" in notice
+    assert f"line {count + 1} (byte {len(whole)}): dropped a torn last record (50 bytes" in notice
     assert state.read_bytes() == whole
 
 
@@ -415,12 +422,13 @@ def test_a_byte_damaged_into_a_carriage_return_is_a_damaged_record_not_a_line_br
     state = tmp_path / "state.log"
     created = create_tickets(fake(state).test_client(), 3)
     raw = bytearray(state.read_bytes())
-    offset = sum(map(len, lines(state)[:2]))
+    at = ticket_lines(state)[1]
+    offset = sum(map(len, lines(state)[:at]))
     raw[offset + 40] = ord("\r")
     state.write_bytes(bytes(raw))
     assert subjects(fake(state).test_client(), created) == ["t0", None, "t2"]
-    [report] = warnings_of(caplog)
-    assert f"line 3 (byte {offset}): checksum mismatch" in report
+    report = warnings_of(caplog)[0]  # then: t1's activity is left out
+    assert f"line {at + 1} (byte {offset}): checksum mismatch" in report
 
 
 def test_a_damaged_header_refuses_to_start(tmp_path: Path) -> None:
@@ -471,8 +479,9 @@ def test_a_format_1_file_keeps_the_writes_acknowledged_after_a_half_written_line
     state = tmp_path / "state.log"
     created = create_tickets(fake(state).test_client(), 3)
     plain = as_format_1(state)
+    at = ticket_lines(state)[1]
     # Format 1 on a full disk: half a line, then later writes answered 201 behind it.
-    state.write_bytes(b"".join([*plain[:2], plain[2][:25], *plain[3:]]))
+    state.write_bytes(b"".join([*plain[:at], plain[at][:25], *plain[at + 1 :]]))
     assert subjects(fake(state).test_client(), created) == ["t0", None, "t2"]
 
 
@@ -501,13 +510,13 @@ def test_notes_of_a_ticket_whose_records_are_all_damaged_do_not_attach_to_the_ne
     client = fake(state).test_client()
     [ticket_id] = create_tickets(client, 1)
     client.post(f"/api/v2/tickets/{ticket_id}/notes", json={"body": "lost"}, headers=ADMIN)
-    flip_byte(state, 1)
-    flip_byte(state, 3)  # the creation and the update the note made
+    for line in ticket_lines(state):  # the creation and the update the note made
+        flip_byte(state, line)
     again = fake(state).test_client()
     assert create_tickets(again, 1) == [ticket_id]
     conversations = again.get(f"/api/v2/tickets/{ticket_id}/conversations", headers=ADMIN)
     assert conversations.get_json()["conversations"] == []
-    assert "notes or requested items of 1 tickets" in warnings_of(caplog)[-1]
+    assert "what lived under 1 tickets whose own records were damaged" in warnings_of(caplog)[-1]
 
 
 def test_requested_items_of_a_request_whose_ticket_record_is_damaged_are_left_out(
@@ -702,3 +711,25 @@ def test_a_state_file_whose_folder_cannot_be_made_is_refused_with_the_reason(
         StateFileError, match=r"cannot create the state file's folder .*: Not a directory"
     ):
         fake(tmp_path / "plain" / "sub" / "state.log")
+
+
+def test_activities_and_tasks_of_a_ticket_whose_records_are_all_damaged_stay_behind(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "state.log"
+    client = fake(state).test_client()
+    [ticket_id] = create_tickets(client, 1)
+    client.put(f"/api/v2/tickets/{ticket_id}", json={"priority": 4}, headers=ADMIN)
+    task = {"title": "lost", "description": "d"}
+    assert (
+        client.post(f"/api/v2/tickets/{ticket_id}/tasks", json=task, headers=ADMIN).status_code
+        == 201
+    )
+    for line in ticket_lines(state):
+        flip_byte(state, line)
+    again = fake(state).test_client()
+    assert create_tickets(again, 1) == [ticket_id]
+    timeline = again.get(f"/api/v2/tickets/{ticket_id}/activities", headers=ADMIN).get_json()
+    assert [a["content"].startswith("created ticket") for a in timeline["activities"]] == [True]
+    tasks = again.get(f"/api/v2/tickets/{ticket_id}/tasks", headers=ADMIN).get_json()
+    assert tasks["tasks"] == []
