@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from mock_freshservice.clock import parse_datetime
 from mock_freshservice.resources.declaration import Resource
 from mock_freshservice.resources.engine import base_path, id_name, owners
 from mock_freshservice.resources.fields import DATE_PATTERN, DATETIME_PATTERN
+from mock_freshservice.resources.openapi import document as declared_document
 from mock_freshservice.resources.registry import RESOURCES
 from tests.conftest import NOW
 from tests.processes import running_fake
@@ -268,3 +270,30 @@ def test_the_request_date_pattern_admits_only_days_the_fake_accepts(
     assert bool(re.fullmatch(DATETIME_PATTERN, f"{text}T23:59:59Z")) is matches
     if matches:
         assert parse_datetime(f"{text}T23:59:59Z") is not None
+
+
+class _RefusingDuplicates(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys without a word; this loader refuses them."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [
+            self.construct_object(key, deep=deep)
+            for key, _ in node.value
+            if key.tag != "tag:yaml.org,2002:merge"  # `<<: *anchor` may be overridden
+        ]
+        repeated = sorted({str(k) for k in keys if keys.count(k) > 1})
+        assert not repeated, f"line {node.start_mark.line + 1}: defined twice: {repeated}"
+        return super().construct_mapping(node, deep=deep)
+
+
+def test_the_hand_written_document_defines_no_key_twice() -> None:
+    text = resources.files("mock_freshservice").joinpath("openapi.yaml").read_text("utf-8")
+    yaml.load(text, Loader=_RefusingDuplicates)
+
+
+def test_the_declared_resources_add_no_path_or_schema_the_hand_written_document_has() -> None:
+    text = resources.files("mock_freshservice").joinpath("openapi.yaml").read_text("utf-8")
+    written = yaml.safe_load(text)
+    paths, schemas = declared_document(RESOURCES)
+    assert set(paths) & set(written["paths"]) == set()
+    assert set(schemas) & set(written["components"]["schemas"]) == set()
