@@ -28,6 +28,7 @@ from typing import Any
 import orjson
 import yaml
 from flask import Flask, Request, Response, current_app, g, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed as RoutingMethodNotAllowed
 from werkzeug.routing import Map, Rule
@@ -71,6 +72,20 @@ TLS_EXTENSION = "mock_freshservice.tls"
 CA_PATH = "/_mock/ca.pem"
 
 
+class _QueryArgs(ImmutableMultiDict[str, str]):
+    """werkzeug's query mapping, whose `get` of an absent name answers without building and
+    catching a BadRequestKeyError (10 of them per ticket list request, about 2% of its time)."""
+
+    def get(self, key: str, default: Any = None, type: Any = None) -> Any:  # type: ignore[override]
+        if not dict.__contains__(self, key):
+            return default
+        return super().get(key, default, type)
+
+
+class _FakeRequest(Request):
+    parameter_storage_class = _QueryArgs
+
+
 def create_app(
     settings: FakeSettings | None = None,
     dataset: Dataset | None = None,
@@ -94,6 +109,7 @@ def create_app(
         elif int(settings.now.timestamp()) != epoch:
             log.warning("%s: dataset.now ignored: --now is given", scenario.where("dataset", "now"))
     app = Flask("mock_freshservice")
+    app.request_class = _FakeRequest
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # waitress refuses larger bodies first (serving.py); this bounds any other WSGI server too.
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes

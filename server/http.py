@@ -49,6 +49,8 @@ MCP_PATH = "/mcp"
 MAX_REQUEST_BYTES = 4 * 1024 * 1024  # the SDK's own limit, enforced here before any parsing
 MAX_CONNECTIONS = 1000  # open connections and requests in flight; beyond: 503
 MAX_HEADER_BYTES = 64 * 1024  # a request's line and headers; beyond: 431
+LINGER_SECONDS = 2.0  # after a 431, how long and how much input is read and dropped
+LINGER_BYTES = 1024 * 1024
 MAX_SESSIONS = 1000  # stateful sessions in all (the SDK allows 10,000 at ~37 kB each)
 SESSIONS_PER_KEY = 32
 INVALID_REQUEST = -32600
@@ -307,16 +309,28 @@ class DeadlineProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._deadline: asyncio.TimerHandle | None = None
         self._header_bytes: int | None = 0  # None once the current request's headers are in
+        self._lingering = False  # after a 431: dropping input until the client closes
         super().connection_made(transport)
         self._arm()
 
     def data_received(self, data: bytes) -> None:
+        if self._lingering:
+            self._dropped += len(data)
+            if self._dropped > LINGER_BYTES:
+                self.transport.close()
+            return
         if self._header_bytes is not None:
             self._header_bytes += len(data)
             if self._header_bytes > MAX_HEADER_BYTES:
                 self._refuse_headers()
                 return
         super().data_received(data)
+
+    def eof_received(self) -> None:
+        if self._lingering:
+            self.transport.close()  # the client read the answer and closed
+            return
+        super().eof_received()
 
     def _refuse_headers(self) -> None:
         message = b"Request headers too large"
@@ -327,7 +341,19 @@ class DeadlineProtocol(HttpToolsProtocol):
             + b"\r\nconnection: close\r\n\r\n"
             + message
         )
-        self.transport.close()
+        # A lingering close: closing with the rest of the headers unread would reset the
+        # connection, and the reset can destroy the 431 before the client reads it. So the
+        # sending side is shut after the answer, and input is read and dropped until the client
+        # closes, for at most LINGER_SECONDS and LINGER_BYTES.
+        self._disarm()
+        self._lingering = True
+        self._dropped = 0
+        try:
+            self.transport.write_eof()
+        except (NotImplementedError, RuntimeError, OSError):
+            self.transport.close()
+            return
+        self.loop.call_later(LINGER_SECONDS, self.transport.close)
 
     def on_message_begin(self) -> None:
         if self._deadline is None:

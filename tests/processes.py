@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import random
 import signal
 import socket
 import ssl
@@ -27,7 +28,32 @@ FAKE_COMMAND = [sys.executable, "-m", "mock_freshservice"]
 SERVER_COMMAND = [sys.executable, "-m", "server"]
 
 
+# Its own source: a test that seeds `random` (Hypothesis does) must not make two workers
+# pick the same ports.
+_PICKER = random.SystemRandom()
+
+
+def _ports_no_client_takes() -> range:
+    """Ports below the kernel's ephemeral range: an outgoing connection never takes one, so a
+    port found free here stays free until the server binds it (a port the kernel hands out for
+    `bind(0)` may meanwhile become some test's client port: "port in use" at random)."""
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return range(0)
+    return range(10_000, low) if low > 11_000 else range(0)
+
+
 def free_port() -> int:
+    candidates = _ports_no_client_takes()
+    for _ in range(100 if candidates else 0):
+        port = _PICKER.choice(candidates)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])

@@ -217,8 +217,9 @@ def test_a_flipped_byte_in_a_middle_record_is_reported_kept_aside_and_every_late
     state: Path, written: tuple[bytes, list[int]]
 ) -> None:
     created = written[1]
-    damaged_line = 5  # counting from 1: the header, then "ticket 0" … so this is "ticket 3"
     before = lines(state)
+    # counting from 1: the line of "ticket 3" (a create also writes the ticket's first activity)
+    damaged_line = 1 + next(n for n, line in enumerate(before) if b'"subject":"ticket 3"' in line)
     offset = sum(map(len, before[: damaged_line - 1]))
     at = offset + before[damaged_line - 1].index(b'"subject"')
     raw = bytearray(state.read_bytes())
