@@ -20,7 +20,7 @@ import functools
 import logging
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -86,6 +86,23 @@ class _FakeRequest(Request):
     parameter_storage_class = _QueryArgs
 
 
+class _LazyBuildRule(Rule):
+    """A route whose URL builders are compiled when first used. werkzeug compiles two per rule
+    as the rule is added (Python source made with `ast`, then compiled): a quarter of building
+    the app with its 280 rules, for builders the fake almost never calls."""
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        compiled: list[Callable[..., tuple[str, str]]] = []
+        make = super()._compile_builder
+
+        def build(rule: Rule, **values: Any) -> tuple[str, str]:
+            if not compiled:  # two threads may both compile: the same function either way
+                compiled.append(make(append_unknown))
+            return compiled[0](rule, **values)
+
+        return build
+
+
 def create_app(
     settings: FakeSettings | None = None,
     dataset: Dataset | None = None,
@@ -110,6 +127,7 @@ def create_app(
             log.warning("%s: dataset.now ignored: --now is given", scenario.where("dataset", "now"))
     app = Flask("mock_freshservice")
     app.request_class = _FakeRequest
+    app.url_rule_class = _LazyBuildRule
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # waitress refuses larger bodies first (serving.py); this bounds any other WSGI server too.
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
@@ -146,7 +164,6 @@ def create_app(
     app.register_error_handler(RetiredTableError, _render_retired)
     app.register_error_handler(HTTPException, _render_http_exception)
     app.register_error_handler(Exception, _render_unexpected)
-    app.extensions[ID_SHAPED_ROUTES] = _id_shaped_routes(app)
     app.wsgi_app = LoopbackProxyFix(app.wsgi_app)  # type: ignore[method-assign]
     return app
 
@@ -159,7 +176,9 @@ def _id_shaped_routes(app: Flask) -> Map:
     Freshservice answers a non-numeric id as it answers an id it has no record of)."""
     return Map(
         [
-            Rule(_INT_PART.sub(r"<\1>", rule.rule), endpoint=rule.endpoint, methods=rule.methods)
+            _LazyBuildRule(
+                _INT_PART.sub(r"<\1>", rule.rule), endpoint=rule.endpoint, methods=rule.methods
+            )
             for rule in app.url_map.iter_rules()
             if rule.rule.startswith(API_PREFIX) and "<int:" in rule.rule
         ]
@@ -245,7 +264,9 @@ def _routing_error(req: Request) -> errors.ApiError:
     exc = req.routing_exception
     if isinstance(exc, RoutingMethodNotAllowed):
         return _method_not_allowed(req.method, exc.valid_methods)
-    routes: Map = current_app.extensions[ID_SHAPED_ROUTES]
+    routes: Map | None = current_app.extensions.get(ID_SHAPED_ROUTES)
+    if routes is None:  # made on the first refusal, not at start (a tenth of a second)
+        routes = current_app.extensions[ID_SHAPED_ROUTES] = _id_shaped_routes(current_app)
     try:
         routes.bind("fake").match(req.path, method=req.method)
     except RoutingMethodNotAllowed as shaped:

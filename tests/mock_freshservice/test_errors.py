@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import flask
 import pytest
 from flask.testing import FlaskClient
 
@@ -330,3 +331,14 @@ def test_an_unexpected_failure_is_a_500_in_freshservice_shape(
     response = client.get("/api/v2/agents/me", headers=admin)
     assert response.status_code == 500
     assert response.get_json() == {"message": "We're sorry, but something went wrong."}
+
+
+def test_urls_are_still_built_for_every_route(client: FlaskClient) -> None:
+    """The routes' URL builders are compiled when first used (app.py), not at start."""
+    app = client.application
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if rule.rule.startswith("/api/v2/"):
+                values = {name: 7 for name in rule.arguments}
+                built = flask.url_for(rule.endpoint, **values, page="2")
+                assert built.startswith("/api/v2/") and built.endswith("page=2")
