@@ -7,6 +7,7 @@ Run as `python bare_flask_app.py PORT BODY_FILE THREADS`; it serves the body at 
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -26,6 +27,9 @@ def make_app(body: bytes) -> Flask:
 
 if __name__ == "__main__":
     port, body_file, threads = int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    # As the fake does (its cli.py): under load waitress would log every queued task, which
+    # would slow the baseline and flatter the fake.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     waitress.serve(
         make_app(body_file.read_bytes()), host="127.0.0.1", port=port, threads=threads, _quiet=True
     )

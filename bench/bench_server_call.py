@@ -75,7 +75,9 @@ async def side_by_side(client: Client, direct: httpx.AsyncClient, calls: int) ->
 
     samples: dict[str, list[float]] = {"fetch_ticket": [], "noop": [], "direct_get": []}
     for _ in range(20):  # warm-up: connections, caches, the caller check
-        await fetch_ticket(), await noop(), await get()
+        await fetch_ticket()
+        await noop()
+        await get()
     for _ in range(calls):
         samples["fetch_ticket"].append(await timed(fetch_ticket))
         samples["noop"].append(await timed(noop))

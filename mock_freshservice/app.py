@@ -48,6 +48,7 @@ from mock_freshservice.api.common import Caller, EndpointMeta, json_response, ra
 from mock_freshservice.auth import Presented, account_of, authenticate, presented_credentials
 from mock_freshservice.backoff import WATCHED_STATUSES, retry_after_seconds
 from mock_freshservice.clock import parse_datetime
+from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.dataset import Dataset, load_dataset
 from mock_freshservice.data.store import RetiredTableError
 from mock_freshservice.journal import Entry
@@ -72,6 +73,22 @@ TLS_EXTENSION = "mock_freshservice.tls"
 CA_PATH = "/_mock/ca.pem"
 
 
+@dataclasses.dataclass(slots=True)
+class _Exchange:
+    """What the request steps learn about one request, for the answer's headers and journal
+    entry (`g.exchange`: one attribute, not one per fact)."""
+
+    started: float
+    verdict: Verdict | None = None
+    account: AccountData | None = None
+    key_fingerprint: str | None = None
+    rule: str | None = None  # the scenario rule that answered
+    early: bool = False
+    dropped: bool = False
+    malformed: bool = False
+    delay: float = 0.0
+
+
 class _QueryArgs(ImmutableMultiDict[str, str]):
     """werkzeug's query mapping, whose `get` of an absent name answers without building and
     catching a BadRequestKeyError (10 of them per ticket list request, about 2% of its time)."""
@@ -84,6 +101,26 @@ class _QueryArgs(ImmutableMultiDict[str, str]):
 
 class _FakeRequest(Request):
     parameter_storage_class = _QueryArgs
+
+
+class _FakeFlask(Flask):
+    """Flask, remembering which views and hooks are synchronous: Flask asks `inspect` again on
+    every call of each (three times a request, about 3% of a ticket view's time)."""
+
+    def __init__(self, import_name: str) -> None:
+        super().__init__(import_name)
+        self._synchronous: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        known = self._synchronous.get(func)
+        if known is None:
+            known = super().ensure_sync(func)
+            if len(self._synchronous) < MAX_REMEMBERED_FUNCTIONS:  # bound methods are new each time
+                self._synchronous[func] = known
+        return known
+
+
+MAX_REMEMBERED_FUNCTIONS = 4096
 
 
 class _LazyBuildRule(Rule):
@@ -125,7 +162,7 @@ def create_app(
             settings = dataclasses.replace(settings, now=datetime.fromtimestamp(epoch, UTC))
         elif int(settings.now.timestamp()) != epoch:
             log.warning("%s: dataset.now ignored: --now is given", scenario.where("dataset", "now"))
-    app = Flask("mock_freshservice")
+    app = _FakeFlask("mock_freshservice")
     app.request_class = _FakeRequest
     app.url_rule_class = _LazyBuildRule
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -197,17 +234,8 @@ def _start_scenario(state: FakeState, scenario: Scenario) -> None:
 
 
 def _before_api_request() -> Response | None:
-    ctx = g._get_current_object()  # one proxy lookup, not many
+    ctx = g.exchange = _Exchange(time.perf_counter())
     req: Request = request._get_current_object()  # type: ignore[attr-defined]
-    ctx.started = time.perf_counter()
-    ctx.verdict = None
-    ctx.account = None
-    ctx.key_fingerprint = None
-    ctx.rule = None
-    ctx.early = False
-    ctx.dropped = False
-    ctx.malformed = False
-    ctx.delay = 0.0
     if not req.path.startswith(API_PREFIX) or req.path == OPENAPI_PATH:
         return None
     state = get_state()
@@ -254,7 +282,7 @@ def _before_api_request() -> Response | None:
     # 4. Authentication.
     binding = authenticate(presented, host, state)
     data = state.accounts[binding.domain]
-    ctx.caller = Caller(data, binding.user_id, binding.role, presented.fingerprint or "")
+    g.caller = Caller(data, binding.user_id, binding.role, presented.fingerprint or "")
     return None
 
 
@@ -281,7 +309,7 @@ def _method_not_allowed(method: str, valid: Iterable[str] | None) -> errors.Meth
 
 
 def _scenario_answer(
-    state: FakeState, domain: str, req: Request, presented: Presented, ctx: Any
+    state: FakeState, domain: str, req: Request, presented: Presented, ctx: _Exchange
 ) -> Response | None:
     """Run the account's scenario, if one is loaded: its answer, or None to answer normally."""
     run = state.faults.run(domain)
@@ -363,9 +391,11 @@ def _after_request(response: Response) -> Response:
     req: Request = request._get_current_object()  # type: ignore[attr-defined]
     if not req.path.startswith(API_PREFIX) or req.path == OPENAPI_PATH:
         return response
-    ctx = g._get_current_object()
-    verdict: Verdict | None = ctx.get("verdict")
-    if ctx.get("malformed"):
+    ctx: _Exchange | None = g.get("exchange")
+    if ctx is None:  # the request failed before the first step ran
+        ctx = _Exchange(time.perf_counter())
+    verdict = ctx.verdict
+    if ctx.malformed:
         faults.malform(response)
     if verdict is not None and verdict.metered and response.status_code != 429:
         response.headers["X-RateLimit-Total"] = str(verdict.total)
@@ -373,10 +403,16 @@ def _after_request(response: Response) -> Response:
         response.headers["X-RateLimit-Used-CurrentRequest"] = str(verdict.used)
     if response.status_code != 404:
         response.headers["X-Freshservice-Api-Version"] = VERSION_HEADER
-    account = ctx.get("account")
-    retry_after = retry_after_seconds(response.headers.get("Retry-After"))
-    dropped = bool(ctx.get("dropped"))
-    delay: float = ctx.get("delay", 0.0)
+    account = ctx.account
+    # Only refusals (errors.py) and a scenario's `respond:` answers carry Retry-After: any other
+    # answer needs no header lookup.
+    retry_after = (
+        retry_after_seconds(response.headers.get("Retry-After"))
+        if response.status_code >= 400 or ctx.rule is not None
+        else None
+    )
+    dropped = ctx.dropped
+    delay = ctx.delay
     if (
         account is not None
         and not dropped
@@ -396,7 +432,7 @@ def _after_request(response: Response) -> Response:
 
 def _journal(
     req: Request,
-    ctx: Any,
+    ctx: _Exchange,
     response: Response,
     verdict: Verdict | None,
     *,
@@ -404,9 +440,9 @@ def _journal(
     dropped: bool,
 ) -> None:
     state = get_state()
-    account = ctx.get("account")
+    account = ctx.account
     # Latency as the client sees it: a scenario's delay is still to come.
-    started = ctx.get("started", time.perf_counter()) - ctx.get("delay", 0.0)
+    started = ctx.started - ctx.delay
     state.journal.append(
         account.domain if account is not None else None,
         Entry(
@@ -416,13 +452,13 @@ def _journal(
             path=req.path,
             query=req.query_string.decode("latin-1"),
             status=0 if dropped else response.status_code,
-            key=ctx.get("key_fingerprint"),
+            key=ctx.key_fingerprint,
             request_id=req.headers.get("X-Request-Id"),
             credits=verdict.used if verdict is not None and verdict.allowed else 0,
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
-            rule=ctx.get("rule"),
+            rule=ctx.rule,
             retry_after=None if dropped else retry_after,
-            early=bool(ctx.get("early")),
+            early=ctx.early,
         ),
     )
 

@@ -36,6 +36,8 @@ class BackoffWatch:
     def early(self, account: str, category: str | None = None) -> bool:
         """Whether a request of `account` (spending from sub-limit `category`, if any) arriving
         now comes before a Retry-After that covers it has elapsed."""
+        if not self._not_before:  # no Retry-After was ever sent: nothing to look up
+            return False
         now = time.time()
         scopes = (OVERALL,) if category is None else (OVERALL, category)
         with self._lock:

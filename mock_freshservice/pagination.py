@@ -8,6 +8,7 @@ host the client called (proxy.py), so a client following it stays on the fake.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -62,12 +63,25 @@ def parse_page(
 
 def next_link(page: Page) -> str:
     """The Link header value pointing at the page after `page`."""
-    parts = [p for p in request.query_string.decode("latin-1").split("&") if p]
+    base, path, query_string = public_base(), request.path, request.query_string
+    if len(path) + len(query_string) > CACHED_LINK_CHARACTERS:
+        return _link(base, path, query_string, page.page + 1)
+    return _cached_link(base, path, query_string, page.page + 1)
+
+
+def _link(base: str, path: str, query_string: bytes, next_page: int) -> str:
+    parts = [p for p in query_string.decode("latin-1").split("&") if p]
     replaced = False
     for i, part in enumerate(parts):
         if part.split("=", 1)[0] == "page":
-            parts[i] = f"page={page.page + 1}"
+            parts[i] = f"page={next_page}"
             replaced = True
     if not replaced:
-        parts.append(f"page={page.page + 1}")
-    return f'<{public_base()}{request.path}?{"&".join(parts)}>; rel="next"'
+        parts.append(f"page={next_page}")
+    return f'<{base}{path}?{"&".join(parts)}>; rel="next"'
+
+
+# A paging client asks for the same few links again and again; long URLs are not kept, so the
+# cache stays small whatever clients send (at most 1,024 links of about 1 KB).
+CACHED_LINK_CHARACTERS = 1024
+_cached_link = functools.lru_cache(maxsize=1024)(_link)

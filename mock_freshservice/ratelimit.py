@@ -10,6 +10,7 @@ after the last one expired, as in the Freshworks API framework (a counter with a
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import threading
 import time
@@ -122,7 +123,7 @@ class RateLimiter:
     ) -> Verdict:
         """Spend `credits` from the overall budget and `category`'s, or refuse without spending."""
         if limits is None:
-            return Verdict(allowed=True, used=credits)
+            return _unmetered(credits)
         overall = limits[OVERALL]
         budgets = [(OVERALL, overall)]
         if category is not None and category in limits:
@@ -151,3 +152,9 @@ class RateLimiter:
                 self._accounts.clear()
             else:
                 self._accounts.pop(account, None)
+
+
+@functools.lru_cache(maxsize=64)
+def _unmetered(credits: int) -> Verdict:
+    """The verdict on a request of an unlimited plan (Verdicts are frozen, so one serves all)."""
+    return Verdict(allowed=True, used=credits)

@@ -284,14 +284,19 @@ def positive_query_int(
     name: str, raw: str, maximum: int | None = None
 ) -> tuple[int | None, FieldError | None]:
     """Parse a positive integer from a query string; strings are the norm there."""
-    if maximum is not None:
-        message = f"It should be a Positive Integer less than or equal to {maximum}"
-    else:
-        message = "It should be a/an Positive Integer"
     # ASCII digits only: int() would also take "٣" and other Unicode digits.
-    if not re.fullmatch(r"-?[0-9]{1,19}", raw):
-        return None, FieldError(name, message, "datatype_mismatch")
+    if not _QUERY_INTEGER.fullmatch(raw):
+        return None, FieldError(name, _positive_message(maximum), "datatype_mismatch")
     value = int(raw)
     if value <= 0 or value > MAX_ID or (maximum is not None and value > maximum):
-        return None, FieldError(name, message, "invalid_value")
+        return None, FieldError(name, _positive_message(maximum), "invalid_value")
     return value, None
+
+
+_QUERY_INTEGER = re.compile(r"-?[0-9]{1,19}")
+
+
+def _positive_message(maximum: int | None) -> str:
+    if maximum is not None:
+        return f"It should be a Positive Integer less than or equal to {maximum}"
+    return "It should be a/an Positive Integer"

@@ -117,9 +117,11 @@ def check_query(
     allowed: Iterable[str], problems: list[FieldError] | None = None
 ) -> list[FieldError]:
     """Refuse unknown query parameters (alone, first); return a list to collect further problems."""
-    unknown = query_errors_for_unknown(request.args.keys(), allowed)
-    if unknown:
-        raise ValidationFailed(unknown)
+    args = request.args
+    if args:
+        unknown = query_errors_for_unknown(args.keys(), allowed)
+        if unknown:
+            raise ValidationFailed(unknown)
     return problems if problems is not None else []
 
 

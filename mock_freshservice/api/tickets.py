@@ -4,7 +4,7 @@ conversations, activities and the satisfaction survey (facts file §2 "Tickets")
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -173,18 +173,29 @@ def list_tickets() -> Response:
         order,
         who.user_id if preset in ("new_and_my_open", "watching") else None,
     )
+    table = account.tickets
+    version = table.version  # read first: a page is never kept under a newer version than its ids
     ticket_ids = _cached(account, key, lambda: _select(account, key))
     chunk, more = page.slice(ticket_ids)
     headers = {"Link": next_link(page)} if more else None
-    records = [_stored(account, tid) for tid in chunk]
     if includes:
-        items = [_list_item(account, record, includes) for record in records]
+        items = [_list_item(account, _stored(account, tid), includes) for tid in chunk]
         return json_response({"tickets": items}, headers=headers)
+    body = table.pages.get(
+        version, (key, page.page, page.per_page), lambda: _list_page(account, chunk)
+    )
+    return raw_json_response(body, headers=headers)
+
+
+def _list_page(account: AccountData, ticket_ids: Sequence[int]) -> bytes:
+    table = account.tickets
     parts = [
-        shapes.render_json(account.tickets, r, shapes.TICKET_LIST_KEYS, shapes.TICKET_TIMESTAMPS)
-        for r in records
+        shapes.render_json(
+            table, _stored(account, tid), shapes.TICKET_LIST_KEYS, shapes.TICKET_TIMESTAMPS
+        )
+        for tid in ticket_ids
     ]
-    return raw_json_response(b'{"tickets":[' + b",".join(parts) + b"]}", headers=headers)
+    return b'{"tickets":[' + b",".join(parts) + b"]}"
 
 
 def _stored(account: AccountData, ticket_id: int) -> Record:
@@ -468,6 +479,11 @@ def view_ticket(ticket_id: int) -> Response:
     includes = _includes(VIEW_INCLUDES, problems)
     raise_if(problems)
     record = get_ticket(ticket_id, who)
+    if not includes:  # the record alone: its bytes are kept while it stays current
+        body = shapes.render_json(
+            who.account.tickets, record, shapes.TICKET_VIEW_KEYS, shapes.TICKET_TIMESTAMPS
+        )
+        return raw_json_response(b'{"ticket":' + body + b"}")
     out = shapes.render(record, shapes.TICKET_VIEW_KEYS, shapes.TICKET_TIMESTAMPS)
     _embed(who.account, record, out, includes)
     return json_response({"ticket": out})

@@ -13,18 +13,22 @@ import bisect
 import functools
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 Record = dict[str, Any]
 IndexRow = Mapping[str, Any]
+V = TypeVar("V")
+# Rendered list pages kept per table: at 30 tickets a page is about 30 KB, at 100 about 100 KB.
+PAGE_CACHE_SIZE = 64
 
 
 class RetiredTableError(RuntimeError):
     """A write reached a table that a reset has replaced; nothing was stored or logged."""
 
 
-class QueryCache:
-    """Answers to list queries (ordered id lists), kept while their table's version holds.
+class QueryCache(Generic[V]):
+    """Answers to list queries (ordered id lists, or rendered pages), kept while their table's
+    version holds.
 
     A write bumps the table's version, which empties the cache on the next use, so it never fills
     with dead entries; a lock keeps concurrent readers and writers from tripping over each other.
@@ -33,10 +37,10 @@ class QueryCache:
     def __init__(self, size: int = 256) -> None:
         self._size = size
         self._version: int | None = None
-        self._entries: dict[Hashable, list[int]] = {}
+        self._entries: dict[Hashable, V] = {}
         self._lock = threading.Lock()
 
-    def get(self, version: int, key: Hashable, compute: Callable[[], list[int]]) -> list[int]:
+    def get(self, version: int, key: Hashable, compute: Callable[[], V]) -> V:
         with self._lock:
             if version != self._version:
                 self._entries.clear()
@@ -86,7 +90,9 @@ class Table:
         self._cache_size = cache_size
         self.version = 0
         self.lock = threading.RLock()
-        self.queries = QueryCache()
+        self.queries: QueryCache[list[int]] = QueryCache()
+        # Whole list pages as served (bytes), for the lists that serve from records alone.
+        self.pages: QueryCache[bytes] = QueryCache(PAGE_CACHE_SIZE)
         # Called with every record `put` stores, before storing it and while the table is locked;
         # if it raises, nothing is stored (see persistence.py).
         self.on_put: Callable[[Record], None] | None = None
