@@ -260,6 +260,21 @@ def test_respond_without_a_body_sends_an_empty_one(
     assert (response.status_code, response.data) == (204, b"")
 
 
+def test_a_retry_after_on_a_successful_respond_answer_is_journaled(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    load(client, "- {id: r, effect: {respond: {status: 200, headers: {Retry-After: '9'}}}}\n")
+    assert client.get("/api/v2/tickets", headers=admin).headers["Retry-After"] == "9"
+    assert [e["retry_after"] for e in journal(client)] == [9]
+
+
+def test_an_ordinary_answer_is_journaled_without_retry_after(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    assert client.get("/api/v2/tickets", headers=admin).status_code == 200
+    assert [e["retry_after"] for e in journal(client)] == [None]
+
+
 def test_rate_limited_is_freshservices_429(client: FlaskClient, admin: dict[str, str]) -> None:
     load(client, "- {id: rl, effect: {error: rate_limited, retry_after: 7}}\n")
     response = client.get("/api/v2/tickets", headers=admin)
