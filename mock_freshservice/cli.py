@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import os
 import ssl
@@ -199,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Under load waitress warns on every queued task; that is the load, not news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
-        with building_progress() as progress:
+        with building_progress() as progress, collector_paused():
             app = create_app(settings, progress=progress)
     except (DatasetError, PinnedRecordError, DatasetKeyError, StateFileError) as exc:
         print(f"mock-freshservice: {exc}", file=sys.stderr)
@@ -230,6 +231,25 @@ def _tls_context(app: Flask, settings: FakeSettings) -> ssl.SSLContext | None:
     state: FakeState = app.extensions[EXTENSION]
     domains = [data.domain for data in state.iter_accounts()]
     return tls.server_context(ca, tls.server_names(settings, domains))
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Build with Python's cyclic garbage collector off, then freeze what was built.
+
+    A dataset build allocates hundreds of thousands of objects and almost no cycles: the
+    collector would walk them again and again (a quarter of building 100,000 tickets), and
+    once serving, its first collections would walk the whole dataset again. Frozen objects are
+    still freed when nothing refers to them; they are only never walked. The price: the few
+    cycles the build leaves (about 2,300 objects for 100,000 tickets) are never collected;
+    collecting them first would add 0.12 s to the start.
+    """
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 @contextlib.contextmanager

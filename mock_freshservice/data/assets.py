@@ -302,7 +302,12 @@ def generate_assets(
             "memory": (8, 16, 32)[int(r() * 3)],
             "disk_space": (256, 512, 1024)[int(r() * 3)],
             "hostname": f"WS-{display_id:05d}",
-            "mac_address": ":".join(f"{(bits(48) >> s) & 0xFF:02x}" for s in range(0, 48, 8)),
+            # Six draws, one octet from each (from the lowest byte of the first up).
+            "mac_address": (
+                f"{bits(48) & 0xFF:02x}:{(bits(48) >> 8) & 0xFF:02x}:"
+                f"{(bits(48) >> 16) & 0xFF:02x}:{(bits(48) >> 24) & 0xFF:02x}:"
+                f"{(bits(48) >> 32) & 0xFF:02x}:{(bits(48) >> 40) & 0xFF:02x}"
+            ),
             "ip_address": f"10.{bits(8)}.{bits(8)}.{1 + int(r() * 254)}",
             "uuid": f"{bits(128):032x}",
             "imei_number": f"{bits(50) % 10**15:015d}",

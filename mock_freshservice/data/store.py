@@ -188,19 +188,25 @@ class Table:
 
     def load(self, records: Iterable[Record]) -> None:
         """Bulk-insert new records whose keys rise above every key held (building an account)."""
+        # Names bound once: this loop runs for every record of a large dataset at start.
+        key_field, index_of, ids = self.key_field, self._index_of, self.ids
+        position, overlay, written_only = self._position, self._overlay, self._written_only
+        columns = [(name, self.columns[name]) for name in self.index_fields]
         with self.lock:
+            last = ids[-1] if ids else None
             for record in records:
-                record_id = int(record[self.key_field])
-                if self.ids and record_id <= self.ids[-1]:
-                    self.put(record)  # out of order: the careful path
+                record_id = int(record[key_field])
+                if last is not None and record_id <= last:
+                    self.put(record)  # out of order: the careful path (never past `last`)
                     continue
-                index = self._index_of(record)
-                self._position[record_id] = len(self.ids)
-                self.ids.append(record_id)
-                for name in self.index_fields:
-                    self.columns[name].append(index[name])
-                self._overlay[record_id] = record
-                self._written_only.add(record_id)
+                index = index_of(record)
+                position[record_id] = len(ids)
+                ids.append(record_id)
+                for name, column in columns:
+                    column.append(index[name])
+                overlay[record_id] = record
+                written_only.add(record_id)
+                last = record_id
             self.version += 1
 
     def put(self, record: Record) -> None:
