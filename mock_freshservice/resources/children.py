@@ -72,13 +72,40 @@ def notes(parent: str, id_base: int) -> Resource:
     )
 
 
-def _task_dates(
+def task_dates(
     context: Context, record: Record, body: Mapping[str, Any], old: Record | None
 ) -> None:
     if record.get("status") == 3 and (old is None or old.get("status") != 3):
         record["closed_at"] = context.now
     elif record.get("status") != 3:
         record["closed_at"] = None
+
+
+def task_fields(statuses: Mapping[int, str]) -> tuple[Field, ...]:
+    """The fields every task starts with, whatever its parent (a ticket's may also be Blocked)."""
+    return (
+        read_only("id", "id", "Unique ID of the task"),
+        Field("agent_id", "id", "Agent the task is assigned to", references="agents"),
+        Field(
+            "status",
+            "integer",
+            ", ".join(f"{code} {label}" for code, label in statuses.items()),
+            choices=tuple(statuses),
+            labels=dict(statuses),
+            default=1,
+            nullable=False,
+        ),
+        Field("due_date", "datetime", "When the task is due"),
+        Field(
+            "notify_before",
+            "integer",
+            "Seconds before the due date to remind",
+            default=0,
+            nullable=False,
+        ),
+        Field("title", "string", "Title of the task", required=True),
+        Field("description", "text", "What the task is", required=True),
+    )
 
 
 def tasks(parent: str, id_base: int) -> Resource:
@@ -90,33 +117,13 @@ def tasks(parent: str, id_base: int) -> Resource:
         tag=parent,
         id_base=id_base,
         fields=(
-            read_only("id", "id", "Unique ID of the task"),
-            Field("agent_id", "id", "Agent the task is assigned to", references="agents"),
-            Field(
-                "status",
-                "integer",
-                "1 Open, 2 In Progress, 3 Completed",
-                choices=tuple(TASK_STATUS),
-                labels=TASK_STATUS,
-                default=1,
-                nullable=False,
-            ),
-            Field("due_date", "datetime", "When the task is due"),
-            Field(
-                "notify_before",
-                "integer",
-                "Seconds before the due date to remind",
-                default=0,
-                nullable=False,
-            ),
-            Field("title", "string", "Title of the task", required=True),
-            Field("description", "text", "What the task is", required=True),
+            *task_fields(TASK_STATUS),
             Field("group_id", "id", "Group the task is assigned to", references="groups"),
             read_only("created_at", "datetime"),
             read_only("updated_at", "datetime"),
             read_only("closed_at", "datetime"),
         ),
-        fill=_task_dates,
+        fill=task_dates,
         updated_since=False,
         order=("created_at", "asc"),
         description=f"Tasks of a {parent[:-1]}",
@@ -125,24 +132,24 @@ def tasks(parent: str, id_base: int) -> Resource:
 
 def _time_check(context: Context, body: Mapping[str, Any], old: Record | None) -> list[FieldError]:
     spent = body.get("time_spent")
-    if isinstance(spent, str) and not _is_duration(spent):
+    if isinstance(spent, str) and not is_duration(spent):
         return [FieldError("time_spent", "It should be in the 'hh:mm' format", "invalid_value")]
     return []
 
 
-def _is_duration(text: str) -> bool:
+def is_duration(text: str) -> bool:
     hours, _, minutes = text.partition(":")
     return hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(minutes) < 60
 
 
-def _minutes(text: str | None) -> int:
-    if not text or not _is_duration(text):
+def minutes_of(text: str | None) -> int:
+    if not text or not is_duration(text):
         return 0
     hours, _, minutes = text.partition(":")
     return int(hours) * 60 + int(minutes)
 
 
-def _duration(minutes: int) -> str:
+def duration(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -155,8 +162,8 @@ def _timer(context: Context, record: Record, body: Mapping[str, Any], old: Recor
         record["start_time"] = record.get("start_time") if "start_time" in body else context.now
     elif was_running and not running and old is not None:
         started = old.get("start_time") or context.now
-        spent = _minutes(record.get("time_spent")) + max(0, context.now - started) // 60
-        record["time_spent"] = _duration(spent)
+        spent = minutes_of(record.get("time_spent")) + max(0, context.now - started) // 60
+        record["time_spent"] = duration(spent)
     if record.get("time_spent") is None:
         record["time_spent"] = "00:00"
     if record.get("executed_at") is None:
@@ -270,7 +277,7 @@ def seed_children(
                     "note": "Investigation",
                     "start_time": None,
                     "timer_running": False,
-                    "time_spent": _duration(seeding.between(15, 240)),
+                    "time_spent": duration(seeding.between(15, 240)),
                     "agent_id": seeding.pick(agents),
                     "custom_fields": {},
                     "created_at": when,

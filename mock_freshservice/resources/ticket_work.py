@@ -26,25 +26,9 @@ from mock_freshservice.resources import children
 from mock_freshservice.resources.declaration import Context, Parent, Resource, Seeding
 from mock_freshservice.resources.fields import Field, read_only
 
-TASK_STATUS = {1: "Open", 2: "In Progress", 3: "Completed", 4: "Blocked"}
+TASK_STATUS = {**children.TASK_STATUS, 4: "Blocked"}
 SEEDED_TICKETS = 150  # at most, however many tickets the account has
 STRIDE = 3  # one ticket in three among the newest
-
-
-def _is_duration(text: str) -> bool:
-    hours, _, minutes = text.partition(":")
-    return hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(minutes) < 60
-
-
-def _minutes(text: str | None) -> int:
-    if not text or not _is_duration(text):
-        return 0
-    hours, _, minutes = text.partition(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def _duration(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _timer(
@@ -58,8 +42,8 @@ def _timer(
         record["start_time"] = context.now
     elif was_running and not running and old is not None and not spent_given:
         started = old.get("start_time") or context.now
-        spent = _minutes(record.get("time_spent")) + max(0, context.now - started) // 60
-        record["time_spent"] = _duration(spent)
+        spent = children.minutes_of(record.get("time_spent")) + max(0, context.now - started) // 60
+        record["time_spent"] = children.duration(spent)
     if record.get("time_spent") is None:
         record["time_spent"] = "00:00"
     if record.get("start_time") is None:
@@ -70,15 +54,6 @@ def _timer(
 
 def _ticket_workspace(context: Context) -> Any:
     return (context.parent or {}).get("workspace_id") or context.account.primary_workspace_id
-
-
-def _task_dates(
-    context: Context, record: Record, body: Mapping[str, Any], old: Record | None
-) -> None:
-    if record.get("status") == 3 and (old is None or old.get("status") != 3):
-        record["closed_at"] = context.now
-    elif record.get("status") != 3:
-        record["closed_at"] = None
 
 
 def _seed(seeding: Seeding) -> list[tuple[str, Record]]:
@@ -135,7 +110,7 @@ def _seed(seeding: Seeding) -> list[tuple[str, Record]]:
                         "start_time": when,
                         "timer_running": False,
                         "billable": rng.random() < 0.7,
-                        "time_spent": _duration(rng.randrange(15, 240)),
+                        "time_spent": children.duration(rng.randrange(15, 240)),
                         "executed_at": when,
                         "task_id": None,
                         "workspace_id": workspaces[position],
@@ -157,27 +132,7 @@ TASKS = Resource(
     tag="tickets",
     id_base=ids.TICKET_TASK_BASE,
     fields=(
-        read_only("id", "id", "Unique ID of the task"),
-        Field("agent_id", "id", "Agent the task is assigned to", references="agents"),
-        Field(
-            "status",
-            "integer",
-            "1 Open, 2 In Progress, 3 Completed, 4 Blocked",
-            choices=tuple(TASK_STATUS),
-            labels=TASK_STATUS,
-            default=1,
-            nullable=False,
-        ),
-        Field("due_date", "datetime", "When the task is due"),
-        Field(
-            "notify_before",
-            "integer",
-            "Seconds before the due date to remind",
-            default=0,
-            nullable=False,
-        ),
-        Field("title", "string", "Title of the task", required=True),
-        Field("description", "text", "What the task is", required=True),
+        *children.task_fields(TASK_STATUS),
         read_only("created_at", "datetime"),
         read_only("updated_at", "datetime"),
         read_only("closed_at", "datetime"),
@@ -191,7 +146,7 @@ TASKS = Resource(
             nullable=False,
         ),
     ),
-    fill=_task_dates,
+    fill=children.task_dates,
     seed=_seed,
     count=lambda tickets: min(SEEDED_TICKETS, -(-tickets // STRIDE)),
     updated_since=False,
@@ -205,7 +160,7 @@ _INCOMPATIBLE = "It cannot be set, as it is incompatible with the state of the r
 def _time_check(context: Context, body: Mapping[str, Any], old: Record | None) -> list[FieldError]:
     problems: list[FieldError] = []
     spent = body.get("time_spent")
-    if isinstance(spent, str) and not _is_duration(spent):
+    if isinstance(spent, str) and not children.is_duration(spent):
         problems.append(
             FieldError("time_spent", "It should be in the 'hh:mm' format", "invalid_value")
         )
