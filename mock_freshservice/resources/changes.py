@@ -81,10 +81,6 @@ SORTABLE = (
 )
 
 
-def _primary_workspace(context: Context) -> int:
-    return context.account.primary_workspace_id
-
-
 def _check(context: Context, body: Mapping[str, Any], record: Record | None) -> list[FieldError]:
     account = context.account
     problems = itsm.end_not_before_start(
@@ -138,21 +134,14 @@ def _stats(context: Context, record: Record) -> dict[str, Any]:
     }
 
 
-def _named(record: Record, value: Any, context: Context) -> bool:
-    """`filter_name` (and `view`, which takes the same names)."""
-    if value == "deleted":
-        return bool(record.get("_deleted"))
-    if record.get("_deleted"):
-        return False
-    if value == "my_open":
-        return record.get("agent_id") == context.who.user_id and record["status"] != CLOSED
-    if value == "unassigned":
-        return record.get("agent_id") is None
-    if value == "closed":
-        return bool(record["status"] == CLOSED)
-    if value == "release_requested":
-        return bool(record["status"] == PENDING_RELEASE)
-    return True
+# `filter_name` (and `view`, which takes the same names).
+_named = itsm.named_views(
+    CLOSED,
+    {
+        "closed": lambda record: bool(record["status"] == CLOSED),
+        "release_requested": lambda record: bool(record["status"] == PENDING_RELEASE),
+    },
+)
 
 
 def _by_email(record: Record, value: Any, context: Context) -> bool:
@@ -170,7 +159,7 @@ FIELDS = (
         "id",
         "Workspace of the change (default: the primary one)",
         references="workspaces",
-        default=_primary_workspace,
+        default=itsm.primary_workspace,
         updatable=False,
     ),
     Field(

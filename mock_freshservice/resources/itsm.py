@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from mock_freshservice import guesses
@@ -420,3 +420,31 @@ def restore(singular: str) -> Action:
         description=f"Restore a deleted {singular}",
         on_deleted=True,
     )
+
+
+def primary_workspace(context: Context) -> int:
+    """The default `workspace_id` of a problem, change or release: the account's primary one."""
+    return context.account.primary_workspace_id
+
+
+def named_views(
+    done: int, views: Mapping[str, Callable[[Record], bool]]
+) -> Callable[[Record, Any, Context], bool]:
+    """The `filter_name` test of a problem-like module: `deleted` shows the deleted records
+    only and every other name the live ones; `my_open` is the caller's not yet `done`,
+    `unassigned` those with no agent, and `views` adds the module's own names (any other name
+    shows every live record)."""
+
+    def test(record: Record, value: Any, context: Context) -> bool:
+        if value == "deleted":
+            return bool(record.get("_deleted"))
+        if record.get("_deleted"):
+            return False
+        if value == "my_open":
+            return record.get("agent_id") == context.who.user_id and record["status"] != done
+        if value == "unassigned":
+            return record.get("agent_id") is None
+        view = views.get(value)
+        return True if view is None else view(record)
+
+    return test

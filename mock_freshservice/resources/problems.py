@@ -11,7 +11,7 @@ from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record
 from mock_freshservice.data.tickets import text_of
-from mock_freshservice.resources import children
+from mock_freshservice.resources import children, itsm
 from mock_freshservice.resources.declaration import (
     Action,
     Context,
@@ -39,10 +39,6 @@ SUBJECTS = (
 )
 
 
-def _primary_workspace(context: Context) -> int:
-    return context.account.primary_workspace_id
-
-
 def _described(context: Context, record: Record, body: Mapping[str, Any], _: Record | None) -> None:
     record["description_text"] = text_of(record.get("description") or "")
 
@@ -58,7 +54,7 @@ FIELDS = (
         "id",
         "Workspace of the problem (default: the primary one)",
         references="workspaces",
-        default=_primary_workspace,
+        default=itsm.primary_workspace,
         updatable=False,
     ),
     Field("agent_id", "id", "Agent the problem is assigned to", references="agents"),

@@ -47,10 +47,6 @@ SUBJECTS = (
 )
 
 
-def _primary_workspace(context: Context) -> int:
-    return context.account.primary_workspace_id
-
-
 def _check(context: Context, body: Mapping[str, Any], record: Record | None) -> list[FieldError]:
     problems = itsm.end_not_before_start(
         context, body, record, "planned_start_date", "planned_end_date"
@@ -68,20 +64,13 @@ def _fill(context: Context, record: Record, body: Mapping[str, Any], old: Record
         record["associated_assets"] = display_ids
 
 
-def _named(record: Record, value: Any, context: Context) -> bool:
-    if value == "deleted":
-        return bool(record.get("_deleted"))
-    if record.get("_deleted"):
-        return False
-    if value == "my_open":
-        return record.get("agent_id") == context.who.user_id and record["status"] != COMPLETED
-    if value == "unassigned":
-        return record.get("agent_id") is None
-    if value == "completed":
-        return bool(record["status"] == COMPLETED)
-    if value == "incompleted":
-        return bool(record["status"] == INCOMPLETE)
-    return True
+_named = itsm.named_views(
+    COMPLETED,
+    {
+        "completed": lambda record: bool(record["status"] == COMPLETED),
+        "incompleted": lambda record: bool(record["status"] == INCOMPLETE),
+    },
+)
 
 
 FIELDS = (
@@ -114,7 +103,7 @@ FIELDS = (
         "id",
         "Workspace of the release (default: the primary one)",
         references="workspaces",
-        default=_primary_workspace,
+        default=itsm.primary_workspace,
         updatable=False,
     ),
     itsm.assets_field("The assets the release concerns: [{\"display_id\": n}] in, the assets out"),
