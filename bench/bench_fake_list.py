@@ -15,7 +15,17 @@ from pathlib import Path
 
 import httpx
 
-from bench.support import PYTHON, BenchError, WrkRun, free_port, median, process, report, wrk
+from bench.support import (
+    PYTHON,
+    BenchError,
+    WrkRun,
+    cpu_seconds,
+    free_port,
+    median,
+    process,
+    report,
+    wrk,
+)
 
 PATH = "/api/v2/tickets?per_page=30"
 TARGET_RATIO = 0.8
@@ -48,7 +58,7 @@ def compare(name: str, path: str, what: str, *, quick: bool) -> bool:
         "--threads",
         str(THREADS),
     ]
-    with process(fake_cmd, fake_url, auth), tempfile.TemporaryDirectory() as scratch:
+    with process(fake_cmd, fake_url, auth) as fake, tempfile.TemporaryDirectory() as scratch:
         body = httpx.get(fake_url, headers=auth).content
         body_file = Path(scratch) / "body.json"
         body_file.write_bytes(body)
@@ -59,17 +69,24 @@ def compare(name: str, path: str, what: str, *, quick: bool) -> bool:
             str(body_file),
             str(THREADS),
         ]
-        with process(bare_cmd, bare_url):
+        with process(bare_cmd, bare_url) as bare:
             if httpx.get(bare_url).content != body:
                 raise BenchError("the bare app's body differs from the fake's")
             wrk(fake_url, seconds=1, connections=8, threads=2, headers=auth)  # warm-up
             wrk(bare_url, seconds=1, connections=8, threads=2)
             fake_runs: list[WrkRun] = []
             bare_runs: list[WrkRun] = []
-            sides = [(fake_url, auth, fake_runs), (bare_url, {}, bare_runs)]
+            fake_cpu: list[float] = []
+            bare_cpu: list[float] = []
+            sides = [
+                (fake_url, auth, fake_runs, fake_cpu, fake.pid),
+                (bare_url, {}, bare_runs, bare_cpu, bare.pid),
+            ]
             for round_number in range(rounds):
-                for url, headers, runs in sides if round_number % 2 == 0 else sides[::-1]:
+                for url, headers, runs, cpu, pid in sides if round_number % 2 == 0 else sides[::-1]:
+                    before = cpu_seconds(pid)
                     run = wrk(url, seconds=seconds, connections=8, threads=2, headers=headers)
+                    cpu.append((cpu_seconds(pid) - before) / max(run.requests, 1) * 1e6)
                     runs.append(run)
     bad = [r for r in fake_runs + bare_runs if r.non_2xx or r.socket_errors]
     if bad:
@@ -79,6 +96,9 @@ def compare(name: str, path: str, what: str, *, quick: bool) -> bool:
         for fake, bare in zip(fake_runs, bare_runs, strict=True)
     ]
     ratio = median(ratios)
+    # Steadier than requests a second when the VM's speed drifts: the server's own CPU time
+    # per request (user + system), bare over fake, paired by round.
+    cpu_ratios = [b / f for f, b in zip(fake_cpu, bare_cpu, strict=True) if f > 0]
     report(
         name,
         {
@@ -92,6 +112,9 @@ def compare(name: str, path: str, what: str, *, quick: bool) -> bool:
             "bare_p50_ms": [r.latency_p50_ms for r in bare_runs],
             "round_ratios": [round(r, 3) for r in ratios],
             "ratio_fake_over_bare": round(ratio, 3),
+            "fake_cpu_us_per_request": [round(c) for c in fake_cpu],
+            "bare_cpu_us_per_request": [round(c) for c in bare_cpu],
+            "cpu_ratio_bare_over_fake": round(median(cpu_ratios), 3) if cpu_ratios else None,
             "target_ratio": TARGET_RATIO,
         },
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import shutil
 import socket
@@ -60,6 +61,13 @@ def process(
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (Linux: /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of the line
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 @dataclasses.dataclass(frozen=True)
