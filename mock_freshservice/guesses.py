@@ -305,3 +305,13 @@ NOTIFY_RANGE_MESSAGE = "It should be between 15 minutes and 4 weeks before the d
 # has none, although the release form marks it required. `filter_name`: incompleted =
 # Incomplete (4), completed = Completed (5), my_open = assigned to the caller and not Completed.
 RELEASE_DELETE_STATUS = 200
+
+
+# -- Agent groups at /agent_groups ------------------------------------------------------------
+# The API reference serves agent groups at `/groups` (`{"groups": [...]}`, `{"group": {...}}`).
+# Freshworks' OpenAPI file (freshworks-api-sdk, freshservice-v2.0.1.swagger.yml) lists them at
+# `/agent_groups` too, with `agent_group` as the single record's key and `departments` (a
+# copy-paste slip, surely) as the list's. UNCONFIRMED whether a tenant answers there: the fake
+# serves the same records at both, the list under `agent_groups`, with the reference's field
+# names (`leaders`, where the file says `group_leaders`).
+AGENT_GROUPS_PATH = "agent_groups"

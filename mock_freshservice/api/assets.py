@@ -320,7 +320,7 @@ def _check_references(account: AccountData, body: Mapping[str, Any]) -> list[Fie
         "group_id": (account.groups, "group"),
     }
     for field, (table, what) in tables.items():
-        if body.get(field) is not None and body[field] not in table:
+        if body.get(field) is not None and table.live(body[field]) is None:
             problems.append(_absent(field, what))
     if body.get("user_id") is not None and account.user(body["user_id"]) is None:
         problems.append(_absent("user_id", "user"))
@@ -648,29 +648,3 @@ def _base_field(
         "is_unique": False,
         "default_field": True,
     }
-
-
-@bp.get("/locations")
-@endpoint("list")
-def list_locations() -> Response:
-    who = require("assets.view")
-    problems = check_query(("page", "per_page"))
-    page = parse_page(problems)
-    raise_if(problems)
-    chunk, more = page.slice(list(who.account.locations.all()))
-    headers = {"Link": next_link(page)} if more else None
-    items = [shapes.render(loc, shapes.LOCATION_KEYS, shapes.PLAIN_TIMESTAMPS) for loc in chunk]
-    return json_response({"locations": items}, headers=headers)
-
-
-@bp.get("/locations/<int:location_id>")
-@endpoint("view")
-def view_location(location_id: int) -> Response:
-    who = require("assets.view")
-    check_query(())
-    found = who.account.locations.get(location_id)
-    if found is None:
-        raise errors.NotFound()
-    return json_response(
-        {"location": shapes.render(found, shapes.LOCATION_KEYS, shapes.PLAIN_TIMESTAMPS)}
-    )

@@ -304,9 +304,16 @@ def _lookup(
     if source in (DEPARTMENTS, LOCATIONS):
         table = account.departments if source == DEPARTMENTS else account.locations
         match = (
-            table.get(value)
+            table.live(value)
             if isinstance(value, int)
-            else next((r for r in table.all() if r["name"].lower() == value.lower()), None)
+            else next(
+                (
+                    r
+                    for r in table.all()
+                    if r["name"].lower() == value.lower() and not r.get("_gone")
+                ),
+                None,
+            )
         )
         if match is None:
             return None

@@ -220,7 +220,7 @@ def _folder_problems(account: AccountData, body: Mapping[str, Any]) -> list[Fiel
         ("group_ids", account.groups),
         ("manage_by_group_ids", account.groups),
     ):
-        missing = [i for i in body.get(field) or [] if i not in table]
+        missing = [i for i in body.get(field) or [] if table.live(i) is None]
         if missing:
             problems.append(
                 FieldError(

@@ -556,9 +556,12 @@ def _check_references(account: AccountData, body: Mapping[str, Any]) -> list[Fie
     problems: list[FieldError] = []
     if body.get("responder_id") is not None and body["responder_id"] not in account.agents:
         problems.append(_absent("responder_id", "agent"))
-    if body.get("group_id") is not None and body["group_id"] not in account.groups:
+    if body.get("group_id") is not None and account.groups.live(body["group_id"]) is None:
         problems.append(_absent("group_id", "group"))
-    if body.get("department_id") is not None and body["department_id"] not in account.departments:
+    if (
+        body.get("department_id") is not None
+        and account.departments.live(body["department_id"]) is None
+    ):
         problems.append(_absent("department_id", "department"))
     if body.get("workspace_id") is not None and body["workspace_id"] not in account.workspaces:
         problems.append(FieldError("workspace_id", one_of(account.workspaces.ids), "invalid_value"))

@@ -20,6 +20,7 @@ from mock_freshservice.data.solutions import generate_solutions
 from mock_freshservice.data.store import Record, Table
 from mock_freshservice.data.ticket_sources import seed_sources
 from mock_freshservice.resources.declaration import Seeding, index_row
+from mock_freshservice.resources.organisation import seed_memberships
 from mock_freshservice.resources.registry import RESOURCES
 
 PINNABLE_KINDS = ("agents", "requesters", "tickets")
@@ -65,6 +66,7 @@ def build_account(
                 account, "agents", base=record, spec=pinned_agents[n - 1], anchor=anchor, data=data
             )
         data.agents.put(record)
+    seed_memberships(data)
     requester_total = max(account.sizes.requesters, len(pinned_requesters))
     requester_rng = random.Random(f"{seed}:{account.domain}:requesters")
     generated_requesters = []
@@ -116,8 +118,11 @@ def seed_resources(data: AccountData, *, seed: int, anchor: int) -> None:
     """The declared resources' tables (`mock_freshservice/resources/`), each seeded from its
     own random source, so adding a resource changes no other resource's data."""
     for resource in RESOURCES:
-        data.resource_tables[resource.table_name] = Table(
-            resource.table_name, resource.index_fields(), index_row(resource)
+        adopted = getattr(data, resource.adopts) if resource.adopts is not None else None
+        data.resource_tables[resource.table_name] = (
+            adopted
+            if isinstance(adopted, Table)
+            else Table(resource.table_name, resource.index_fields(), index_row(resource))
         )
     tickets = len(data.tickets)
     for resource in RESOURCES:

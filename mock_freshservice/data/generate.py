@@ -275,6 +275,10 @@ class AccountGenerator:
                     "id": ids.ranged(ids.DEPARTMENT_BASE, self.k, n),
                     "name": name,
                     "description": f"The {name} department",
+                    "head_user_id": None,
+                    "prime_user_id": None,
+                    "domains": [],
+                    "custom_fields": {},
                     "created_at": created,
                     "updated_at": created,
                 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
+ORGANISATION = ("departments", "groups", "locations")
 ALL_PRIVILEGES: frozenset[str] = frozenset(
     {
         "tickets.view",
@@ -42,6 +43,12 @@ ALL_PRIVILEGES: frozenset[str] = frozenset(
             for module in ("problems", "changes", "releases", "projects")
             for verb in ("view", "create", "edit", "delete")
         ),
+        # The organisation: any agent sees it, only an admin changes it.
+        *(
+            f"{module}.{verb}"
+            for module in ORGANISATION
+            for verb in ("view", "create", "edit", "delete")
+        ),
     }
 )
 
@@ -56,7 +63,12 @@ class Role:
         return privilege in self.privileges
 
 
-_AGENT = ALL_PRIVILEGES - {"agents.manage", "requesters.manage", "tickets.fields.manage"}
+_AGENT = ALL_PRIVILEGES - {
+    "agents.manage",
+    "requesters.manage",
+    "tickets.fields.manage",
+    *(f"{module}.{verb}" for module in ORGANISATION for verb in ("create", "edit", "delete")),
+}
 
 BUILT_IN_ROLES: Mapping[str, Role] = {
     "admin": Role("admin", ALL_PRIVILEGES, is_agent=True),

@@ -125,6 +125,11 @@ class Table:
     def __contains__(self, record_id: object) -> bool:
         return record_id in self._position
 
+    def live(self, record_id: int) -> Record | None:
+        """The record, unless there is none or it was deleted (its tombstone is `_gone`)."""
+        record = self.get(record_id)
+        return None if record is None or record.get("_gone") else record
+
     def get(self, record_id: int) -> Record | None:
         """The full record, or None. Callers must not mutate it: copy before changing."""
         record = self._overlay.get(record_id)

@@ -187,6 +187,9 @@ class Resource:
     delete_status: int = 204
     categories: Mapping[Operation, str] = dataclasses.field(default_factory=dict)
     description: str = ""
+    # The account's own table the resource serves (`AccountData` attribute, e.g. "groups"),
+    # for records the rest of the account reads too; None: a table of its own.
+    adopts: str | None = None
 
     @property
     def table_name(self) -> str:

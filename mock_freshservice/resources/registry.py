@@ -3,10 +3,18 @@ seed links to (changes name projects and problems; releases name changes)."""
 
 from __future__ import annotations
 
-from mock_freshservice.resources import changes, problems, projects, releases, ticket_work
+from mock_freshservice.resources import (
+    changes,
+    organisation,
+    problems,
+    projects,
+    releases,
+    ticket_work,
+)
 from mock_freshservice.resources.declaration import Resource
 
 RESOURCES: tuple[Resource, ...] = (
+    *organisation.RESOURCES,
     *projects.RESOURCES,
     *problems.RESOURCES,
     *changes.RESOURCES,

@@ -1,5 +1,5 @@
-"""Every operation Freshworks' own OpenAPI file lists for tickets, problems, changes, releases and
-projects is served by the fake and in its OpenAPI document (`swagger_operations.yaml` holds the
+"""Every operation Freshworks' own OpenAPI file lists for tickets, problems, changes, releases,
+projects, departments, agent groups and locations is served by the fake and in its OpenAPI document (`swagger_operations.yaml` holds the
 file's operations; its header names the source)."""
 
 from __future__ import annotations
@@ -57,9 +57,15 @@ def served() -> set[str]:
     }
 
 
-def test_the_copied_file_lists_the_five_modules() -> None:
-    assert list(listed()) == ["Tickets", "Problems", "Changes", "Releases", "Projects"]
-    assert sum(len(operations) for operations in listed().values()) == 97
+MODULES = [
+    "Tickets", "Problems", "Changes", "Releases", "Projects", "Departments", "Agent Groups",
+    "Locations",
+]  # fmt: skip
+
+
+def test_the_copied_file_lists_the_modules_served() -> None:
+    assert list(listed()) == MODULES
+    assert sum(len(operations) for operations in listed().values()) == 113
 
 
 def test_a_typo_of_the_file_maps_to_the_documented_operation() -> None:
@@ -69,7 +75,7 @@ def test_a_typo_of_the_file_maps_to_the_documented_operation() -> None:
     )
 
 
-@pytest.mark.parametrize("module", ["Tickets", "Problems", "Changes", "Releases", "Projects"])
+@pytest.mark.parametrize("module", MODULES)
 def test_every_operation_of_freshworks_openapi_file_is_in_the_fakes_document(module: str) -> None:
     document = served()
     missing = [
