@@ -46,6 +46,8 @@ TICKET_TIME_ENTRY_BASE = 51_000_000_000
 PROJECT_TASK_BASE = 52_000_000_000
 # (53_000_000_000: form fields, resources/forms.py)
 CHANGE_WINDOW_BASE = 54_000_000_000  # maintenance and blackout windows of changes
+ANNOUNCEMENT_BASE = 55_000_000_000
+BUSINESS_HOURS_BASE = 56_000_000_000
 
 # Bases are 1,000,000,000 apart, so 100 accounts of SPAN ids each fit between two kinds.
 MAX_ACCOUNTS = (GROUP_BASE - USER_BASE) // SPAN

@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-ORGANISATION = ("departments", "groups", "locations")
+# Modules any agent sees and only an admin changes.
+ADMINISTERED = ("departments", "groups", "locations", "announcements", "business_hours")
 ALL_PRIVILEGES: frozenset[str] = frozenset(
     {
         "tickets.view",
@@ -43,10 +44,10 @@ ALL_PRIVILEGES: frozenset[str] = frozenset(
             for module in ("problems", "changes", "releases", "projects")
             for verb in ("view", "create", "edit", "delete")
         ),
-        # The organisation: any agent sees it, only an admin changes it.
+        # The organisation and the help desk's furniture (ADMINISTERED).
         *(
             f"{module}.{verb}"
-            for module in ORGANISATION
+            for module in ADMINISTERED
             for verb in ("view", "create", "edit", "delete")
         ),
     }
@@ -67,7 +68,7 @@ _AGENT = ALL_PRIVILEGES - {
     "agents.manage",
     "requesters.manage",
     "tickets.fields.manage",
-    *(f"{module}.{verb}" for module in ORGANISATION for verb in ("create", "edit", "delete")),
+    *(f"{module}.{verb}" for module in ADMINISTERED for verb in ("create", "edit", "delete")),
 }
 
 BUILT_IN_ROLES: Mapping[str, Role] = {

@@ -187,6 +187,9 @@ class Resource:
     delete_status: int = 204
     categories: Mapping[Operation, str] = dataclasses.field(default_factory=dict)
     description: str = ""
+    # A record as read at a moment (epoch seconds): for fields that follow the data clock, such
+    # as an announcement's state. Answers made with it are never kept.
+    as_read: Callable[[Record, int], Record] | None = None
     # The account's own table the resource serves (`AccountData` attribute, e.g. "groups"),
     # for records the rest of the account reads too; None: a table of its own.
     adopts: str | None = None

@@ -394,7 +394,10 @@ class _Served:
         if not included:
             return self._answer(table, record, 200)
         context = self._context(who, parent_id, writing=False)
-        shown = {f.name: f.shown(record.get(f.name)) for f in self.view_fields}
+        read = (
+            record if self.resource.as_read is None else self.resource.as_read(record, context.now)
+        )
+        shown = {f.name: f.shown(read.get(f.name)) for f in self.view_fields}
         for name in included:
             shown[name] = self.resource.includes[name].make(context, record)
         return json_response({self.resource.singular: shown})
@@ -570,6 +573,9 @@ class _Served:
         self, table: Table, record: Record | None, fields: Sequence[Any], shape: str
     ) -> bytes:
         assert record is not None  # ids come from the table itself
+        if self.resource.as_read is not None:  # fields that follow the clock: never kept
+            read = self.resource.as_read(record, get_state().clock.now())
+            return orjson.dumps({f.name: f.shown(read.get(f.name)) for f in fields})
         return table.memo(
             record,
             (shape,),

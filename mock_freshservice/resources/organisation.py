@@ -138,7 +138,9 @@ GROUP_FIELDS = (
         "How long a ticket may stay unassigned before `escalate_to` is told",
         choices=UNASSIGNED_FOR,
     ),
-    Field("business_hours_id", "id", "Business hours the group works to"),
+    Field(
+        "business_hours_id", "id", "Business hours the group works to", references="business_hours"
+    ),
     Field(
         "auto_ticket_assign",
         "boolean",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from mock_freshservice.resources import (
     changes,
+    help_desk,
     organisation,
     problems,
     projects,
@@ -15,6 +16,7 @@ from mock_freshservice.resources.declaration import Resource
 
 RESOURCES: tuple[Resource, ...] = (
     *organisation.RESOURCES,
+    *help_desk.RESOURCES,
     *projects.RESOURCES,
     *problems.RESOURCES,
     *changes.RESOURCES,
