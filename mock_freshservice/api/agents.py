@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from mock_freshservice import errors
-from mock_freshservice.api import people, shapes
+from mock_freshservice.api import people, people_fields, shapes
 from mock_freshservice.api.common import (
     caller,
     check_query,
@@ -63,6 +63,13 @@ def list_agents() -> Response:
     chunk, more = page.slice(agents)
     headers = {"Link": next_link(page)} if more and query is None else None
     return json_response({"agents": [shapes.agent_json(a) for a in chunk]}, headers=headers)
+
+
+@bp.get("/agent_fields")
+@endpoint("list")
+def list_agent_fields() -> Response:
+    who = require("agents.view")
+    return people_fields.page_of("agent_fields", people_fields.agent_fields(who.account))
 
 
 @bp.get("/agents/me")

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from mock_freshservice import errors
-from mock_freshservice.api import people, shapes
+from mock_freshservice.api import people, people_fields, shapes
 from mock_freshservice.api.common import (
     check_query,
     endpoint,
@@ -30,6 +30,13 @@ LIST_PARAMS = (
     "page",
     "per_page",
 )
+
+
+@bp.get("/requester_fields")
+@endpoint("list")
+def list_requester_fields() -> Response:
+    who = require("requesters.view")
+    return people_fields.page_of("requester_fields", people_fields.requester_fields(who.account))
 
 
 @bp.get("/requesters")

@@ -48,6 +48,7 @@ PROJECT_TASK_BASE = 52_000_000_000
 CHANGE_WINDOW_BASE = 54_000_000_000  # maintenance and blackout windows of changes
 ANNOUNCEMENT_BASE = 55_000_000_000
 BUSINESS_HOURS_BASE = 56_000_000_000
+# (57_000_000_000: agent and requester profile form fields, api/people_fields.py)
 
 # Bases are 1,000,000,000 apart, so 100 accounts of SPAN ids each fit between two kinds.
 MAX_ACCOUNTS = (GROUP_BASE - USER_BASE) // SPAN
