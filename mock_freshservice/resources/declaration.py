@@ -98,6 +98,8 @@ class FormFields:
     path: str  # e.g. "problem_form_fields"
     key: str  # e.g. "problem_fields"
     fields: Callable[[AccountData], list[dict[str, Any]]]
+    # The JSON schema of one field, for a form not in the problems' shape (forms.py).
+    item_schema: Mapping[str, Any] | None = None
 
 
 @dataclasses.dataclass
@@ -187,6 +189,9 @@ class Resource:
     delete_status: int = 204
     categories: Mapping[Operation, str] = dataclasses.field(default_factory=dict)
     description: str = ""
+    # Fields no two live records (under one parent) may share: a string compared without case.
+    # A request that would repeat one is a 409 `duplicate_value`.
+    unique: tuple[str, ...] = ()
     # A record as read at a moment (epoch seconds): for fields that follow the data clock, such
     # as an announcement's state. Answers made with it are never kept.
     as_read: Callable[[Record, int], Record] | None = None

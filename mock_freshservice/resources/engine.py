@@ -542,7 +542,28 @@ class _Served:
                 )
         if self.resource.check is not None:
             problems += self.resource.check(context, body, record)
+        if not problems:
+            self._refuse_repeats(context, body, record)
         return problems
+
+    def _refuse_repeats(
+        self, context: Context, body: Mapping[str, Any], record: Record | None
+    ) -> None:
+        """A 409 when the body gives a `unique` field a value another live record holds."""
+        parent_id = context.parent["id"] if context.parent is not None else None
+        for name in self.resource.unique:
+            if body.get(name) is None:
+                continue
+            wanted = _comparable(body[name])
+            for other in records_of(context.account, self.resource).all():
+                if (
+                    _comparable(other.get(name)) == wanted
+                    and not other.get("_gone")
+                    and not other.get("_deleted")
+                    and other.get("_parent") == parent_id
+                    and (record is None or other["id"] != record["id"])
+                ):
+                    raise errors.RequestError(409, "duplicate_value", "Record already exists.")
 
     def _new(
         self, context: Context, table: Table, body: Mapping[str, Any], parent_id: int | None
@@ -658,6 +679,10 @@ def _query_value(flt: Filter, problems: list[FieldError]) -> Any:
     if flt.kind == "datetime":
         return _query_datetime(flt.name, problems)
     return raw
+
+
+def _comparable(value: Any) -> Any:
+    return value.strip().casefold() if isinstance(value, str) else value
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

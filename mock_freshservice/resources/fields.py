@@ -85,6 +85,7 @@ class Field:
     nullable: bool = True
     default: Any = None
     max_length: int | None = None
+    blank_ok: bool = True  # False: a string of spaces only is refused, as for a mandatory field
     max_items: int = 500
     references: str | None = None
     in_list: bool = True
@@ -131,9 +132,9 @@ class Field:
             return choice(self.choices)  # type: ignore[arg-type]
         kind = self.kind
         if kind == "string":
-            return string(self.max_length or 255)
+            return string(self.max_length or 255, blank_ok=self.blank_ok)
         if kind in ("text", "html"):
-            return string(self.max_length or TEXT_LIMIT)
+            return string(self.max_length or TEXT_LIMIT, blank_ok=self.blank_ok)
         if kind == "integer":
             return integer(positive=False)
         if kind == "id":
@@ -218,6 +219,8 @@ class Field:
             found = {**found, "format": "email"}
         if self.kind in ("string",) and self.choices is None:
             found = {**found, "maxLength": self.max_length or 255}
+        if not self.blank_ok and self.kind in ("string", "text", "html"):
+            found = {**found, "pattern": r"\S"}
         if self.kind in ("text", "html"):
             found = {**found, "minLength": 1, "maxLength": 2_000}
         if self.kind in ("datetime", "date"):

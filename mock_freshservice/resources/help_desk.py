@@ -104,7 +104,14 @@ ANNOUNCEMENT_FIELDS = (
     read_only("id", "id", "Unique ID of the announcement"),
     read_only("created_by", "id", "The agent who wrote it", default=_author),
     read_only("state", "string", "active, archived or scheduled, from the visibility dates"),
-    Field("title", "string", "Title of the announcement", required=True, nullable=False),
+    Field(
+        "title",
+        "string",
+        "Title of the announcement",
+        required=True,
+        nullable=False,
+        blank_ok=False,
+    ),
     read_only("body", "text", "The announcement as plain text"),
     Field("body_html", "html", "The announcement in HTML", required=True, nullable=False),
     Field("visible_from", "datetime", "When it becomes visible (default: now)"),
@@ -215,7 +222,23 @@ BUSINESS_HOURS_FIELDS = (
     read_only("is_default", "boolean", "Whether these are the account's default hours"),
     read_only("time_zone", "string", "Time zone the hours are in"),
     read_only("service_desk_hours", "object", "Working hours per weekday (hh:mm)"),
-    read_only("list_of_holidays", "object", "Holidays: holiday_date (MM-DD) and holiday_name"),
+    read_only(
+        "list_of_holidays",
+        "object",
+        "Holidays: holiday_date (MM-DD) and holiday_name",
+        answer_schema={
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["holiday_date", "holiday_name"],
+                "properties": {
+                    "holiday_date": {"type": "string"},
+                    "holiday_name": {"type": "string"},
+                },
+            },
+        },
+    ),
     # Freshworks' file names these `_time`, where every other resource has `_at`.
     read_only("created_time", "datetime"),
     read_only("updated_time", "datetime"),

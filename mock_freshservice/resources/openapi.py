@@ -23,6 +23,7 @@ _ERRORS = {
 _WRITE_ERRORS = {**_ERRORS, "400": {"$ref": "#/components/responses/BadRequest"}}
 _NOT_FOUND = {"404": {"$ref": "#/components/responses/NotFound"}}
 _NOT_ALLOWED = {"405": {"$ref": "#/components/responses/MethodNotAllowed"}}
+_CONFLICT = {"409": {"$ref": "#/components/responses/Conflict"}}
 
 
 def _camel(*words: str) -> str:
@@ -201,6 +202,7 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
                     links=record_links,
                 ),
                 **_WRITE_ERRORS,
+                **(_CONFLICT if resource.unique else {}),
                 **(_NOT_FOUND if resource.parent else {}),
                 **(_NOT_ALLOWED if "create" in resource.may_refuse else {}),
             },
@@ -235,6 +237,7 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
             "responses": {
                 "200": _json(f"The {resource.singular} updated", _envelope(resource.singular, ref)),
                 **_WRITE_ERRORS,
+                **(_CONFLICT if resource.unique else {}),
                 **_NOT_FOUND,
                 **(_NOT_ALLOWED if resource.soft_delete or "update" in resource.may_refuse else {}),
             },
@@ -288,7 +291,9 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
                             form.key,
                             {
                                 "type": "array",
-                                "items": {"$ref": f"#/components/schemas/{FORM_FIELD}"},
+                                "items": dict(form.item_schema)
+                                if form.item_schema is not None
+                                else {"$ref": f"#/components/schemas/{FORM_FIELD}"},
                             },
                         ),
                     ),

@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mock_freshservice import errors, guesses
+from mock_freshservice import guesses
 from mock_freshservice.clock import format_ts
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
-from mock_freshservice.data.store import Record, Table
+from mock_freshservice.data.store import Record
 from mock_freshservice.errors import FieldError
-from mock_freshservice.resources.declaration import Check, Context, FormFields, Resource
+from mock_freshservice.resources.declaration import Context, FormFields, Resource
 from mock_freshservice.resources.fields import Field, read_only
 from mock_freshservice.resources.forms import FIELD_ID_BASE
 
@@ -33,26 +33,13 @@ DEPARTMENT_FORM = 999
 MIRRORED = (("members", "member_of"), ("observers", "observer_of"))
 
 
-def _unique_name(table_of: str) -> Check:
-    def check(context: Context, body: Mapping[str, Any], old: Record | None) -> list[FieldError]:
-        name = body.get("name")
-        if not isinstance(name, str):
-            return []
-        table: Table = getattr(context.account, table_of)
-        for record in table.all():
-            same = str(record.get("name", "")).casefold() == name.strip().casefold()
-            if same and not record.get("_gone") and (old is None or record["id"] != old["id"]):
-                raise errors.RequestError(409, "duplicate_value", "Record already exists.")
-        return []
-
-    return check
-
-
 # -- departments -------------------------------------------------------------------------------
 
 DEPARTMENT_FIELDS = (
     read_only("id", "id", "Unique ID of the department"),
-    Field("name", "string", "Name of the department", required=True, nullable=False),
+    Field(
+        "name", "string", "Name of the department", required=True, nullable=False, blank_ok=False
+    ),
     Field("description", "text", "What the department does"),
     Field("head_user_id", "id", "The user who heads the department", references="users"),
     Field("prime_user_id", "id", "The department's prime user", references="users"),
@@ -95,6 +82,25 @@ def department_fields(account: AccountData) -> list[dict[str, Any]]:
     ]
 
 
+DEPARTMENT_FIELD_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "id", "name", "label", "field_type", "mandatory", "is_default_field", "created_time",
+        "updated_time",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "label": {"type": "string"},
+        "field_type": {"type": "string"},
+        "mandatory": {"type": "boolean"},
+        "is_default_field": {"type": "boolean"},
+        "created_time": {"type": "string", "format": "date-time"},
+        "updated_time": {"type": "string", "format": "date-time"},
+    },
+}  # fmt: skip
+
 DEPARTMENTS = Resource(
     name="departments",
     singular="department",
@@ -103,10 +109,12 @@ DEPARTMENTS = Resource(
     id_base=ids.DEPARTMENT_BASE,
     adopts="departments",
     fields=DEPARTMENT_FIELDS,
-    check=_unique_name("departments"),
+    unique=("name",),
     updated_since=False,
     order=("created_at", "asc"),
-    form_fields=FormFields("department_fields", "department_fields", department_fields),
+    form_fields=FormFields(
+        "department_fields", "department_fields", department_fields, DEPARTMENT_FIELD_SCHEMA
+    ),
     description="Departments (companies, in an MSP account)",
 )
 
@@ -124,7 +132,7 @@ def _pending(name: str, who: str) -> Field:
 
 GROUP_FIELDS = (
     read_only("id", "id", "Unique ID of the group"),
-    Field("name", "string", "Name of the group", required=True, nullable=False),
+    Field("name", "string", "Name of the group", required=True, nullable=False, blank_ok=False),
     Field("description", "text", "What the group does"),
     Field(
         "escalate_to",
@@ -228,7 +236,7 @@ def _groups(name: str, singular: str, description: str) -> Resource:
         id_base=ids.GROUP_BASE,
         adopts="groups",
         fields=GROUP_FIELDS,
-        check=_unique_name("groups"),
+        unique=("name",),
         fill=_mirror_members,
         on_delete=_leave_agents,
         updated_since=False,
@@ -277,12 +285,12 @@ def _no_own_parent(
         return [
             FieldError("parent_location_id", "A location cannot be its own parent", "invalid_value")
         ]
-    return _unique_name("locations")(context, body, old)
+    return []
 
 
 LOCATION_FIELDS = (
     read_only("id", "id", "Unique ID of the location"),
-    Field("name", "string", "Name of the location", required=True, nullable=False),
+    Field("name", "string", "Name of the location", required=True, nullable=False, blank_ok=False),
     Field("parent_location_id", "id", "The location this one is part of", references="locations"),
     Field(
         "primary_contact_id",
@@ -324,6 +332,7 @@ LOCATIONS = Resource(
     adopts="locations",
     fields=LOCATION_FIELDS,
     check=_no_own_parent,
+    unique=("name",),
     updated_since=False,
     order=("created_at", "asc"),
     description="Locations",

@@ -256,3 +256,29 @@ def test_a_deleted_location_holds_no_new_asset(client: FlaskClient, admin: dict[
 
 def test_a_requester_cannot_list_locations(client: FlaskClient, requester: dict[str, str]) -> None:
     assert client.get("/api/v2/locations", headers=requester).status_code == 403
+
+
+def test_a_name_of_spaces_only_is_refused_naming_the_field(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    response = client.post("/api/v2/groups", json={"name": "   "}, headers=admin)
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "name"
+
+
+def test_renaming_a_group_to_a_name_another_holds_is_409(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    taken = client.get("/api/v2/groups", headers=admin).get_json()["groups"][0]["name"]
+    group = _new_group(client, admin)
+    response = client.put(f"/api/v2/groups/{group['id']}", json={"name": taken}, headers=admin)
+    assert response.status_code == 409
+    assert response.get_json() == {"code": "duplicate_value", "message": "Record already exists."}
+
+
+def test_a_deleted_groups_name_may_be_used_again(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    group = _new_group(client, admin)
+    client.delete(f"/api/v2/groups/{group['id']}", headers=admin)
+    assert _new_group(client, admin)["name"] == "Network"
