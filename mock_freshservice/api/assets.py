@@ -34,6 +34,7 @@ from mock_freshservice.data.assets import (
 from mock_freshservice.data.store import Record
 from mock_freshservice.errors import FieldError, ValidationFailed
 from mock_freshservice.pagination import next_link, parse_page
+from mock_freshservice.resources import catalogue
 from mock_freshservice.state import get_state
 from mock_freshservice.validation import (
     MAX_ID,
@@ -355,14 +356,14 @@ def _check_type_fields(
             if held is not None and field.required and held.get(name) is None:
                 problems.append(FieldError(name, "This field cannot be empty", "missing_field"))
             continue
-        problem = _type_field_problem(catalog, name, field, given[name])
+        problem = _type_field_problem(account, name, field, given[name])
         if problem is not None:
             problems.append(problem)
     return problems
 
 
 def _type_field_problem(
-    catalog: AssetCatalog, name: str, field: TypeField, value: Any
+    account: AccountData, name: str, field: TypeField, value: Any
 ) -> FieldError | None:
     if value is None:
         if field.required:
@@ -379,8 +380,8 @@ def _type_field_problem(
             return FieldError(name, mismatch(value, "Positive Integer"), "datatype_mismatch")
         if not 0 < value <= MAX_ID:
             return FieldError(name, "It should be a/an Positive Integer", "invalid_value")
-        known = {"product": catalog.products, "vendor": catalog.vendors}.get(field.base)
-        if known is not None and value not in known:
+        table = {"product": "products", "vendor": "vendors"}.get(field.base)
+        if table is not None and value not in catalogue.live(account, table):
             return _absent(name, field.base)
         return None
     if field.data_type == "float":
@@ -617,9 +618,13 @@ def asset_type_fields(type_id: int) -> Response:
         if field.base == "asset_state":
             entry["choices"] = [[state, i] for i, state in enumerate(ASSET_STATES, start=1)]
         elif field.base == "product":
-            entry["choices"] = [[p["name"], p["id"]] for p in catalog.products.values()]
+            entry["choices"] = [
+                [p["name"], p["id"]] for p in catalogue.live(account, "products").values()
+            ]
         elif field.base == "vendor":
-            entry["choices"] = [[v["name"], v["id"]] for v in catalog.vendors.values()]
+            entry["choices"] = [
+                [v["name"], v["id"]] for v in catalogue.live(account, "vendors").values()
+            ]
         groups.setdefault(owner, []).append(entry)
     body = [
         {"field_header": "General", "fields": general},

@@ -10,7 +10,9 @@ import dataclasses
 from collections.abc import Mapping
 
 # Modules any agent sees and only an admin changes.
-ADMINISTERED = ("departments", "groups", "locations", "announcements", "business_hours")
+ADMINISTERED = (
+    "departments", "groups", "locations", "announcements", "business_hours", "vendors", "products",
+)  # fmt: skip
 ALL_PRIVILEGES: frozenset[str] = frozenset(
     {
         "tickets.view",

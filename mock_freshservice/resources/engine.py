@@ -56,6 +56,7 @@ _BUILT_IN: Mapping[str, Callable[[AccountData], Any]] = {
     "groups": lambda a: a.groups,
     "departments": lambda a: a.departments,
     "locations": lambda a: a.locations,
+    "asset_types": lambda a: a.asset_types,
     "workspaces": lambda a: a.workspaces,
     "tickets": lambda a: a.tickets,
     "assets": lambda a: a.assets,

@@ -277,6 +277,30 @@ def _full_address(value: Any) -> Any:
     return {key: given.get(key) for key in ADDRESS_KEYS}
 
 
+def address_field(description: str) -> Field:
+    """An `address` object of a location or vendor: the ADDRESS_KEYS lines, each a string."""
+    return Field(
+        "address",
+        "object",
+        f"{description}: {', '.join(ADDRESS_KEYS)}",
+        default={},
+        nullable=False,
+        value_check=_address_check,
+        request_shape={
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                key: {"type": ["string", "null"], "maxLength": 255} for key in ADDRESS_KEYS
+            },
+        },
+        show=_full_address,
+        answer_schema={
+            "type": "object",
+            "properties": {key: {"type": ["string", "null"]} for key in ADDRESS_KEYS},
+        },
+    )
+
+
 def _no_own_parent(
     context: Context, body: Mapping[str, Any], old: Record | None
 ) -> list[FieldError]:
@@ -298,26 +322,7 @@ LOCATION_FIELDS = (
         "The requester to contact about the location",
         references="users",
     ),
-    Field(
-        "address",
-        "object",
-        f"The address: {', '.join(ADDRESS_KEYS)}",
-        default={},
-        nullable=False,
-        value_check=_address_check,
-        request_shape={
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                key: {"type": ["string", "null"], "maxLength": 255} for key in ADDRESS_KEYS
-            },
-        },
-        show=_full_address,
-        answer_schema={
-            "type": "object",
-            "properties": {key: {"type": ["string", "null"]} for key in ADDRESS_KEYS},
-        },
-    ),
+    address_field("The address"),
     read_only("workspace_id", "id", "Workspace of the location (null: every workspace)"),
     read_only("created_at", "datetime"),
     read_only("updated_at", "datetime"),

@@ -4,6 +4,7 @@ seed links to (changes name projects and problems; releases name changes)."""
 from __future__ import annotations
 
 from mock_freshservice.resources import (
+    catalogue,
     changes,
     help_desk,
     organisation,
@@ -17,6 +18,7 @@ from mock_freshservice.resources.declaration import Resource
 RESOURCES: tuple[Resource, ...] = (
     *organisation.RESOURCES,
     *help_desk.RESOURCES,
+    *catalogue.RESOURCES,
     *projects.RESOURCES,
     *problems.RESOURCES,
     *changes.RESOURCES,
