@@ -315,3 +315,9 @@ RELEASE_DELETE_STATUS = 200
 # serves the same records at both, the list under `agent_groups`, with the reference's field
 # names (`leaders`, where the file says `group_leaders`).
 AGENT_GROUPS_PATH = "agent_groups"
+
+
+# -- One active satisfaction survey -------------------------------------------------------------
+# The API reference activates and deactivates surveys one by one; a tenant sends one survey. The
+# fake keeps one active: activating a survey deactivates the others. UNCONFIRMED.
+ONE_ACTIVE_SURVEY = True

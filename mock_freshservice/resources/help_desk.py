@@ -1,10 +1,11 @@
-"""The help desk's furniture: announcements and business hours (the API reference's
-"Announcements" and "Business Hours").
+"""The help desk's furniture: announcements, business hours and satisfaction surveys (the API
+reference's "Announcements", "Business Hours" and "Customer Satisfaction Surveys").
 
 An announcement's `state` follows the data clock: scheduled until `visible_from`, active until
 `visible_till`, archived after. Business hours are read-only through the API, as in Freshservice;
 the default one is the hours the generated tickets keep (`data/tickets.py`: Monday to Friday,
-09:00 to 17:00 UTC).
+09:00 to 17:00 UTC). One survey is active at a time: activating one deactivates the others
+(guesses.ONE_ACTIVE_SURVEY).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from mock_freshservice.data import ids
 from mock_freshservice.data.store import Record
 from mock_freshservice.data.tickets import text_of
 from mock_freshservice.errors import FieldError
-from mock_freshservice.resources.declaration import Context, Filter, Resource, Seeding
+from mock_freshservice.resources.declaration import Action, Context, Filter, Resource, Seeding
 from mock_freshservice.resources.fields import Field, read_only
 
 STATES = ("active", "archived", "scheduled")
@@ -286,4 +287,159 @@ BUSINESS_HOURS = Resource(
     description="Business hours (read-only through the API)",
 )
 
-RESOURCES = (ANNOUNCEMENTS, BUSINESS_HOURS)
+
+# -- satisfaction surveys ----------------------------------------------------------------------
+
+TRIGGERS = ("Ticket Closure", "Ticket Resolution", "All Replies", "Agent Specified Emails")
+ORDERS = ("Good to Bad", "Bad to Good")
+OPTION_KEYS = tuple(f"option_{n}" for n in range(1, 6))
+DEFAULT_OPTIONS = {
+    "option_1": {"text": "Awesome", "follow_up_question": "What did we get right?"},
+    "option_2": {"text": "Just okay", "follow_up_question": "What could we do better?"},
+    "option_3": {"text": "Not good", "follow_up_question": "What went wrong?"},
+}
+
+
+def _options_check(field: str, value: Any) -> FieldError | None:
+    """`option_1` … `option_5`, each `{text, follow_up_question}`; at least two, with text."""
+    if not isinstance(value, dict):
+        return FieldError(field, "It should be a/an key/value pair", "datatype_mismatch")
+    for key, option in value.items():
+        if key not in OPTION_KEYS:
+            return FieldError(
+                f"{field}.{key}", "Unexpected/invalid field in request", "invalid_field"
+            )
+        if not isinstance(option, dict) or set(option) - {"text", "follow_up_question"}:
+            return FieldError(
+                f"{field}.{key}", "It should be a/an key/value pair", "datatype_mismatch"
+            )
+        text = option.get("text")
+        if not isinstance(text, str) or not text.strip() or len(text) > 255:
+            return FieldError(f"{field}.{key}.text", "It should be a/an String", "invalid_value")
+        follow_up = option.get("follow_up_question")
+        if follow_up is not None and (not isinstance(follow_up, str) or len(follow_up) > 255):
+            return FieldError(
+                f"{field}.{key}.follow_up_question", "It should be a/an String", "invalid_value"
+            )
+    if len(value) < 2:
+        return FieldError(field, "It should have at least 2 options", "invalid_value")
+    return None
+
+
+_OPTION_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["text"],
+    "properties": {
+        "text": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"\S"},
+        "follow_up_question": {"type": "string", "maxLength": 255},
+    },
+}
+
+
+def _modifier(context: Context) -> int:
+    return context.who.user_id
+
+
+def _survey_fill(
+    context: Context, record: Record, body: Mapping[str, Any], old: Record | None
+) -> None:
+    record["user_id"] = context.who.user_id
+
+
+def _set_active(active: bool) -> Any:
+    def run(context: Context, record: Record) -> Record:
+        if active:
+            table = context.account.resource_tables[SURVEYS.table_name]
+            for other in list(table.all()):
+                if other["id"] != record["id"] and other.get("active") and not other.get("_gone"):
+                    table.put({**other, "active": False, "updated_at": context.now})
+        return {**record, "active": active, "user_id": context.who.user_id}
+
+    return run
+
+
+def _by_active(record: Record, value: Any, context: Context) -> bool:
+    return bool(record.get("active")) is bool(value)
+
+
+SURVEY_FIELDS = (
+    read_only("id", "id", "Unique ID of the survey"),
+    Field("name", "string", "Name of the survey", required=True, nullable=False, blank_ok=False),
+    read_only("active", "boolean", "Whether requesters are sent it (activate/deactivate)",
+              default=False),
+    Field("survey_trigger_event", "string", "When it is sent", choices=TRIGGERS,
+          default="Ticket Closure", nullable=False),
+    Field("question", "string", "What the requester is asked", required=True, nullable=False,
+          blank_ok=False),
+    Field("order_of_options", "string", "How the options run", choices=ORDERS,
+          default="Good to Bad", nullable=False),
+    Field(
+        "options",
+        "object",
+        "The answers offered: option_1 … option_5, each {text, follow_up_question}",
+        required=True,
+        nullable=False,
+        value_check=_options_check,
+        request_shape={
+            "type": "object",
+            "additionalProperties": False,
+            "minProperties": 2,
+            "properties": {key: _OPTION_SCHEMA for key in OPTION_KEYS},
+        },
+    ),
+    Field("thank_you_message", "text", "What the requester reads after answering"),
+    read_only("user_id", "id", "The agent who last changed it", default=_modifier),
+    read_only("created_at", "datetime"),
+    read_only("updated_at", "datetime"),
+)  # fmt: skip
+
+
+def _seed_surveys(seeding: Seeding) -> list[tuple[str, Record]]:
+    agents = list(seeding.account.agents.ids)
+    created = seeding.anchor - 500 * DAY
+    base = {
+        "survey_trigger_event": "Ticket Closure",
+        "order_of_options": "Good to Bad",
+        "options": DEFAULT_OPTIONS,
+        "thank_you_message": "Thank you for your feedback.",
+        "user_id": agents[0] if agents else None,
+        "created_at": created,
+        "updated_at": created,
+        "_parent": None,
+    }
+    return [
+        (SURVEYS.table_name, {**base, "id": seeding.new_id(1), "name": "Default survey",
+         "active": True, "question": "How would you rate your overall satisfaction?"}),
+        (SURVEYS.table_name, {**base, "id": seeding.new_id(2), "name": "Quick pulse",
+         "active": False, "question": "Did we solve your problem?",
+         "survey_trigger_event": "Ticket Resolution"}),
+    ]  # fmt: skip
+
+
+SURVEYS = Resource(
+    name="surveys",
+    singular="survey",
+    scope="surveys",
+    tag="surveys",
+    id_base=ids.SURVEY_BASE,
+    fields=SURVEY_FIELDS,
+    unique=("name",),
+    fill=_survey_fill,
+    filters=(
+        Filter("active", "boolean", _by_active, description="Only active (or inactive) surveys"),
+    ),
+    actions=(
+        Action("activate", "PUT", "edit", _set_active(True), answers_record=False, status=204,
+               description="Activate the survey (and deactivate the others)"),
+        Action("deactivate", "PUT", "edit", _set_active(False), answers_record=False,
+               status=204, description="Deactivate the survey"),
+    ),
+    seed=_seed_surveys,
+    count=lambda tickets: 2,
+    updated_since=False,
+    order=("created_at", "asc"),
+    description="Customer satisfaction surveys",
+)  # fmt: skip
+
+RESOURCES = (ANNOUNCEMENTS, BUSINESS_HOURS, SURVEYS)

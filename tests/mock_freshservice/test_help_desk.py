@@ -127,3 +127,73 @@ def test_a_group_may_name_business_hours_that_exist_only(
     )
     assert bad.status_code == 400
     assert bad.get_json()["errors"][0]["field"] == "business_hours_id"
+
+
+# -- satisfaction surveys ----------------------------------------------------------------------
+
+SURVEY: dict[str, Any] = {
+    "name": "Exit survey",
+    "question": "How was it?",
+    "options": {"option_1": {"text": "Good"}, "option_2": {"text": "Bad"}},
+}
+
+
+def _surveys(client: FlaskClient, admin: dict[str, str], query: str = "") -> list[Any]:
+    found: list[Any] = client.get(f"/api/v2/surveys{query}", headers=admin).get_json()["surveys"]
+    return found
+
+
+def test_one_seeded_survey_is_active(client: FlaskClient, admin: dict[str, str]) -> None:
+    assert [s["active"] for s in _surveys(client, admin)].count(True) == 1
+
+
+def test_a_new_survey_starts_inactive_and_names_its_author(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    created = client.post("/api/v2/surveys", json=SURVEY, headers=admin)
+    assert created.status_code == 201
+    survey = created.get_json()["survey"]
+    assert survey["active"] is False
+    assert survey["survey_trigger_event"] == "Ticket Closure"
+    me = client.get("/api/v2/agents/me", headers=admin).get_json()["agent"]["id"]
+    assert survey["user_id"] == me
+
+
+def test_activating_a_survey_deactivates_the_others(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    survey = client.post("/api/v2/surveys", json=SURVEY, headers=admin).get_json()["survey"]
+    response = client.put(f"/api/v2/surveys/{survey['id']}/activate", headers=admin)
+    assert response.status_code == 204
+    assert [s["id"] for s in _surveys(client, admin, "?active=true")] == [survey["id"]]
+
+
+def test_a_deactivated_survey_leaves_none_active(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    active = _surveys(client, admin, "?active=true")[0]
+    client.put(f"/api/v2/surveys/{active['id']}/deactivate", headers=admin)
+    assert _surveys(client, admin, "?active=true") == []
+
+
+def test_a_survey_with_fewer_than_two_options_is_refused(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    body = {**SURVEY, "options": {"option_1": {"text": "Good"}}}
+    response = client.post("/api/v2/surveys", json=body, headers=admin)
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "options"
+
+
+def test_an_option_past_the_fifth_is_refused_naming_it(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    body = {**SURVEY, "options": {**SURVEY["options"], "option_6": {"text": "Meh"}}}
+    response = client.post("/api/v2/surveys", json=body, headers=admin)
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "options.option_6"
+
+
+def test_an_agent_cannot_activate_a_survey(client: FlaskClient, agent: dict[str, str]) -> None:
+    survey = _surveys(client, agent)[1]
+    assert client.put(f"/api/v2/surveys/{survey['id']}/activate", headers=agent).status_code == 403

@@ -1,6 +1,6 @@
 """Every operation Freshworks' own OpenAPI file lists for tickets, problems, changes, releases,
-projects, departments, agent groups, locations, business hours, announcements, products
-and vendors is served by the fake and in its OpenAPI document (`swagger_operations.yaml` holds the
+projects, departments, agent groups, locations, business hours, announcements, products,
+vendors and satisfaction surveys is served by the fake and in its OpenAPI document (`swagger_operations.yaml` holds the
 file's operations; its header names the source)."""
 
 from __future__ import annotations
@@ -61,12 +61,13 @@ def served() -> set[str]:
 MODULES = [
     "Tickets", "Problems", "Changes", "Releases", "Projects", "Departments", "Agent Groups",
     "Locations", "Business Hours", "Announcements", "Products", "Vendors",
+    "Customer Satisfaction Surveys",
 ]  # fmt: skip
 
 
 def test_the_copied_file_lists_the_modules_served() -> None:
     assert list(listed()) == MODULES
-    assert sum(len(operations) for operations in listed().values()) == 130
+    assert sum(len(operations) for operations in listed().values()) == 137
 
 
 def test_a_typo_of_the_file_maps_to_the_documented_operation() -> None:
