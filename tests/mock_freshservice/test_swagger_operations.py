@@ -1,7 +1,6 @@
-"""Every operation Freshworks' own OpenAPI file lists for tickets, problems, changes, releases,
-projects, departments, agent groups, locations, business hours, announcements, products,
-vendors and satisfaction surveys is served by the fake and in its OpenAPI document (`swagger_operations.yaml` holds the
-file's operations; its header names the source)."""
+"""Every operation of the modules of Freshworks' own OpenAPI file copied into
+`swagger_operations.yaml` (its header names the source and the modules) is served by the fake and
+in its OpenAPI document; the file's typos are mapped to the documented paths by name."""
 
 from __future__ import annotations
 
@@ -20,6 +19,7 @@ OPERATIONS = Path(__file__).with_name("swagger_operations.yaml")
 SWAGGER_TYPOS = {
     "/problem/{problem_id}": "/problems/{problem_id}",  # swagger typo
     "/release/{release_id}": "/releases/{release_id}",  # swagger typo
+    "/onboarding_requests/id": "/onboarding_requests/{request_id}",  # swagger typo: id unbraced
 }
 SWAGGER_METHOD_TYPOS = {
     "GET /tickets/{ticket_id}/restore": "PUT /tickets/{ticket_id}/restore",  # swagger typo
@@ -61,13 +61,20 @@ def served() -> set[str]:
 MODULES = [
     "Tickets", "Problems", "Changes", "Releases", "Projects", "Departments", "Agent Groups",
     "Locations", "Business Hours", "Announcements", "Products", "Vendors",
-    "Customer Satisfaction Surveys",
+    "Customer Satisfaction Surveys", "Employee Onboarding",
 ]  # fmt: skip
 
 
 def test_the_copied_file_lists_the_modules_served() -> None:
     assert list(listed()) == MODULES
-    assert sum(len(operations) for operations in listed().values()) == 137
+    assert sum(len(operations) for operations in listed().values()) == 142
+
+
+def test_an_unbraced_id_of_the_file_maps_to_the_documented_operation() -> None:
+    assert (
+        documented("GET /api/v2/onboarding_requests/id/tickets")
+        == "GET /onboarding_requests/{request_id}/tickets"
+    )
 
 
 def test_a_typo_of_the_file_maps_to_the_documented_operation() -> None:
