@@ -21,6 +21,7 @@ from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record
 from mock_freshservice.errors import FieldError
+from mock_freshservice.resources import itsm
 from mock_freshservice.resources.declaration import Context, FormFields, Resource
 from mock_freshservice.resources.fields import Field, read_only
 from mock_freshservice.resources.forms import FIELD_ID_BASE
@@ -122,10 +123,6 @@ DEPARTMENTS = Resource(
 # -- agent groups ------------------------------------------------------------------------------
 
 
-def _primary_workspace(context: Context) -> int:
-    return context.account.primary_workspace_id
-
-
 def _pending(name: str, who: str) -> Field:
     return read_only(name, "ids", f"{who} waiting for the group leaders' approval", default=[])
 
@@ -195,7 +192,7 @@ GROUP_FIELDS = (
         "id",
         "Workspace of the group",
         references="workspaces",
-        default=_primary_workspace,
+        default=itsm.primary_workspace,
         nullable=False,
         updatable=False,
     ),

@@ -18,16 +18,24 @@ def types_by_name(client: FlaskClient, headers: dict[str, str]) -> dict[str, dic
     return {t["name"]: t for t in found}
 
 
-def laptop_body(client: FlaskClient, headers: dict[str, str], **extra: Any) -> dict[str, Any]:
+def laptop_product_field(client: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
+    """The Laptop form's `product_<Hardware id>` field (the product is a Hardware type field)."""
     types = types_by_name(client, headers)
     hardware, laptop = types["Hardware"]["id"], types["Laptop"]["id"]
     fields = client.get(f"/api/v2/asset_types/{laptop}/fields", headers=headers).get_json()
-    product = next(
+    found: dict[str, Any] = next(
         f
         for group in fields["asset_type_fields"]
         for f in group["fields"]
         if f["name"] == f"product_{hardware}"
     )
+    return found
+
+
+def laptop_body(client: FlaskClient, headers: dict[str, str], **extra: Any) -> dict[str, Any]:
+    types = types_by_name(client, headers)
+    hardware, laptop = types["Hardware"]["id"], types["Laptop"]["id"]
+    product = laptop_product_field(client, headers)
     return {
         "name": "Nina's laptop",
         "asset_type_id": laptop,

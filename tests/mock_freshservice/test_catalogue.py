@@ -7,20 +7,16 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.mock_freshservice.test_assets import laptop_body, types_by_name
+from tests.mock_freshservice.test_assets import (
+    laptop_body,
+    laptop_product_field,
+    types_by_name,
+)
 
 
 def _hardware_product_field(client: FlaskClient, admin: dict[str, str]) -> tuple[str, Any]:
-    types = types_by_name(client, admin)
-    hardware, laptop = types["Hardware"]["id"], types["Laptop"]["id"]
-    fields = client.get(f"/api/v2/asset_types/{laptop}/fields", headers=admin).get_json()
-    product = next(
-        f
-        for group in fields["asset_type_fields"]
-        for f in group["fields"]
-        if f["name"] == f"product_{hardware}"
-    )
-    return f"product_{hardware}", product
+    field = laptop_product_field(client, admin)
+    return field["name"], field
 
 
 def _new_product(client: FlaskClient, admin: dict[str, str], **body: Any) -> dict[str, Any]:
