@@ -26,7 +26,6 @@ from mock_freshservice.clock import DAY, format_ts
 from mock_freshservice.data import activities, ids, ticket_sources, vocab
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.generate import TICKET_CUSTOM_FIELDS
-from mock_freshservice.data.store import Record, Table
 from mock_freshservice.resources.forms import FIELD_ID_BASE
 from mock_freshservice.state import get_state
 from mock_freshservice.validation import Rule, string, validate_body
@@ -250,7 +249,8 @@ def form_fields(account: AccountData, who: Caller) -> list[Json]:
         ),
         _field(
             numbers, 9, ("group", "Group", "Ticket group", "default_group"),
-            created=created, choices=_coded((g["id"], g["name"]) for g in _live(account.groups)),
+            created=created,
+            choices=_coded((g["id"], g["name"]) for g in account.groups.live_records()),
         ),
         _field(
             numbers, 10, ("agent", "Assigned to", "Agent", "default_agent"),
@@ -261,7 +261,7 @@ def form_fields(account: AccountData, who: Caller) -> list[Json]:
             ("department", "Department", "Select the department, the ticket belongs to.",
              "default_department"),
             created=created,
-            choices=_coded((d["id"], d["name"]) for d in _live(account.departments)),
+            choices=_coded((d["id"], d["name"]) for d in account.departments.live_records()),
         ),
         _field(
             numbers, 12,
@@ -321,8 +321,3 @@ def create_source() -> Response:
         table.put(source)
     out = shapes.render(source, SOURCE_KEYS, shapes.PLAIN_TIMESTAMPS)
     return json_response({"source": out}, 201)
-
-
-def _live(table: Table) -> list[Record]:
-    """The table's records less the deleted ones (a department or group deleted through the API)."""
-    return [record for record in table.all() if not record.get("_gone")]

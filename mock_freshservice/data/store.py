@@ -125,6 +125,10 @@ class Table:
     def __contains__(self, record_id: object) -> bool:
         return record_id in self._position
 
+    def live_records(self) -> list[Record]:
+        """Every record but the deleted ones (tombstones, `_gone`)."""
+        return [record for record in self.all() if not record.get("_gone")]
+
     def live(self, record_id: int) -> Record | None:
         """The record, unless there is none or it was deleted (its tombstone is `_gone`)."""
         record = self.get(record_id)

@@ -11,15 +11,13 @@ and `mode_of_procurement_id` (1 Buy, 2 Lease, 3 Both); the fake keeps those name
 
 from __future__ import annotations
 
-from typing import Any
-
 from mock_freshservice.clock import DAY
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.assets import AssetCatalog
 from mock_freshservice.data.store import Record
-from mock_freshservice.data.tickets import text_of
-from mock_freshservice.resources.declaration import Context, Resource, Seeding
+from mock_freshservice.resources import itsm
+from mock_freshservice.resources.declaration import Resource, Seeding
 from mock_freshservice.resources.fields import Field, read_only
 from mock_freshservice.resources.organisation import address_field
 
@@ -29,15 +27,7 @@ PROCUREMENT = {1: "Buy", 2: "Lease", 3: "Both"}
 
 def live(account: AccountData, table: str) -> dict[int, Record]:
     """The live products or vendors of an account, by id."""
-    return {
-        int(record["id"]): record
-        for record in account.resource_tables[table].all()
-        if not record.get("_gone")
-    }
-
-
-def _described(context: Context, record: Record, body: Any, old: Record | None) -> None:
-    record["description_text"] = text_of(record.get("description") or "")
+    return {int(record["id"]): record for record in account.resource_tables[table].live_records()}
 
 
 PRODUCT_FIELDS = (
@@ -168,7 +158,7 @@ PRODUCTS = Resource(
     id_base=ids.PRODUCT_BASE,
     fields=PRODUCT_FIELDS,
     unique=("name",),
-    fill=_described,
+    fill=itsm.described,
     seed=_seed_products,
     count=lambda tickets: 0,  # as many as the asset catalogue has
     updated_since=False,

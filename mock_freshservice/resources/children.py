@@ -12,7 +12,7 @@ from mock_freshservice.data import ids
 from mock_freshservice.data.store import Record
 from mock_freshservice.data.tickets import text_of
 from mock_freshservice.errors import FieldError
-from mock_freshservice.resources.declaration import Context, Parent, Resource, Seeding
+from mock_freshservice.resources.declaration import Context, Parent, Resource, Seeding, caller_id
 from mock_freshservice.resources.fields import Field, read_only
 
 TASK_STATUS = {1: "Open", 2: "In Progress", 3: "Completed"}
@@ -33,10 +33,6 @@ TASK_TITLES = (
 )
 
 
-def _author(context: Context) -> int:
-    return context.who.user_id
-
-
 def _note_text(context: Context, record: Record, body: Mapping[str, Any], _: Record | None) -> None:
     record["body_text"] = text_of(record["body"] or "")
 
@@ -51,7 +47,7 @@ def notes(parent: str, id_base: int) -> Resource:
         id_base=id_base,
         fields=(
             read_only("id", "id", "Unique ID of the note"),
-            read_only("user_id", "id", "ID of the user who wrote the note", default=_author),
+            read_only("user_id", "id", "ID of the user who wrote the note", default=caller_id),
             Field("body", "html", "The note in HTML", required=True),
             read_only("body_text", "text", "The note as plain text"),
             Field(

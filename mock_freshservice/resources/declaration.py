@@ -66,6 +66,11 @@ class Context:
     query: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
+def caller_id(context: Context) -> int:
+    """A field's default: the user making the request (a note's author, a survey's editor)."""
+    return context.who.user_id
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Action:
     """An extra route on one record (`PUT /problems/{id}/restore`): `run(context, record)`

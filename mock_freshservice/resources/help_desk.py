@@ -18,7 +18,14 @@ from mock_freshservice.data import ids
 from mock_freshservice.data.store import Record
 from mock_freshservice.data.tickets import text_of
 from mock_freshservice.errors import FieldError
-from mock_freshservice.resources.declaration import Action, Context, Filter, Resource, Seeding
+from mock_freshservice.resources.declaration import (
+    Action,
+    Context,
+    Filter,
+    Resource,
+    Seeding,
+    caller_id,
+)
 from mock_freshservice.resources.fields import Field, read_only
 
 STATES = ("active", "archived", "scheduled")
@@ -89,10 +96,6 @@ def _fill(context: Context, record: Record, body: Mapping[str, Any], old: Record
     record["state"] = state_at(record, context.now)
 
 
-def _author(context: Context) -> int:
-    return context.who.user_id
-
-
 def _by_state(record: Record, value: Any, context: Context) -> bool:
     return bool(state_at(record, context.now) == value)
 
@@ -103,7 +106,7 @@ def _state_now(record: Record, now: int) -> Record:
 
 ANNOUNCEMENT_FIELDS = (
     read_only("id", "id", "Unique ID of the announcement"),
-    read_only("created_by", "id", "The agent who wrote it", default=_author),
+    read_only("created_by", "id", "The agent who wrote it", default=caller_id),
     read_only("state", "string", "active, archived or scheduled, from the visibility dates"),
     Field(
         "title",
@@ -337,10 +340,6 @@ _OPTION_SCHEMA = {
 }
 
 
-def _modifier(context: Context) -> int:
-    return context.who.user_id
-
-
 def _survey_fill(
     context: Context, record: Record, body: Mapping[str, Any], old: Record | None
 ) -> None:
@@ -389,7 +388,7 @@ SURVEY_FIELDS = (
         },
     ),
     Field("thank_you_message", "text", "What the requester reads after answering"),
-    read_only("user_id", "id", "The agent who last changed it", default=_modifier),
+    read_only("user_id", "id", "The agent who last changed it", default=caller_id),
     read_only("created_at", "datetime"),
     read_only("updated_at", "datetime"),
 )  # fmt: skip

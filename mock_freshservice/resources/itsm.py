@@ -43,6 +43,13 @@ def text_of_html(html: str | None) -> str | None:
 # -- dates ----------------------------------------------------------------------------------
 
 
+def described(
+    context: Context, record: Record, body: Mapping[str, Any], old: Record | None
+) -> None:
+    """A fill hook: `description_text`, the plain-text twin of `description`."""
+    record["description_text"] = text_of(record.get("description") or "")
+
+
 def end_not_before_start(
     context: Context, body: Mapping[str, Any], record: Record | None, start: str, end: str
 ) -> list[FieldError]:

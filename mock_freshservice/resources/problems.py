@@ -3,14 +3,12 @@ their notes, tasks and time entries, restore after delete, and their form fields
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from mock_freshservice.clock import DAY, HOUR
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record
-from mock_freshservice.data.tickets import text_of
 from mock_freshservice.resources import children, itsm
 from mock_freshservice.resources.declaration import (
     Action,
@@ -37,10 +35,6 @@ SUBJECTS = (
     ("Backup job fails on the file server", "Software", "Backup"),
     ("Conference room displays drop HDMI", "Hardware", "Display"),
 )
-
-
-def _described(context: Context, record: Record, body: Mapping[str, Any], _: Record | None) -> None:
-    record["description_text"] = text_of(record.get("description") or "")
 
 
 def _restore(context: Context, record: Record) -> Record:
@@ -188,7 +182,7 @@ PROBLEMS = Resource(
     soft_delete=True,
     workspace=True,
     delete_status=204,
-    fill=_described,
+    fill=itsm.described,
     seed=_seed,
     count=lambda tickets: max(8, tickets // 50),
     actions=(

@@ -23,6 +23,7 @@ from mock_freshservice.resources.declaration import (
     Parent,
     Resource,
     Seeding,
+    caller_id,
     records_of,
 )
 from mock_freshservice.resources.fields import DATE_PATTERN, Field, read_only
@@ -46,10 +47,6 @@ TITLES = (
     ("Network segmentation", ("Survey VLANs", "Write firewall rules", "Cut over")),
     ("Service catalog clean-up", ("List stale items", "Retire items", "Review with owners")),
 )
-
-
-def _author(context: Context) -> int:
-    return context.who.user_id
 
 
 # -- projects -----------------------------------------------------------------------------------
@@ -138,7 +135,7 @@ PROJECT_FIELDS = (
           labels=STATUS, default=OPEN, nullable=False),
     Field("priority", "integer", "1 Low, 2 Medium, 3 High, 4 Critical", choices=tuple(PRIORITY),
           labels=PRIORITY, default=guesses.PROJECT_DEFAULT_PRIORITY, nullable=False),
-    read_only("user_id", "id", "Who created the project", default=_author),
+    read_only("user_id", "id", "Who created the project", default=caller_id),
     Field("owner_id", "id", "Owner of the project (default: its creator)", references="agents"),
     read_only("deleted", "boolean", "Whether the project is archived", default=False,
               nullable=False),
@@ -437,7 +434,7 @@ TASK_FIELDS = (
     Field("start_date", "datetime", "When the task starts"),
     Field("status", "integer", "1 Open, 2 In Progress, 3 Completed", choices=tuple(STATUS),
           labels=STATUS, default=OPEN, nullable=False),
-    read_only("user_id", "id", "Who created the task", default=_author),
+    read_only("user_id", "id", "Who created the task", default=caller_id),
     Field("end_date", "datetime", "When the task is due"),
     Field("parent_id", "id", "The task this one is a subtask of", updatable=False),
     read_only("root_id", "id", "The topmost task above this one"),
