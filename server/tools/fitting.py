@@ -27,8 +27,9 @@ def size_of(data: Any) -> int:
 
 
 def within(result: BaseModel, limit: int) -> bool:
-    """Whether the result's JSON is at most `limit` bytes (0: no limit)."""
-    return limit <= 0 or len(result.model_dump_json()) <= limit
+    """Whether the result's JSON is at most `limit` bytes (0: no limit): UTF-8 bytes, not
+    characters, which differ as soon as a text is not ASCII."""
+    return limit <= 0 or len(result.model_dump_json().encode()) <= limit
 
 
 def fit_page(result: M, items_field: str, limit: int, more_hint: str) -> M:

@@ -72,6 +72,15 @@ def test_a_page_whose_first_item_is_too_big_keeps_it_shortened() -> None:
     assert fitted.tickets[0].subject.endswith("…")
 
 
+def test_a_page_over_its_limit_only_in_utf8_bytes_is_still_cut() -> None:
+    # "é" is one character but two UTF-8 bytes: counted in characters the page would seem to fit.
+    page = TicketPage(tickets=[summary("é" * 900, n) for n in range(2)], page=1, per_page=40,
+                      next_page=2)  # fmt: skip
+    limit = len(page.model_dump_json()) + 10
+    assert wire_size(page) > limit
+    assert wire_size(fit_page(page, "tickets", limit, "ask for fewer.")) <= limit
+
+
 texts = st.text(min_size=0, max_size=3_000)
 
 
