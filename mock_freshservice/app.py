@@ -38,6 +38,7 @@ from mock_freshservice.api import (
     agents,
     assets,
     employees,
+    people_writes,
     requesters,
     service_catalog,
     solutions,
@@ -350,6 +351,7 @@ def openapi_document() -> dict[str, Any]:
     paths, schemas = declared_openapi.document(RESOURCES)
     document["paths"].update(paths)
     document["components"]["schemas"].update(schemas)
+    document["components"]["schemas"].update(people_writes.request_schemas())
     known = {tag["name"] for tag in document.get("tags", [])}
     for resource in RESOURCES:
         if resource.tag not in known:

@@ -69,4 +69,10 @@ def authenticate(presented: Presented, host: str, state: FakeState) -> KeyBindin
     if named is not None and named.domain != binding.domain:
         # A key is valid only on its own tenant's domain.
         raise errors.invalid_credentials()
+    account = state.accounts.get(binding.domain)
+    if account is not None:  # (an account still being built is answered later)
+        user = account.user(binding.user_id)
+        if user is None or user.get("active") is False:
+            # Its user was deactivated or forgotten through the API (guesses, people's writes).
+            raise errors.invalid_credentials()
     return binding

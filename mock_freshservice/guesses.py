@@ -321,3 +321,28 @@ AGENT_GROUPS_PATH = "agent_groups"
 # The API reference activates and deactivates surveys one by one; a tenant sends one survey. The
 # fake keeps one active: activating a survey deactivates the others. UNCONFIRMED.
 ONE_ACTIVE_SURVEY = True
+
+
+# -- Agents' and requesters' writes (api/people_writes.py) --------------------------------------
+# DELETE /agents/{id} and /requesters/{id} deactivate (`active: false`) and answer 204, as the
+# reference's other deletes do (Freshworks' OpenAPI file lists 200 as well, and calls the agent
+# one "converts the agent to a requester"; the reference lists a deactivated agent among agents
+# with `active=false`, which is what the fake does). A deactivated person is read-only: an update
+# or a second deactivation is a 405 (facts file, "deactivated requester"); `PUT …/reactivate`
+# brings them back, and their API key stops working while they are inactive (401), as a
+# deactivated user cannot sign in. Nobody deactivates or forgets themselves through their own
+# key: a 400 on `id`.
+PEOPLE_SELF_MESSAGE = "You cannot deactivate or forget yourself"
+# An address another user holds: the sibling's 409 `duplicate_value`, in the validation body.
+PEOPLE_EMAIL_TAKEN_MESSAGE = "It should be a unique value"
+# `convert_to_agent` on a requester known only by phone: agents sign in by email.
+PEOPLE_AGENT_NEEDS_EMAIL_MESSAGE = "An agent needs an email address: give the requester one first"
+# `forget` "permanently deletes the agent [requester] and the tickets that they requested". The
+# person is erased (404 everywhere); their tickets go to the trash (`deleted: true`, listed by
+# `filter=deleted`), because the fake's ticket table erases nothing. UNCONFIRMED either way.
+FORGOTTEN_TICKETS_TRASHED = True
+# `merge`: `secondary_requesters` is a comma-separated list of requester ids (the OpenAPI file's
+# query parameter); each must be an active requester other than the primary, at most 5 (the
+# UI's limit, UNCONFIRMED for the API). Their addresses join the primary's secondary emails and
+# their tickets become the primary's.
+MERGE_LIMIT = 5

@@ -212,8 +212,11 @@ class FakeState:
                 )
             self.keys[entry.key] = KeyBinding(entry.key, data.domain, int(user["id"]), role)
         if data.index == 0:
-            # `--api-key` adds admin keys for the first account's first agent.
-            first_agent = data.agents.ids[0]
+            # `--api-key` adds admin keys for the first account's first active agent (an
+            # inactive user's key is refused: auth.authenticate).
+            first_agent = next(
+                (a["id"] for a in data.agents.all() if a.get("active", True)), data.agents.ids[0]
+            )
             for key in self.settings.api_keys:
                 self.keys[key] = KeyBinding(key, data.domain, first_agent, self.roles["admin"])
 

@@ -1,4 +1,6 @@
-"""Requesters: list with filters (agents only with `include_agents=true`) and view by id."""
+"""Requesters: list with filters (agents only with `include_agents=true`), view by id, and the
+writes (create, update, deactivate, reactivate, forget, `convert_to_agent`, `merge`:
+`people_writes.py`)."""
 
 from __future__ import annotations
 
@@ -6,18 +8,23 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from mock_freshservice import errors
-from mock_freshservice.api import people, people_fields, shapes
+from mock_freshservice import errors, guesses
+from mock_freshservice.api import people, people_fields, people_writes, shapes
 from mock_freshservice.api.common import (
+    Caller,
     check_query,
     endpoint,
     json_response,
+    location,
     query_bool,
     raise_if,
+    read_json_object,
     require,
 )
 from mock_freshservice.data.store import Record
+from mock_freshservice.errors import FieldError
 from mock_freshservice.pagination import next_link
+from mock_freshservice.state import get_state
 
 bp = Blueprint("requesters", __name__)
 
@@ -51,9 +58,9 @@ def list_requesters() -> Response:
     if include_agents and not who.role.allows("agents.manage"):
         raise errors.access_denied()  # DOCS: needs the Manage Agents privilege
     account = who.account
-    found = list(account.requesters.all())
+    found = account.requesters.live_records()
     if include_agents:
-        found += list(account.agents.all())
+        found += account.agents.live_records()
     if "email" in request.args:
         wanted = request.args["email"].lower()
         found = [r for r in found if wanted in _emails(r)]
@@ -86,10 +93,168 @@ def view_requester(requester_id: int) -> Response:
     who = require("requesters.view")
     check_query(())
     account = who.account
-    requester = account.requesters.get(requester_id)
+    requester = account.requesters.live(requester_id)
     if requester is not None:
         return json_response({"requester": shapes.requester_json(requester)})
-    agent = account.agents.get(requester_id)
+    agent = account.agents.live(requester_id)
     if agent is not None:  # agents are users too, shown with is_agent true
         return json_response({"requester": shapes.agent_as_requester(agent)})
     raise errors.NotFound()
+
+
+def _requester(who: Caller, requester_id: int) -> Record:
+    """A requester proper (an agent's id is not one: its writes go through /agents)."""
+    requester = who.account.requesters.live(requester_id)
+    if requester is None:
+        raise errors.NotFound()
+    return requester
+
+
+# -- writes ------------------------------------------------------------------------------------
+
+
+@bp.post("/requesters")
+@endpoint("write")
+def create_requester() -> Response:
+    who = require("requesters.manage")
+    check_query(())
+    body = read_json_object()
+    account = who.account
+    with account.lock:
+        people_writes.check_requester(account, body, None)
+        requester = people_writes.new_requester(account, body, get_state().clock.now())
+        account.requesters.put(requester)
+    return json_response(
+        {"requester": shapes.requester_json(requester)},
+        201,
+        location(f"requesters/{requester['id']}"),
+    )
+
+
+@bp.put("/requesters/<int:requester_id>")
+@endpoint("write")
+def update_requester(requester_id: int) -> Response:
+    who = require("requesters.manage")
+    check_query(())
+    body = read_json_object()
+    if not body:
+        raise errors.missing_params()
+    account = who.account
+    with account.lock:
+        requester = _requester(who, requester_id)
+        people_writes.refuse_when_inactive(requester, "PUT")
+        people_writes.check_requester(account, body, requester)
+        updated = people_writes.updated_requester(requester, body, get_state().clock.now())
+        account.requesters.put(updated)
+    return json_response({"requester": shapes.requester_json(updated)})
+
+
+@bp.delete("/requesters/<int:requester_id>")
+@endpoint("write")
+def deactivate_requester(requester_id: int) -> Response:
+    who = require("requesters.manage")
+    check_query(())
+    account = who.account
+    with account.lock:
+        requester = _requester(who, requester_id)
+        people_writes.refuse_when_inactive(requester, "DELETE")
+        people_writes.not_self(who, requester)
+        now = get_state().clock.now()
+        account.requesters.put({**requester, "active": False, "updated_at": now})
+    return Response(status=204)
+
+
+@bp.put("/requesters/<int:requester_id>/reactivate")
+@endpoint("write")
+def reactivate_requester(requester_id: int) -> Response:
+    who = require("requesters.manage")
+    check_query(())
+    account = who.account
+    with account.lock:
+        requester = _requester(who, requester_id)
+        if not requester["active"]:
+            requester = {**requester, "active": True, "updated_at": get_state().clock.now()}
+            account.requesters.put(requester)
+    return json_response({"requester": shapes.requester_json(requester)})
+
+
+@bp.delete("/requesters/<int:requester_id>/forget")
+@endpoint("write")
+def forget_requester(requester_id: int) -> Response:
+    who = require("requesters.manage")
+    check_query(())
+    account = who.account
+    with account.lock:
+        requester = _requester(who, requester_id)
+        people_writes.not_self(who, requester)
+        people_writes.forget(account, account.requesters, requester, get_state().clock.now())
+    return Response(status=204)
+
+
+@bp.put("/requesters/<int:requester_id>/convert_to_agent")
+@endpoint("write")
+def convert_to_agent(requester_id: int) -> Response:
+    who = require("agents.manage")
+    check_query(())
+    account = who.account
+    with account.lock:
+        requester = _requester(who, requester_id)
+        people_writes.refuse_when_inactive(requester, "PUT")
+        agent = people_writes.agent_from_requester(account, requester, get_state().clock.now())
+        account.requesters.put({"id": requester_id, "_gone": True})
+        account.agents.put(agent)
+    return json_response({"agent": shapes.agent_json(agent)})
+
+
+@bp.put("/requesters/<int:requester_id>/merge")
+@endpoint("write")
+def merge_requesters(requester_id: int) -> Response:
+    who = require("requesters.manage")
+    problems = check_query(("secondary_requesters",))
+    raw = request.args.get("secondary_requesters")
+    wanted = _id_list(raw)
+    if raw is None:
+        problems.append(
+            FieldError("secondary_requesters", "It should be a/an String", "missing_field")
+        )
+    elif wanted is None or not 1 <= len(wanted) <= guesses.MERGE_LIMIT:
+        problems.append(
+            FieldError(
+                "secondary_requesters",
+                f"It should be a comma-separated list of 1 to {guesses.MERGE_LIMIT} requester ids",
+                "invalid_value",
+            )
+        )
+    raise_if(problems)
+    assert wanted is not None
+    account = who.account
+    with account.lock:
+        primary = _requester(who, requester_id)
+        people_writes.refuse_when_inactive(primary, "PUT")
+        secondaries = [account.requesters.live(i) for i in wanted]
+        if requester_id in wanted or any(s is None or not s["active"] for s in secondaries):
+            raise_if(
+                [
+                    FieldError(
+                        "secondary_requesters",
+                        "There is no active requester, other than the primary, matching "
+                        "the given secondary_requesters",
+                        "invalid_value",
+                    )
+                ]
+            )
+        merged = people_writes.merge_into(
+            account, primary, [s for s in secondaries if s is not None], get_state().clock.now()
+        )
+    return json_response({"requester": shapes.requester_json(merged)})
+
+
+def _id_list(raw: str | None) -> list[int] | None:
+    """`1,2,3` as ids, each once; None when any part is not a positive whole number."""
+    if raw is None:
+        return None
+    parts = [part.strip() for part in raw.split(",")]
+    if not all(part.isascii() and part.isdigit() and len(part) < 19 for part in parts):
+        return None
+    found = list(dict.fromkeys(int(part) for part in parts))
+    return found if all(n > 0 for n in found) else None

@@ -112,7 +112,7 @@ class AccountData:
     # -- users -------------------------------------------------------------------------------
 
     def user(self, user_id: int) -> Record | None:
-        return self.agents.get(user_id) or self.requesters.get(user_id)
+        return self.agents.live(user_id) or self.requesters.live(user_id)
 
     def user_by_email(self, email: str) -> Record | None:
         user_id = self._emails().get(email.lower())
@@ -126,12 +126,12 @@ class AccountData:
         versions = (self.agents.version, self.requesters.version)
         if self._email_index is None or versions != self._email_index_versions:
             emails: dict[str, int] = {}
-            for requester in self.requesters.all():
+            for requester in self.requesters.live_records():
                 # A requester made from a phone number has no email at all.
                 for address in (requester["primary_email"], *requester["secondary_emails"]):
                     if address:
                         emails.setdefault(address.lower(), requester["id"])
-            for agent in self.agents.all():
+            for agent in self.agents.live_records():
                 if agent["email"]:
                     emails[agent["email"].lower()] = agent["id"]
             self._email_index, self._email_index_versions = emails, versions

@@ -45,6 +45,7 @@ from mock_freshservice.resources.declaration import (
     Resource,
     records_of,
 )
+from mock_freshservice.resources.fields import Field
 from mock_freshservice.state import get_state
 from mock_freshservice.validation import Rule, one_of, positive_query_int, validate_body
 
@@ -528,19 +529,7 @@ class _Served:
         self, context: Context, body: Mapping[str, Any], record: Record | None
     ) -> list[FieldError]:
         """Ids that name no record, then the resource's own rules."""
-        problems = []
-        for name, value in body.items():
-            field = self.resource.field(name)
-            if field is None or field.references is None or value is None:
-                continue
-            wanted = value if isinstance(value, list) else [value]
-            if not all(_exists(context.account, field.references, v) for v in wanted):
-                what = _SINGULAR.get(field.references, field.references.rstrip("s"))
-                problems.append(
-                    FieldError(
-                        name, f"There is no {what} matching the given {name}", "invalid_value"
-                    )
-                )
+        problems = missing_references(context.account, self.resource.field, body)
         if self.resource.check is not None:
             problems += self.resource.check(context, body, record)
         if not problems:
@@ -629,6 +618,24 @@ def _rules(resource: Resource, *, creating: bool) -> dict[str, Rule]:
     }
 
 
+def missing_references(
+    account: AccountData, field: Callable[[str], Field | None], body: Mapping[str, Any]
+) -> list[FieldError]:
+    """One problem per body value (or list of values) naming a record that does not exist."""
+    problems = []
+    for name, value in body.items():
+        found = field(name)
+        if found is None or found.references is None or value is None:
+            continue
+        wanted = value if isinstance(value, list) else [value]
+        if not all(_exists(account, found.references, v) for v in wanted):
+            what = _SINGULAR.get(found.references, found.references.rstrip("s"))
+            problems.append(
+                FieldError(name, f"There is no {what} matching the given {name}", "invalid_value")
+            )
+    return problems
+
+
 def _exists(account: AccountData, kind: str, value: Any) -> bool:
     if not isinstance(value, int):
         return False
@@ -639,7 +646,7 @@ def _exists(account: AccountData, kind: str, value: Any) -> bool:
         record = table.get(value)
         return record is not None and not record.get("_gone")
     built_in = _BUILT_IN.get(kind)
-    return built_in is not None and value in built_in(account)
+    return built_in is not None and built_in(account).live(value) is not None
 
 
 def _query_datetime(name: str, problems: list[FieldError]) -> int | None:

@@ -141,7 +141,7 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
         "type": "object",
         "additionalProperties": False,
         "required": [f.name for f in writable if f.required and not f.alternatives],
-        "properties": {f.name: _create_property(f) for f in writable},
+        "properties": {f.name: create_property(f) for f in writable},
         **_one_of_required(writable),
     }
     schemas[f"{name}Update"] = {
@@ -305,7 +305,7 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
         }
 
 
-def _create_property(field: Field) -> Json:
+def create_property(field: Field) -> Json:
     """A create's property: a required one may not be null."""
     found = field.request_schema()
     if field.required and isinstance(found.get("type"), list):

@@ -16,13 +16,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from mock_freshservice import guesses
-from mock_freshservice.clock import format_ts
+from mock_freshservice.clock import DAY, format_ts
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record
 from mock_freshservice.errors import FieldError
 from mock_freshservice.resources import itsm
-from mock_freshservice.resources.declaration import Context, FormFields, Resource
+from mock_freshservice.resources.declaration import Context, FormFields, Resource, Seeding
 from mock_freshservice.resources.fields import Field, read_only
 from mock_freshservice.resources.forms import FIELD_ID_BASE
 
@@ -340,7 +340,69 @@ LOCATIONS = Resource(
     description="Locations",
 )
 
-RESOURCES = (DEPARTMENTS, GROUPS, AGENT_GROUPS, LOCATIONS)
+# -- roles -------------------------------------------------------------------------------------
+
+# The agent roles every account starts with; the n-th is seeded with id `ROLE_BASE` + n. Agents
+# are generated with the second (ids.ROLE_BASE … 2), and a requester made an agent gets it too,
+# as Freshworks' OpenAPI file says ("an occasional agent with SD Agent role").
+SD_AGENT_ROLE = 2
+ROLES_SEEDED = (
+    ("Account Admin", "Has complete control over the account, its billing and its admins"),
+    ("SD Agent", "Works on tickets, problems, changes and releases"),
+    ("SD Supervisor", "Works on and oversees the tickets of the groups they supervise"),
+    ("Problem Manager", "Owns problems and their root causes"),
+    ("Change Manager", "Plans and approves changes"),
+    ("Release Manager", "Plans and ships releases"),
+    ("Admin", "Configures the service desk"),
+)
+
+# The fields of the sibling API's roles (id, name, description, default, dates): Freshservice's
+# reference lists roles read-only and its sample fields are not public.
+ROLE_FIELDS = (
+    read_only("id", "id", "Unique ID of the role"),
+    read_only("name", "string", "Name of the role"),
+    read_only("description", "text", "What the role may do"),
+    read_only("default", "boolean", "Whether the role is one every account starts with"),
+    read_only("created_at", "datetime"),
+    read_only("updated_at", "datetime"),
+)
+
+
+def _seed_roles(seeding: Seeding) -> list[tuple[str, Record]]:
+    created = seeding.anchor - 1_000 * DAY
+    return [
+        (
+            ROLES.table_name,
+            {
+                "id": seeding.new_id(n),
+                "name": name,
+                "description": description,
+                "default": True,
+                "created_at": created,
+                "updated_at": created,
+                "_parent": None,
+            },
+        )
+        for n, (name, description) in enumerate(ROLES_SEEDED, start=1)
+    ]
+
+
+ROLES = Resource(
+    name="roles",
+    singular="role",
+    scope="roles",
+    tag="roles",
+    id_base=ids.ROLE_BASE,
+    operations=("list", "view"),
+    fields=ROLE_FIELDS,
+    seed=_seed_roles,
+    count=lambda tickets: len(ROLES_SEEDED),
+    updated_since=False,
+    order=("id", "asc"),
+    description="Agent roles (read-only through the API)",
+)
+
+RESOURCES = (DEPARTMENTS, GROUPS, AGENT_GROUPS, LOCATIONS, ROLES)
 
 
 def seed_memberships(account: AccountData) -> None:

@@ -265,7 +265,11 @@ def test_any_query_string_is_answered_200_or_a_freshservice_4xx(
 # -- U+0000 in a JSON body ---------------------------------------------------------------------
 
 NUL_REFUSED = "It should not contain the null character (U+0000)"
-BODYLESS_WRITES = {"assets.restore_asset", "tickets.restore_ticket"}  # PUT without a body
+BODYLESS_WRITES = {  # PUT without a body
+    "assets.restore_asset", "tickets.restore_ticket", "agents.reactivate_agent",
+    "requesters.reactivate_requester", "requesters.convert_to_agent",
+    "requesters.merge_requesters",
+}  # fmt: skip
 
 
 def nul_refusal(*fields: str) -> dict[str, Any]:
@@ -291,6 +295,8 @@ def write_paths(client: FlaskClient) -> dict[str, tuple[str, str]]:
         "folders",
     )
     article = first_id(client, f"solutions/articles?folder_id={folder}", "articles")
+    agent = first_id(client, "agents", "agents")
+    requester = first_id(client, "requesters", "requesters")
     return {
         "tickets.create_ticket": ("POST", "/api/v2/tickets"),
         "tickets.update_ticket": ("PUT", "/api/v2/tickets/10234"),
@@ -316,6 +322,10 @@ def write_paths(client: FlaskClient) -> dict[str, tuple[str, str]]:
             "POST",
             "/api/v2/offboarding_requests",
         ),
+        "agents.create_agent": ("POST", "/api/v2/agents"),
+        "agents.update_agent": ("PUT", f"/api/v2/agents/{agent}"),
+        "requesters.create_requester": ("POST", "/api/v2/requesters"),
+        "requesters.update_requester": ("PUT", f"/api/v2/requesters/{requester}"),
     }
 
 
