@@ -346,3 +346,10 @@ FORGOTTEN_TICKETS_TRASHED = True
 # UI's limit, UNCONFIRMED for the API). Their addresses join the primary's secondary emails and
 # their tickets become the primary's.
 MERGE_LIMIT = 5
+
+
+# -- Canned responses (resources/canned.py) -------------------------------------------------------
+# Deleting a folder deletes the responses in it, as the UI warns it does; UNCONFIRMED for the
+# API, which might refuse a folder that is not empty. Any agent reads canned responses; only
+# admins write them (personal folders, which each agent owns, are not modelled).
+CANNED_FOLDER_DELETE_CASCADES = True

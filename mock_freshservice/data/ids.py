@@ -50,6 +50,8 @@ ANNOUNCEMENT_BASE = 55_000_000_000
 BUSINESS_HOURS_BASE = 56_000_000_000
 # (57_000_000_000: agent and requester profile form fields, api/people_fields.py)
 SURVEY_BASE = 58_000_000_000
+CANNED_RESPONSE_FOLDER_BASE = 59_000_000_000
+CANNED_RESPONSE_BASE = 60_000_000_000
 
 # Bases are 1,000,000,000 apart, so 100 accounts of SPAN ids each fit between two kinds.
 MAX_ACCOUNTS = (GROUP_BASE - USER_BASE) // SPAN

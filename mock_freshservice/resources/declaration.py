@@ -34,6 +34,17 @@ class Parent:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class ListedUnder:
+    """A resource of its own also listed under a record of another, by the field naming that
+    record: `/canned_response_folders/{id}/canned_responses` lists the responses whose
+    `folder_id` is the folder's id."""
+
+    resource: str  # the other resource's name
+    segment: str  # the URL segment under its record
+    field: str  # this resource's field holding that record's id
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Filter:
     """A list query parameter: `kind` checks its value (`id`, `integer`, `boolean`, `string`,
     `datetime` or `choice`), `test(record, value, context)` keeps the records that match.
@@ -203,6 +214,10 @@ class Resource:
     # The account's own table the resource serves (`AccountData` attribute, e.g. "groups"),
     # for records the rest of the account reads too; None: a table of its own.
     adopts: str | None = None
+    # Other first segments one record is also served at (view, update, delete): Freshworks'
+    # OpenAPI file has `/canned_response/{id}` where the reference has `/canned_responses/{id}`.
+    item_aliases: tuple[str, ...] = ()
+    listed_under: ListedUnder | None = None
 
     @property
     def table_name(self) -> str:

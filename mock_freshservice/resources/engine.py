@@ -148,7 +148,8 @@ def _add_routes(bp: Blueprint, resource: Resource, by_name: Mapping[str, Owner])
     collection = base_path(resource, by_name)
     one = f"{collection}/<int:{id_name(resource)}>"
     parent = by_name[resource.parent.resource] if resource.parent is not None else None
-    serve = _Served(resource, parent)
+    under = resource.listed_under
+    serve = _Served(resource, parent, None if under is None else by_name[under.resource])
     names = {id_name(resource): "record_id"}
     if parent is not None:
         names[id_name(parent)] = "parent_id"
@@ -188,6 +189,28 @@ def _add_routes(bp: Blueprint, resource: Resource, by_name: Mapping[str, Owner])
             f"{name}_delete",
             _metered(serve.delete, "write", resource, "delete", names=names),
             methods=["DELETE"],
+        )
+    for alias in resource.item_aliases:
+        aliased = f"/{alias}/<int:{id_name(resource)}>"
+        for operation, method, view, kind in (
+            ("view", "GET", serve.view, "view"),
+            ("update", "PUT", serve.update, "write"),
+            ("delete", "DELETE", serve.delete, "write"),
+        ):
+            if operation in operations:
+                bp.add_url_rule(
+                    aliased,
+                    f"{name}_{operation}_at_{alias}",
+                    _metered(view, kind, resource, None if kind == "view" else operation, names),
+                    methods=[method],
+                )
+    if under is not None:
+        owner = by_name[under.resource]
+        bp.add_url_rule(
+            f"{base_path(owner, by_name)}/<int:{id_name(owner)}>/{under.segment}",
+            f"{name}_list_under_{owner.name}",
+            _metered(serve.listing, "list", resource, names={id_name(owner): "under_id"}),
+            methods=["GET"],
         )
     for action in resource.actions:
         bp.add_url_rule(
@@ -234,9 +257,12 @@ def _metered(
 class _Served:
     """The views of one resource (and its parent, for a resource under another)."""
 
-    def __init__(self, resource: Resource, parent: Owner | None) -> None:
+    def __init__(
+        self, resource: Resource, parent: Owner | None, under: Owner | None = None
+    ) -> None:
         self.resource = resource
         self.parent = parent
+        self.under = under  # the owner of `Resource.listed_under`
         self.creating_rules = _rules(resource, creating=True)
         # A missing coded field is named with its values, as Freshservice names them.
         self.choices = {f.name: f.choices for f in resource.fields if f.choices is not None}
@@ -298,10 +324,15 @@ class _Served:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def listing(self, parent_id: int | None = None) -> Response:
+    def listing(self, parent_id: int | None = None, under_id: int | None = None) -> Response:
         who = self._caller("list")
         account = who.account
         self._parent_record(who, parent_id)
+        if under_id is not None:
+            assert self.under is not None
+            owner_record = self.under.lookup(account, under_id)
+            if owner_record is None or owner_record.get("_gone"):
+                raise errors.NotFound()
         problems = check_query(self.allowed_query)
         page = parse_page(problems)
         since = _query_datetime("updated_since", problems) if self.resource.updated_since else None
@@ -320,6 +351,7 @@ class _Served:
         table = records_of(account, self.resource)
         key = (
             parent_id,
+            under_id,
             since,
             workspace,
             order,
@@ -330,7 +362,13 @@ class _Served:
             table.version,
             key,
             lambda: self._select(
-                table, context, since=since, workspace=workspace, order=order, applied=applied
+                table,
+                context,
+                since=since,
+                workspace=workspace,
+                order=order,
+                applied=applied,
+                under_id=under_id,
             ),
         )
         chunk, more = page.slice(ids)
@@ -347,8 +385,10 @@ class _Served:
         workspace: int | None,
         order: tuple[str, str],
         applied: tuple[Filter, ...],
+        under_id: int | None = None,
     ) -> list[int]:
         parent_id = context.parent["id"] if context.parent is not None else None
+        under_field = self.resource.listed_under.field if self.resource.listed_under else ""
         tests = [(flt.test, context.query.get(flt.name)) for flt in applied]
         with_deleted = any(flt.sees_deleted for flt in applied)
         with table.lock:  # a consistent view while writers wait
@@ -360,6 +400,7 @@ class _Served:
                 and record.get("_parent") == parent_id
                 and (since is None or (record.get("updated_at") or 0) >= since)
                 and (not workspace or record.get("workspace_id") == workspace)
+                and (under_id is None or record.get(under_field) == under_id)
                 and all(test(record, value, context) for test, value in tests)
             ]
         field, direction = order

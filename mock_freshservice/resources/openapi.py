@@ -31,6 +31,10 @@ def _camel(*words: str) -> str:
     return parts[0] + "".join(p[0].upper() + p[1:] for p in parts[1:])
 
 
+def _pascal(name: str) -> str:
+    return "".join(word.capitalize() for word in name.split("_"))
+
+
 def _schema_name(resource: Resource, by_name: Mapping[str, Owner]) -> str:
     """`Problem`, `ProblemNote`, `ProblemTimeEntry`."""
     owner = by_name[resource.parent.resource].singular if resource.parent else ""
@@ -257,6 +261,30 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
         }
     if one_item:
         paths[_path(one)] = one_item
+    for alias in resource.item_aliases:
+        at = "At" + _pascal(alias)
+        paths[_path(f"/{alias}/<int:{id_name(resource)}>")] = {
+            verb: {
+                **operation,
+                "operationId": operation["operationId"] + at,
+                "summary": f"{operation.get('summary', '')} (at /{alias}/{{id}})",
+            }
+            for verb, operation in one_item.items()
+        }
+    if resource.listed_under is not None and "list" in operations:
+        under = resource.listed_under
+        owner = by_name[under.resource]
+        rule = f"{base_path(owner, by_name)}/<int:{id_name(owner)}>/{under.segment}"
+        listed = collection_item["get"]
+        paths[_path(rule)] = {
+            "get": {
+                **listed,
+                "operationId": listed["operationId"] + "Of" + _pascal(owner.singular),
+                "summary": f"{listed['summary']} of one {owner.singular.replace('_', ' ')}",
+                "parameters": [*_path_parameters(rule), *listed["parameters"]],
+                "responses": {**listed["responses"], **_NOT_FOUND},
+            }
+        }
     for action in resource.actions:
         answer: Json = (
             _json(action.description, _envelope(resource.singular, ref))

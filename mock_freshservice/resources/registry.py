@@ -4,6 +4,7 @@ seed links to (changes name projects and problems; releases name changes)."""
 from __future__ import annotations
 
 from mock_freshservice.resources import (
+    canned,
     catalogue,
     changes,
     help_desk,
@@ -19,6 +20,7 @@ RESOURCES: tuple[Resource, ...] = (
     *organisation.RESOURCES,
     *help_desk.RESOURCES,
     *catalogue.RESOURCES,
+    *canned.RESOURCES,
     *projects.RESOURCES,
     *problems.RESOURCES,
     *changes.RESOURCES,

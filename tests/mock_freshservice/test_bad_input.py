@@ -344,6 +344,11 @@ def declared_write_paths(client: FlaskClient) -> dict[str, tuple[str, str]]:
             found[f"resources.{name}_create"] = ("POST", path)
         if "update" in resource.operations:
             found[f"resources.{name}_update"] = ("PUT", f"{path}/{record['id']}")
+            for alias in resource.item_aliases:
+                found[f"resources.{name}_update_at_{alias}"] = (
+                    "PUT",
+                    f"/api/v2/{alias}/{record['id']}",
+                )
     return found
 
 
