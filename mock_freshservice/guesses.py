@@ -353,3 +353,15 @@ MERGE_LIMIT = 5
 # API, which might refuse a folder that is not empty. Any agent reads canned responses; only
 # admins write them (personal folders, which each agent owns, are not modelled).
 CANNED_FOLDER_DELETE_CASCADES = True
+
+
+# -- Purchase orders (resources/purchasing.py) ----------------------------------------------------
+# Freshworks' OpenAPI file lists the status codes and item types without names. The names here
+# are the fake's own labels for them (used in descriptions only): UNCONFIRMED. A new order is 20
+# (the file's example). The total (`total_cost`) is each item's cost x quantity with its tax,
+# less the order's discount, plus the order's tax, plus shipping, rounded to cents: UNCONFIRMED.
+PURCHASE_ORDER_STATUS = {
+    5: "Draft", 10: "Pending Approval", 15: "Rejected", 20: "Open", 25: "Ordered",
+    30: "Cancelled", 35: "Partially Received", 40: "Received", 45: "Approved",
+}  # fmt: skip
+PURCHASE_ITEM_TYPES = {1: "Asset", 2: "Software", 3: "Consumable"}

@@ -132,7 +132,7 @@ def request_tickets(kind: Kind, request_id: int) -> Response:
         ticket = account.tickets.get(ticket_id)
         if ticket is None:
             continue
-        responder = account.agents.get(ticket["responder_id"]) if ticket["responder_id"] else None
+        responder = account.agents.live(ticket["responder_id"]) if ticket["responder_id"] else None
         item = shapes.render(
             {
                 **ticket,
@@ -179,7 +179,7 @@ def create_request(kind: Kind) -> Response:
         raise_if(problems)
         assert initiator is not None
         table = _table(account, kind)
-        hr_manager = account.agents.get(account.agents.ids[0]) or initiator
+        hr_manager = account.agents.live(account.agents.ids[0]) or initiator
         record = raise_request(
             account,
             kind,

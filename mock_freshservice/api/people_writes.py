@@ -38,7 +38,9 @@ def _roles_check(field: str, value: Any) -> FieldError | None:
     if not isinstance(value, list):
         return FieldError(field, "It should be a/an Array", "datatype_mismatch")
     if not value:
-        return FieldError(field, "It should not be blank as this is a mandatory field", "blank")
+        return FieldError(
+            field, "It should not be blank as this is a mandatory field", "missing_field"
+        )
     for role in value:
         if not isinstance(role, dict) or any(key not in ROLE_KEYS for key in role):
             return FieldError(
@@ -62,7 +64,9 @@ def _roles_check(field: str, value: Any) -> FieldError | None:
             )
         if role["assignment_scope"] == "specified_groups" and not groups:
             return FieldError(
-                field, "groups can't be blank when assignment_scope is specified_groups", "blank"
+                field,
+                "groups can't be blank when assignment_scope is specified_groups",
+                "missing_field",
             )
     return None
 
@@ -116,9 +120,9 @@ _PERSON = (
     Field("reporting_manager_id", "id", "Their manager", references="users"),
     Field("address", "text", "Address"),
     # Freshservice checks zones and languages against its own lists; the fake takes any name.
-    Field("time_zone", "string", "Time zone"),
+    Field("time_zone", "string", "Time zone", nullable=False),
     Field("time_format", "string", "Time format", choices=("12h", "24h"), nullable=False),
-    Field("language", "string", "Language code"),
+    Field("language", "string", "Language code", nullable=False),
     Field("location_id", "id", "Location", references="locations"),
     Field("background_information", "text", "Background information"),
     Field("custom_fields", "object", "Custom fields", nullable=False, merge=True),
@@ -133,9 +137,12 @@ AGENT_FIELDS = (
         "integer",
         "Arcade level (1 Beginner … 6 Guru)",
         choices=(1, 2, 3, 4, 5, 6),
+        nullable=False,
     ),
-    Field("member_of", "ids", "Groups the agent is a member of", references="groups"),
-    Field("observer_of", "ids", "Groups the agent observes", references="groups"),
+    Field(
+        "member_of", "ids", "Groups the agent is a member of", references="groups", nullable=False
+    ),
+    Field("observer_of", "ids", "Groups the agent observes", references="groups", nullable=False),
     Field(
         "roles",
         "object",
@@ -374,9 +381,15 @@ def agent_from_requester(account: AccountData, requester: Record, now: int) -> R
     return agent
 
 
+def tombstone(person: Record, now: int) -> Record:
+    """A person deleted: the whole record kept, marked `_gone`, so a reader that forgets to ask
+    for live records still finds every field."""
+    return {**person, "_gone": True, "active": False, "updated_at": now}
+
+
 def forget(account: AccountData, table: Table, person: Record, now: int) -> None:
     """The person erased; the tickets they requested trashed (guesses.FORGOTTEN_TICKETS_TRASHED)."""
-    table.put({"id": person["id"], "_gone": True})
+    table.put(tombstone(person, now))
     _trash_tickets_of(account, person["id"], now)
 
 
@@ -402,7 +415,7 @@ def merge_into(
     merged = {**primary, "secondary_emails": emails, "updated_at": now}
     gone = {other["id"] for other in secondaries}
     for other in secondaries:
-        account.requesters.put({"id": other["id"], "_gone": True})
+        account.requesters.put(tombstone(other, now))
     tickets = account.tickets
     columns = (tickets.column("requester_id"), tickets.column("requested_for_id"))
     moved = [

@@ -200,8 +200,9 @@ def convert_to_agent(requester_id: int) -> Response:
     with account.lock:
         requester = _requester(who, requester_id)
         people_writes.refuse_when_inactive(requester, "PUT")
-        agent = people_writes.agent_from_requester(account, requester, get_state().clock.now())
-        account.requesters.put({"id": requester_id, "_gone": True})
+        now = get_state().clock.now()
+        agent = people_writes.agent_from_requester(account, requester, now)
+        account.requesters.put(people_writes.tombstone(requester, now))
         account.agents.put(agent)
     return json_response({"agent": shapes.agent_json(agent)})
 

@@ -178,7 +178,7 @@ def _category_levels(numbers: _Numbers, created: str | None) -> list[Json]:
 
 def _agent_choices(account: AccountData, who: Caller) -> list[Json]:
     found = []
-    for agent in account.agents.all():
+    for agent in account.agents.live_records():
         name = activities.name_of(account, agent["id"]) or agent["email"]
         if agent["id"] == who.user_id:
             name += " (Me)"

@@ -614,7 +614,7 @@ def _resolve_requester(
             return int(existing["id"]), []
         return None, []  # created once the rest of the body is known to be valid
     if body.get("phone") is not None:
-        for user in account.requesters.all():
+        for user in account.requesters.live_records():
             if body["phone"] in (user["work_phone_number"], user["mobile_phone_number"]):
                 return int(user["id"]), []
         if not body.get("name"):

@@ -265,8 +265,8 @@ def raise_request(
 def generate_requests(account: AccountData, kind: Kind, count: int, seed: int, anchor: int) -> None:
     """`count` requests of `kind`, raised over the last weeks by the account's first agent."""
     rng = random.Random(f"{seed}:{account.domain}:{kind}")
-    agents = list(account.agents.all())
-    requesters = list(account.requesters.all())
+    agents = account.agents.live_records()
+    requesters = account.requesters.live_records()
     departments = list(account.departments.all())
     locations = list(account.locations.all())
     assets = [a for a in account.assets.all() if not a["_trashed"]]

@@ -210,7 +210,7 @@ def _mirror_members(
         wanted = set(record.get(group_field) or ())
         before = set((old or {}).get(group_field) or ())
         for agent_id in wanted ^ before:
-            agent = agents.get(agent_id)
+            agent = agents.live(agent_id)
             if agent is None:
                 continue
             groups = [g for g in agent.get(agent_field) or () if g != record["id"]]

@@ -11,6 +11,7 @@ from mock_freshservice.resources import (
     organisation,
     problems,
     projects,
+    purchasing,
     releases,
     ticket_work,
 )
@@ -21,6 +22,7 @@ RESOURCES: tuple[Resource, ...] = (
     *help_desk.RESOURCES,
     *catalogue.RESOURCES,
     *canned.RESOURCES,
+    *purchasing.RESOURCES,
     *projects.RESOURCES,
     *problems.RESOURCES,
     *changes.RESOURCES,

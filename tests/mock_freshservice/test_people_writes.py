@@ -7,6 +7,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from mock_freshservice.api.people_writes import AGENT_FIELDS, REQUESTER_FIELDS
+from mock_freshservice.app import openapi_document
 from tests.conftest import REQUESTER_KEY, basic
 
 Headers = dict[str, str]
@@ -135,7 +137,7 @@ def test_a_role_for_specified_groups_needs_groups(client: FlaskClient, admin: He
         headers=admin,
     )
     assert response.status_code == 400
-    assert _errors(response) == [("roles", "blank")]
+    assert _errors(response) == [("roles", "missing_field")]
 
 
 def test_joining_a_group_through_the_agent_adds_the_agent_to_the_group(
@@ -343,3 +345,35 @@ def test_an_agents_id_is_not_a_requester_to_write(client: FlaskClient, admin: He
         f"/api/v2/requesters/{agent['id']}", json={"job_title": "x"}, headers=admin
     )
     assert response.status_code == 404
+
+
+def test_a_ticket_raised_by_phone_after_a_requester_was_forgotten_is_created(
+    client: FlaskClient, admin: Headers
+) -> None:
+    gone = _new_requester(client, admin, work_phone_number="555 0199")
+    client.delete(f"/api/v2/requesters/{gone['id']}/forget", headers=admin)
+    response = client.post(
+        "/api/v2/tickets",
+        json={
+            "phone": "555 0199", "name": "Pat", "subject": "VPN", "description": "down",
+            "status": 2, "priority": 1,
+        },
+        headers=admin,
+    )  # fmt: skip
+    assert response.status_code == 201
+    assert response.get_json()["ticket"]["requester_id"] != gone["id"]
+
+
+def test_a_field_a_write_may_set_to_null_is_nullable_in_the_answer_schema() -> None:
+    schemas = openapi_document()["components"]["schemas"]
+
+    def types(schema: dict[str, Any]) -> list[Any]:
+        if "$ref" in schema:
+            return types(schemas[schema["$ref"].rsplit("/", 1)[1]])
+        found = schema.get("type")
+        return found if isinstance(found, list) else [found]
+
+    for name, fields in (("Agent", AGENT_FIELDS), ("Requester", REQUESTER_FIELDS)):
+        answered = schemas[name]["properties"]
+        for field in (f for f in fields if f.writable):
+            assert field.nullable == ("null" in types(answered[field.name])), (name, field.name)
