@@ -365,3 +365,15 @@ PURCHASE_ORDER_STATUS = {
     30: "Cancelled", 35: "Partially Received", 40: "Received", 45: "Approved",
 }  # fmt: skip
 PURCHASE_ITEM_TYPES = {1: "Asset", 2: "Software", 3: "Consumable"}
+
+
+# -- Software, contracts and an asset's relations (resources/software.py, api/assets.py) ----------
+# `GET /assets/{display_id}/applications` answers `{"applications": [...]}` (the OpenAPI file's
+# envelope key is `installed_applications` in one place and its item has no name; the fake's items
+# name the application too), all on one page. `/assets/{display_id}/contracts` answers the
+# file's shape. A contract's `status` is `draft` before its start date, `active` through its end
+# date and `expired` after (approval states are not modelled). Contract types are the four of the
+# reference (1 Lease, 2 Maintenance, 3 Software License, 4 Warranty), served read-only at
+# `/contract_types`. An application's `source` is "API" when created through it. Deleting an
+# application deletes its installations and licences; deleting a contract its licences.
+ASSET_RELATIONS = "applications and contracts of an asset: one page each"

@@ -21,7 +21,7 @@ from mock_freshservice.api.common import (
     read_json_object,
     require,
 )
-from mock_freshservice.clock import parse_datetime
+from mock_freshservice.clock import format_ts, parse_datetime
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.assets import (
@@ -34,7 +34,8 @@ from mock_freshservice.data.assets import (
 from mock_freshservice.data.store import Record
 from mock_freshservice.errors import FieldError, ValidationFailed
 from mock_freshservice.pagination import next_link, parse_page
-from mock_freshservice.resources import catalogue
+from mock_freshservice.resources import catalogue, changes, releases, software
+from mock_freshservice.resources.declaration import records_of
 from mock_freshservice.state import get_state
 from mock_freshservice.validation import (
     MAX_ID,
@@ -543,6 +544,101 @@ def _set_trashed(who: Caller, display_id: int, *, trashed: bool) -> Response:
                 {**asset, "_trashed": trashed, "updated_at": get_state().clock.now()}
             )
     return Response(status=204)
+
+
+# -- What an asset has: installed software, contracts -----------------------------------------
+
+
+@bp.get("/assets/<int:display_id>/applications")
+@endpoint("list")
+def asset_applications(display_id: int) -> Response:
+    """The software installed on the asset (`/applications/{id}/installations`, seen from the
+    device); one page, as a device holds few (guesses.ASSET_RELATIONS)."""
+    who = require("assets.view")
+    check_query(())
+    account = who.account
+    get_asset(account, display_id)
+    applications = records_of(account, software.APPLICATIONS)
+    found = []
+    for installation in records_of(account, software.INSTALLATIONS).live_records():
+        if installation.get("installation_machine_id") != display_id:
+            continue
+        application = applications.live(installation["_parent"])
+        if application is None:
+            continue
+        found.append(
+            {
+                "application_id": application["id"],
+                "name": application["name"],
+                "status": application.get("status"),
+                "version": installation.get("version"),
+                "installation_path": installation.get("installation_path"),
+                "installation_date": _ts_or_none(installation.get("installation_date")),
+                "created_at": _ts_or_none(installation.get("created_at")),
+                "updated_at": _ts_or_none(installation.get("updated_at")),
+            }
+        )
+    return json_response({"applications": found})
+
+
+@bp.get("/assets/<int:display_id>/contracts")
+@endpoint("list")
+def asset_contracts(display_id: int) -> Response:
+    """The contracts that name the asset in `associated_asset_ids`, in the shape Freshworks'
+    OpenAPI file gives (id, contract_id, contract_type, contract_name, contract_status)."""
+    who = require("assets.view")
+    check_query(())
+    account = who.account
+    get_asset(account, display_id)
+    now = get_state().clock.now()
+    found = [
+        {
+            "id": contract["id"],
+            "contract_id": contract["id"],
+            "contract_type": software.CONTRACT_TYPES.get(contract.get("contract_type_id") or 0),
+            "contract_name": contract["name"],
+            "contract_status": software.contract_status(contract, now),
+        }
+        for contract in records_of(account, software.CONTRACTS).live_records()
+        if display_id in (contract.get("associated_asset_ids") or ())
+    ]
+    return json_response({"contracts": found})
+
+
+@bp.get("/assets/<int:display_id>/requests")
+@endpoint("list")
+def asset_requests(display_id: int) -> Response:
+    """The changes and releases that name the asset, in the shape Freshworks' OpenAPI file gives
+    (id, request_type, request_id, request_details, request_status). Tickets, problems and
+    projects name no assets in the fake (guesses.ASSET_RELATIONS)."""
+    who = require("assets.view")
+    check_query(())
+    account = who.account
+    get_asset(account, display_id)
+    found = []
+    for kind, resource, statuses in (
+        ("change", changes.CHANGES, changes.STATUS),
+        ("release", releases.RELEASES, releases.STATUS),
+    ):
+        for record in records_of(account, resource).live_records():
+            if record.get("_deleted") or not any(
+                a.get("display_id") == display_id for a in record.get("assets") or ()
+            ):
+                continue
+            found.append(
+                {
+                    "id": record["id"],
+                    "request_type": kind,
+                    "request_id": record["id"],
+                    "request_details": record.get("subject"),
+                    "request_status": statuses.get(int(record.get("status") or 0), ""),
+                }
+            )
+    return json_response({"requests": found})
+
+
+def _ts_or_none(value: int | None) -> str | None:
+    return None if value is None else format_ts(value)
 
 
 # -- Asset types and locations ----------------------------------------------------------------

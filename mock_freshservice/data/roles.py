@@ -12,7 +12,7 @@ from collections.abc import Mapping
 # Modules any agent sees and only an admin changes.
 ADMINISTERED = (
     "departments", "groups", "locations", "announcements", "business_hours", "vendors", "products",
-    "surveys", "roles", "canned_responses", "purchase_orders",
+    "surveys", "roles", "canned_responses", "purchase_orders", "applications", "contracts",
 )  # fmt: skip
 ALL_PRIVILEGES: frozenset[str] = frozenset(
     {

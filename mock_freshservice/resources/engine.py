@@ -81,9 +81,15 @@ class Owner:
     # Refuses (raises) a caller the parent record keeps out, for reading or (`writing`) for
     # changing what lives under it; None lets in everyone the privileges let in.
     admit: Callable[[Caller, Record, bool], None] | None = None
+    # The privilege suffix for changing what lives under a record (assets say `manage`).
+    write_verb: str = "edit"
+    # The path parameter naming one record, when not `{singular}_id` (an asset's display id).
+    id_param: str | None = None
+    # The record's field the path names it by (and its children's `_parent` holds).
+    key_field: str = "id"
 
     def privilege(self, operation: str) -> str:
-        return f"{self.scope}.{'view' if operation in ('list', 'view') else 'edit'}"
+        return f"{self.scope}.{'view' if operation in ('list', 'view') else self.write_verb}"
 
     @property
     def parent(self) -> None:
@@ -99,8 +105,24 @@ def _admit_to_ticket(who: Caller, ticket: Record, writing: bool) -> None:
         raise errors.NotFound()
 
 
+def _admit_to_asset(who: Caller, asset: Record, writing: bool) -> None:
+    """A trashed asset takes no new components and keeps its own as they are."""
+    if writing and asset.get("_trashed"):
+        raise errors.NotFound()
+
+
 _BUILT_IN_OWNERS = (
     Owner("tickets", "ticket", "tickets", lambda a, i: a.tickets.get(i), _admit_to_ticket),
+    Owner(
+        "assets",
+        "asset",
+        "assets",
+        lambda a, i: a.assets.get(i),
+        _admit_to_asset,
+        write_verb="manage",
+        id_param="display_id",
+        key_field="display_id",
+    ),
 )
 
 
@@ -140,8 +162,9 @@ def base_path(resource: Resource | Owner, by_name: Mapping[str, Owner]) -> str:
 
 
 def id_name(resource: Resource | Owner) -> str:
-    """The path parameter naming one record: `problem_id`, `note_id`."""
-    return f"{resource.singular}_id"
+    """The path parameter naming one record: `problem_id`, `note_id` (an asset: `display_id`)."""
+    named = resource.id_param if isinstance(resource, Owner) else None
+    return named or f"{resource.singular}_id"
 
 
 def _add_routes(bp: Blueprint, resource: Resource, by_name: Mapping[str, Owner]) -> None:
@@ -299,6 +322,13 @@ class _Served:
             self.parent.admit(who, record, writing)
         return record
 
+    def _parent_key(self, context: Context) -> int | None:
+        """What the children of the context's parent hold in `_parent` (its id, or the key the
+        path names it by)."""
+        if context.parent is None or self.parent is None:
+            return None
+        return int(context.parent[self.parent.key_field])
+
     def _context(
         self,
         who: Caller,
@@ -387,7 +417,7 @@ class _Served:
         applied: tuple[Filter, ...],
         under_id: int | None = None,
     ) -> list[int]:
-        parent_id = context.parent["id"] if context.parent is not None else None
+        parent_id = self._parent_key(context)
         under_field = self.resource.listed_under.field if self.resource.listed_under else ""
         tests = [(flt.test, context.query.get(flt.name)) for flt in applied]
         with_deleted = any(flt.sees_deleted for flt in applied)
@@ -581,7 +611,7 @@ class _Served:
         self, context: Context, body: Mapping[str, Any], record: Record | None
     ) -> None:
         """A 409 when the body gives a `unique` field a value another live record holds."""
-        parent_id = context.parent["id"] if context.parent is not None else None
+        parent_id = self._parent_key(context)
         for name in self.resource.unique:
             if body.get(name) is None:
                 continue

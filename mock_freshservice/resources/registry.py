@@ -7,12 +7,14 @@ from mock_freshservice.resources import (
     canned,
     catalogue,
     changes,
+    components,
     help_desk,
     organisation,
     problems,
     projects,
     purchasing,
     releases,
+    software,
     ticket_work,
 )
 from mock_freshservice.resources.declaration import Resource
@@ -23,6 +25,8 @@ RESOURCES: tuple[Resource, ...] = (
     *catalogue.RESOURCES,
     *canned.RESOURCES,
     *purchasing.RESOURCES,
+    *components.RESOURCES,
+    *software.RESOURCES,
     *projects.RESOURCES,
     *problems.RESOURCES,
     *changes.RESOURCES,
