@@ -377,3 +377,11 @@ PURCHASE_ITEM_TYPES = {1: "Asset", 2: "Software", 3: "Consumable"}
 # `/contract_types`. An application's `source` is "API" when created through it. Deleting an
 # application deletes its installations and licences; deleting a contract its licences.
 ASSET_RELATIONS = "applications and contracts of an asset: one page each"
+
+
+# -- Requester group members (api/requester_groups.py) ------------------------------------------
+# `POST /requester_groups/{id}/members/{requester_id}` answers 201 with no body, and again 201 for
+# a requester already in the group (nothing changes); `DELETE` answers 204, or 404 for one who is
+# not a member. Only manual groups exist (rule-based ones are not modelled). Agents read groups
+# and members; admins change them. UNCONFIRMED beyond the paths and verbs.
+REQUESTER_GROUP_MEMBERS = "manual groups; add is 201 and idempotent, remove is 204"

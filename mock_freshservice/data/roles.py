@@ -13,6 +13,7 @@ from collections.abc import Mapping
 ADMINISTERED = (
     "departments", "groups", "locations", "announcements", "business_hours", "vendors", "products",
     "surveys", "roles", "canned_responses", "purchase_orders", "applications", "contracts",
+    "requester_groups",
 )  # fmt: skip
 ALL_PRIVILEGES: frozenset[str] = frozenset(
     {

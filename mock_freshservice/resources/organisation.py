@@ -402,7 +402,86 @@ ROLES = Resource(
     description="Agent roles (read-only through the API)",
 )
 
-RESOURCES = (DEPARTMENTS, GROUPS, AGENT_GROUPS, LOCATIONS, ROLES)
+# -- requester groups --------------------------------------------------------------------------
+
+REQUESTER_GROUPS_SEEDED = (
+    ("All employees", "Everyone who raises requests"),
+    ("Managers", "People managers: they approve their reports' requests"),
+    ("VIP", "Requests from these people are handled first"),
+)
+
+REQUESTER_GROUP_FIELDS = (
+    read_only("id", "id", "Unique ID of the requester group"),
+    Field("name", "string", "Name of the group", required=True, nullable=False, blank_ok=False),
+    Field("description", "text", "What the group is for"),
+    read_only(
+        "type",
+        "string",
+        "manual (members added one by one; rule-based groups are not modelled)",
+        choices=("manual",),
+        default="manual",
+        nullable=False,
+    ),
+    # The member ids: kept with the group, served at /requester_groups/{id}/members.
+    Field("members", "ids", "Requesters in the group", writable=False, answered=False),
+    read_only("created_at", "datetime"),
+    read_only("updated_at", "datetime"),
+)
+
+
+def _no_members_yet(
+    context: Context, record: Record, body: Mapping[str, Any], old: Record | None
+) -> None:
+    if old is None:
+        record["members"] = []
+
+
+def _seed_requester_groups(seeding: Seeding) -> list[tuple[str, Record]]:
+    created = seeding.anchor - 600 * DAY
+    requesters = list(seeding.account.requesters.ids)
+    made = []
+    for n, (name, description) in enumerate(REQUESTER_GROUPS_SEEDED, start=1):
+        share = {1: len(requesters), 2: 8, 3: 4}[n]
+        members = (
+            requesters[:share]
+            if n == 1
+            else sorted({seeding.choice(requesters) for _ in range(share)} if requesters else set())
+        )
+        made.append(
+            (
+                REQUESTER_GROUPS.table_name,
+                {
+                    "id": seeding.new_id(n),
+                    "name": name,
+                    "description": description,
+                    "type": "manual",
+                    "members": list(members),
+                    "created_at": created,
+                    "updated_at": created,
+                    "_parent": None,
+                },
+            )
+        )
+    return made
+
+
+REQUESTER_GROUPS = Resource(
+    name="requester_groups",
+    singular="requester_group",
+    scope="requester_groups",
+    tag="requester_groups",
+    id_base=ids.REQUESTER_GROUP_BASE,
+    fields=REQUESTER_GROUP_FIELDS,
+    unique=("name",),
+    fill=_no_members_yet,
+    seed=_seed_requester_groups,
+    count=lambda tickets: len(REQUESTER_GROUPS_SEEDED),
+    updated_since=False,
+    order=("id", "asc"),
+    description="Requester groups",
+)
+
+RESOURCES = (DEPARTMENTS, GROUPS, AGENT_GROUPS, LOCATIONS, ROLES, REQUESTER_GROUPS)
 
 
 def seed_memberships(account: AccountData) -> None:

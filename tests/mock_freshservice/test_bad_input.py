@@ -268,7 +268,7 @@ NUL_REFUSED = "It should not contain the null character (U+0000)"
 BODYLESS_WRITES = {  # PUT without a body
     "assets.restore_asset", "tickets.restore_ticket", "agents.reactivate_agent",
     "requesters.reactivate_requester", "requesters.convert_to_agent",
-    "requesters.merge_requesters",
+    "requesters.merge_requesters", "requester_groups.add_member",
 }  # fmt: skip
 
 
