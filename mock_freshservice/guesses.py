@@ -385,3 +385,10 @@ ASSET_RELATIONS = "applications and contracts of an asset: one page each"
 # not a member. Only manual groups exist (rule-based ones are not modelled). Agents read groups
 # and members; admins change them. UNCONFIRMED beyond the paths and verbs.
 REQUESTER_GROUP_MEMBERS = "manual groups; add is 201 and idempotent, remove is 204"
+
+
+# -- Deleting an asset type (resources/catalogue.py) ---------------------------------------------
+# The catalogue's own (default) types cannot be deleted, nor a type that assets or other types
+# still name: a 400 on `id`. A type created through the API has the type fields of the nearest
+# catalogue type it descends from (`parent_asset_type_id`), and none of its own. UNCONFIRMED.
+ASSET_TYPE_DELETE = "default types and types in use stay"

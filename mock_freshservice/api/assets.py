@@ -116,6 +116,26 @@ def _catalog(account: AccountData) -> AssetCatalog:
     return account.asset_catalog
 
 
+def fields_of_type(account: AccountData, type_id: int) -> tuple[tuple[TypeField, int], ...]:
+    """The type fields of a type: a catalogue type's own, or (for a type created through the
+    API) those of the nearest catalogue type it descends from."""
+    catalog = _catalog(account)
+    seen: set[int] = set()
+    current: int | None = type_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        if current in catalog.fields:
+            return catalog.fields[current]
+        record = account.asset_types.live(current)
+        current = None if record is None else record.get("parent_asset_type_id")
+    return ()
+
+
+def allowed_type_fields(account: AccountData, type_id: int) -> dict[str, TypeField]:
+    """The `type_fields` keys an asset of this type may carry."""
+    return {f"{f.base}_{owner}": f for f, owner in fields_of_type(account, type_id)}
+
+
 def get_asset(account: AccountData, display_id: int) -> Record:
     asset = account.assets.get(display_id)
     if asset is None:
@@ -343,8 +363,7 @@ def _check_type_fields(
     `held` is what the asset already has (empty on create); None skips the required-field check,
     as an update that keeps the type only checks the fields it sends.
     """
-    catalog = _catalog(account)
-    allowed = catalog.field_names(type_id)
+    allowed = allowed_type_fields(account, type_id)
     problems = [
         FieldError(name, "Unexpected/invalid field in request", "invalid_field")
         for name in given
@@ -474,7 +493,7 @@ def _full_type_fields(
     base: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Every type field of the type, unset ones null, as Freshservice returns them."""
-    allowed = _catalog(account).field_names(type_id)
+    allowed = allowed_type_fields(account, type_id)
     fields: dict[str, Any] = dict.fromkeys(allowed)
     fields.update({k: v for k, v in (base or {}).items() if k in allowed})
     fields.update(given or {})
@@ -644,41 +663,16 @@ def _ts_or_none(value: int | None) -> str | None:
 # -- Asset types and locations ----------------------------------------------------------------
 
 
-@bp.get("/asset_types")
-@endpoint("list")
-def list_asset_types() -> Response:
-    who = require("assets.view")
-    problems = check_query(("page", "per_page"))
-    page = parse_page(problems)
-    raise_if(problems)
-    chunk, more = page.slice(list(who.account.asset_types.all()))
-    headers = {"Link": next_link(page)} if more else None
-    types = [shapes.render(t, shapes.ASSET_TYPE_KEYS, shapes.PLAIN_TIMESTAMPS) for t in chunk]
-    return json_response({"asset_types": types}, headers=headers)
-
-
-@bp.get("/asset_types/<int:type_id>")
+@bp.get("/asset_types/<int:asset_type_id>/fields")
 @endpoint("view")
-def view_asset_type(type_id: int) -> Response:
-    who = require("assets.view")
-    check_query(())
-    asset_type = who.account.asset_types.get(type_id)
-    if asset_type is None:
-        raise errors.NotFound()
-    return json_response(
-        {"asset_type": shapes.render(asset_type, shapes.ASSET_TYPE_KEYS, shapes.PLAIN_TIMESTAMPS)}
-    )
-
-
-@bp.get("/asset_types/<int:type_id>/fields")
-@endpoint("view")
-def asset_type_fields(type_id: int) -> Response:
+def asset_type_fields(asset_type_id: int) -> Response:
     """The type's fields grouped under headers, with the choices of its dropdowns."""
     who = require("assets.view")
     check_query(())
     account = who.account
-    if type_id not in account.asset_types:
+    if account.asset_types.live(asset_type_id) is None:
         raise errors.NotFound()
+    type_id = asset_type_id
     catalog = _catalog(account)
     general = [
         _base_field("name", "Display Name", "text", "string", required=True),
@@ -694,7 +688,7 @@ def asset_type_fields(type_id: int) -> Response:
         _base_field("group_id", "Managed By Group", "dropdown", "integer"),
     ]
     groups: dict[int, list[dict[str, Any]]] = {}
-    for n, (field, owner) in enumerate(catalog.fields.get(type_id, ()), start=1):
+    for n, (field, owner) in enumerate(fields_of_type(account, type_id), start=1):
         entry: dict[str, Any] = {
             "id": owner * 100 + n,
             "created_at": shapes.render(

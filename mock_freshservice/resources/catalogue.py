@@ -16,8 +16,9 @@ from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.assets import AssetCatalog
 from mock_freshservice.data.store import Record
+from mock_freshservice.errors import FieldError, ValidationFailed
 from mock_freshservice.resources import itsm
-from mock_freshservice.resources.declaration import Resource, Seeding
+from mock_freshservice.resources.declaration import Context, Resource, Seeding
 from mock_freshservice.resources.fields import Field, read_only
 from mock_freshservice.resources.organisation import address_field
 
@@ -166,4 +167,66 @@ PRODUCTS = Resource(
     description="Products",
 )
 
-RESOURCES = (VENDORS, PRODUCTS)
+# -- asset types -------------------------------------------------------------------------------
+
+ASSET_TYPE_FIELDS = (
+    read_only("id", "id", "Unique ID of the asset type"),
+    Field(
+        "name", "string", "Name of the asset type", required=True, nullable=False, blank_ok=False
+    ),
+    Field(
+        "parent_asset_type_id",
+        "id",
+        "The type this one is a kind of: its assets have the parent's fields too",
+        references="asset_types",
+        updatable=False,
+    ),
+    Field("description", "text", "What assets of this type are"),
+    Field("visible", "boolean", "Whether the type is offered", default=True, nullable=False),
+    read_only("created_at", "datetime"),
+    read_only("updated_at", "datetime"),
+)
+
+
+def _keep_in_use_types(context: Context, record: Record) -> None:
+    """A type the catalogue ships with, or one that assets or other types still name, stays
+    (guesses.ASSET_TYPE_DELETE)."""
+    account = context.account
+    catalog = account.asset_catalog
+    if catalog is not None and record["id"] in catalog.types:
+        raise ValidationFailed(
+            [FieldError("id", "A default asset type cannot be deleted", "invalid_value")]
+        )
+    named = any(
+        t.get("parent_asset_type_id") == record["id"] for t in account.asset_types.live_records()
+    )
+    types = account.assets.column("asset_type_id")
+    if named or record["id"] in types:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "id",
+                    "The asset type still has assets or child types: move them first",
+                    "invalid_value",
+                )
+            ]
+        )
+
+
+ASSET_TYPES = Resource(
+    name="asset_types",
+    singular="asset_type",
+    scope="assets",
+    tag="assets",
+    id_base=ids.ASSET_TYPE_BASE,
+    adopts="asset_types",
+    manage_verb="manage",
+    fields=ASSET_TYPE_FIELDS,
+    unique=("name",),
+    on_delete=_keep_in_use_types,
+    updated_since=False,
+    order=("id", "asc"),
+    description="Asset types",
+)
+
+RESOURCES = (VENDORS, PRODUCTS, ASSET_TYPES)

@@ -217,6 +217,8 @@ class Resource:
     # Other first segments one record is also served at (view, update, delete): Freshworks'
     # OpenAPI file has `/canned_response/{id}` where the reference has `/canned_responses/{id}`.
     item_aliases: tuple[str, ...] = ()
+    # One privilege for every write (`assets.manage`), where the scope has no create/edit/delete.
+    manage_verb: str | None = None
     listed_under: ListedUnder | None = None
 
     @property
@@ -235,6 +237,8 @@ class Resource:
 
     def privilege(self, operation: str) -> str:
         suffix = {"list": "view", "view": "view", "create": "create", "update": "edit"}
+        if self.manage_verb is not None and operation not in ("list", "view"):
+            return f"{self.scope}.{self.manage_verb}"
         return f"{self.scope}.{suffix.get(operation, operation)}"
 
     def index_fields(self) -> tuple[str, ...]:
