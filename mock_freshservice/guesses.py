@@ -392,3 +392,11 @@ REQUESTER_GROUP_MEMBERS = "manual groups; add is 201 and idempotent, remove is 2
 # still name: a 400 on `id`. A type created through the API has the type fields of the nearest
 # catalogue type it descends from (`parent_asset_type_id`), and none of its own. UNCONFIRMED.
 ASSET_TYPE_DELETE = "default types and types in use stay"
+
+
+# -- Deleting in the knowledge base (api/solutions.py) -------------------------------------------
+# Deleting a category deletes its folders and their articles; deleting a folder its articles.
+# The default category and default folders cannot be deleted (400 on `id`), as the UI does not
+# offer it. Category names are unique in the account (409), as folder names are in a category.
+# UNCONFIRMED.
+SOLUTION_DELETES = "cascade; defaults stay"

@@ -98,7 +98,7 @@ def _article_json(article: Record, keys: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _get(table_name: str, account: AccountData, record_id: int) -> Record:
-    record: Record | None = getattr(account, table_name).get(record_id)
+    record: Record | None = getattr(account, table_name).live(record_id)
     if record is None:
         raise errors.NotFound()
     return record
@@ -128,7 +128,7 @@ def list_categories() -> Response:
     page = parse_page(problems)
     workspace_id = query_workspace(account, problems)
     raise_if(problems)
-    found = [c for c in account.solution_categories.all() if in_workspace(c, workspace_id)]
+    found = [c for c in account.solution_categories.live_records() if in_workspace(c, workspace_id)]
     chunk, more = page.slice(found)
     headers = {"Link": next_link(page)} if more else None
     body = [shapes.render(c, shapes.SOLUTION_CATEGORY_KEYS, shapes.PLAIN_TIMESTAMPS) for c in chunk]
@@ -150,6 +150,122 @@ def view_category(category_id: int) -> Response:
     )
 
 
+CATEGORY_RULES: dict[str, Rule] = {
+    "name": Rule("String", string(255, blank_ok=False), required=True, nullable=False),
+    "description": Rule("String", string(65_535)),
+    "visible_in_portals": Rule("Array", array("Positive Integer", integer(), 20)),
+    "workspace_id": Rule("Positive Integer", integer()),
+}
+CATEGORY_UPDATE_RULES = {
+    name: Rule(rule.expected, rule.check, nullable=rule.nullable)
+    for name, rule in CATEGORY_RULES.items()
+    if name != "workspace_id"
+}
+
+
+def _refuse_taken_category_name(account: AccountData, name: str, category_id: int | None) -> None:
+    for other in account.solution_categories.live_records():
+        if other["name"].lower() == name.lower() and other["id"] != category_id:
+            raise RequestError(409, "duplicate_value", "A category with this name already exists")
+
+
+@bp.post("/solutions/categories")
+@endpoint("write")
+def create_category() -> Response:
+    who = require("solutions.manage")
+    check_query(())
+    body = read_json_object()
+    validate_body(body, CATEGORY_RULES)
+    account = who.account
+    workspace_id = body.get("workspace_id") or account.primary_workspace_id
+    if workspace_id not in account.workspaces:
+        raise_if([FieldError("workspace_id", one_of(account.workspaces.ids), "invalid_value")])
+    now = get_state().clock.now()
+    with account.lock:
+        _refuse_taken_category_name(account, body["name"], None)
+        table = account.solution_categories
+        category_id = max(table.next_id(), ids.ranged(ids.SOLUTION_CATEGORY_BASE, account.index, 1))
+        category: Record = {
+            "id": category_id,
+            "created_at": now,
+            "updated_at": now,
+            "name": body["name"],
+            "description": body.get("description"),
+            "default_category": False,
+            "position": 1
+            + sum(1 for c in table.live_records() if c["workspace_id"] == workspace_id),
+            "visible_in_portals": list(body.get("visible_in_portals") or []),
+            "workspace_id": workspace_id,
+        }
+        table.put(category)
+    return json_response(
+        {
+            "category": shapes.render(
+                category, shapes.SOLUTION_CATEGORY_KEYS, shapes.PLAIN_TIMESTAMPS
+            )
+        },
+        201,
+        location(f"solutions/categories/{category_id}"),
+    )
+
+
+@bp.put("/solutions/categories/<int:category_id>")
+@endpoint("write")
+def update_category(category_id: int) -> Response:
+    who = require("solutions.manage")
+    check_query(())
+    body = read_json_object()
+    if not body:
+        raise errors.missing_params()
+    validate_body(body, CATEGORY_UPDATE_RULES)
+    account = who.account
+    with account.lock:
+        category = dict(_get("solution_categories", account, category_id))
+        if "name" in body:
+            _refuse_taken_category_name(account, body["name"], category_id)
+        for name in ("name", "description"):
+            if name in body:
+                category[name] = body[name]
+        if "visible_in_portals" in body:
+            category["visible_in_portals"] = list(body["visible_in_portals"] or [])
+        category["updated_at"] = get_state().clock.now()
+        account.solution_categories.put(category)
+    return json_response(
+        {
+            "category": shapes.render(
+                category, shapes.SOLUTION_CATEGORY_KEYS, shapes.PLAIN_TIMESTAMPS
+            )
+        }
+    )
+
+
+@bp.delete("/solutions/categories/<int:category_id>")
+@endpoint("write")
+def delete_category(category_id: int) -> Response:
+    """The category goes with its folders and their articles; the default one stays
+    (guesses.SOLUTION_DELETES)."""
+    who = require("solutions.manage")
+    check_query(())
+    account = who.account
+    with account.lock:
+        category = _get("solution_categories", account, category_id)
+        if category.get("default_category"):
+            raise_if([FieldError("id", "The default category cannot be deleted", "invalid_value")])
+        now = get_state().clock.now()
+        for folder in account.solution_folders.live_records():
+            if folder["category_id"] == category_id:
+                _drop_folder(account, folder, now)
+        account.solution_categories.put({**category, "_gone": True, "updated_at": now})
+    return Response(status=204)
+
+
+def _drop_folder(account: AccountData, folder: Record, now: int) -> None:
+    for article in account.solution_articles.live_records():
+        if article["folder_id"] == folder["id"]:
+            account.solution_articles.put({**article, "_gone": True, "updated_at": now})
+    account.solution_folders.put({**folder, "_gone": True, "updated_at": now})
+
+
 # -- Folders -----------------------------------------------------------------------------------
 
 
@@ -167,7 +283,7 @@ def list_folders() -> Response:
     user = account.user(who.user_id)
     found = [
         f
-        for f in account.solution_folders.all()
+        for f in account.solution_folders.live_records()
         if f["category_id"] == category_id and _can_see_folder(account, user, f)
     ]
     chunk, more = page.slice(found)
@@ -235,10 +351,11 @@ def _folder_problems(account: AccountData, body: Mapping[str, Any]) -> list[Fiel
         problems.append(
             FieldError("workspace_id", one_of((category["workspace_id"],)), "invalid_value")
         )
-    for folder in account.solution_folders.all():
+    for folder in account.solution_folders.live_records():
         if (
             folder["category_id"] == category["id"]
             and folder["name"].lower() == body["name"].lower()
+            and folder["id"] != body.get("id")
         ):
             raise RequestError(
                 409, "duplicate_value", "A folder with this name already exists in the category"
@@ -290,7 +407,9 @@ def create_folder() -> Response:
         raise_if(_folder_problems(account, body))
         category = account.solution_categories.get(body["category_id"])
         assert category is not None
-        siblings = [f for f in account.solution_folders.all() if f["category_id"] == category["id"]]
+        siblings = [
+            f for f in account.solution_folders.live_records() if f["category_id"] == category["id"]
+        ]
         folder_id = max(
             account.solution_folders.next_id(),
             ids.ranged(ids.SOLUTION_FOLDER_BASE, account.index, 1),
@@ -319,6 +438,57 @@ def create_folder() -> Response:
     )
 
 
+FOLDER_UPDATE_RULES = {
+    name: Rule(rule.expected, rule.check, nullable=rule.nullable)
+    for name, rule in FOLDER_RULES.items()
+    if name != "workspace_id"
+}
+FOLDER_FIELDS_KEPT = (
+    "name", "category_id", "description", "visibility", "department_ids", "group_ids",
+    "requester_group_ids", "approval_settings", "manage_by_group_ids",
+)  # fmt: skip
+
+
+@bp.put("/solutions/folders/<int:folder_id>")
+@endpoint("write")
+def update_folder(folder_id: int) -> Response:
+    who = require("solutions.manage")
+    check_query(())
+    body = read_json_object()
+    if not body:
+        raise errors.missing_params()
+    validate_body(body, FOLDER_UPDATE_RULES)
+    account = who.account
+    with account.lock:
+        folder = dict(_get("solution_folders", account, folder_id))
+        merged = {name: folder.get(name) for name in FOLDER_FIELDS_KEPT} | body
+        raise_if(_folder_problems(account, {**merged, "id": folder_id}))
+        for name, value in body.items():
+            folder[name] = list(value) if isinstance(value, list) else value
+        category = account.solution_categories.live(folder["category_id"])
+        if category is not None:
+            folder["workspace_id"] = category["workspace_id"]
+        folder["updated_at"] = get_state().clock.now()
+        account.solution_folders.put(folder)
+    return json_response({"folder": shapes.folder_json(folder)})
+
+
+@bp.delete("/solutions/folders/<int:folder_id>")
+@endpoint("write")
+def delete_folder(folder_id: int) -> Response:
+    """The folder goes with its articles; a category's default folder stays
+    (guesses.SOLUTION_DELETES)."""
+    who = require("solutions.manage")
+    check_query(())
+    account = who.account
+    with account.lock:
+        folder = _get("solution_folders", account, folder_id)
+        if folder.get("default_folder"):
+            raise_if([FieldError("id", "The default folder cannot be deleted", "invalid_value")])
+        _drop_folder(account, folder, get_state().clock.now())
+    return Response(status=204)
+
+
 # -- Articles ----------------------------------------------------------------------------------
 
 
@@ -337,7 +507,7 @@ def list_articles() -> Response:
         raise errors.access_denied()
     found = [
         a
-        for a in account.solution_articles.all()
+        for a in account.solution_articles.live_records()
         if a["folder_id"] == folder_id and (who.is_agent or a["status"] == 2)
     ]
     found.sort(key=lambda a: (a["position"], a["id"]))
@@ -441,7 +611,9 @@ def create_article() -> Response:
             ids.ranged(ids.SOLUTION_ARTICLE_BASE, account.index, 1),
         )
         in_folder = [
-            a for a in account.solution_articles.all() if a["folder_id"] == body["folder_id"]
+            a
+            for a in account.solution_articles.live_records()
+            if a["folder_id"] == body["folder_id"]
         ]
         article: Record = {
             "description": "",
@@ -502,6 +674,19 @@ def update_article(article_id: int) -> Response:
     return json_response({"article": _article_json(article, shapes.ARTICLE_KEYS)})
 
 
+@bp.delete("/solutions/articles/<int:article_id>")
+@endpoint("write")
+def delete_article(article_id: int) -> Response:
+    who = require("solutions.manage")
+    check_query(())
+    account = who.account
+    with account.lock:
+        article = _get("solution_articles", account, article_id)
+        now = get_state().clock.now()
+        account.solution_articles.put({**article, "_gone": True, "updated_at": now})
+    return Response(status=204)
+
+
 @bp.get("/solutions/articles/search")
 @endpoint("list")
 def search_articles() -> Response:
@@ -516,10 +701,10 @@ def search_articles() -> Response:
     raise_if(problems)
     assert term is not None
     wanted = words(term)
-    folders = {f["id"]: f for f in account.solution_folders.all()}
+    folders = {f["id"]: f for f in account.solution_folders.live_records()}
     found = []
     # A term with no words in it (e.g. "???") matches nothing, not everything.
-    for article in account.solution_articles.all() if wanted else ():
+    for article in account.solution_articles.live_records() if wanted else ():
         folder = folders.get(article["folder_id"])
         if article["status"] != 2 or folder is None or not _can_see_folder(account, user, folder):
             continue

@@ -314,6 +314,12 @@ def write_paths(client: FlaskClient) -> dict[str, tuple[str, str]]:
         "solutions.create_folder": ("POST", "/api/v2/solutions/folders"),
         "solutions.create_article": ("POST", "/api/v2/solutions/articles"),
         "solutions.update_article": ("PUT", f"/api/v2/solutions/articles/{article}"),
+        "solutions.create_category": ("POST", "/api/v2/solutions/categories"),
+        "solutions.update_category": (
+            "PUT",
+            f"/api/v2/solutions/categories/{first_id(client, 'solutions/categories', 'categories')}",
+        ),
+        "solutions.update_folder": ("PUT", f"/api/v2/solutions/folders/{folder}"),
         "employees.onboarding_post_1_onboarding_requests": (
             "POST",
             "/api/v2/onboarding_requests",
