@@ -400,3 +400,13 @@ ASSET_TYPE_DELETE = "default types and types in use stay"
 # offer it. Category names are unique in the account (409), as folder names are in a category.
 # UNCONFIRMED.
 SOLUTION_DELETES = "cascade; defaults stay"
+
+
+# -- The service catalog at Freshworks' OpenAPI file's paths (api/service_catalog.py) -------------
+# `/service_items` and `/service_items/{id}` serve what `/service_catalog/items` does;
+# `/catalog/item/{id}/fields` answers the item's form as `{"fields": [...]}` (the file names the
+# envelope `departments`, a slip). `POST /service_requests` places a request as
+# `place_request` does (answering `{"service_request": ...}`, 201), taking the item's id or display
+# id as `id`; `PUT /service_requests/{id}` updates a Service Request ticket with the file's names
+# (`agent_id` is the responder) and answers as a ticket update does (`{"ticket": ...}`).
+SERVICE_CATALOG_PATHS = "the OpenAPI file's aliases of the service catalog"

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from mock_freshservice import errors
-from mock_freshservice.api import shapes
+from mock_freshservice.api import shapes, tickets
 from mock_freshservice.api.common import (
     Caller,
     can_view_ticket,
@@ -75,6 +75,7 @@ def list_categories() -> Response:
 
 
 @bp.get("/service_catalog/items")
+@bp.get("/service_items")  # Freshworks' OpenAPI file's path for the same list
 @endpoint("list")
 def list_items() -> Response:
     who = require("service_catalog.view")
@@ -181,6 +182,7 @@ def search_items() -> Response:
 
 
 @bp.get("/service_catalog/items/<int:display_id>")
+@bp.get("/service_items/<int:display_id>")  # Freshworks' OpenAPI file's path
 @endpoint("view")
 def view_item(display_id: int) -> Response:
     who = require("service_catalog.view")
@@ -244,6 +246,94 @@ def _form_problems(item: Record, given: Mapping[str, Any]) -> list[FieldError]:
     return problems
 
 
+@bp.get("/catalog/item/<int:display_id>/fields")
+@endpoint("view")
+def item_fields(display_id: int) -> Response:
+    """The item's request form (its `custom_fields`), at Freshworks' OpenAPI file's path; the
+    envelope is `fields` (guesses.SERVICE_CATALOG_PATHS)."""
+    who = require("service_catalog.view")
+    check_query(())
+    item = get_item(who.account, display_id)
+    if not who.is_agent and item["visibility"] != 2:
+        raise errors.NotFound()
+    rendered = shapes.render(item, ("custom_fields",), shapes.PLAIN_TIMESTAMPS)
+    return json_response({"fields": rendered["custom_fields"] or []})
+
+
+# The body of `POST /service_requests` (Freshworks' OpenAPI file): the item by `id` (its id or
+# display id), the requester and beneficiary by email.
+SERVICE_REQUEST_RULES: dict[str, Rule] = {
+    "id": Rule("Positive Integer", integer(), required=True, nullable=False),
+    "requester_email": Rule("String", email(), required=True, nullable=False),
+    "requested_for_email": Rule("String", email()),
+    "quantity": Rule("Positive Integer", integer()),
+    "custom_fields": Rule("key/value pair", mapping()),
+}
+# `PUT /service_requests/{id}`: the file's names → the ticket's.
+SERVICE_REQUEST_UPDATE_NAMES = {
+    "requester_email": "email", "subject": "subject", "status": "status",
+    "priority": "priority", "description": "description", "agent_id": "responder_id",
+    "due_by": "due_by", "group_id": "group_id", "source": "source", "tags": "tags",
+    "requested_for_email": "requested_for_id",
+}  # fmt: skip
+
+
+@bp.post("/service_requests")
+@endpoint("write", "create_ticket")
+def create_service_request() -> Response:
+    who = require("service_catalog.request")
+    check_query(())
+    body = read_json_object()
+    validate_body(body, SERVICE_REQUEST_RULES)
+    account = who.account
+    item = next(
+        (i for i in account.service_items.all() if body["id"] in (i["id"], i["display_id"])),
+        None,
+    )
+    if item is None or item["deleted"]:
+        raise_if(
+            [FieldError("id", "There is no service item matching the given id", "invalid_value")]
+        )
+    placed = {"email": body["requester_email"]}
+    if body.get("requested_for_email") is not None:
+        placed["requested_for"] = body["requested_for_email"]
+    for name in ("quantity", "custom_fields"):
+        if name in body:
+            placed[name] = body[name]
+    assert item is not None  # raise_if refused a missing one
+    return _place(who, int(item["display_id"]), placed)
+
+
+@bp.put("/service_requests/<int:ticket_id>")
+@endpoint("write", "update_ticket")
+def update_service_request(ticket_id: int) -> Response:
+    who = require("tickets.edit")
+    check_query(())
+    body = read_json_object()
+    if not body:
+        raise errors.missing_params()
+    unknown = [name for name in body if name not in SERVICE_REQUEST_UPDATE_NAMES]
+    if unknown:
+        raise_if(
+            [FieldError(n, "Unexpected/invalid field in request", "invalid_field") for n in unknown]
+        )
+    translated: dict[str, Any] = {SERVICE_REQUEST_UPDATE_NAMES[n]: v for n, v in body.items()}
+    if isinstance(translated.get("requested_for_id"), str):
+        user = who.account.user_by_email(translated["requested_for_id"])
+        if user is None:
+            raise_if(
+                [
+                    FieldError(
+                        "requested_for_email",
+                        "There is no user matching the given requested_for_email",
+                        "invalid_value",
+                    )
+                ]
+            )
+        translated["requested_for_id"] = None if user is None else user["id"]
+    return tickets.update_service_request(who, ticket_id, translated)
+
+
 @bp.post("/service_catalog/items/<int:display_id>/place_request")
 @endpoint("write", "create_ticket")
 def place_request(display_id: int) -> Response:
@@ -251,6 +341,11 @@ def place_request(display_id: int) -> Response:
     check_query(())
     body = read_json_object()
     validate_body(body, PLACE_RULES)
+    return _place(who, display_id, body)
+
+
+def _place(who: Caller, display_id: int, body: Mapping[str, Any]) -> Response:
+    """The request placed: a Service Request ticket with the item requested."""
     account = who.account
     now = get_state().clock.now()
     with account.lock:

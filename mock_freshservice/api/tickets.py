@@ -755,6 +755,17 @@ def update_ticket(ticket_id: int) -> Response:
         return _update_locked(who, ticket_id, body)
 
 
+def update_service_request(who: Caller, ticket_id: int, body: Mapping[str, Any]) -> Response:
+    """A Service Request ticket updated with a ticket body (`PUT /service_requests/{id}`, in
+    Freshworks' OpenAPI file); any other ticket is not one (404)."""
+    validate_body(body, _with_sources(UPDATE_RULES, who.account))
+    _not_null(body)
+    with who.account.lock:
+        if get_ticket(ticket_id, who)["type"] != "Service Request":
+            raise errors.NotFound()
+        return _update_locked(who, ticket_id, body)
+
+
 def _update_locked(who: Caller, ticket_id: int, body: Mapping[str, Any]) -> Response:
     account = who.account
     record = get_ticket(ticket_id, who)

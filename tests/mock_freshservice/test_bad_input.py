@@ -312,6 +312,8 @@ def write_paths(client: FlaskClient) -> dict[str, tuple[str, str]]:
             f"/api/v2/service_catalog/items/{item}/place_request",
         ),
         "solutions.create_folder": ("POST", "/api/v2/solutions/folders"),
+        "service_catalog.create_service_request": ("POST", "/api/v2/service_requests"),
+        "service_catalog.update_service_request": ("PUT", "/api/v2/service_requests/10234"),
         "solutions.create_article": ("POST", "/api/v2/solutions/articles"),
         "solutions.update_article": ("PUT", f"/api/v2/solutions/articles/{article}"),
         "solutions.create_category": ("POST", "/api/v2/solutions/categories"),
