@@ -410,3 +410,19 @@ SOLUTION_DELETES = "cascade; defaults stay"
 # id as `id`; `PUT /service_requests/{id}` updates a Service Request ticket with the file's names
 # (`agent_id` is the responder) and answers as a ticket update does (`{"ticket": ...}`).
 SERVICE_CATALOG_PATHS = "the OpenAPI file's aliases of the service catalog"
+
+
+# -- Approvals (resources/approvals.py) and a change's workflow actions (resources/changes.py) ----
+# Approval groups on a change (`name`, `approver_ids`, `approval_type` everyone/any/majority) ask
+# each approver: one approval each, `requested`, and the change's `approval_status` becomes 1
+# (Requested). Approvals carry `approver_id`, `approval_group_id`, `approval_status`
+# (requested/approved/rejected/cancelled), `level_id`, `latest_remark`, `reminded_at` and dates.
+# Cancelling a group cancels its requested approvals; a cancelled group, or an approval that is
+# not requested, is read-only (405). `resend_approval` stamps `reminded_at` and answers the
+# approval. `PUT /changes/{id}/approval_chain` takes `approval_chain_type` (parallel or
+# sequential) and answers the change; `PUT /changes/{id}/move_workspace` takes `workspace_id`
+# (and optionally `agent_id`, `group_id`) and answers the change. Ticket approvals are listed and
+# viewed only; generated tickets have none. Deleting an attachment answers 204, or 404 when the
+# ticket or conversation has none by that id. Field names are the public clients' (node804),
+# UNCONFIRMED against a tenant.
+APPROVALS = "change approval groups ask each approver; only cancel and remind through the API"

@@ -149,3 +149,27 @@ def delete_conversation(conversation_id: int, ticket_id: int | None = None) -> R
         _written_by_agent(who, conversation)
         account.conversation_edits.put({**conversation, "_gone": True})
     return Response(status=204)
+
+
+@bp.delete("/conversations/<int:conversation_id>/attachments/<int:attachment_id>")
+@endpoint("write")
+def delete_conversation_attachment(conversation_id: int, attachment_id: int) -> Response:
+    """One attachment taken off a conversation (404 when it has none by that id: the fake takes
+    no uploads, so only a dataset's conversations carry attachments)."""
+    who = require("tickets.conversations.edit")
+    check_query(())
+    account = who.account
+    with account.lock:
+        conversation = _conversation(who, conversation_id, None)
+        kept = without_attachment(conversation, attachment_id)
+        account.conversation_edits.put({**conversation, "attachments": kept})
+    return Response(status=204)
+
+
+def without_attachment(record: Record, attachment_id: int) -> list[dict[str, object]]:
+    """The record's attachments less the one named; 404 when it has none by that id."""
+    attachments = list(record.get("attachments") or [])
+    kept = [a for a in attachments if a.get("id") != attachment_id]
+    if len(kept) == len(attachments):
+        raise errors.NotFound()
+    return kept

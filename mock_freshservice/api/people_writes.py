@@ -21,10 +21,10 @@ from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record, Table
 from mock_freshservice.errors import FieldError, ValidationFailed
 from mock_freshservice.resources.declaration import records_of
-from mock_freshservice.resources.engine import missing_references
 from mock_freshservice.resources.fields import Field, read_only
 from mock_freshservice.resources.openapi import create_property
 from mock_freshservice.resources.organisation import ROLES, SD_AGENT_ROLE
+from mock_freshservice.resources.references import missing_references
 from mock_freshservice.validation import Rule, one_of, validate_body
 
 Json = dict[str, Any]

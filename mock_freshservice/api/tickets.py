@@ -755,6 +755,23 @@ def update_ticket(ticket_id: int) -> Response:
         return _update_locked(who, ticket_id, body)
 
 
+@bp.delete("/tickets/<int:ticket_id>/attachments/<int:attachment_id>")
+@endpoint("write")
+def delete_ticket_attachment(ticket_id: int, attachment_id: int) -> Response:
+    """One attachment taken off a ticket (404 when it has none by that id: the fake takes no
+    uploads, so only a dataset's tickets carry attachments)."""
+    who = require("tickets.edit")
+    check_query(())
+    account = who.account
+    with account.lock:
+        record = get_ticket(ticket_id, who)
+        if record["deleted"] or record["spam"]:
+            raise errors.MethodNotAllowed("DELETE", ("GET",))
+        kept = conversations.without_attachment(record, attachment_id)
+        account.tickets.put({**record, "attachments": kept, "updated_at": get_state().clock.now()})
+    return Response(status=204)
+
+
 def update_service_request(who: Caller, ticket_id: int, body: Mapping[str, Any]) -> Response:
     """A Service Request ticket updated with a ticket body (`PUT /service_requests/{id}`, in
     Freshworks' OpenAPI file); any other ticket is not one (404)."""

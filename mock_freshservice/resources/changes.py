@@ -14,9 +14,10 @@ from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record
 from mock_freshservice.data.tickets import new_requester
-from mock_freshservice.errors import FieldError
+from mock_freshservice.errors import FieldError, ValidationFailed
 from mock_freshservice.resources import children, itsm
 from mock_freshservice.resources.declaration import (
+    Action,
     Context,
     Filter,
     FormFields,
@@ -29,6 +30,7 @@ from mock_freshservice.resources.fields import Field, read_only
 from mock_freshservice.resources.forms import form_fields_of
 from mock_freshservice.resources.problems import PROBLEMS
 from mock_freshservice.resources.projects import PROJECTS
+from mock_freshservice.resources.references import missing_references
 
 PRIORITY = {1: "Low", 2: "Medium", 3: "High", 4: "Urgent"}
 IMPACT = {1: "Low", 2: "Medium", 3: "High"}
@@ -418,6 +420,67 @@ def _form(account: AccountData) -> list[dict[str, Any]]:
     return form_fields_of(CHANGES, account, account.primary_workspace_id)
 
 
+def _set_approval_chain(context: Context, change: Record) -> Record:
+    """How the change's approval groups are asked: all at once, or one after another."""
+    return {**change, "approval_chain_type": context.body["approval_chain_type"]}
+
+
+APPROVAL_CHAIN = Action(
+    "approval_chain",
+    "PUT",
+    "edit",
+    _set_approval_chain,
+    description="Ask the change's approval groups in parallel or one after another",
+    fields=(
+        Field(
+            "approval_chain_type",
+            "string",
+            "parallel or sequential",
+            choices=("parallel", "sequential"),
+            required=True,
+            nullable=False,
+        ),
+    ),
+)
+
+
+def _move(context: Context, change: Record) -> Record:
+    """The change in another workspace, optionally with another agent and group there."""
+    body = context.body
+    problems = missing_references(context.account, _MOVE_FIELD, body)
+    if problems:
+        raise ValidationFailed(problems)
+    moved = {**change, "workspace_id": body["workspace_id"]}
+    for name in ("agent_id", "group_id"):
+        if name in body:
+            moved[name] = body[name]
+    return moved
+
+
+_MOVED_FIELDS = (
+    Field(
+        "workspace_id",
+        "id",
+        "The workspace to move to",
+        required=True,
+        nullable=False,
+        references="workspaces",
+    ),
+    Field("agent_id", "id", "The agent it is assigned to there", references="agents"),
+    Field("group_id", "id", "The group it is assigned to there", references="groups"),
+)
+_MOVE_FIELD = {f.name: f for f in _MOVED_FIELDS}.get
+
+MOVE_WORKSPACE = Action(
+    "move_workspace",
+    "PUT",
+    "edit",
+    _move,
+    description="Move the change to another workspace",
+    fields=_MOVED_FIELDS,
+)
+
+
 CHANGES = Resource(
     name="changes",
     singular="change",
@@ -461,7 +524,7 @@ CHANGES = Resource(
             "email", "string", _by_email, description="Changes the user with this email initiated"
         ),
     ),
-    actions=(itsm.restore("change"),),
+    actions=(itsm.restore("change"), APPROVAL_CHAIN, MOVE_WORKSPACE),
     includes={
         "stats": Include(
             _stats,

@@ -75,6 +75,8 @@ class Context:
     now: int
     parent: Record | None = None
     query: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    # An action's request body, checked against its `Action.fields`.
+    body: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 def caller_id(context: Context) -> int:
@@ -96,6 +98,8 @@ class Action:
     description: str = ""
     # Whether the action applies to soft-deleted records (restore does; most do not).
     on_deleted: bool = False
+    # The JSON body the action takes (none: it takes no body); `run` finds it in `context.body`.
+    fields: tuple[Field, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -45,28 +45,9 @@ from mock_freshservice.resources.declaration import (
     Resource,
     records_of,
 )
-from mock_freshservice.resources.fields import Field
+from mock_freshservice.resources.references import missing_references
 from mock_freshservice.state import get_state
 from mock_freshservice.validation import Rule, one_of, positive_query_int, validate_body
-
-# Resource names other than declared ones that `Field.references` may name, and the table each
-# reads: the hand-written resources of the fake.
-_BUILT_IN: Mapping[str, Callable[[AccountData], Any]] = {
-    "agents": lambda a: a.agents,
-    "requesters": lambda a: a.requesters,
-    "groups": lambda a: a.groups,
-    "departments": lambda a: a.departments,
-    "locations": lambda a: a.locations,
-    "asset_types": lambda a: a.asset_types,
-    "workspaces": lambda a: a.workspaces,
-    "tickets": lambda a: a.tickets,
-    "assets": lambda a: a.assets,
-}
-_SINGULAR = {
-    "agents": "agent", "requesters": "requester", "users": "user", "groups": "group",
-    "departments": "department", "locations": "location", "workspaces": "workspace",
-    "tickets": "ticket", "assets": "asset",
-}  # fmt: skip
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -557,10 +538,15 @@ class _Served:
         def run(record_id: int, parent_id: int | None = None) -> Response:
             who = require(f"{self.resource.scope}.{action.privilege}")
             check_query(())
+            body: dict[str, Any] = {}
+            if action.fields:
+                body = self._body()
+                validate_body(body, {f.name: f.rule(creating=True) for f in action.fields})
             account = who.account
             table = records_of(account, self.resource)
             with account.lock:
                 context = self._context(who, parent_id)
+                context.body = body
                 record = self._record(who, record_id, parent_id)
                 if record.get("_deleted") and not action.on_deleted:
                     raise errors.MethodNotAllowed(action.method, ("GET",))
@@ -687,37 +673,6 @@ def _rules(resource: Resource, *, creating: bool) -> dict[str, Rule]:
         for f in resource.fields
         if f.writable and (creating or f.updatable)
     }
-
-
-def missing_references(
-    account: AccountData, field: Callable[[str], Field | None], body: Mapping[str, Any]
-) -> list[FieldError]:
-    """One problem per body value (or list of values) naming a record that does not exist."""
-    problems = []
-    for name, value in body.items():
-        found = field(name)
-        if found is None or found.references is None or value is None:
-            continue
-        wanted = value if isinstance(value, list) else [value]
-        if not all(_exists(account, found.references, v) for v in wanted):
-            what = _SINGULAR.get(found.references, found.references.rstrip("s"))
-            problems.append(
-                FieldError(name, f"There is no {what} matching the given {name}", "invalid_value")
-            )
-    return problems
-
-
-def _exists(account: AccountData, kind: str, value: Any) -> bool:
-    if not isinstance(value, int):
-        return False
-    if kind == "users":
-        return account.user(value) is not None
-    table = account.resource_tables.get(kind)
-    if table is not None:
-        record = table.get(value)
-        return record is not None and not record.get("_gone")
-    built_in = _BUILT_IN.get(kind)
-    return built_in is not None and built_in(account).live(value) is not None
 
 
 def _query_datetime(name: str, problems: list[FieldError]) -> int | None:

@@ -285,26 +285,7 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
                 "responses": {**listed["responses"], **_NOT_FOUND},
             }
         }
-    for action in resource.actions:
-        answer: Json = (
-            _json(action.description, _envelope(resource.singular, ref))
-            if action.answers_record
-            else {"description": action.description}
-        )
-        paths[_path(f"{one}/{action.segment}")] = {
-            action.method.lower(): {
-                "operationId": action.segment + _schema_name(resource, by_name),
-                "tags": tag,
-                "summary": action.description,
-                "parameters": _path_parameters(one),
-                "responses": {
-                    str(action.status): answer,
-                    **_ERRORS,
-                    **_NOT_FOUND,
-                    **_NOT_ALLOWED,
-                },
-            }
-        }
+    _add_actions(resource, by_name, one=one, tag=tag, ref=ref, paths=paths)
     if resource.form_fields is not None:
         form = resource.form_fields
         paths[f"/{form.path}"] = {
@@ -331,6 +312,47 @@ def _add(resource: Resource, by_name: Mapping[str, Owner], paths: Json, schemas:
                 },
             }
         }
+
+
+def _add_actions(
+    resource: Resource,
+    by_name: Mapping[str, Owner],
+    *,
+    one: str,
+    tag: list[str],
+    ref: Json,
+    paths: Json,
+) -> None:
+    """`PUT /{name}/{id}/{segment}` and the like: one path per `Resource.actions` entry."""
+    for action in resource.actions:
+        answer: Json = (
+            _json(action.description, _envelope(resource.singular, ref))
+            if action.answers_record
+            else {"description": action.description}
+        )
+        operation: Json = {
+            "operationId": _camel(action.segment) + _schema_name(resource, by_name),
+            "tags": tag,
+            "summary": action.description,
+            "parameters": _path_parameters(one),
+            "responses": {
+                str(action.status): answer,
+                **(_WRITE_ERRORS if action.fields else _ERRORS),
+                **_NOT_FOUND,
+                **_NOT_ALLOWED,
+            },
+        }
+        if action.fields:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": [f.name for f in action.fields if f.required],
+                    "properties": {f.name: create_property(f) for f in action.fields},
+                }}},
+            }  # fmt: skip
+        paths[_path(f"{one}/{action.segment}")] = {action.method.lower(): operation}
 
 
 def create_property(field: Field) -> Json:

@@ -4,6 +4,7 @@ seed links to (changes name projects and problems; releases name changes)."""
 from __future__ import annotations
 
 from mock_freshservice.resources import (
+    approvals,
     canned,
     catalogue,
     changes,
@@ -31,6 +32,7 @@ RESOURCES: tuple[Resource, ...] = (
     *problems.RESOURCES,
     *changes.RESOURCES,
     *releases.RESOURCES,
+    *approvals.RESOURCES,
     ticket_work.TASKS,
     ticket_work.TIME_ENTRIES,
 )
