@@ -19,6 +19,7 @@ from mock_freshservice import errors, guesses
 from mock_freshservice.api.common import Caller
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record, Table
+from mock_freshservice.data.tickets import person_defaults, requester_defaults
 from mock_freshservice.errors import FieldError, ValidationFailed
 from mock_freshservice.resources.declaration import records_of
 from mock_freshservice.resources.fields import Field, read_only
@@ -274,32 +275,6 @@ def _stored(fields: Sequence[Field], body: Mapping[str, Any], old: Record | None
     return record
 
 
-def _person_defaults(account: AccountData, user_id: int, now: int) -> Record:
-    return {
-        "id": user_id,
-        "first_name": None,
-        "last_name": None,
-        "job_title": None,
-        "work_phone_number": None,
-        "mobile_phone_number": None,
-        "department_ids": [],
-        "can_see_all_tickets_from_associated_departments": False,
-        "reporting_manager_id": None,
-        "address": None,
-        "time_zone": "Eastern Time (US & Canada)",
-        "time_format": "12h",
-        "language": "en",
-        "location_id": None,
-        "background_information": None,
-        "custom_fields": {},
-        "active": True,
-        "has_logged_in": False,
-        "created_at": now,
-        "updated_at": now,
-        "external_id": None,
-    }
-
-
 def _sd_agent_role(account: AccountData) -> list[Json]:
     from mock_freshservice.data import ids  # noqa: PLC0415 (kept next to its one use)
 
@@ -309,7 +284,7 @@ def _sd_agent_role(account: AccountData) -> list[Json]:
 
 def new_agent(account: AccountData, body: Mapping[str, Any], now: int) -> Record:
     agent = {
-        **_person_defaults(account, account.next_user_id(), now),
+        **person_defaults(account.next_user_id(), now),
         "email": None,
         "occasional": False,
         "scoreboard_level_id": 1,
@@ -333,12 +308,7 @@ def updated_agent(agent: Record, body: Mapping[str, Any], now: int) -> Record:
 
 
 def new_requester(account: AccountData, body: Mapping[str, Any], now: int) -> Record:
-    requester = {
-        **_person_defaults(account, account.next_user_id(), now),
-        "is_agent": False,
-        "primary_email": None,
-        "secondary_emails": [],
-    }
+    requester = requester_defaults(account.next_user_id(), now)
     return _stored(REQUESTER_FIELDS, body, requester)
 
 

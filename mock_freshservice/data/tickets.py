@@ -132,6 +132,42 @@ def new_ticket(
     }
 
 
+def person_defaults(user_id: int, now: int) -> Record:
+    """What a person made at run time (an agent or a requester) has before its own fields."""
+    return {
+        "id": user_id,
+        "first_name": None,
+        "last_name": None,
+        "job_title": None,
+        "work_phone_number": None,
+        "mobile_phone_number": None,
+        "department_ids": [],
+        "can_see_all_tickets_from_associated_departments": False,
+        "reporting_manager_id": None,
+        "address": None,
+        "time_zone": "Eastern Time (US & Canada)",
+        "time_format": "12h",
+        "language": "en",
+        "location_id": None,
+        "background_information": None,
+        "custom_fields": {},
+        "active": True,
+        "has_logged_in": False,
+        "created_at": now,
+        "updated_at": now,
+        "external_id": None,
+    }
+
+
+def requester_defaults(user_id: int, now: int) -> Record:
+    return {
+        **person_defaults(user_id, now),
+        "is_agent": False,
+        "primary_email": None,
+        "secondary_emails": [],
+    }
+
+
 def new_requester(
     account: AccountData, now: int, *, email: str | None, name: str | None, phone: str | None
 ) -> int:
@@ -141,30 +177,11 @@ def new_requester(
     user_id = account.next_user_id()
     account.requesters.put(
         {
-            "id": user_id,
-            "is_agent": False,
+            **requester_defaults(user_id, now),
             "first_name": first,
             "last_name": last or None,
-            "job_title": None,
             "primary_email": email,
-            "secondary_emails": [],
             "work_phone_number": phone,
-            "mobile_phone_number": None,
-            "department_ids": [],
-            "can_see_all_tickets_from_associated_departments": False,
-            "reporting_manager_id": None,
-            "address": None,
-            "time_zone": "Eastern Time (US & Canada)",
-            "time_format": "12h",
-            "language": "en",
-            "location_id": None,
-            "background_information": None,
-            "custom_fields": {},
-            "active": True,
-            "has_logged_in": False,
-            "created_at": now,
-            "updated_at": now,
-            "external_id": None,
         }
     )
     return user_id

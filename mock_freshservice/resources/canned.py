@@ -18,6 +18,7 @@ from mock_freshservice.clock import DAY
 from mock_freshservice.data import ids
 from mock_freshservice.data.store import Record
 from mock_freshservice.data.tickets import text_of
+from mock_freshservice.resources import itsm
 from mock_freshservice.resources.declaration import (
     Context,
     ListedUnder,
@@ -129,10 +130,7 @@ def _leave_folder(context: Context, record: Record) -> None:
 
 def _empty_folder(context: Context, record: Record) -> None:
     """A deleted folder takes its responses with it."""
-    responses = records_of(context.account, RESPONSES)
-    for response in responses.live_records():
-        if response.get("folder_id") == record["id"]:
-            responses.put({**response, "_gone": True, "updated_at": context.now})
+    itsm.delete_where(context, RESPONSES, "folder_id", record["id"])
 
 
 def _seed_folders(seeding: Seeding) -> list[tuple[str, Record]]:

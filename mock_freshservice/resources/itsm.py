@@ -15,7 +15,7 @@ from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record
 from mock_freshservice.data.tickets import text_of
 from mock_freshservice.errors import FieldError
-from mock_freshservice.resources.declaration import Action, Context
+from mock_freshservice.resources.declaration import Action, Context, Resource, records_of
 from mock_freshservice.resources.fields import TEXT_LIMIT, Field
 from mock_freshservice.validation import mismatch
 
@@ -427,6 +427,15 @@ def restore(singular: str) -> Action:
         description=f"Restore a deleted {singular}",
         on_deleted=True,
     )
+
+
+def delete_where(context: Context, resource: Resource, field: str, value: Any) -> None:
+    """Delete (tombstone) every live record of `resource` whose `field` is `value`: what a
+    deleted record takes with it (a folder's responses, an application's installations)."""
+    table = records_of(context.account, resource)
+    for record in table.live_records():
+        if record.get(field) == value:
+            table.put({**record, "_gone": True, "updated_at": context.now})
 
 
 def primary_workspace(context: Context) -> int:

@@ -175,10 +175,7 @@ def _seed_applications(seeding: Seeding) -> list[tuple[str, Record]]:
 def _drop_installations_and_licenses(context: Context, record: Record) -> None:
     """A deleted application takes its installations and licences with it."""
     for resource in (INSTALLATIONS, LICENSES):
-        table = records_of(context.account, resource)
-        for child in table.live_records():
-            if child.get("_parent") == record["id"]:
-                table.put({**child, "_gone": True, "updated_at": context.now})
+        itsm.delete_where(context, resource, "_parent", record["id"])
 
 
 APPLICATIONS = Resource(
@@ -510,10 +507,7 @@ def _seed_contracts(seeding: Seeding) -> list[tuple[str, Record]]:
 
 def _drop_licenses(context: Context, record: Record) -> None:
     """A deleted contract licenses nothing any more."""
-    table = records_of(context.account, LICENSES)
-    for license_ in table.live_records():
-        if license_.get("contract_id") == record["id"]:
-            table.put({**license_, "_gone": True, "updated_at": context.now})
+    itsm.delete_where(context, LICENSES, "contract_id", record["id"])
 
 
 CONTRACTS = Resource(
