@@ -319,12 +319,21 @@ class DeadlineProtocol(HttpToolsProtocol):
             if self._dropped > LINGER_BYTES:
                 self.transport.close()
             return
-        if self._header_bytes is not None:
-            self._header_bytes += len(data)
-            if self._header_bytes > MAX_HEADER_BYTES:
+        # A read can hold the headers and much of the body: the parser is fed at most the
+        # headers' remaining room at a time, so only bytes read before the headers end count.
+        while data:
+            if self._header_bytes is None:
+                super().data_received(data)
+                return
+            room = MAX_HEADER_BYTES - self._header_bytes
+            if room <= 0:
                 self._refuse_headers()
                 return
-        super().data_received(data)
+            piece, data = data[:room], data[room:]
+            self._header_bytes += len(piece)
+            super().data_received(piece)
+            if self.transport.is_closing():
+                return
 
     def eof_received(self) -> None:
         if self._lingering:

@@ -206,3 +206,25 @@ async def test_headers_past_their_bound_get_431_and_the_connection_closes(fake: 
         async with over_http(server.mcp_url, ADMIN_KEY) as client:  # still serving
             structured(await client.call_tool("fetchTicket", {"ticket_id": 1023}))
     assert answer.startswith(b"HTTP/1.1 431")
+
+
+async def test_a_large_body_read_together_with_its_headers_is_not_taken_for_large_headers(
+    fake: Fake,
+) -> None:
+    # One write of small headers and a 1 MB body: the server's first read holds far more than
+    # the headers' bound, and only the headers may count against it.
+    padded = dict(INITIALIZE, params={**INITIALIZE["params"], "padding": "p" * 1_000_000})
+    body = json.dumps(padded).encode()
+    with running_server(fake.url) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(
+                b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + f"Authorization: {ADMIN_KEY}\r\nAccept: {ACCEPT}\r\n".encode()
+                + b"Content-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                + body
+            )
+            sock.settimeout(10)
+            answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
