@@ -421,8 +421,11 @@ SERVICE_CATALOG_PATHS = "the OpenAPI file's aliases of the service catalog"
 # not requested, is read-only (405). `resend_approval` stamps `reminded_at` and answers the
 # approval. `PUT /changes/{id}/approval_chain` takes `approval_chain_type` (parallel or
 # sequential) and answers the change; `PUT /changes/{id}/move_workspace` takes `workspace_id`
-# (and optionally `agent_id`, `group_id`) and answers the change. Ticket approvals are listed and
-# viewed only; generated tickets have none. Deleting an attachment answers 204, or 404 when the
+# (and optionally `agent_id`, `group_id`) and answers the change. A ticket's approval is asked
+# with `POST /tickets/{id}/approvals` (`approver_id`, any user; `approval_type` 1 everyone, 2
+# anyone, 3 majority, 4 first responder; `email_content`), as FreshservicePS documents it; the
+# ticket's `approval_status` becomes 0 (Requested); it is cancelled and reminded as a change's
+# approvals are. Generated tickets have none. Deleting an attachment answers 204, or 404 when the
 # ticket or conversation has none by that id. Field names are the public clients' (node804),
 # UNCONFIRMED against a tenant.
 APPROVALS = "change approval groups ask each approver; only cancel and remind through the API"

@@ -5,9 +5,10 @@ Creating an approval group on a change asks each of its approvers: one approval 
 and the change's `approval_status` becomes Requested. Cancelling a group cancels its open
 approvals; an approval can be cancelled, or reminded (`resend_approval`), on its own. Approving or
 rejecting happens in the UI and by email, never through the API, so the fake's approvals only
-move to `cancelled`. Generated tickets are never sent for approval (`approval_status` Not
-Requested), so their approval lists are empty. Everything the public material leaves open is in
-guesses.APPROVALS.
+move to `cancelled`. A ticket's approval is asked of one user at a time (`POST
+/tickets/{id}/approvals`), and cancelled or reminded like a change's. Generated tickets are never
+sent for approval (`approval_status` Not Requested), so their approval lists start empty.
+Everything the public material leaves open is in guesses.APPROVALS.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ GROUP_STATUSES = ("requested", "approved", "cancelled")
 APPROVAL_TYPES = ("everyone", "any", "majority")
 REQUESTED_CHANGE_APPROVAL = 1  # changes.APPROVAL: 1 Requested, 2 Approved
 APPROVED_CHANGE = 2
+REQUESTED_TICKET_APPROVAL = 0  # guesses.APPROVALS: tickets' approval_status 0 Requested
 
 APPROVAL_FIELDS = (
     read_only("id", "id", "Unique ID of the approval"),
@@ -274,6 +276,61 @@ CHANGE_APPROVALS = Resource(
     description="A change's approvals",
 )
 
+TICKET_APPROVAL_TYPES = (1, 2, 3, 4)  # everyone, anyone, majority, the first to answer
+
+TICKET_APPROVAL_FIELDS = (
+    Field(
+        "approver_id",
+        "id",
+        "The user asked to approve",
+        required=True,
+        nullable=False,
+        references="users",
+        updatable=False,
+    ),
+    Field(
+        "approval_type",
+        "integer",
+        "1 everyone, 2 anyone, 3 the majority, 4 the first responder must approve",
+        choices=TICKET_APPROVAL_TYPES,
+        default=1,
+        nullable=False,
+        updatable=False,
+    ),
+    Field(
+        "email_content",
+        "html",
+        "The approval email's content (HTML), instead of the default one",
+        answered=False,
+    ),
+    *(field for field in APPROVAL_FIELDS if field.name not in ("approver_id",)),
+)
+
+
+def _ask_on_ticket(
+    context: Context, approval: Record, body: Mapping[str, Any], old: Record | None
+) -> None:
+    """A new approval is requested, at level 1, and the ticket's approval status says so."""
+    if old is not None:
+        return
+    approval.update(
+        approval_status="requested", level_id=1, latest_remark=None, reminded_at=None
+    )
+    ticket = context.parent
+    assert ticket is not None  # an approval lives under a ticket
+    tickets = context.account.tickets
+    current = tickets.get(ticket["id"])
+    if current is not None and current.get("approval_status") != REQUESTED_TICKET_APPROVAL:
+        tickets.put(
+            {
+                **current,
+                "approval_status": REQUESTED_TICKET_APPROVAL,
+                "approval_status_name": "Requested",
+                "updated_at": context.now,
+            }
+        )
+
+
 TICKET_APPROVALS = Resource(
     name="approvals",
     singular="approval",
@@ -281,8 +338,21 @@ TICKET_APPROVALS = Resource(
     scope="tickets",
     tag="tickets",
     id_base=ids.TICKET_APPROVAL_BASE,
-    operations=("list", "view"),
-    fields=APPROVAL_FIELDS,
+    operations=("list", "create", "view"),
+    fields=TICKET_APPROVAL_FIELDS,
+    fill=_ask_on_ticket,
+    actions=(
+        Action(
+            "cancel", "PUT", "edit", _cancel_approval, description="Cancel a requested approval"
+        ),
+        Action(
+            "resend_approval",
+            "PUT",
+            "edit",
+            _remind,
+            description="Remind the approver of a requested approval",
+        ),
+    ),
     updated_since=False,
     order=("id", "asc"),
     description="A ticket's approvals",

@@ -1,6 +1,6 @@
 """Approvals: a change's approval groups ask their approvers, approvals are cancelled or reminded
 one by one, the change's approval chain and workspace change through their actions, and a
-ticket's approvals are listed."""
+ticket's approvals are asked of one user each, listed, reminded and cancelled."""
 
 from __future__ import annotations
 
@@ -142,6 +142,53 @@ def test_a_change_moves_to_another_workspace(client: FlaskClient, admin: Headers
 def test_a_generated_ticket_has_no_approvals(client: FlaskClient, admin: Headers) -> None:
     listed = client.get("/api/v2/tickets/10234/approvals", headers=admin)
     assert (listed.status_code, listed.get_json()) == (200, {"approvals": []})
+
+
+def test_asking_a_ticket_approval_requests_it_and_marks_the_ticket_requested(
+    client: FlaskClient, admin: Headers
+) -> None:
+    approver = _agents(client, admin)[0]
+    asked = client.post(
+        "/api/v2/tickets/10234/approvals",
+        json={"approver_id": approver, "approval_type": 2, "email_content": "<p>Please</p>"},
+        headers=admin,
+    )
+    assert asked.status_code == 201, asked.get_json()
+    approval = asked.get_json()["approval"]
+    assert (approval["approver_id"], approval["approval_status"]) == (approver, "requested")
+    listed = client.get("/api/v2/tickets/10234/approvals", headers=admin).get_json()["approvals"]
+    assert [a["id"] for a in listed] == [approval["id"]]
+    ticket = client.get("/api/v2/tickets/10234", headers=admin).get_json()["ticket"]
+    assert (ticket["approval_status"], ticket["approval_status_name"]) == (0, "Requested")
+
+
+def test_a_ticket_approval_is_reminded_then_cancelled_and_then_read_only(
+    client: FlaskClient, admin: Headers
+) -> None:
+    approver = _agents(client, admin)[0]
+    approval_id = client.post(
+        "/api/v2/tickets/10234/approvals", json={"approver_id": approver}, headers=admin
+    ).get_json()["approval"]["id"]
+    path = f"/api/v2/tickets/10234/approvals/{approval_id}"
+    reminded = client.put(f"{path}/resend_approval", json={}, headers=admin)
+    assert reminded.get_json()["approval"]["reminded_at"] is not None
+    cancelled = client.put(f"{path}/cancel", json={}, headers=admin)
+    assert cancelled.get_json()["approval"]["approval_status"] == "cancelled"
+    assert client.put(f"{path}/cancel", json={}, headers=admin).status_code == 405
+
+
+def test_a_ticket_approval_names_a_user_and_a_known_type(
+    client: FlaskClient, admin: Headers
+) -> None:
+    nobody = client.post("/api/v2/tickets/10234/approvals", json={"approver_id": 7}, headers=admin)
+    odd_type = client.post(
+        "/api/v2/tickets/10234/approvals",
+        json={"approver_id": _agents(client, admin)[0], "approval_type": 9},
+        headers=admin,
+    )
+    assert nobody.status_code == odd_type.status_code == 400
+    assert nobody.get_json()["errors"][0]["field"] == "approver_id"
+    assert odd_type.get_json()["errors"][0]["field"] == "approval_type"
 
 
 def test_deleting_an_attachment_a_ticket_does_not_have_is_404(
