@@ -33,6 +33,7 @@ from mock_freshservice.state import get_state
 from mock_freshservice.validation import (
     Rule,
     array,
+    boolean,
     choice,
     datetime_value,
     integer,
@@ -157,9 +158,11 @@ CATEGORY_RULES: dict[str, Rule] = {
     "workspace_id": Rule("Positive Integer", integer()),
 }
 CATEGORY_UPDATE_RULES = {
-    name: Rule(rule.expected, rule.check, nullable=rule.nullable)
-    for name, rule in CATEGORY_RULES.items()
-    if name != "workspace_id"
+    **{
+        name: Rule(rule.expected, rule.check, nullable=rule.nullable)
+        for name, rule in CATEGORY_RULES.items()
+    },
+    "default_category": Rule("Boolean", boolean()),
 }
 
 
@@ -221,6 +224,7 @@ def update_category(category_id: int) -> Response:
     account = who.account
     with account.lock:
         category = dict(_get("solution_categories", account, category_id))
+        raise_if(_fixed_category_problems(category, body))
         if "name" in body:
             _refuse_taken_category_name(account, body["name"], category_id)
         for name in ("name", "description"):
@@ -237,6 +241,23 @@ def update_category(category_id: int) -> Response:
             )
         }
     )
+
+
+def _fixed_category_problems(category: Record, body: Mapping[str, Any]) -> list[FieldError]:
+    """A category stays in its workspace and stays default or not, so a body may name only the
+    values it has (a client sending back what it read); the default category keeps its name too
+    (the OpenAPI file: "You cannot delete or rename this category")."""
+    problems = []
+    for name in ("workspace_id", "default_category"):
+        if name in body and body[name] != category.get(name):
+            kept = category.get(name)
+            shown = ("false", "true")[kept] if isinstance(kept, bool) else kept
+            problems.append(FieldError(name, one_of((shown,)), "invalid_value"))
+    if category.get("default_category") and body.get("name", category["name"]) != category["name"]:
+        problems.append(
+            FieldError("name", "The default category cannot be renamed", "invalid_value")
+        )
+    return problems
 
 
 @bp.delete("/solutions/categories/<int:category_id>")

@@ -88,6 +88,32 @@ def test_the_default_category_is_not_deleted(client: FlaskClient, admin: Headers
     assert [e["field"] for e in response.get_json()["errors"]] == ["id"]
 
 
+def test_the_default_category_keeps_its_name(client: FlaskClient, admin: Headers) -> None:
+    default = next(c for c in _categories(client, admin) if c["default_category"])
+    path = f"/api/v2/solutions/categories/{default['id']}"
+    renamed = client.put(path, json={"name": "Renamed"}, headers=admin)
+    described = client.put(path, json={"description": "For everyone"}, headers=admin)
+    assert renamed.status_code == 400
+    assert [e["field"] for e in renamed.get_json()["errors"]] == ["name"]
+    assert described.status_code == 200
+
+
+def test_a_category_update_may_send_back_its_workspace_and_default_flag_unchanged(
+    client: FlaskClient, admin: Headers
+) -> None:
+    category_id = _category(client, admin)
+    read = client.get(f"/api/v2/solutions/categories/{category_id}", headers=admin)
+    category = read.get_json()["category"]
+    path = f"/api/v2/solutions/categories/{category_id}"
+    same = {"name": "Devices", "workspace_id": category["workspace_id"], "default_category": False}
+    moved = {"workspace_id": category["workspace_id"] + 1, "default_category": True}
+    assert client.put(path, json=same, headers=admin).status_code == 200
+    refused = client.put(path, json=moved, headers=admin)
+    assert refused.status_code == 400
+    fields = sorted(e["field"] for e in refused.get_json()["errors"])
+    assert fields == ["default_category", "workspace_id"]
+
+
 def test_a_folder_renamed_to_a_siblings_name_is_409(client: FlaskClient, admin: Headers) -> None:
     category_id = _category(client, admin)
     _folder(client, admin, category_id)
