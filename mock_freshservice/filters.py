@@ -17,6 +17,7 @@ compares is one of the fake's guesses (see `guesses.py`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
@@ -258,7 +259,7 @@ def _date_bounds(field: str, text: str) -> tuple[int, int] | None:
     return None
 
 
-Accessor = Callable[[int], Any]
+Accessor = Callable[[Any], Any]  # of a row position, or of a record
 
 
 def fields_of(node: Node) -> set[str]:
@@ -270,8 +271,8 @@ def fields_of(node: Node) -> set[str]:
 
 def compile_predicate(
     node: Node, types: Mapping[str, FieldType], accessors: Mapping[str, Accessor]
-) -> Callable[[int], bool]:
-    """A function of a row position that says whether the row matches `node`."""
+) -> Callable[[Any], bool]:
+    """A function of a row (what the accessors take) that says whether it matches `node`."""
     if isinstance(node, AllOf):
         parts = [compile_predicate(p, types, accessors) for p in node.parts]
         return lambda row: all(part(row) for part in parts)
@@ -279,6 +280,16 @@ def compile_predicate(
         parts = [compile_predicate(p, types, accessors) for p in node.parts]
         return lambda row: any(part(row) for part in parts)
     return _condition(node, types, accessors)
+
+
+@functools.lru_cache(maxsize=256)
+def record_matcher(
+    node: Node, types: tuple[tuple[str, FieldType], ...]
+) -> Callable[[Mapping[str, Any]], bool]:
+    """A function of a stored record (rather than a row position) that says whether it matches
+    `node`: the record's own keys answer for the fields."""
+    accessors = {name: (lambda record, name=name: record.get(name)) for name, _ in types}
+    return compile_predicate(node, dict(types), accessors)
 
 
 def _condition(

@@ -429,3 +429,12 @@ SERVICE_CATALOG_PATHS = "the OpenAPI file's aliases of the service catalog"
 # ticket or conversation has none by that id. Field names are the public clients' (node804),
 # UNCONFIRMED against a tenant.
 APPROVALS = "change approval groups ask each approver; only cancel and remind through the API"
+
+# `GET /changes?query="…"` filters changes in Freshservice's filter language, as tickets' filter
+# does, over the change's number fields (workspace, people, group, department, priority, impact,
+# status, risk, change_type, approval_status) and its dates (planned start and end, created,
+# updated). The changes reference documents no such parameter; a community server (effy's
+# freshservice-mcp) found that `/changes/filter` does not exist and that the list takes `query`
+# in double quotes (an unquoted query failing), so the fake answers an unquoted or malformed one
+# with 400 naming `query`, as for tickets. Which fields the tenant allows is UNCONFIRMED.
+CHANGE_QUERY = "the changes list takes ?query= in double quotes over the change's fields"

@@ -313,9 +313,7 @@ def _ask_on_ticket(
     """A new approval is requested, at level 1, and the ticket's approval status says so."""
     if old is not None:
         return
-    approval.update(
-        approval_status="requested", level_id=1, latest_remark=None, reminded_at=None
-    )
+    approval.update(approval_status="requested", level_id=1, latest_remark=None, reminded_at=None)
     ticket = context.parent
     assert ticket is not None  # an approval lives under a ticket
     tickets = context.account.tickets

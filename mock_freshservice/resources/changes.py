@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mock_freshservice import filters
 from mock_freshservice.clock import DAY, HOUR, format_ts
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
@@ -481,6 +482,17 @@ MOVE_WORKSPACE = Action(
 )
 
 
+# What `?query=` may name (guesses.CHANGE_QUERY).
+QUERY_FIELDS: tuple[tuple[str, filters.FieldType], ...] = (
+    *((name, "number") for name in (
+        "workspace_id", "requester_id", "agent_id", "group_id", "department_id", "priority",
+        "impact", "status", "risk", "change_type", "approval_status",
+    )),
+    *((name, "date") for name in (
+        "planned_start_date", "planned_end_date", "created_at", "updated_at",
+    )),
+)  # fmt: skip
+
 CHANGES = Resource(
     name="changes",
     singular="change",
@@ -522,6 +534,16 @@ CHANGES = Resource(
         ),
         Filter(
             "email", "string", _by_email, description="Changes the user with this email initiated"
+        ),
+        Filter(
+            "query",
+            "query",
+            lambda r, v, c: filters.record_matcher(v, QUERY_FIELDS)(r),
+            description=(
+                'Freshservice\'s filter language in double quotes, e.g. "priority:4 AND status:1" '
+                "(guesses.CHANGE_QUERY)"
+            ),
+            query_fields=QUERY_FIELDS,
         ),
     ),
     actions=(itsm.restore("change"), APPROVAL_CHAIN, MOVE_WORKSPACE),

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from mock_freshservice.errors import FieldError
+from mock_freshservice.filters import FieldType
 from mock_freshservice.resources.fields import Field
 
 if TYPE_CHECKING:
@@ -52,17 +53,20 @@ class Filter:
     `always` runs the test when the parameter is absent too (value None: a default such as "not
     archived"); `sees_deleted` lets soft-deleted records reach the test (`filter_name=deleted`);
     `personal` says the answer depends on who asks or when (`my_open`, `overdue`), so it is not
-    shared between callers or moments. The context's `query` holds every filter's value.
+    shared between callers or moments. The context's `query` holds every filter's value. A
+    `query` filter takes Freshservice's filter language (`filters.py`) over `query_fields`, and
+    its test gets the parsed query.
     """
 
     name: str
-    kind: Literal["id", "integer", "boolean", "string", "datetime", "choice"]
+    kind: Literal["id", "integer", "boolean", "string", "datetime", "choice", "query"]
     test: Callable[[Record, Any, Context], bool]
     choices: tuple[str, ...] = ()
     description: str = ""
     always: bool = False
     sees_deleted: bool = False
     personal: bool = False
+    query_fields: tuple[tuple[str, FieldType], ...] = ()
 
 
 @dataclasses.dataclass

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 from flask import Blueprint, Response, request
 
-from mock_freshservice import errors
+from mock_freshservice import errors, filters
 from mock_freshservice.api.common import (
     Caller,
     check_query,
@@ -712,6 +712,12 @@ def _query_value(flt: Filter, problems: list[FieldError]) -> Any:
         return raw
     if flt.kind == "datetime":
         return _query_datetime(flt.name, problems)
+    if flt.kind == "query":
+        try:
+            return filters.parse(raw, dict(flt.query_fields))
+        except filters.FilterError as exc:
+            problems.append(FieldError(flt.name, str(exc), "invalid_value"))
+            return None
     return raw
 
 

@@ -422,6 +422,7 @@ def _list_parameters(resource: Resource) -> list[Json]:
         "boolean": {"type": "boolean"},
         "string": {"type": "string"},
         "datetime": {"type": "string", "format": "date-time"},
+        "query": {"type": "string", "maxLength": 514},  # 512 inside the double quotes
     }
     for flt in resource.filters:
         schema = (

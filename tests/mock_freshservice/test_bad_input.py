@@ -337,6 +337,11 @@ def write_paths(client: FlaskClient) -> dict[str, tuple[str, str]]:
     }
 
 
+def _any_record_id(account: Any, parent: Any) -> int:
+    table = account.resource_tables.get(parent.resource) or getattr(account, parent.resource)
+    return int(next(iter(table.live_records()))["id"])
+
+
 def declared_write_paths(client: FlaskClient) -> dict[str, tuple[str, str]]:
     """The declared resources' create and update endpoints, with ids that exist."""
     account = client.application.extensions[EXTENSION].accounts["acme.freshservice.com"]
@@ -345,10 +350,13 @@ def declared_write_paths(client: FlaskClient) -> dict[str, tuple[str, str]]:
     for resource in RESOURCES:
         if not {"create", "update"} & set(resource.operations):
             continue
-        record = next(r for r in records_of(account, resource).all() if not r.get("_gone"))
+        # A resource nothing seeds (a ticket's approvals) is created under any parent record.
+        record = next((r for r in records_of(account, resource).all() if not r.get("_gone")), None)
+        assert record is not None or "update" not in resource.operations, resource.name
         path = "/api/v2" + base_path(resource, by_name)
         if resource.parent is not None:
-            path = re.sub(r"<int:[a-z_]+>", str(record["_parent"]), path)
+            parent_id = record["_parent"] if record else _any_record_id(account, resource.parent)
+            path = re.sub(r"<int:[a-z_]+>", str(parent_id), path)
         name = resource.table_name
         if "create" in resource.operations:
             found[f"resources.{name}_create"] = ("POST", path)

@@ -321,9 +321,21 @@ def test_order_by_and_order_type_sort_the_list(client: FlaskClient) -> None:
     assert errors_of(response) == [("order_by", "invalid_value")]
 
 
-def test_the_query_parameter_is_refused_as_unknown(client: FlaskClient) -> None:
-    response = client.get('/api/v2/changes?query="priority:4"', headers=ADMIN)
-    assert errors_of(response) == [("query", "invalid_field")]
+def test_a_query_in_double_quotes_filters_the_list_as_the_ticket_filter_does(
+    client: FlaskClient,
+) -> None:
+    everything = listed(client, "")
+    wanted = {c["id"] for c in everything if c["priority"] == 3 or c["status"] == 1}
+    found = listed(client, '&query="priority:3 OR status:1"')
+    assert wanted and {c["id"] for c in found} == wanted
+
+
+def test_a_query_without_double_quotes_or_on_an_unknown_field_is_invalid_value(
+    client: FlaskClient,
+) -> None:
+    for query in ("priority:3", '"subject:\'VPN\'"'):
+        response = client.get(f"/api/v2/changes?query={query}", headers=ADMIN)
+        assert errors_of(response) == [("query", "invalid_value")], query
 
 
 def test_include_stats_says_when_the_change_was_assigned_and_closed(client: FlaskClient) -> None:
