@@ -47,6 +47,7 @@ from mock_freshservice.api import (
     workspaces,
 )
 from mock_freshservice.api.common import Caller, EndpointMeta, json_response, raw_json_response
+from mock_freshservice.api.uploads import accepts_multipart
 from mock_freshservice.auth import Presented, account_of, authenticate, presented_credentials
 from mock_freshservice.backoff import WATCHED_STATUSES, retry_after_seconds
 from mock_freshservice.clock import parse_datetime
@@ -275,7 +276,10 @@ def _before_api_request() -> Response | None:
         raise errors.invalid_accept_header(accept)
     if req.method in BODY_METHODS and req.content_length:
         content_type = headers.get("Content-Type", "")
-        if "application/json" not in content_type:
+        multipart = req.mimetype == "multipart/form-data" and accepts_multipart(
+            current_app.view_functions.get(req.endpoint or "")
+        )
+        if "application/json" not in content_type and not multipart:
             raise errors.invalid_content_type(content_type)
 
     # 3. Routing.

@@ -438,3 +438,11 @@ APPROVALS = "change approval groups ask each approver; only cancel and remind th
 # in double quotes (an unquoted query failing), so the fake answers an unquoted or malformed one
 # with 400 naming `query`, as for tickets. Which fields the tenant allows is UNCONFIRMED.
 CHANGE_QUERY = "the changes list takes ?query= in double quotes over the change's fields"
+
+# Attachments (`attachments[]` parts of a multipart body on a ticket's create and update, a note
+# and a reply) are answered as `{id, name, content_type, size, attachment_url, created_at,
+# updated_at}`, as the reference shows them. Their bytes are not kept and `attachment_url` points
+# at an `.invalid` host, so a client that downloads one fails plainly. The 40 MB bound on a
+# ticket's attachments is the reference's; counting its conversations' in it, and the bound of 63
+# attachments a ticket, are the fake's.
+ATTACHMENT_URL = "https://attachments.mock-freshservice.invalid/{domain}/{id}/{name}"

@@ -19,6 +19,7 @@ from mock_freshservice.api.common import (
     read_json_object,
     require,
 )
+from mock_freshservice.api.uploads import attachments_of, new_attachments, read_body, takes_uploads
 from mock_freshservice.data.store import Record
 from mock_freshservice.data.tickets import text_of
 from mock_freshservice.errors import FieldError, ValidationFailed
@@ -44,10 +45,11 @@ EDIT_RULES: dict[str, Rule] = {
 
 @bp.post("/tickets/<int:ticket_id>/reply")
 @endpoint("write")
+@takes_uploads
 def create_reply(ticket_id: int) -> Response:
     who = require("tickets.conversations.create")
     check_query(())
-    body = read_json_object()
+    body, files = read_body(REPLY_RULES)
     validate_body(body, REPLY_RULES)
     if not who.is_agent:
         raise errors.access_denied()  # a reply is an agent's email to the requester
@@ -60,6 +62,8 @@ def create_reply(ticket_id: int) -> Response:
     now = get_state().clock.now()
     with account.lock:  # the ticket is re-read under the lock so a racing update is kept
         ticket = live_ticket(ticket_id, who)
+        held = attachments_of(ticket, account.conversations(ticket)) if files else []
+        attachments = new_attachments(account, ticket_id, held, files, now)
         requester = account.user(ticket["requester_id"]) or {}
         address = requester.get("primary_email", requester.get("email"))
         sender = body.get("from_email") or f"support@{account.domain}"
@@ -79,7 +83,7 @@ def create_reply(ticket_id: int) -> Response:
             "from_email": sender,
             "cc_emails": list(body.get("cc_emails") or []),
             "bcc_emails": list(body.get("bcc_emails") or []),
-            "attachments": [],
+            "attachments": attachments,
         }
         account.add_conversation(ticket_id, reply)
         stats = dict(ticket.get("_stats") or {})
@@ -154,8 +158,7 @@ def delete_conversation(conversation_id: int, ticket_id: int | None = None) -> R
 @bp.delete("/conversations/<int:conversation_id>/attachments/<int:attachment_id>")
 @endpoint("write")
 def delete_conversation_attachment(conversation_id: int, attachment_id: int) -> Response:
-    """One attachment taken off a conversation (404 when it has none by that id: the fake takes
-    no uploads, so only a dataset's conversations carry attachments)."""
+    """One attachment taken off a conversation (404 when it has none by that id)."""
     who = require("tickets.conversations.edit")
     check_query(())
     account = who.account

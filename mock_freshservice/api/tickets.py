@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from flask import Blueprint, Response, request
+from werkzeug.datastructures import FileStorage
 
 from mock_freshservice import errors, filters, guesses
 from mock_freshservice.api import conversations, shapes, ticket_fields
@@ -27,6 +28,7 @@ from mock_freshservice.api.common import (
     read_json_object,
     require,
 )
+from mock_freshservice.api.uploads import attachments_of, new_attachments, read_body, takes_uploads
 from mock_freshservice.clock import DAY, format_ts, parse_datetime
 from mock_freshservice.data import activities, satisfaction, ticket_sources
 from mock_freshservice.data.account import AccountData
@@ -639,13 +641,15 @@ def _with_sources(rules: Mapping[str, Rule], account: AccountData) -> dict[str, 
 
 @bp.post("/tickets")
 @endpoint("write", "create_ticket")
+@takes_uploads
 def create_ticket() -> Response:
     who = require("tickets.create")
     check_query(())
-    body = read_json_object()
-    validate_body(body, _with_sources(CREATE_RULES, who.account), choices=CREATE_CHOICES)
+    rules = _with_sources(CREATE_RULES, who.account)
+    body, files = read_body(rules)
+    validate_body(body, rules, choices=CREATE_CHOICES)
     _not_null(body)
-    record = _create(who, body)
+    record = _create(who, body, files=files)
     out = shapes.render(record, shapes.TICKET_WRITE_KEYS, shapes.TICKET_TIMESTAMPS)
     return json_response({"ticket": out}, 201, location(f"tickets/{record['id']}"))
 
@@ -663,8 +667,14 @@ def create_child_ticket(ticket_id: int) -> Response:
     return json_response({"ticket": out}, 201, location(f"tickets/{record['id']}"))
 
 
-def _create(who: Caller, body: Mapping[str, Any], parent_id: int | None = None) -> Record:
-    """A new ticket from a checked body (a child of `parent_id` when given), stored."""
+def _create(
+    who: Caller,
+    body: Mapping[str, Any],
+    parent_id: int | None = None,
+    files: list[FileStorage] | None = None,
+) -> Record:
+    """A new ticket from a checked body (a child of `parent_id` when given) and the files sent
+    with it, stored."""
     account = who.account
     now = get_state().clock.now()
     # Resolve the requester and write under one lock: two creates for the same unknown email
@@ -716,6 +726,7 @@ def _create(who: Caller, body: Mapping[str, Any], parent_id: int | None = None) 
         )
         if parent_id is not None:
             record["_parent_ticket_id"] = parent_id
+        record["attachments"] = new_attachments(account, record["id"], [], files or [], now)
         account.tickets.put(record)
         activities.record(
             account,
@@ -735,6 +746,7 @@ def _when(value: str | None) -> int | None:
 
 @bp.put("/tickets/<int:ticket_id>")
 @endpoint("write", "update_ticket")
+@takes_uploads
 def update_ticket(ticket_id: int) -> Response:
     who = require("tickets.edit")
     problems = check_query(("bypass_mandatory",))
@@ -744,22 +756,22 @@ def update_ticket(ticket_id: int) -> Response:
     if bypass == "true" and who.role.name != "admin":
         raise errors.access_denied()
     raise_if(problems)
-    body = read_json_object()
-    if not body:
+    rules = _with_sources(UPDATE_RULES, who.account)
+    body, files = read_body(rules)
+    if not body and not files:
         raise errors.missing_params()
-    validate_body(body, _with_sources(UPDATE_RULES, who.account))
+    validate_body(body, rules)
     _not_null(body)
     account = who.account
     # Read, check and write under the account's lock, so concurrent updates never lose one.
     with account.lock:
-        return _update_locked(who, ticket_id, body)
+        return _update_locked(who, ticket_id, body, files)
 
 
 @bp.delete("/tickets/<int:ticket_id>/attachments/<int:attachment_id>")
 @endpoint("write")
 def delete_ticket_attachment(ticket_id: int, attachment_id: int) -> Response:
-    """One attachment taken off a ticket (404 when it has none by that id: the fake takes no
-    uploads, so only a dataset's tickets carry attachments)."""
+    """One attachment taken off a ticket (404 when it has none by that id)."""
     who = require("tickets.edit")
     check_query(())
     account = who.account
@@ -783,7 +795,9 @@ def update_service_request(who: Caller, ticket_id: int, body: Mapping[str, Any])
         return _update_locked(who, ticket_id, body)
 
 
-def _update_locked(who: Caller, ticket_id: int, body: Mapping[str, Any]) -> Response:
+def _update_locked(
+    who: Caller, ticket_id: int, body: Mapping[str, Any], files: list[FileStorage] | None = None
+) -> Response:
     account = who.account
     record = get_ticket(ticket_id, who)
     if record["deleted"] or record["spam"]:
@@ -815,6 +829,10 @@ def _update_locked(who: Caller, ticket_id: int, body: Mapping[str, Any]) -> Resp
             account, now, email=body.get("email"), name=body.get("name"), phone=body.get("phone")
         )
     updated = _updated(record, body, requester_id, now)
+    if files:
+        held = attachments_of(record, account.conversations(record))
+        added = new_attachments(account, ticket_id, held, files, now)
+        updated["attachments"] = [*(record.get("attachments") or []), *added]
     account.tickets.put(updated)
     changed = [name for name in activities.FIELD_NAMES if updated[name] != record[name]]
     if changed:
@@ -978,10 +996,11 @@ def _visible_conversations(account: AccountData, ticket: Record) -> list[Record]
 
 @bp.post("/tickets/<int:ticket_id>/notes")
 @endpoint("write")
+@takes_uploads
 def create_note(ticket_id: int) -> Response:
     who = require("tickets.conversations.create")
     check_query(())
-    body = read_json_object()
+    body, files = read_body(NOTE_RULES)
     validate_body(body, NOTE_RULES)
     account = who.account
     user_id = body.get("user_id") or who.user_id
@@ -994,6 +1013,8 @@ def create_note(ticket_id: int) -> Response:
     private = body.get("private", True) if who.is_agent else False
     with account.lock:  # the ticket is re-read under the lock so a racing update is kept
         ticket = live_ticket(ticket_id, who)
+        held = attachments_of(ticket, account.conversations(ticket)) if files else []
+        attachments = new_attachments(account, ticket_id, held, files, now)
         note: Record = {
             "id": account.next_conversation_id(),
             "body": html,
@@ -1010,7 +1031,7 @@ def create_note(ticket_id: int) -> Response:
             "from_email": None,
             "cc_emails": [],
             "bcc_emails": None,
-            "attachments": [],
+            "attachments": attachments,
         }
         account.add_conversation(ticket_id, note)
         touched = dict(ticket)

@@ -4,12 +4,15 @@ Real tenants use 64-bit ids for users, groups and the like (e.g. 21000418005) an
 numbers for tickets; the fake does the same so a client that squeezes ids into 32 bits fails here
 first. Each kind has its own range per account: `base + account_index * SPAN + n`.
 
-Conversations and requested items are numbered from ticket ids, which a dataset may start high
-(`first_ticket_id`) and creates keep raising, so they get far wider ranges per account, above
-every other kind's (and below 2**53, so JavaScript clients keep them exact).
+Conversations, requested items and attachments are numbered from ticket ids, which a dataset
+may start high (`first_ticket_id`) and creates keep raising, so they get far wider ranges per
+account, above every other kind's (and below 2**53, so JavaScript clients keep them exact).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 SPAN = 10_000_000
 
@@ -75,6 +78,9 @@ TICKET_KEYED_SPAN = 1_000_000_000_000
 CONVERSATION_BASE = 1_000_000_000_000_000
 REQUESTED_ITEM_BASE = 2_000_000_000_000_000
 CSAT_RESPONSE_BASE = 3_000_000_000_000_000
+ATTACHMENT_BASE = 4_000_000_000_000_000
+# A ticket's attachments, its conversations' included, take t * SLOTS + k (0 < k < SLOTS).
+ATTACHMENT_SLOTS = 64
 
 # Conversations generated for ticket t take t * SLOTS + k (k < SLOTS), all below
 # CREATED_CONVERSATION_OFFSET; notes created through the API are numbered upwards from there, so
@@ -124,3 +130,20 @@ def requested_item_id(account_index: int, ticket_id: int) -> int:
 def csat_response_id(account_index: int, ticket_id: int) -> int:
     """A ticket's survey response, numbered from its ticket (one response a ticket)."""
     return _ticket_keyed(CSAT_RESPONSE_BASE, account_index, ticket_id)
+
+
+def attachment_id(account_index: int, ticket_id: int, k: int) -> int:
+    """The k-th attachment (from 1) sent to a ticket or its conversations."""
+    return _ticket_keyed(ATTACHMENT_BASE, account_index, ticket_id * ATTACHMENT_SLOTS + k)
+
+
+def attachment_number(account_index: int, ticket_id: int, held: Iterable[Mapping[str, Any]]) -> int:
+    """The next `k` for a ticket that holds `held`: past the highest of its own ids (a dataset's
+    attachments, numbered otherwise, do not count)."""
+    first = attachment_id(account_index, ticket_id, 0)
+    own = [
+        int(a["id"]) - first
+        for a in held
+        if first < int(a.get("id") or 0) < first + ATTACHMENT_SLOTS
+    ]
+    return max(own, default=0) + 1
