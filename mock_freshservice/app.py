@@ -276,8 +276,10 @@ def _before_api_request() -> Response | None:
         raise errors.invalid_accept_header(accept)
     if req.method in BODY_METHODS and req.content_length:
         content_type = headers.get("Content-Type", "")
-        multipart = req.mimetype == "multipart/form-data" and accepts_multipart(
-            current_app.view_functions.get(req.endpoint or "")
+        # Multipart is for the views that take files; on a path no view serves, routing answers.
+        multipart = req.mimetype == "multipart/form-data" and (
+            req.routing_exception is not None
+            or accepts_multipart(current_app.view_functions.get(req.endpoint or ""))
         )
         if "application/json" not in content_type and not multipart:
             raise errors.invalid_content_type(content_type)

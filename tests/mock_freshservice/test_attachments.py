@@ -138,3 +138,12 @@ def test_a_multipart_body_elsewhere_is_refused_as_not_json(
     )
     assert response.status_code == 415
     assert response.get_json()["code"] == "invalid_content_type"
+
+
+def test_a_multipart_body_to_a_path_no_view_serves_is_answered_by_routing(
+    client: FlaskClient, admin: Headers
+) -> None:
+    response = client.post(
+        "/api/v2/tickets/-2.5e-104/notes", data={"body": "x"}, headers=admin, content_type=MULTIPART
+    )
+    assert response.status_code == 404
