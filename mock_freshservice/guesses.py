@@ -295,7 +295,7 @@ NOTIFY_RANGE_MESSAGE = "It should be between 15 minutes and 4 weeks before the d
 # `filter_name` (and `view`, which takes the same names; custom views do not exist here):
 # my_open = assigned to the caller and not Closed, release_requested = Pending Release (4).
 # `order_by` takes created_at, updated_at, priority, status, planned_start_date and
-# planned_end_date. `query` is not served (400 invalid_field, as any unknown parameter).
+# planned_end_date. `query` takes the filter language (guesses.CHANGE_QUERY).
 # The associations only Freshworks' OpenAPI file names (project_id, associated_project,
 # associated_release, associated_problems, tickets_initiating_change,
 # incidents_caused_by_change) are on a view, not on list items.

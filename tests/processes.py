@@ -137,8 +137,11 @@ class Fake:
         assert response.status_code < 300, response.text
         return response.json() if response.content else None
 
-    def journal(self, domain: str = "acme.freshservice.com") -> list[dict[str, Any]]:
-        return list(self.admin("GET", f"accounts/{domain}/journal")["entries"])
+    def journal(
+        self, domain: str = "acme.freshservice.com", since: int = 0
+    ) -> list[dict[str, Any]]:
+        """The account's journal entries after sequence number `since`."""
+        return list(self.admin("GET", f"accounts/{domain}/journal?since={since}")["entries"])
 
     def clear_journal(self, domain: str = "acme.freshservice.com") -> None:
         self.admin("DELETE", f"accounts/{domain}/journal")

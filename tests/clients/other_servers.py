@@ -176,14 +176,8 @@ class Outcome:
         return any(status >= 400 for status in self.statuses)
 
 
-def journal_since(fake: Fake, seq: int) -> list[dict[str, Any]]:
-    answer = fake.admin("GET", f"accounts/{DOMAIN}/journal?since={seq}")
-    return list(answer["entries"])
-
-
 def last_seq(fake: Fake) -> int:
-    entries = fake.journal(DOMAIN)
-    return max((e["seq"] for e in entries), default=0)
+    return max((e["seq"] for e in fake.journal(DOMAIN)), default=0)
 
 
 def requests_in(entries: Sequence[Mapping[str, Any]]) -> list[Request]:

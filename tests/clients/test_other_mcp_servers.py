@@ -694,7 +694,7 @@ async def call_every_tool(
                 before = others.last_seq(fake)
                 with anyio.fail_after(CALL_TIMEOUT):
                     result = await client.call_tool(name, arguments)
-                requests = others.requests_in(others.journal_since(fake, before))
+                requests = others.requests_in(fake.journal(others.DOMAIN, since=before))
                 outcomes.append(
                     Outcome(name, arguments, bool(result.is_error), _text(result), requests)
                 )
