@@ -8,8 +8,8 @@ printed (run with `-s`), so CI's log shows what the clients did.
 
 With `-m clients` selected, a missing Node or `node_modules` fails the tests: they never skip.
 
-`test_other_mcp_servers.py` runs the other side: the open-source Freshservice MCP servers on PyPI,
-as clients of the fake (`other_servers.py` installs and runs them).
+`test_other_mcp_servers.py` runs the other side, in `tox -e other-servers`: the open-source
+Freshservice MCP servers on PyPI as clients of the fake (`other_servers.py` installs and runs them).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from tests.clients import other_servers as others
 from tests.clients.other_servers import Outcome, ServerPackage
 from tests.processes import Fake, running_fake
 
-pytestmark = [pytest.mark.clients, pytest.mark.anyio]
+pytestmark = [pytest.mark.other_servers, pytest.mark.anyio]
 
 ADMIN_KEY = "demo-acme-admin-key"
 CALL_TIMEOUT = 60  # seconds per tool call (node804 retries a 429 three times)

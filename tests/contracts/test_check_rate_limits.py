@@ -7,7 +7,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.contracts.broken import broken_server, check
+
+# Each test here runs the harness's CLIs end to end in subprocesses: `tox -e slow`.
+pytestmark = pytest.mark.slow
 
 
 def test_a_per_minute_limit_raised_in_code_fails_naming_the_limit(tmp_path: Path) -> None:

@@ -18,6 +18,9 @@ from mock_freshservice.journal import fingerprint
 from tests.contracts.html_dom import Element, parse
 from tests.contracts.scenario_texts import WRONG_EXPECTATION
 
+# Each test here runs the harness's CLIs end to end in subprocesses: `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS = [sys.executable, "-m", "contracts"]
 DEMO_KEY = "demo-acme-admin-key"

@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Each test here runs the harness's CLIs end to end in subprocesses: `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 USING_THE_FIXTURES = '''
 import anyio
 

@@ -14,6 +14,11 @@ import termios
 import time
 from pathlib import Path
 
+import pytest
+
+# Each test here runs the harness's CLIs end to end in subprocesses: `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 HARNESS = [sys.executable, "-m", "contracts"]
 TICKET_DETAILS = str(ROOT / "scenarios" / "prompts" / "2-ticket-details.yaml")

@@ -17,6 +17,9 @@ from mock_freshservice.scenario import load_scenario
 from tests.processes import Fake, Server, running_fake, running_server
 from tests.seed import SEED_PROMPTS
 
+# Each test here runs the harness's CLIs end to end in subprocesses: `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 SCRIPTS = prompt_scripts()
 
 

@@ -16,6 +16,9 @@ import pytest
 
 from contracts.seed import SEED_TOOLS
 
+# Each test here runs the harness's CLIs end to end in subprocesses: `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 HARNESS = [sys.executable, "-m", "contracts"]
 TABLE_TITLE = "property-based calls per tool"
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,18 +70,15 @@ def our_run() -> subprocess.CompletedProcess[str]:
     return check()
 
 
-@pytest.mark.slow
 def test_the_suite_passes_on_our_server(our_run: subprocess.CompletedProcess[str]) -> None:
     assert our_run.returncode == 0, our_run.stdout[-6000:] + our_run.stderr[-2000:]
 
 
-@pytest.mark.slow
 def test_the_table_has_a_row_per_tool(our_run: subprocess.CompletedProcess[str]) -> None:
     rows = table_rows(our_run.stdout)
     assert sorted(row.split()[0] for row in rows) == sorted(SEED_TOOLS)
 
 
-@pytest.mark.slow
 def test_at_least_half_the_ids_drawn_name_existing_records(
     our_run: subprocess.CompletedProcess[str],
 ) -> None:
@@ -88,7 +88,6 @@ def test_at_least_half_the_ids_drawn_name_existing_records(
     assert existing >= drawn / 2
 
 
-@pytest.mark.slow
 def test_the_suite_fails_naming_the_tool_and_page_when_a_tool_ignores_page(
     broken_server: Path,
 ) -> None:

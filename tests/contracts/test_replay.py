@@ -21,6 +21,9 @@ from mock_freshservice.scenario import load_scenario
 from tests.contracts.scenario_texts import WRONG_EXPECTATION
 from tests.processes import Fake, running_fake, running_server
 
+# Each test here runs the harness's CLIs end to end in subprocesses: `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 HARNESS = [sys.executable, "-m", "contracts"]

@@ -15,6 +15,9 @@ import pytest
 from contracts.replay import ReplayReport, StepOutcome
 from contracts.run_events import EVENTS_VARIABLE, EventReader, read_run
 
+# Each test here runs the harness's CLIs end to end in subprocesses: `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 CHECKS = '''
 import pytest
 

@@ -16,6 +16,9 @@ from contracts.paths import PACKAGE
 from contracts.seed import SEED_TOOLS
 from tests.contracts.broken import broken_server, check
 
+# Each test here runs the harness's CLIs end to end in subprocesses: `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 SNAPSHOTS = PACKAGE / "toolsnaps"
 # Variables that would make a run rewrite, or read, other snapshots than the shipped ones.
 SNAPSHOT_VARIABLES = ("UPDATE_TOOLSNAPS", "TOOLSNAPS_DIR", "CI")

@@ -24,6 +24,9 @@ from tests.conftest import basic
 from tests.processes import UP_COMMAND, Up, ctrl_c, free_port, listening, started
 from tests.server.conftest import over_http, structured
 
+# Each test here runs the harness's CLIs end to end in subprocesses: `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 UP = UP_COMMAND
 
