@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from server import __version__
 from server.app import build_server
 from server.config import TOOLSETS, ServerSettings, SettingsError, from_sources
-from server.http import serve
+from server.http import PortUnavailable, serve
 
 
 def _csv(text: str) -> tuple[str, ...]:
@@ -105,7 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def serve_http(settings: ServerSettings) -> int:
     try:
         serve(settings)
-    except SystemExit as exc:  # uvicorn exits 1 when the port is taken
+    except PortUnavailable as exc:  # a usage problem, as `up` says it
+        print(f"freshservice-mcp: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # uvicorn exits non-zero when it cannot start
         return int(exc.code or 1)
     except KeyboardInterrupt:
         # uvicorn shuts down cleanly on Ctrl-C, then raises the signal again: not an error.

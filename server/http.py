@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import logging
 import re
+import socket
+import sys
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -397,12 +400,37 @@ class DeadlineProtocol(HttpToolsProtocol):
             self.transport.close()
 
 
+class PortUnavailable(Exception):
+    """The address to serve on cannot be bound: the message says why and what to do."""
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to (host, port) and listening, or PortUnavailable saying why not."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        with contextlib.suppress(UnboundLocalError):
+            sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortUnavailable(
+                f"port {port} on {host} is in use (another freshservice-mcp, or `freshservice-"
+                "harness up`?): stop it, or choose another with --port N"
+            ) from exc
+        raise PortUnavailable(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from exc
+    return sock
+
+
 def serve(settings: ServerSettings, *, server: FreshserviceMCP | None = None) -> None:
     """Run the HTTP app (of `server`, if built) under uvicorn with this module's limits;
-    returns when stopped."""
+    returns when stopped. PortUnavailable when its address cannot be bound."""
     protocol = type(
         "ServerProtocol", (DeadlineProtocol,), {"read_timeout": settings.mcp_read_timeout}
     )
+    sock = listening_socket(settings.host, settings.port)
     config = uvicorn.Config(
         http_app(settings, server=server),
         host=settings.host,
@@ -413,4 +441,11 @@ def serve(settings: ServerSettings, *, server: FreshserviceMCP | None = None) ->
         limit_concurrency=MAX_CONNECTIONS,
         timeout_keep_alive=5,
     )
-    uvicorn.Server(config).run()
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    print(
+        f"freshservice-mcp: serving MCP (Streamable HTTP) on http://{host}:{settings.port}"
+        f"{MCP_PATH}; Ctrl-C stops it",
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.Server(config).run(sockets=[sock])

@@ -7,6 +7,7 @@ import base64
 import contextlib
 import json
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -277,6 +278,26 @@ async def test_stateful_mode_keeps_legacy_sessions_and_allows_get(fake: Fake) ->
         )  # fmt: skip
     assert shown["id"] == 1023
     assert initialized.headers.get("mcp-session-id")
+
+
+def test_the_http_server_says_where_it_serves_when_it_starts(fake: Fake) -> None:
+    with running_server(fake.url) as server:
+        said = server.stderr()
+    assert f"serving MCP (Streamable HTTP) on {server.mcp_url}" in said
+
+
+def test_a_busy_port_is_a_usage_error_naming_the_port_and_the_flag(fake: Fake) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "server", "--transport", "http", "--port", str(port)],
+            capture_output=True, text=True, env=server_environment(fake.url), timeout=30,
+        )  # fmt: skip
+    assert done.returncode == 2
+    assert f"port {port} on 127.0.0.1 is in use" in done.stderr and "--port N" in done.stderr
+    assert "Traceback" not in done.stderr and "Errno" not in done.stderr
 
 
 def test_ctrl_c_stops_the_http_server_cleanly_without_a_traceback(fake: Fake) -> None:
