@@ -250,6 +250,18 @@ CHANGE_APPROVAL_GROUPS = Resource(
     description="A change's approval groups",
 )
 
+# A requested approval, a change's or a ticket's, is cancelled or reminded on its own.
+APPROVAL_ACTIONS = (
+    Action("cancel", "PUT", "edit", _cancel_approval, description="Cancel a requested approval"),
+    Action(
+        "resend_approval",
+        "PUT",
+        "edit",
+        _remind,
+        description="Remind the approver of a requested approval",
+    ),
+)
+
 CHANGE_APPROVALS = Resource(
     name="approvals",
     singular="approval",
@@ -259,18 +271,7 @@ CHANGE_APPROVALS = Resource(
     id_base=ids.CHANGE_APPROVAL_BASE,
     operations=("list", "view"),
     fields=APPROVAL_FIELDS,
-    actions=(
-        Action(
-            "cancel", "PUT", "edit", _cancel_approval, description="Cancel a requested approval"
-        ),
-        Action(
-            "resend_approval",
-            "PUT",
-            "edit",
-            _remind,
-            description="Remind the approver of a requested approval",
-        ),
-    ),
+    actions=APPROVAL_ACTIONS,
     updated_since=False,
     order=("id", "asc"),
     description="A change's approvals",
@@ -339,18 +340,7 @@ TICKET_APPROVALS = Resource(
     operations=("list", "create", "view"),
     fields=TICKET_APPROVAL_FIELDS,
     fill=_ask_on_ticket,
-    actions=(
-        Action(
-            "cancel", "PUT", "edit", _cancel_approval, description="Cancel a requested approval"
-        ),
-        Action(
-            "resend_approval",
-            "PUT",
-            "edit",
-            _remind,
-            description="Remind the approver of a requested approval",
-        ),
-    ),
+    actions=APPROVAL_ACTIONS,
     updated_since=False,
     order=("id", "asc"),
     description="A ticket's approvals",
