@@ -20,7 +20,6 @@ from bench.support import (
     BenchError,
     WrkRun,
     cpu_seconds,
-    free_port,
     median,
     process,
     report,
@@ -41,16 +40,11 @@ def compare(name: str, path: str, what: str, *, quick: bool) -> bool:
     seconds = 2 if quick else 3
     rounds = 1 if quick else 11
     auth = {"Authorization": "Basic " + base64.b64encode(b"demo-acme-admin-key:X").decode()}
-    fake_port, bare_port = free_port(), free_port()
-    fake_url = f"http://127.0.0.1:{fake_port}{path}"
-    bare_url = f"http://127.0.0.1:{bare_port}{path}"
     fake_cmd = [
         PYTHON,
         "-m",
         "mock_freshservice",
         "serve",
-        "--port",
-        str(fake_port),
         "--plan",
         "unlimited",
         "--now",
@@ -58,18 +52,19 @@ def compare(name: str, path: str, what: str, *, quick: bool) -> bool:
         "--threads",
         str(THREADS),
     ]
-    with process(fake_cmd, fake_url, auth) as fake, tempfile.TemporaryDirectory() as scratch:
+    with process(fake_cmd, "/_mock/health") as fake, tempfile.TemporaryDirectory() as scratch:
+        fake_url = f"{fake.url}{path}"
         body = httpx.get(fake_url, headers=auth).content
         body_file = Path(scratch) / "body.json"
         body_file.write_bytes(body)
         bare_cmd = [
             PYTHON,
             str(Path(__file__).with_name("bare_flask_app.py")),
-            str(bare_port),
             str(body_file),
             str(THREADS),
         ]
-        with process(bare_cmd, bare_url) as bare:
+        with process(bare_cmd, "/") as bare:
+            bare_url = f"{bare.url}{path}"
             if httpx.get(bare_url).content != body:
                 raise BenchError("the bare app's body differs from the fake's")
             wrk(fake_url, seconds=1, connections=8, threads=2, headers=auth)  # warm-up
@@ -79,8 +74,8 @@ def compare(name: str, path: str, what: str, *, quick: bool) -> bool:
             fake_cpu: list[float] = []
             bare_cpu: list[float] = []
             sides = [
-                (fake_url, auth, fake_runs, fake_cpu, fake.pid),
-                (bare_url, {}, bare_runs, bare_cpu, bare.pid),
+                (fake_url, auth, fake_runs, fake_cpu, fake.process.pid),
+                (bare_url, {}, bare_runs, bare_cpu, bare.process.pid),
             ]
             for round_number in range(rounds):
                 for url, headers, runs, cpu, pid in sides if round_number % 2 == 0 else sides[::-1]:

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.support import PYTHON, BenchError, free_port, report
+from bench.support import PYTHON, BenchError, report
+from contracts.processes import listening_socket, start_serving
 
 DATASET = """
 accounts:
@@ -44,14 +45,12 @@ TARGETS = {"startup_s": 2.0, "rss_mb": 300.0, "page_ratio": 1.25, "page_ms": 20.
 
 
 def _start(dataset: Path) -> tuple[subprocess.Popen[bytes], str, float]:
-    port = free_port()
-    began = time.perf_counter()
-    process = subprocess.Popen(
-        [PYTHON, "-m", "mock_freshservice", "serve", "--dataset", str(dataset), "--port",
-         str(port), "--plan", "unlimited", "--now", "2026-11-02T12:00:00Z"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    command = [PYTHON, "-m", "mock_freshservice", "serve", "--dataset", str(dataset),
+               "--plan", "unlimited", "--now", "2026-11-02T12:00:00Z"]  # fmt: skip
+    with listening_socket() as sock:
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        began = time.perf_counter()
+        process = start_serving(command, sock, stderr=subprocess.DEVNULL)
     while True:
         if process.poll() is not None:
             raise BenchError("the fake exited while starting")

@@ -31,7 +31,7 @@ from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
 from bench.noop_server import server_with_noop
-from bench.support import PYTHON, BenchError, free_port, median, process, report
+from bench.support import PYTHON, BenchError, median, process, report
 
 KEY = "demo-acme-admin-key"
 TICKET = 1023
@@ -97,13 +97,12 @@ async def direct_client(fake_url: str) -> AsyncIterator[httpx.AsyncClient]:
 async def measure(fake_url: str, calls: int) -> dict[str, dict[str, float]]:
     env = server_env(fake_url)
     figures: dict[str, dict[str, float]] = {}
-    port = free_port()
-    http_server = [PYTHON, "-m", "bench.noop_server", "--transport", "http", "--port", str(port)]
-    with process(http_server, f"http://127.0.0.1:{port}/healthz", env=env):
+    http_server = [PYTHON, "-m", "bench.noop_server", "--transport", "http"]
+    with process(http_server, "/healthz", env=env) as served:
         async with (
             direct_client(fake_url) as direct,
             httpx2.AsyncClient(timeout=30) as http,
-            Client(streamable_http_client(f"http://127.0.0.1:{port}/mcp", http_client=http)) as c,
+            Client(streamable_http_client(f"{served.url}/mcp", http_client=http)) as c,
         ):
             figures["streamable_http"] = await side_by_side(c, direct, calls)
     stdio = StdioServerParameters(command=PYTHON, args=["-m", "bench.noop_server"], env=env)
@@ -122,10 +121,9 @@ async def measure(fake_url: str, calls: int) -> dict[str, dict[str, float]]:
 
 def run(*, quick: bool) -> bool:
     calls = 50 if quick else 300
-    port = free_port()
-    fake = [PYTHON, "-m", "mock_freshservice", "serve", "--port", str(port), "--plan", "unlimited"]
-    with process(fake, f"http://127.0.0.1:{port}/_mock/health"):
-        figures = anyio.run(measure, f"http://127.0.0.1:{port}", calls)
+    fake = [PYTHON, "-m", "mock_freshservice", "serve", "--plan", "unlimited"]
+    with process(fake, "/_mock/health") as served:
+        figures = anyio.run(measure, served.url, calls)
     ratio = figures["streamable_http"]["ratio_a_over_b_plus_c"]
     report(
         "bench_server_call",

@@ -21,7 +21,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from bench.support import PYTHON, BenchError, free_port, process, report
+from bench.support import PYTHON, BenchError, process, report
 
 KEY = "demo-acme-admin-key"
 CPU_TARGET_MS = 2.0
@@ -63,30 +63,23 @@ def run(*, quick: bool) -> bool:
     rounds = 1 if quick else 3
     sequential_calls = 100 if quick else 500
     sessions, calls = (8, 25) if quick else (SESSIONS, CALLS)
-    fake_port, server_port = free_port(), free_port()
-    fake_url = f"http://127.0.0.1:{fake_port}"
-    mcp_url = f"http://127.0.0.1:{server_port}/mcp"
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRESHSERVICE_")}
-    env.update(
-        FRESHSERVICE_BASE_URL=fake_url,
-        FRESHSERVICE_MCP_CALLS_PER_MINUTE="0",
-        FRESHSERVICE_MCP_CALLS_PER_MONTH="0",
-    )
-    fake_cmd = [PYTHON, "-m", "mock_freshservice", "serve", "--port", str(fake_port),
-                "--plan", "unlimited", "--quiet"]  # fmt: skip
-    server_cmd = [PYTHON, "-m", "server", "--transport", "http", "--port", str(server_port)]
+    env.update(FRESHSERVICE_MCP_CALLS_PER_MINUTE="0", FRESHSERVICE_MCP_CALLS_PER_MONTH="0")
+    fake_cmd = [PYTHON, "-m", "mock_freshservice", "serve", "--plan", "unlimited", "--quiet"]
+    server_cmd = [PYTHON, "-m", "server", "--transport", "http"]
     cpu_ms: list[float] = []
     rates: list[float] = []
     p99s: list[float] = []
     with (
-        process(fake_cmd, f"{fake_url}/_mock/health"),
-        process(server_cmd, f"http://127.0.0.1:{server_port}/healthz", env=env) as server,
+        process(fake_cmd, "/_mock/health") as fake,
+        process(server_cmd, "/healthz", env={**env, "FRESHSERVICE_BASE_URL": fake.url}) as server,
     ):
+        mcp_url = f"{server.url}/mcp"
         drive(mcp_url, 2, 20, 1)  # warm-up: connections, caches, the key's check
         for _ in range(rounds):
-            before = cpu_seconds(server.pid)
+            before = cpu_seconds(server.process.pid)
             drive(mcp_url, 1, sequential_calls, 1)
-            cpu_ms.append((cpu_seconds(server.pid) - before) * 1000 / sequential_calls)
+            cpu_ms.append((cpu_seconds(server.process.pid) - before) * 1000 / sequential_calls)
             latencies, took = drive(mcp_url, sessions, calls, DRIVERS)
             rates.append(len(latencies) / took)
             p99s.append(sorted(latencies)[int(0.99 * len(latencies))] * 1000)

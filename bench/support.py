@@ -1,4 +1,5 @@
-"""Shared machinery for benchmarks: processes on free ports, wrk runs, medians, reports."""
+"""Shared machinery for benchmarks: processes on free ports (the harness's), wrk runs, medians,
+reports."""
 
 from __future__ import annotations
 
@@ -7,17 +8,14 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+from contracts.processes import Served, StartFailed, serving
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -26,41 +24,18 @@ class BenchError(RuntimeError):
     """A benchmark that cannot run or whose run was invalid (errors, 429s)."""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def process(
-    args: Sequence[str],
-    ready_url: str,
-    headers: dict[str, str] | None = None,
-    env: dict[str, str] | None = None,
-) -> Iterator[subprocess.Popen[bytes]]:
-    """Start a server process and wait until `ready_url` answers 200. Its stderr goes to a file:
-    an unread pipe would fill up (the MCP server logs every call) and stall it."""
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(list(args), stdout=subprocess.DEVNULL, stderr=log, env=env)
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if proc.poll() is not None:
-                    log.seek(0)
-                    raise BenchError(f"{args[0]} exited: {log.read().decode(errors='replace')}")
-                try:
-                    if httpx.get(ready_url, headers=headers, timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise BenchError(f"{ready_url} did not come up")
-                time.sleep(0.05)
-            yield proc
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    command: Sequence[str], ready_path: str, env: Mapping[str, str] | None = None
+) -> Iterator[Served]:
+    """A server process (taking `--fd N`) on a free loopback port, once `ready_path` answers; its
+    stderr goes to a file (an unread pipe would fill up, the MCP server logs every call, and
+    stall it)."""
+    try:
+        with serving(command, ready_path, env=env) as served:
+            yield served
+    except StartFailed as exc:
+        raise BenchError(str(exc)) from None
 
 
 def cpu_seconds(pid: int) -> float:

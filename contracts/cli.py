@@ -156,13 +156,13 @@ def _add_up_parser(commands: Any) -> None:
         "--port",
         type=_port,
         default=DEFAULT_MCP_PORT,
-        help="the MCP server's (default %(default)s)",
+        help="the MCP server's (default %(default)s; 0 = any free port, shown when up)",
     )
     up.add_argument(
         "--fake-port",
         type=_port,
         default=DEFAULT_FAKE_PORT,
-        help="the fake's (default %(default)s)",
+        help="the fake's (default %(default)s; 0 = any free port, shown when up)",
     )
     up.add_argument("--seed", type=int, help="seed of the generated data (the fake's --seed)")
     up.add_argument(
@@ -182,8 +182,8 @@ def _port(text: str) -> int:
         port = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is not a port: give 1 to 65535")
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: give 1 to 65535, or 0 for any")
     return port
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shlex
 import socket
@@ -11,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 import httpx
@@ -25,10 +27,134 @@ class StartFailed(RuntimeError):
     """A process did not come up; the message carries the end of its stderr."""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def listening_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A TCP socket bound to (host, port) and listening; port 0 takes any free port. OSError
+    (errno EADDRINUSE when taken) if it cannot be bound.
+
+    A child started with it (`serving`) inherits it as `--fd N`: its port is known before the
+    child starts and stays bound throughout, so two starts can never race for one port (picking
+    a free port and passing it as `--port N` leaves a gap in which anything may take it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        # As waitress and uvicorn set it: a port in TIME_WAIT is free to serve on again.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(1024)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+@dataclasses.dataclass
+class Served:
+    """A child process serving HTTP on a socket this process bound, and its stderr."""
+
+    process: subprocess.Popen[bytes]
+    url: str  # scheme://host:port
+    port: int
+    log: IO[bytes]
+
+    def stderr(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+
+def start_serving(
+    command: Sequence[str],
+    sock: socket.socket,
+    *,
+    env: Mapping[str, str] | None = None,
+    stdout: Any = subprocess.DEVNULL,
+    stderr: Any = None,
+    **popen: Any,
+) -> subprocess.Popen[bytes]:
+    """`command --fd N`, the child inheriting `sock` as descriptor N. The caller closes its own
+    copy once the child is started (the child's keeps the port)."""
+    return subprocess.Popen(
+        [*command, "--fd", str(sock.fileno())],
+        pass_fds=(sock.fileno(),),
+        stdout=stdout,
+        stderr=stderr,
+        env=None if env is None else dict(env),
+        **popen,
+    )
+
+
+@contextlib.contextmanager
+def serving(
+    command: Sequence[str],
+    ready_path: str,
+    *,
+    env: Mapping[str, str] | None = None,
+    host: str = "127.0.0.1",
+    scheme: str = "http",
+    timeout: float = START_TIMEOUT,
+) -> Iterator[Served]:
+    """Run `command` (a server taking `--fd N`: mock-freshservice, freshservice-mcp) on a free
+    port of `host` until the block ends; yields once `ready_path` answers. StartFailed, with the
+    end of its stderr, if it exits or does not answer within `timeout` seconds."""
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed below, after the child has stopped
+    with listening_socket(host) as sock:
+        port = int(sock.getsockname()[1])
+        process = start_serving(command, sock, env=env, stderr=log)
+    served = Served(process, f"{scheme}://{url_host(host)}:{port}", port, log)
+    try:
+        name = _program(command)
+        wait_until_answering(f"{served.url}{ready_path}", process, log, timeout=timeout, name=name)
+        yield served
+    finally:
+        stop(process)
+        log.close()
+
+
+def wait_until_answering(
+    url: str,
+    process: subprocess.Popen[Any],
+    log: IO[bytes] | None = None,
+    *,
+    timeout: float = START_TIMEOUT,
+    name: str = "the process",
+) -> None:
+    """Until `url` gives any HTTP answer; StartFailed (with the end of `log`) if the process
+    exits first or `timeout` seconds pass. Over https the certificate is not checked: this asks
+    only whether it serves (the tests of trust make their own clients)."""
+    deadline = time.monotonic() + timeout
+    # trust_env=False: a loopback check must not go through an HTTP(S)_PROXY.
+    with httpx.Client(timeout=1, trust_env=False, verify=False) as client:  # noqa: S501
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                tail = f":\n{_tail(log)}" if log is not None else " (its error is above)"
+                raise StartFailed(f"{name} exited with {process.returncode}{tail}")
+            with contextlib.suppress(httpx.TransportError):
+                client.get(url)
+                return
+            time.sleep(0.05)
+    tail = f":\n{_tail(log)}" if log is not None else ""
+    raise StartFailed(f"{name} did not answer {url} within {timeout:.0f} s{tail}")
+
+
+def _program(command: Sequence[str]) -> str:
+    """`mock_freshservice` for `python -m mock_freshservice serve`, else the program's name."""
+    if len(command) > 2 and command[1] == "-m":
+        return command[2]
+    return Path(command[0]).name
+
+
+def stop(process: subprocess.Popen[Any], timeout: float = 10) -> None:
+    """SIGTERM (both servers stop cleanly on it), then SIGKILL after `timeout` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _tail(log: IO[bytes], lines: int = 15) -> str:
@@ -45,42 +171,8 @@ def fake_environment() -> dict[str, str]:
 @contextlib.contextmanager
 def running_fake(*args: str) -> Iterator[str]:
     """`mock-freshservice serve` on a free loopback port; yields its base URL."""
-    port = free_port()
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [*FAKE_COMMAND, "--port", str(port), *args],
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            env=fake_environment(),
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for(f"{url}/_mock/health", process, log)
-            yield url
-        finally:
-            _stop(process)
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise StartFailed(f"the fake exited with {process.returncode}:\n{_tail(log)}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        time.sleep(0.05)
-    raise StartFailed(f"the fake did not answer {url} within {START_TIMEOUT:.0f} s:\n{_tail(log)}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with serving([*FAKE_COMMAND, *args], "/_mock/health", env=fake_environment()) as fake:
+        yield fake.url
 
 
 def server_environment(fake_url: str, key: str, settings: Mapping[str, Any]) -> dict[str, str]:

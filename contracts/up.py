@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import os
 import shlex
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import time
@@ -23,10 +23,17 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-import httpx
-
 from contracts.client_config import DEFAULT_KEY, DEFAULT_URL, claude_code
-from contracts.processes import fake_environment, setting_variables
+from contracts.processes import (
+    StartFailed,
+    fake_environment,
+    listening_socket,
+    setting_variables,
+    start_serving,
+    stop,
+    url_host,
+    wait_until_answering,
+)
 from mock_freshservice import tls
 from mock_freshservice.data.dataset import load_dataset
 from mock_freshservice.scenario import Scenario, ScenarioError, load_scenario
@@ -71,12 +78,12 @@ class UpOptions:
 
     @property
     def mcp_url(self) -> str:
-        return f"http://{_url_host(self.host)}:{self.port}/mcp"
+        return f"http://{url_host(self.host)}:{self.port}/mcp"
 
     @property
     def fake_url(self) -> str:
         scheme = "https" if self.tls else "http"
-        return f"{scheme}://{_url_host(self.host)}:{self.fake_port}"
+        return f"{scheme}://{url_host(self.host)}:{self.fake_port}"
 
     @property
     def ca_dir(self) -> Path:
@@ -107,26 +114,31 @@ def run_up(options: UpOptions, out: TextIO = sys.stdout) -> int:
             exit_code=2,
         )
     scenario = _scenario_of(options.scenario)
-    for name, port in (("MCP server", options.port), ("fake", options.fake_port)):
-        if _port_taken(options.host, port):
-            flag = "--port" if name == "MCP server" else "--fake-port"
-            raise UpFailed(
-                f"port {port} on {options.host} is in use (another `freshservice-harness up`, "
-                f"`freshservice-mcp` or `mock-freshservice`?): stop it, or choose another with "
-                f"{flag} N",
-                exit_code=2,
-            )
-    with _stopped_on_exit() as children:
+    # `up` binds both ports itself and hands the sockets down (`--fd`): a taken port is found
+    # before anything starts, and no other process can take one in between.
+    with (
+        _bound(options.host, options.fake_port, "--fake-port") as fake_socket,
+        _bound(options.host, options.port, "--port") as mcp_socket,
+        _stopped_on_exit() as children,
+    ):
+        options = dataclasses.replace(
+            options, port=_port_of(mcp_socket), fake_port=_port_of(fake_socket)
+        )
         print(f"starting the fake on {options.fake_url} ...", file=sys.stderr, flush=True)
-        fake = _start(children, "the fake", _fake_command(options), env=fake_environment())
-        ca_file = options.ca_file if options.tls else None
-        _wait_until_answering(f"{options.fake_url}/_mock/health", "the fake", fake, ca_file)
+        fake = _start(children, "the fake", _fake_command(options), fake_environment(), fake_socket)
+        fake_socket.close()  # the fake's copy keeps the port
+        _wait_until_answering(f"{options.fake_url}/_mock/health", "the fake", fake)
         print(f"starting the MCP server on {options.mcp_url} ...", file=sys.stderr, flush=True)
         server = _start(
-            children, "the MCP server", _server_command(options), _server_env(options, scenario)
+            children,
+            "the MCP server",
+            _server_command(options),
+            _server_env(options, scenario),
+            mcp_socket,
         )
+        mcp_socket.close()
         _wait_until_answering(
-            f"http://{_url_host(options.host)}:{options.port}/healthz", "the MCP server", server
+            f"http://{url_host(options.host)}:{options.port}/healthz", "the MCP server", server
         )
         print(banner(options, scenario), file=out, flush=True)
         _watch(children)
@@ -231,10 +243,8 @@ def _fake_command(options: UpOptions) -> list[str]:
         "mock_freshservice",
         "serve",
         "--quiet",
-        "--host",
+        "--host",  # served on the socket `up` hands down; the host still names its certificate
         options.host,
-        "--port",
-        str(options.fake_port),
     ]
     if options.tls:
         command += ["--tls", "--ca-dir", str(options.ca_dir)]
@@ -256,10 +266,6 @@ def _server_command(options: UpOptions) -> list[str]:
         "server",
         "--transport",
         "http",
-        "--host",
-        options.host,
-        "--port",
-        str(options.port),
     ]
 
 
@@ -277,19 +283,26 @@ def _server_env(options: UpOptions, scenario: Scenario | None) -> dict[str, str]
 
 
 def _start(
-    children: Children, name: str, command: list[str], env: dict[str, str] | None
+    children: Children,
+    name: str,
+    command: list[str],
+    env: dict[str, str] | None,
+    sock: socket.socket,
 ) -> subprocess.Popen[bytes]:
-    """Start a child and track it at once, so that whatever stops `up` stops it too.
-    (Blocking signals around the two would leave the child with them blocked.)"""
-    # stdin detached: a child never competes for the terminal. Ctrl-C at the terminal reaches
-    # `up`, which stops the children in order; a child starts with SIGINT ignored, so Ctrl-C
-    # while it is still importing or building its dataset cannot end it with a traceback
-    # (uvicorn installs its own Ctrl-C handler once serving, and shuts down cleanly on it).
-    process = subprocess.Popen(
+    """Start a child serving on `sock` and track it at once, so that whatever stops `up` stops it
+    too. (Blocking signals around the two would leave the child with them blocked.)"""
+    # stdin detached: a child never competes for the terminal. Its stdout and stderr are this
+    # terminal's. Ctrl-C at the terminal reaches `up`, which stops the children in order; a child
+    # starts with SIGINT ignored, so Ctrl-C while it is still importing or building its dataset
+    # cannot end it with a traceback (uvicorn installs its own Ctrl-C handler once serving, and
+    # shuts down cleanly on it).
+    process = start_serving(
         command,
+        sock,
         env=env,
+        stdout=None,
         stdin=subprocess.DEVNULL,
-        preexec_fn=_ignore_sigint,  # noqa: PLW1509
+        preexec_fn=_ignore_sigint,  # before exec: see _ignore_sigint
     )
     children.append((name, process))
     return process
@@ -303,21 +316,11 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _wait_until_answering(
-    url: str, name: str, process: subprocess.Popen[bytes], ca_file: Path | None = None
-) -> None:
-    """Until `url` answers 200; over https, trusting `ca_file` only (the fake makes it first)."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise UpFailed(f"{name} exited with {process.returncode} (its error is above)")
-        with contextlib.suppress(httpx.HTTPError, OSError):
-            verify = True if ca_file is None else ssl.create_default_context(cafile=ca_file)
-            # trust_env=False: a loopback check must not go through an HTTP(S)_PROXY.
-            if httpx.get(url, timeout=1, trust_env=False, verify=verify).status_code == 200:
-                return
-        time.sleep(0.1)
-    raise UpFailed(f"{name} did not answer {url} within {START_TIMEOUT:.0f} s")
+def _wait_until_answering(url: str, name: str, process: subprocess.Popen[bytes]) -> None:
+    try:
+        wait_until_answering(url, process, timeout=START_TIMEOUT, name=name)
+    except StartFailed as exc:
+        raise UpFailed(str(exc)) from None
 
 
 Children = list[tuple[str, "subprocess.Popen[bytes]"]]
@@ -352,7 +355,8 @@ def _stopped_on_exit() -> Iterator[Children]:
         # Ignore a second Ctrl-C (or SIGTERM, SIGHUP) while the children stop: none is left behind.
         with _ignoring_stop_signals():
             for _, process in reversed(children):
-                _stop(process)
+                # SIGTERM: the children ignore SIGINT (see _start); both stop cleanly on it.
+                stop(process, timeout=STOP_TIMEOUT)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     print("stopped.", file=sys.stderr, flush=True)
@@ -368,28 +372,23 @@ def _ignoring_stop_signals() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        # SIGTERM: the children ignore SIGINT (see _start); both stop cleanly on SIGTERM.
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+@contextlib.contextmanager
+def _bound(host: str, port: int, flag: str) -> Iterator[socket.socket]:
+    """A listening socket on (host, port), closed on leaving; a taken port is a usage error."""
+    try:
+        sock = listening_socket(host, port)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise UpFailed(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
+        raise UpFailed(
+            f"port {port} on {host} is in use (another `freshservice-harness up`, "
+            f"`freshservice-mcp` or `mock-freshservice`?): stop it, or choose another with "
+            f"{flag} N",
+            exit_code=2,
+        ) from None
+    with sock:
+        yield sock
 
 
-def _port_taken(host: str, port: int) -> bool:
-    # SO_REUSEADDR as waitress and uvicorn set it: a port in TIME_WAIT is free for them too.
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return True
-    return False
-
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
+def _port_of(sock: socket.socket) -> int:
+    return int(sock.getsockname()[1])

@@ -25,7 +25,12 @@ from mock_freshservice.data.dataset import DatasetError
 from mock_freshservice.journal import fingerprint
 from mock_freshservice.persistence import StateFileError, StateWriteError
 from mock_freshservice.scenario import ScenarioError
-from mock_freshservice.serving import make_server
+from mock_freshservice.serving import (
+    ListenError,
+    inherited_socket,
+    make_server,
+    served_address,
+)
 from mock_freshservice.settings import (
     DEFAULT_CONNECTION_LIMIT,
     DEFAULT_HOST,
@@ -101,7 +106,17 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     sup = argparse.SUPPRESS
     group = parser.add_argument_group("serve options")
     group.add_argument("--host", default=sup, help=f"address to bind (default {DEFAULT_HOST})")
-    group.add_argument("--port", type=int, default=sup, help=f"port (default {DEFAULT_PORT})")
+    group.add_argument(
+        "--port", type=int, default=sup, help=f"port (default {DEFAULT_PORT}; 0 = any free port)"
+    )
+    group.add_argument(
+        "--fd",
+        type=int,
+        metavar="N",
+        default=sup,
+        help="serve on the listening socket inherited as descriptor N instead of binding "
+        "--host/--port (for a supervisor or test harness that binds the port itself)",
+    )
     group.add_argument("--seed", type=int, default=sup, help=f"data seed (default {DEFAULT_SEED})")
     group.add_argument("--dataset", type=Path, default=sup, help="dataset YAML (default: built in)")
     group.add_argument(
@@ -182,7 +197,7 @@ def settings_from(
     """The settings from the flags and, for secrets, the environment (default `os.environ`):
     keys from the variable and the flags together, the token from the flag if given."""
     environ = os.environ if environ is None else environ
-    given = {k: v for k, v in vars(args).items() if k not in ("command", "quiet")}
+    given = {k: v for k, v in vars(args).items() if k not in ("command", "quiet", "fd")}
     listed = [key.strip() for key in environ.get(API_KEYS_VARIABLE, "").split(",")]
     keys = [key for key in listed if key] + list(given.get("api_keys", ()))
     if keys:
@@ -196,6 +211,12 @@ def settings_from(
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = settings_from(args)
+    fd = getattr(args, "fd", None)
+    try:
+        sock = None if fd is None else inherited_socket(fd)  # checked before the slow build
+    except ListenError as exc:
+        print(f"mock-freshservice: {exc}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # Under load waitress warns on every queued task; that is the load, not news.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -219,9 +240,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except tls.TlsError as exc:
         print(f"mock-freshservice: {exc}", file=sys.stderr)
         return 2
+    try:
+        server = make_server(app, settings, context, sock)
+    except ListenError as exc:
+        print(f"mock-freshservice: {exc}", file=sys.stderr)
+        return 1
     if not getattr(args, "quiet", False):
-        _announce(app, settings)
-    return serve(app, settings, context)
+        host, port = served_address(server)
+        _announce(app, settings, settings.host if fd is None else host, port)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    return 0
 
 
 def _tls_context(app: Flask, settings: FakeSettings) -> ssl.SSLContext | None:
@@ -276,10 +305,11 @@ def building_progress() -> Iterator[BuildProgress | None]:
         yield advance
 
 
-def _announce(app: Flask, settings: FakeSettings) -> None:
+def _announce(app: Flask, settings: FakeSettings, host: str, port: int) -> None:
+    """The addresses served (the port bound, when --port 0 asked for any), accounts and keys."""
     state: FakeState = app.extensions[EXTENSION]
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    base = f"{'https' if settings.tls else 'http'}://{host}:{settings.port}"
+    shown = f"[{host}]" if ":" in host else host
+    base = f"{'https' if settings.tls else 'http'}://{shown}:{port}"
     lines = [f"mock-freshservice {__version__} on {base}/api/v2/ (admin: {base}/_mock/)"]
     ca: tls.LocalCA | None = app.extensions.get(TLS_EXTENSION)
     if ca is not None:
@@ -298,17 +328,3 @@ def _announce(app: Flask, settings: FakeSettings) -> None:
             rules = len(run.scenario.rules)
             lines.append(f"    scenario {run.scenario.name} ({rules} rule{'s' * (rules != 1)})")
     print("\n".join(lines), file=sys.stderr, flush=True)
-
-
-def serve(app: Flask, settings: FakeSettings, context: ssl.SSLContext | None = None) -> int:
-    try:
-        server = make_server(app, settings, context)
-    except OSError as exc:
-        print(
-            f"mock-freshservice: cannot listen on {settings.host}:{settings.port}: {exc.strerror}",
-            file=sys.stderr,
-        )
-        return 1
-    with contextlib.suppress(KeyboardInterrupt):
-        server.run()
-    return 0

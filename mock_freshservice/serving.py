@@ -48,36 +48,74 @@ SPARE_DESCRIPTORS = 64
 SELECT_CONNECTIONS = 1024 - SPARE_DESCRIPTORS
 
 
-def make_server(app: Flask, settings: FakeSettings, tls: ssl.SSLContext | None = None) -> Any:
-    """A waitress server for `app` on the settings' address, over TLS with `tls` (OSError if it
-    cannot listen)."""
+class ListenError(Exception):
+    """The fake cannot serve on the address or descriptor it was given; the message says why."""
+
+
+def inherited_socket(fd: int) -> socket.socket:
+    """The listening TCP socket a parent process handed down as descriptor `fd` (it bound the
+    port, so it knew the port before this process started)."""
+    try:
+        sock = socket.socket(fileno=fd)
+    except OSError as exc:
+        raise ListenError(f"--fd {fd}: no open socket there ({exc.strerror or exc})") from exc
+    listening = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+    if sock.family not in (socket.AF_INET, socket.AF_INET6) or not listening:
+        sock.detach()  # not ours to close
+        raise ListenError(f"--fd {fd}: not a listening TCP socket")
+    return sock
+
+
+def make_server(
+    app: Flask,
+    settings: FakeSettings,
+    tls: ssl.SSLContext | None = None,
+    sock: socket.socket | None = None,
+) -> Any:
+    """A waitress server for `app` on `sock`, else on the settings' address, over TLS with `tls`;
+    ListenError if it cannot listen."""
     limit = _fit_open_files(settings.connection_limit)
     sockets: dict[int, Any] = {}
-    server = create_server(
-        app,
-        map=sockets,
-        host=settings.host,
-        port=settings.port,
-        threads=settings.threads,
-        ident="mock-freshservice",
-        # Forwarding headers are the app's to judge (proxy.py: from loopback peers only);
-        # waitress would drop them from every peer, its trusted proxy being one address.
-        clear_untrusted_proxy_headers=False,
-        connection_limit=limit,
-        asyncore_use_poll=limit > SELECT_CONNECTIONS,
-        channel_timeout=settings.idle_timeout,
-        # How often idle connections are looked for: every second, so one closes on time.
-        cleanup_interval=1,
-        max_request_header_size=settings.max_header_bytes,
-        # waitress refuses a body of this size or more; the setting is the largest accepted.
-        max_request_body_size=settings.max_body_bytes + 1,
-        url_scheme="https" if tls is not None else "http",
+    where: dict[str, Any] = (
+        {"sockets": [sock]} if sock is not None else {"host": settings.host, "port": settings.port}
     )
+    try:
+        server = create_server(
+            app,
+            map=sockets,
+            **where,
+            threads=settings.threads,
+            ident="mock-freshservice",
+            # Forwarding headers are the app's to judge (proxy.py: from loopback peers only);
+            # waitress would drop them from every peer, its trusted proxy being one address.
+            clear_untrusted_proxy_headers=False,
+            connection_limit=limit,
+            asyncore_use_poll=limit > SELECT_CONNECTIONS,
+            channel_timeout=settings.idle_timeout,
+            # How often idle connections are looked for: every second, so one closes on time.
+            cleanup_interval=1,
+            max_request_header_size=settings.max_header_bytes,
+            # waitress refuses a body of this size or more; the setting is the largest accepted.
+            max_request_body_size=settings.max_body_bytes + 1,
+            url_scheme="https" if tls is not None else "http",
+        )
+    except OSError as exc:
+        raise ListenError(
+            f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}"
+        ) from exc
     for listener in sockets.values():
         if isinstance(listener, BaseWSGIServer):
             listener.channel_class = _Channel if tls is None else _TlsChannel
             listener.tls_context = tls
     return server
+
+
+def served_address(server: Any) -> tuple[str, int]:
+    """The address a server made by make_server listens on: the port bound, when --port 0 asked
+    for any. A name such as localhost may be served on several addresses: the first is given."""
+    listen = getattr(server, "effective_listen", None)  # several sockets: a MultiSocketServer
+    host, port = listen[0] if listen else (server.effective_host, server.effective_port)
+    return str(host), int(port)
 
 
 def _fit_open_files(connections: int) -> int:

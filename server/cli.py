@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from server import __version__
 from server.app import build_server
 from server.config import TOOLSETS, ServerSettings, SettingsError, from_sources
-from server.http import PortUnavailable, serve
+from server.http import PortUnavailable, inherited_socket, serve
 
 
 def _csv(text: str) -> tuple[str, ...]:
@@ -29,7 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
     add("--version", action="version", version=f"%(prog)s {__version__}")
     add("--transport", choices=("stdio", "http"), help="stdio (default) or Streamable HTTP")
     add("--host", help="HTTP address (default 127.0.0.1)")
-    add("--port", type=int, help="HTTP port (default 8000)")
+    add("--port", type=int, help="HTTP port (default 8000; 0 = any free port, printed at start)")
+    add(
+        "--fd",
+        type=int,
+        metavar="N",
+        help="serve HTTP on the listening socket inherited as descriptor N instead of binding "
+        "--host/--port (for a supervisor or test harness that binds the port itself)",
+    )
     add("--stateful", action="store_true", default=None, help="legacy-era sessions over HTTP")
     add("--domain", help="the Freshservice domain, e.g. acme.freshservice.com")
     add(
@@ -84,7 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging()
     try:
-        settings = from_sources(os.environ, vars(args))
+        flags = vars(args)
+        fd = flags.pop("fd")
+        settings = from_sources(os.environ, flags)
     except SettingsError as exc:
         print(f"freshservice-mcp: {exc}", file=sys.stderr)
         return 2
@@ -95,16 +104,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if fd is not None and settings.transport != "http":
+        print("freshservice-mcp: --fd serves HTTP: add --transport http", file=sys.stderr)
+        return 2
     if settings.transport == "http":
-        return serve_http(settings)
+        return serve_http(settings, fd)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
         build_server(settings).run()
     return 0
 
 
-def serve_http(settings: ServerSettings) -> int:
+def serve_http(settings: ServerSettings, fd: int | None = None) -> int:
     try:
-        serve(settings)
+        serve(settings, sock=None if fd is None else inherited_socket(fd))
     except PortUnavailable as exc:  # a usage problem, as `up` says it
         print(f"freshservice-mcp: {exc}", file=sys.stderr)
         return 2

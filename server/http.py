@@ -424,26 +424,48 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(settings: ServerSettings, *, server: FreshserviceMCP | None = None) -> None:
-    """Run the HTTP app (of `server`, if built) under uvicorn with this module's limits;
-    returns when stopped. PortUnavailable when its address cannot be bound."""
+def inherited_socket(fd: int) -> socket.socket:
+    """The listening TCP socket a parent process handed down as descriptor `fd` (it bound the
+    port, so it knew the port before this process started), or PortUnavailable saying why not."""
+    try:
+        sock = socket.socket(fileno=fd)
+    except OSError as exc:
+        raise PortUnavailable(f"--fd {fd}: no open socket there ({exc.strerror or exc})") from exc
+    listening = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+    if sock.family not in (socket.AF_INET, socket.AF_INET6) or not listening:
+        sock.detach()  # not ours to close
+        raise PortUnavailable(f"--fd {fd}: not a listening TCP socket")
+    return sock
+
+
+def serve(
+    settings: ServerSettings,
+    *,
+    server: FreshserviceMCP | None = None,
+    sock: socket.socket | None = None,
+) -> None:
+    """Run the HTTP app (of `server`, if built) under uvicorn with this module's limits, on `sock`
+    if given, else on the settings' address; returns when stopped. PortUnavailable when that
+    address cannot be bound."""
     protocol = type(
         "ServerProtocol", (DeadlineProtocol,), {"read_timeout": settings.mcp_read_timeout}
     )
-    sock = listening_socket(settings.host, settings.port)
+    if sock is None:
+        sock = listening_socket(settings.host, settings.port)
+    host, port = sock.getsockname()[:2]  # the port bound, when --port 0 asked for any
     config = uvicorn.Config(
         http_app(settings, server=server),
-        host=settings.host,
-        port=settings.port,
+        host=host,
+        port=port,
         log_level="warning",
         http=protocol,
         loop="auto",  # uvloop where it is installed (not on Windows)
         limit_concurrency=MAX_CONNECTIONS,
         timeout_keep_alive=5,
     )
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    shown = f"[{host}]" if ":" in host else host
     print(
-        f"freshservice-mcp: serving MCP (Streamable HTTP) on http://{host}:{settings.port}"
+        f"freshservice-mcp: serving MCP (Streamable HTTP) on http://{shown}:{port}"
         f"{MCP_PATH}; Ctrl-C stops it",
         file=sys.stderr,
         flush=True,

@@ -4,59 +4,34 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import queue
-import random
+import re
 import signal
 import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
-from contracts.processes import fake_environment
+from contracts.processes import (  # noqa: F401 - stop and wait_until_answering: for the tests
+    fake_environment,
+    serving,
+    stop,
+    wait_until_answering,
+)
 from tests.conftest import NOW
 
 FAKE_COMMAND = [sys.executable, "-m", "mock_freshservice"]
 SERVER_COMMAND = [sys.executable, "-m", "server"]
-
-
-# Its own source: a test that seeds `random` (Hypothesis does) must not make two workers
-# pick the same ports.
-_PICKER = random.SystemRandom()
-
-
-def _ports_no_client_takes() -> range:
-    """Ports below the kernel's ephemeral range: an outgoing connection never takes one, so a
-    port found free here stays free until the server binds it (a port the kernel hands out for
-    `bind(0)` may meanwhile become some test's client port: "port in use" at random)."""
-    try:
-        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return range(0)
-    return range(10_000, low) if low > 11_000 else range(0)
-
-
-def free_port() -> int:
-    candidates = _ports_no_client_takes()
-    for _ in range(100 if candidates else 0):
-        port = _PICKER.choice(candidates)
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def listening(port: int) -> bool:
@@ -64,45 +39,18 @@ def listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+@functools.cache
+def refusing_port() -> int:
+    """A loopback port that refuses connections while this test process runs: bound here and
+    never listened on, so nothing else can take it meanwhile (as a port found free and released
+    could be)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD.append(sock)
+    return int(sock.getsockname()[1])
 
 
-def wait_until_up(
-    url: str,
-    process: subprocess.Popen[bytes],
-    log: Any,
-    timeout: float = 20,
-    verify: ssl.SSLContext | bool = True,
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            raise AssertionError(f"{url} exited early: {log.read().decode(errors='replace')}")
-        try:
-            httpx.get(url, timeout=0.5, verify=verify)
-            return
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise AssertionError(f"{url} did not start")
-
-
-def wait_until_listening(
-    port: int, process: subprocess.Popen[bytes], log: Any, timeout: float = 20
-) -> None:
-    deadline = time.monotonic() + timeout
-    while not listening(port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            log.seek(0)
-            raise AssertionError(f"port {port} not served: {log.read().decode(errors='replace')}")
-        time.sleep(0.05)
+_HELD: list[socket.socket] = []
 
 
 def trusting(ca_file: Path) -> ssl.SSLContext:
@@ -173,29 +121,19 @@ def running_fake(
     the environment, ours without MOCK_FRESHSERVICE_* (secrets go there: a command line is
     visible to every local user). With `ca_dir`, over TLS with the CA kept there, its client
     trusting that CA only."""
-    port = free_port()
     tls = ["--tls", "--ca-dir", str(ca_dir)] if ca_dir is not None else []
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [*FAKE_COMMAND, "serve", "--port", str(port), "--now", NOW.isoformat(), *tls, *args],
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            env={**fake_environment(), **(env or {})},
-        )
+    with serving(
+        [*FAKE_COMMAND, "serve", "--now", NOW.isoformat(), *tls, *args],
+        "/_mock/health",
+        env={**fake_environment(), **(env or {})},
+        scheme="https" if ca_dir is not None else "http",
+    ) as served:
+        verify = trusting(ca_dir / "ca.pem") if ca_dir is not None else True  # made at its start
+        fake = Fake(served.url, served.process, served.log, verify)
         try:
-            verify: ssl.SSLContext | bool = True
-            if ca_dir is not None:
-                wait_until_listening(port, process, log)  # the CA exists before the port opens
-                verify = trusting(ca_dir / "ca.pem")
-            scheme = "https" if ca_dir is not None else "http"
-            fake = Fake(f"{scheme}://127.0.0.1:{port}", process, log, verify)
-            try:
-                wait_until_up(f"{fake.url}/_mock/health", process, log, verify=verify)
-                yield fake
-            finally:
-                fake.http.close()
+            yield fake
         finally:
-            stop(process)
+            fake.http.close()
 
 
 class Server:
@@ -225,20 +163,12 @@ def running_server(
     fake_url: str, *args: str, env: Mapping[str, str] | None = None, **settings: str
 ) -> Iterator[Server]:
     """`freshservice-mcp --transport http` on a free port, talking to the fake at `fake_url`."""
-    port = free_port()
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [*SERVER_COMMAND, "--transport", "http", "--port", str(port), *args],
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            env={**server_environment(fake_url, **settings), **(env or {})},
-        )
-        server = Server(f"http://127.0.0.1:{port}", process, log)
-        try:
-            wait_until_up(f"{server.url}/healthz", process, log)
-            yield server
-        finally:
-            stop(process)
+    with serving(
+        [*SERVER_COMMAND, "--transport", "http", *args],
+        "/healthz",
+        env={**server_environment(fake_url, **settings), **(env or {})},
+    ) as served:
+        yield Server(served.url, served.process, served.log)
 
 
 def stdio_command(args: Sequence[str] = ()) -> list[str]:
@@ -254,11 +184,9 @@ BANNER_END = "freshservice-harness config --client"
 class Up:
     """A running `freshservice-harness up`, its stdout lines so far, and its stderr file."""
 
-    def __init__(self, process: subprocess.Popen[str], stderr: Path, port: int, fake_port: int):
+    def __init__(self, process: subprocess.Popen[str], stderr: Path):
         self.process = process
         self.stderr_path = stderr
-        self.port = port
-        self.fake_port = fake_port
         self.lines: queue.Queue[str] = queue.Queue()
         self.banner = ""
         threading.Thread(target=self._read, daemon=True).start()
@@ -283,30 +211,48 @@ class Up:
     def stderr(self) -> str:
         return self.stderr_path.read_text(errors="replace")
 
+    def _announced(self, what: str, timeout: float = 60) -> str:
+        """The URL of `what` from up's "starting … on URL ..." line on stderr (`up` runs on
+        ports 0: it prints the ones it got), waiting for that line."""
+        deadline = time.monotonic() + timeout
+        while (found := re.search(rf"starting {what} on (\S+) \.\.\.", self.stderr())) is None:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"up never said where {what} starts: {self.stderr()}")
+            time.sleep(0.05)
+        return found[1]
+
     @property
     def mcp_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/mcp"
+        return self._announced("the MCP server")
 
     @property
     def fake_url(self) -> str:
-        return f"http://127.0.0.1:{self.fake_port}"
+        return self._announced("the fake")
+
+    @property
+    def port(self) -> int:
+        return int(urlsplit(self.mcp_url).port or 0)
+
+    @property
+    def fake_port(self) -> int:
+        return int(urlsplit(self.fake_url).port or 0)
 
 
 @contextlib.contextmanager
 def started(tmp_path: Path, *args: str, env: Mapping[str, str] | None = None) -> Iterator[Up]:
-    """`freshservice-harness up` on free ports; `env` adds to our environment."""
-    port, fake_port = free_port(), free_port()
+    """`freshservice-harness up` on free ports (0: `up` binds them and shows them in its
+    banner); `env` adds to our environment."""
     stderr = tmp_path / "up.stderr"
     with stderr.open("w") as err:
         process = subprocess.Popen(
-            [*UP_COMMAND, "--port", str(port), "--fake-port", str(fake_port), *args],
+            [*UP_COMMAND, "--port", "0", "--fake-port", "0", *args],
             stdout=subprocess.PIPE,
             stderr=err,
             text=True,
             start_new_session=True,  # its own process group, like a shell's foreground job
             env={**os.environ, **env} if env is not None else None,
         )
-    up = Up(process, stderr, port, fake_port)
+    up = Up(process, stderr)
     try:
         yield up
     finally:

@@ -20,6 +20,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import anyio
 import httpx
@@ -27,16 +28,16 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
+from contracts.processes import listening_socket
 from tests.processes import (
     Up,
     ctrl_c,
-    free_port,
     listening,
     running_fake,
     started,
+    stop,
     trusting,
-    wait_until_listening,
-    wait_until_up,
+    wait_until_answering,
 )
 from tests.server.conftest import over_http, structured
 
@@ -231,27 +232,39 @@ def as_tenant(command: str, fake_url: str) -> str:
     ).replace("your-api-key", "demo-acme-admin-key")
 
 
+@contextlib.contextmanager
+def served_by_bash(
+    command: str,
+    ready: str,
+    log: IO[bytes],
+    env: dict[str, str] | None = None,
+    scheme: str = "http",
+) -> Iterator[int]:
+    """A README command run by bash (which execs a lone command) on a socket bound here and
+    handed down with `--fd N`; yields its port once `ready` answers."""
+    with listening_socket() as sock:
+        fd = sock.fileno()
+        process = subprocess.Popen(
+            ["bash", "-c", f"{command} --fd {fd}"], pass_fds=(fd,), stderr=log, env=env
+        )
+        port = int(sock.getsockname()[1])
+    try:
+        wait_until_answering(f"{scheme}://127.0.0.1:{port}{ready}", process, log)
+        yield port
+    finally:
+        stop(process, timeout=20)
+
+
 def test_the_tenant_command_over_http_serves_the_fetch_tools_only(tmp_path: Path) -> None:
-    port = free_port()
-    with running_fake() as fake:
-        command = as_tenant(adapted(documented("tenant-http")), fake.url) + f" --port {port}"
-        with (tmp_path / "server.log").open("w+b") as log:
-            process = subprocess.Popen(
-                ["bash", "-c", command], stderr=log
-            )  # bash execs a lone command
-            try:
-                wait_until_up(f"http://127.0.0.1:{port}/healthz", process, log)
+    with running_fake() as fake, (tmp_path / "server.log").open("w+b") as log:
+        command = as_tenant(adapted(documented("tenant-http")), fake.url)
+        with served_by_bash(command, "/healthz", log) as port:
 
-                async def tools() -> list[str]:
-                    async with over_http(
-                        f"http://127.0.0.1:{port}/mcp", "demo-acme-admin-key"
-                    ) as c:
-                        return [t.name for t in (await c.list_tools()).tools]
+            async def tools() -> list[str]:
+                async with over_http(f"http://127.0.0.1:{port}/mcp", "demo-acme-admin-key") as c:
+                    return [t.name for t in (await c.list_tools()).tools]
 
-                names = anyio.run(tools)
-            finally:
-                process.terminate()
-                process.wait(timeout=20)
+            names = anyio.run(tools)
     assert len(names) == 23
     assert all(name.startswith("fetch") for name in names)
 
@@ -336,21 +349,13 @@ def test_replaying_against_a_running_server_and_fake(up: Up, workdir: Path) -> N
 
 
 def test_the_fake_and_the_server_started_by_hand_work_together(tmp_path: Path) -> None:
-    fake_port, mcp_port = free_port(), free_port()
     fake_command = adapted(documented("serve-fake")).removesuffix("&").strip()
-    server_command = adapted(documented("serve-mcp"), fake_port=fake_port)
     with contextlib.ExitStack() as stack:
-        for command, port, health in (
-            (f"{fake_command} --port {fake_port}", fake_port, "/_mock/health"),
-            (f"{server_command} --port {mcp_port}", mcp_port, "/healthz"),
-        ):
-            log = stack.enter_context((tmp_path / f"{port}.log").open("w+b"))
-            process = subprocess.Popen(
-                ["bash", "-c", command], stderr=log
-            )  # bash execs a lone command
-            stack.callback(process.wait, 20)
-            stack.callback(process.terminate)
-            wait_until_up(f"http://127.0.0.1:{port}{health}", process, log)
+        fake_log = stack.enter_context((tmp_path / "fake.log").open("w+b"))
+        fake_port = stack.enter_context(served_by_bash(fake_command, "/_mock/health", fake_log))
+        server_command = adapted(documented("serve-mcp"), fake_port=fake_port)
+        mcp_log = stack.enter_context((tmp_path / "server.log").open("w+b"))
+        mcp_port = stack.enter_context(served_by_bash(server_command, "/healthz", mcp_log))
 
         async def call() -> dict[str, object]:
             url = f"http://127.0.0.1:{mcp_port}/mcp"
@@ -374,21 +379,15 @@ def with_home(home: Path) -> dict[str, str]:
 def tls_fake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
     """The README's fake over TLS, on a free port, with a temporary home: (port, home)."""
     home = tmp_path_factory.mktemp("home")
-    port = free_port()
     command = adapted(documented("serve-fake-tls")).removesuffix("&").strip()
-    with (home / "fake.log").open("w+b") as log:
-        process = subprocess.Popen(
-            ["bash", "-c", f"{command} --port {port}"], stderr=log, env=with_home(home)
-        )  # bash execs a lone command
-        try:
-            wait_until_listening(port, process, log)
-            ca_file = home / ".local" / "share" / "mock-freshservice" / "ca" / "ca.pem"
-            url = f"https://127.0.0.1:{port}/_mock/health"
-            wait_until_up(url, process, log, verify=trusting(ca_file))
-            yield port, home
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    with (
+        (home / "fake.log").open("w+b") as log,
+        served_by_bash(command, "/_mock/health", log, with_home(home), scheme="https") as port,
+    ):
+        ca_file = home / ".local" / "share" / "mock-freshservice" / "ca" / "ca.pem"
+        health = httpx.get(f"https://127.0.0.1:{port}/_mock/health", verify=trusting(ca_file))
+        assert health.status_code == 200  # its certificate is from the CA made in that home
+        yield port, home
 
 
 def in_home(name: str, port: int, home: Path) -> subprocess.CompletedProcess[str]:
@@ -422,24 +421,18 @@ def test_the_server_trusting_the_ca_through_ssl_cert_file_serves_a_tool(
     tls_fake: tuple[int, Path],
 ) -> None:
     fake_port, home = tls_fake
-    mcp_port = free_port()
     command = adapted(documented("serve-mcp-trusting-ca"), fake_port=fake_port)
-    with (home / "server.log").open("w+b") as log:
-        process = subprocess.Popen(
-            ["bash", "-c", f"{command} --port {mcp_port}"], stderr=log, env=with_home(home)
-        )  # bash execs a lone command
-        try:
-            wait_until_up(f"http://127.0.0.1:{mcp_port}/healthz", process, log)
+    with (
+        (home / "server.log").open("w+b") as log,
+        served_by_bash(command, "/healthz", log, with_home(home)) as mcp_port,
+    ):
 
-            async def call() -> dict[str, object]:
-                url = f"http://127.0.0.1:{mcp_port}/mcp"
-                async with over_http(url, "demo-acme-admin-key") as client:
-                    return structured(await client.call_tool("fetchTicket", {"ticket_id": 1023}))
+        async def call() -> dict[str, object]:
+            url = f"http://127.0.0.1:{mcp_port}/mcp"
+            async with over_http(url, "demo-acme-admin-key") as client:
+                return structured(await client.call_tool("fetchTicket", {"ticket_id": 1023}))
 
-            assert anyio.run(call)["subject"] == "Office network down in Building B"
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+        assert anyio.run(call)["subject"] == "Office network down in Building B"
 
 
 # -- Contract suites ----------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from mcp.client.stdio import stdio_client
 from contracts.seed import SEED_TOOLS
 from mock_freshservice.journal import fingerprint
 from tests.clients.conftest import ADMIN_KEY, HERE, KEYS, Node, clip
-from tests.processes import Fake, Server, free_port, running_server
+from tests.processes import Fake, Server, refusing_port, running_server
 
 pytestmark = pytest.mark.clients
 
@@ -53,7 +53,9 @@ def npx(node: Node) -> list[str]:
 def offline(node: Node) -> dict[str, str]:
     """The Node environment with npm's registry on a closed port and no retries."""
     env = {k: v for k, v in node.env.items() if not k.lower().startswith("npm_config_")}
-    env.update(npm_config_registry=f"http://127.0.0.1:{free_port()}/", npm_config_fetch_retries="0")
+    env.update(
+        npm_config_registry=f"http://127.0.0.1:{refusing_port()}/", npm_config_fetch_retries="0"
+    )
     return env
 
 

@@ -21,7 +21,7 @@ from contracts.up import UpOptions, banner
 from mock_freshservice import FakeSettings, create_app
 from mock_freshservice.scenario import load_scenario
 from tests.conftest import basic
-from tests.processes import UP_COMMAND, Up, ctrl_c, free_port, listening, started
+from tests.processes import UP_COMMAND, Up, ctrl_c, listening, started
 from tests.server.conftest import over_http, structured
 
 # Each test here runs the harness's CLIs end to end in subprocesses: `tox -e slow`.
@@ -150,7 +150,7 @@ def test_a_busy_port_is_named_with_the_flag_to_change_it(busy_flag: str) -> None
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         busy = holder.getsockname()[1]
-        ports = {"--port": free_port(), "--fake-port": free_port(), busy_flag: busy}
+        ports = {"--port": 0, "--fake-port": 0, busy_flag: busy}
         done = subprocess.run(
             [*UP, *(str(part) for flag, port in ports.items() for part in (flag, port))],
             capture_output=True,
@@ -198,9 +198,8 @@ def test_a_bad_scenario_is_refused_naming_file_and_line_before_anything_starts(
 ) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("description: typo\nkey: demo-acme-admin-key\nrulez: []\n")
-    port = free_port()
     done = subprocess.run(
-        [*UP, "--port", str(port), "--fake-port", str(free_port()), "--scenario", str(bad)],
+        [*UP, "--port", "0", "--fake-port", "0", "--scenario", str(bad)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -218,13 +217,20 @@ def test_when_a_child_dies_up_stops_the_other_and_fails_naming_it(tmp_path: Path
             int(pid)
             for pid in os.listdir("/proc")
             if pid.isdigit()
-            and f"--port\0{up.fake_port}\0".encode() in _cmdline(int(pid))
-            and b"mock_freshservice" in _cmdline(int(pid))
+            and b"\0mock_freshservice\0" in _cmdline(int(pid))
+            and _parent_of(int(pid)) == up.process.pid
         )
         os.kill(fake_pid, signal.SIGKILL)
         assert up.process.wait(timeout=30) == 1
         assert "the fake stopped" in up.stderr()
         assert not listening(up.port)
+
+
+def _parent_of(pid: int) -> int | None:
+    try:  # /proc/PID/stat: "PID (name) STATE PPID ..."; the name may hold spaces
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _cmdline(pid: int) -> bytes:
@@ -261,8 +267,8 @@ def test_a_requester_scenario_key_is_not_suggested() -> None:
     ("args", "message"),
     [
         (["--host", "0.0.0.0"], "up serves on this machine only"),
-        (["--port", "70000"], "70000 is not a port: give 1 to 65535"),
-        (["--fake-port", "0"], "0 is not a port"),
+        (["--port", "70000"], "70000 is not a port: give 1 to 65535, or 0 for any"),
+        (["--fake-port", "-1"], "-1 is not a port"),
     ],
 )
 def test_bad_addresses_are_usage_errors(args: list[str], message: str) -> None:

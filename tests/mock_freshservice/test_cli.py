@@ -15,60 +15,24 @@ from pathlib import Path
 import httpx
 import pytest
 
+from contracts.processes import Served, serving, stop
 from tests.conftest import basic
-from tests.processes import free_port
 
 COMMAND = [sys.executable, "-m", "mock_freshservice"]
 
 
-def stop(process: subprocess.Popen[str]) -> str:
-    """Stop the server and return what it wrote to stderr."""
-    if process.poll() is None:
-        process.terminate()
-    _, stderr = process.communicate(timeout=10)
-    return stderr or ""
-
-
-def wait_until_up(url: str, process: subprocess.Popen[str], timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited early: {stop(process)}")
-        try:
-            httpx.get(f"{url}/_mock/health", timeout=0.5)
-            return
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise AssertionError("server did not start")
-
-
 @pytest.fixture
-def served() -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            *COMMAND,
-            "serve",
-            "--port",
-            str(port),
-            "--now",
-            "2026-11-02T12:00:00Z",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+def served() -> Iterator[Served]:
+    with serving(
+        [*COMMAND, "serve", "--now", "2026-11-02T12:00:00Z"],
+        "/_mock/health",
         env={**os.environ, "MOCK_FRESHSERVICE_API_KEYS": "extra-secret-key-123"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, process)
-        yield url, process
-    finally:
-        stop(process)
+    ) as fake:
+        yield fake
 
 
-def test_serve_answers_the_api_over_http(served: tuple[str, subprocess.Popen[str]]) -> None:
-    url, _ = served
+def test_serve_answers_the_api_over_http(served: Served) -> None:
+    url = served.url
     response = httpx.get(f"{url}/api/v2/tickets?per_page=2", headers=basic("demo-acme-admin-key"))
     assert response.status_code == 200
     assert len(response.json()["tickets"]) == 2
@@ -76,8 +40,8 @@ def test_serve_answers_the_api_over_http(served: tuple[str, subprocess.Popen[str
     assert response.headers["Server"] == "mock-freshservice"
 
 
-def test_serve_uses_the_frozen_data_clock(served: tuple[str, subprocess.Popen[str]]) -> None:
-    url, _ = served
+def test_serve_uses_the_frozen_data_clock(served: Served) -> None:
+    url = served.url
     body = {
         "subject": "s",
         "description": "d",
@@ -92,20 +56,20 @@ def test_serve_uses_the_frozen_data_clock(served: tuple[str, subprocess.Popen[st
 
 
 def test_a_key_from_the_environment_is_an_admin_key_of_the_first_account(
-    served: tuple[str, subprocess.Popen[str]],
+    served: Served,
 ) -> None:
-    url, _ = served
+    url = served.url
     me = httpx.get(f"{url}/api/v2/agents/me", headers=basic("extra-secret-key-123"))
     assert me.status_code == 200
     assert me.json()["agent"]["email"] == "priya.raman@acme.com"
 
 
 def test_serve_announces_demo_keys_but_not_keys_it_was_given(
-    served: tuple[str, subprocess.Popen[str]],
+    served: Served,
 ) -> None:
-    url, process = served
-    stderr = stop(process)
-    assert f"mock-freshservice 0.1.0 on {url}/api/v2/" in stderr
+    stop(served.process)
+    stderr = served.stderr()
+    assert f"mock-freshservice 0.1.0 on {served.url}/api/v2/" in stderr
     assert "demo-acme-admin-key" in stderr
     assert "extra-secret-key-123" not in stderr
 
@@ -140,12 +104,8 @@ def test_version_flag_prints_the_version() -> None:
 
 
 def test_serve_is_the_default_command() -> None:
-    port = free_port()
-    process = subprocess.Popen([*COMMAND, "--port", str(port)], stderr=subprocess.PIPE, text=True)
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}", process)
-    finally:
-        stop(process)
+    with serving(COMMAND, "/_mock/health") as fake:
+        assert httpx.get(f"{fake.url}/_mock/health").status_code == 200
 
 
 def test_an_unknown_plan_is_refused_by_the_parser() -> None:
@@ -157,15 +117,9 @@ def test_an_unknown_plan_is_refused_by_the_parser() -> None:
 
 
 def test_quiet_prints_no_accounts_or_keys_at_start() -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [*COMMAND, "serve", "--port", str(port), "--quiet"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    wait_until_up(f"http://127.0.0.1:{port}", process)
-    assert stop(process).strip() == ""
+    with serving([*COMMAND, "serve", "--quiet"], "/_mock/health") as fake:
+        stop(fake.process)
+        assert fake.stderr().strip() == ""
 
 
 def run_in_terminal(args: list[str], until: bytes, timeout: float = 30) -> bytes:
@@ -197,9 +151,8 @@ def test_building_a_dataset_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -
         "  - {domain: one.freshservice.com, name: One, sizes: {tickets: 20000}}\n"
         "  - {domain: two.freshservice.com, name: Two, sizes: {tickets: 20000}}\n"
     )
-    port = free_port()
     drawn = run_in_terminal(
-        [*COMMAND, "serve", "--port", str(port), "--dataset", str(dataset)],
+        [*COMMAND, "serve", "--port", "0", "--dataset", str(dataset)],
         until=b"one.freshservice.com (",  # the accounts list printed once both are built
     )
     assert b"building the dataset" in drawn
@@ -207,14 +160,55 @@ def test_building_a_dataset_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [*COMMAND, "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    wait_until_up(f"http://127.0.0.1:{port}", process)
-    stderr = stop(process)
+    with serving([*COMMAND, "serve"], "/_mock/health") as fake:
+        stop(fake.process)
+        stderr = fake.stderr()
     assert "building the dataset" not in stderr
     assert "\x1b[" not in stderr
+
+
+def test_port_0_serves_on_a_free_port_and_announces_the_one_it_got() -> None:
+    process = subprocess.Popen(
+        [*COMMAND, "serve", "--port", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline().decode()
+        url = first.split(" on ", 1)[1].split("/api/v2/", 1)[0]
+        assert not url.endswith(":0")
+        assert httpx.get(f"{url}/_mock/health").status_code == 200
+    finally:
+        stop(process)
+        process.stderr.close()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("fd", "reason"),
+    [("99", "--fd 99: no open socket there"), ("0", "--fd 0: no open socket there")],
+)
+def test_a_descriptor_that_is_no_listening_socket_is_a_usage_error(fd: str, reason: str) -> None:
+    result = subprocess.run(
+        [*COMMAND, "serve", "--fd", fd],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"mock-freshservice: {reason}")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_socket_that_is_not_listening_is_refused_as_fd() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))  # bound, never listened on
+        fd = sock.fileno()
+        result = subprocess.run(
+            [*COMMAND, "serve", "--fd", str(fd)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            pass_fds=(fd,),
+        )
+    assert result.returncode == 2
+    assert f"--fd {fd}: not a listening TCP socket" in result.stderr

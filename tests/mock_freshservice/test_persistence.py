@@ -21,6 +21,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from contracts.processes import listening_socket, start_serving, wait_until_answering
 from mock_freshservice import FakeSettings, cli, create_app, guesses
 from mock_freshservice import state as state_module
 from mock_freshservice.api import assets as assets_api
@@ -28,37 +29,18 @@ from mock_freshservice.data.store import Table
 from mock_freshservice.persistence import FORMAT, StateFileError, WriteLog, encode
 from mock_freshservice.state import EXTENSION, FakeState
 from tests.conftest import NOW, basic
-from tests.mock_freshservice.test_cli import wait_until_up
-from tests.processes import free_port
 
 ADMIN = basic("demo-acme-admin-key")
 
 
-def start(state: Path, log: Path) -> tuple[subprocess.Popen[str], str]:
-    port = free_port()
-    with log.open("a") as sink:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mock_freshservice",
-                "serve",
-                "--port",
-                str(port),
-                "--plan",
-                "unlimited",
-                "--now",
-                "2026-11-02T12:00:00Z",
-                "--state",
-                str(state),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=sink,
-            text=True,
-        )
-    url = f"http://127.0.0.1:{port}"
+def start(state: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    command = [sys.executable, "-m", "mock_freshservice", "serve", "--plan", "unlimited",
+               "--now", "2026-11-02T12:00:00Z", "--state", str(state)]  # fmt: skip
+    with log.open("a") as sink, listening_socket() as sock:
+        process = start_serving(command, sock, stderr=sink)
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     try:
-        wait_until_up(url, process, timeout=60)  # on a busy machine the imports alone take long
+        wait_until_answering(url, process, timeout=60)  # on a busy machine imports alone take long
     except BaseException:
         process.kill()  # not left running to fail a later test with a ResourceWarning
         process.wait()
@@ -681,7 +663,7 @@ def test_a_start_whose_reseed_cannot_be_logged_exits_1_naming_the_state_file(
     state, scenario = tmp_path / "state.log", tmp_path / "seed.yaml"
     scenario.write_text("description: d\ndataset: {seed: 99}\n")  # a reseed, logged at start
     monkeypatch.setattr(WriteLog, "_put_bytes", lambda self, line: refusing(line))
-    monkeypatch.setattr(cli, "serve", lambda app, settings: 0)
+    monkeypatch.setattr(cli, "make_server", lambda *args: pytest.fail("it went on to serve"))
     argv = ["serve", "--now", NOW.isoformat(), "--state", str(state), "--scenario", str(scenario)]
     assert cli.main(argv) == 1
     assert capsys.readouterr().err == (

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from contracts.processes import Served, serving
 from tests.conftest import ADMIN_KEY
-from tests.mock_freshservice.test_cli import stop, wait_until_up
-from tests.processes import FAKE_COMMAND, Fake, free_port, running_fake
+from tests.processes import FAKE_COMMAND, Fake, running_fake
 
 MIB = 1024 * 1024
 TINY_DATASET = """\
@@ -104,23 +104,14 @@ def test_an_answer_that_takes_longer_than_the_idle_timeout_still_arrives(fake: F
         fake.admin("DELETE", "accounts/acme.freshservice.com/scenario")
 
 
-def start_with_open_files(
-    tmp_path: Path, ulimit: str, *args: str
-) -> tuple[subprocess.Popen[str], str]:
+@contextlib.contextmanager
+def started_with_open_files(tmp_path: Path, ulimit: str, *args: str) -> Iterator[Served]:
     """The fake started under `ulimit <ulimit>` (a shell sets it, as a user's would)."""
     dataset = tmp_path / "tiny.yaml"
     dataset.write_text(TINY_DATASET)
-    port = free_port()
-    command = [*FAKE_COMMAND, "serve", "--port", str(port), "--dataset", str(dataset), *args]
-    process = subprocess.Popen(
-        ["sh", "-c", f'ulimit {ulimit} && exec "$@"', "sh", *command],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(url, process)
-    return process, url
+    command = [*FAKE_COMMAND, "serve", "--dataset", str(dataset), *args]
+    with serving(["sh", "-c", f'ulimit {ulimit} && exec "$@"', "sh", *command], "/") as fake:
+        yield fake
 
 
 def open_files_limits(pid: int) -> tuple[int, int]:
@@ -134,15 +125,12 @@ def open_files_limits(pid: int) -> tuple[int, int]:
 
 
 def test_the_open_files_limit_is_raised_to_hold_the_connection_limit(tmp_path: Path) -> None:
-    process, _ = start_with_open_files(tmp_path, "-Sn 256", "--connection-limit", "2000")
-    try:
-        soft, hard = open_files_limits(process.pid)
-    finally:
-        stop(process)
+    with started_with_open_files(tmp_path, "-Sn 256", "--connection-limit", "2000") as fake:
+        soft, hard = open_files_limits(fake.process.pid)
     assert soft == min(2064, hard)
 
 
 def test_a_hard_open_files_limit_lowers_the_connection_limit_and_says_so(tmp_path: Path) -> None:
-    process, _ = start_with_open_files(tmp_path, "-n 256", "--connection-limit", "2000")
-    stderr = stop(process)
+    with started_with_open_files(tmp_path, "-n 256", "--connection-limit", "2000") as fake:
+        stderr = fake.stderr()
     assert "open files are limited to 256: serving at most 192 connections, not 2000" in stderr

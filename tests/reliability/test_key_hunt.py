@@ -9,6 +9,7 @@ import base64
 import contextlib
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import threading
@@ -19,7 +20,8 @@ import httpx
 import pytest
 from mcp import MCPError
 
-from tests.processes import Fake, free_port, stop, wait_until_up
+from contracts.processes import listening_socket, start_serving, stop, wait_until_answering
+from tests.processes import Fake
 from tests.reliability.support import report
 from tests.server.conftest import over_http
 
@@ -68,12 +70,15 @@ def anyio_backend() -> str:
 
 
 @contextlib.contextmanager
-def _started(args: list[str], env: dict[str, str], ready: str, log: Path) -> Iterator[None]:
+def _started(
+    args: list[str], env: dict[str, str], sock: socket.socket, ready: str, log: Path
+) -> Iterator[None]:
+    """`args` serving on `sock` until the block ends, its stderr in `log`."""
     with log.open("wb") as err:
-        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        process = start_serving(args, sock, env=env, stderr=err)
     with log.open("rb") as reading:
         try:
-            wait_until_up(ready, process, reading)
+            wait_until_answering(ready, process, reading)
             yield
         finally:
             stop(process)
@@ -82,24 +87,30 @@ def _started(args: list[str], env: dict[str, str], ready: str, log: Path) -> Ite
 async def test_the_key_appears_in_no_log_journal_report_result_or_command_line(
     tmp_path: Path,
 ) -> None:
-    fake_port, server_port = free_port(), free_port()
-    fake_url, mcp_url = f"http://127.0.0.1:{fake_port}", f"http://127.0.0.1:{server_port}/mcp"
+    fake_socket, server_socket = listening_socket(), listening_socket()
+    fake_url = f"http://127.0.0.1:{fake_socket.getsockname()[1]}"
+    server_url = f"http://127.0.0.1:{server_socket.getsockname()[1]}"
+    mcp_url = f"{server_url}/mcp"
     base = {k: v for k, v in os.environ.items() if not k.startswith(("FRESHSERVICE_", "MOCK_"))}
     texts: dict[str, str] = {}
     with CommandLines() as command_lines:
         fake_env = {**base, "MOCK_FRESHSERVICE_API_KEYS": SECRET}
         server_env = {**base, "FRESHSERVICE_BASE_URL": fake_url}
         with (
+            fake_socket,
+            server_socket,
             _started(
-                [sys.executable, "-m", "mock_freshservice", "serve", "--port", str(fake_port)],
+                [sys.executable, "-m", "mock_freshservice", "serve"],
                 fake_env,
+                fake_socket,
                 f"{fake_url}/_mock/health",
                 tmp_path / "fake.log",
             ),
             _started(
-                [sys.executable, "-m", "server", "--transport", "http", "--port", str(server_port)],
+                [sys.executable, "-m", "server", "--transport", "http"],
                 server_env,
-                f"http://127.0.0.1:{server_port}/healthz",
+                server_socket,
+                f"{server_url}/healthz",
                 tmp_path / "server.log",
             ),
         ):

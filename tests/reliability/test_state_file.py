@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import ADMIN_KEY
-from tests.processes import FAKE_COMMAND, Fake, free_port, running_fake
+from tests.processes import FAKE_COMMAND, Fake, running_fake
 
 ACME = "acme.freshservice.com"
 SERVER_ERROR = {"message": "We're sorry, but something went wrong."}
@@ -348,7 +348,7 @@ def test_a_state_path_that_cannot_be_used_is_a_usage_error_naming_it_and_why(
 ) -> None:
     with unusable(tmp_path) as (state, reason):
         started = subprocess.run(
-            [*FAKE_COMMAND, "serve", "--port", str(free_port()), "--state", str(state)],
+            [*FAKE_COMMAND, "serve", "--port", "0", "--state", str(state)],
             capture_output=True,
             text=True,
             timeout=60,

@@ -17,7 +17,7 @@ import httpx
 
 from tests.attacks import alias_bomb, backtracking_rule
 from tests.conftest import ADMIN_KEY
-from tests.processes import FAKE_COMMAND, free_port, running_fake
+from tests.processes import FAKE_COMMAND, running_fake
 from tests.reliability.watch import MIB, MemoryWatch
 
 ATTACK_TIMEOUT = 5.0
@@ -46,7 +46,7 @@ def test_an_alias_bomb_given_with_scenario_stops_the_start_fast_and_small(
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(alias_bomb())
     process = subprocess.Popen(
-        [*FAKE_COMMAND, "serve", "--port", str(free_port()), "--scenario", str(bomb)],
+        [*FAKE_COMMAND, "serve", "--port", "0", "--scenario", str(bomb)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -8,7 +8,7 @@ import re
 import anyio
 import pytest
 
-from tests.processes import Fake, free_port, running_server
+from tests.processes import Fake, refusing_port, running_server
 from tests.server.conftest import ADMIN_KEY, AGENT_KEY, error_text, over_http, structured
 
 pytestmark = pytest.mark.anyio
@@ -64,7 +64,7 @@ async def test_a_short_window_frees_calls_again(fake: Fake) -> None:
 
 
 async def test_an_unreachable_limits_store_refuses_calls_with_a_clear_error(fake: Fake) -> None:
-    store = f"redis://:hunter2@127.0.0.1:{free_port()}/0"  # nothing listens there
+    store = f"redis://:hunter2@127.0.0.1:{refusing_port()}/0"
     with running_server(fake.url, mcp_limits_store=store) as server:
         refused, text = await one_more(server.mcp_url, ADMIN_KEY)
         log = server.stderr()

@@ -15,7 +15,7 @@ import pytest
 from server import freshservice as fs
 from server import transport
 from server.transport import AIOHTTP_ERRORS, AiohttpSender, Broken, NotSent, proxy_for
-from tests.processes import free_port
+from tests.processes import refusing_port
 
 pytestmark = pytest.mark.anyio
 
@@ -92,9 +92,9 @@ def _hang_up(conn: socket.socket) -> None:
 
 
 async def test_a_refused_connection_is_not_sent() -> None:
-    sender = AiohttpSender(f"http://127.0.0.1:{free_port()}", timeout=2)
+    sender = AiohttpSender(f"http://127.0.0.1:{refusing_port()}", timeout=2)
     with pytest.raises(NotSent):
-        await sender.send("POST", f"http://127.0.0.1:{free_port()}/x", {}, b"{}")
+        await sender.send("POST", f"http://127.0.0.1:{refusing_port()}/x", {}, b"{}")
     await sender.aclose()
 
 

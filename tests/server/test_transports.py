@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -25,12 +24,10 @@ from server.tools import common
 from tests.processes import (
     Fake,
     Server,
-    free_port,
     running_server,
     server_environment,
+    serving,
     stdio_command,
-    stop,
-    wait_until_up,
 )
 from tests.server.conftest import ADMIN_KEY, PRIYA, over_http, structured
 
@@ -247,22 +244,14 @@ def test_plain_http_off_loopback_is_refused_unless_allowed() -> None:
 
 
 async def test_the_asgi_factory_runs_under_uvicorn_with_two_workers(fake: Fake) -> None:
-    port = free_port()
+    uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "server.app:create_asgi_app",
+               "--workers", "2", "--log-level", "warning"]  # fmt: skip
     environment = server_environment(fake.url, api_key=ADMIN_KEY)
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "server.app:create_asgi_app",
-             "--workers", "2", "--port", str(port), "--log-level", "warning"],
-            stdout=subprocess.DEVNULL, stderr=log, env=environment,
-        )  # fmt: skip
-        try:
-            wait_until_up(f"http://127.0.0.1:{port}/healthz", process, log)
-            for _ in range(4):  # spread over both workers
-                async with over_http(f"http://127.0.0.1:{port}/mcp") as client:
-                    shown = structured(await client.call_tool("fetchTicket", {"ticket_id": 1023}))
-                assert shown["id"] == 1023
-        finally:
-            stop(process)
+    with serving(uvicorn, "/healthz", env=environment) as served:  # uvicorn takes --fd N too
+        for _ in range(4):  # spread over both workers
+            async with over_http(f"{served.url}/mcp") as client:
+                shown = structured(await client.call_tool("fetchTicket", {"ticket_id": 1023}))
+            assert shown["id"] == 1023
 
 
 async def test_stateful_mode_keeps_legacy_sessions_and_allows_get(fake: Fake) -> None:
@@ -298,6 +287,39 @@ def test_a_busy_port_is_a_usage_error_naming_the_port_and_the_flag(fake: Fake) -
     assert done.returncode == 2
     assert f"port {port} on 127.0.0.1 is in use" in done.stderr and "--port N" in done.stderr
     assert "Traceback" not in done.stderr and "Errno" not in done.stderr
+
+
+def test_port_0_serves_on_a_free_port_and_says_which(fake: Fake) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server", "--transport", "http", "--port", "0"],
+        stderr=subprocess.PIPE, env=server_environment(fake.url),
+    )  # fmt: skip
+    try:
+        assert process.stderr is not None
+        said = process.stderr.readline().decode()
+        mcp_url = said.split(" on ", 1)[1].split(";", 1)[0]
+        assert not mcp_url.endswith(":0/mcp")
+        assert httpx.get(mcp_url.replace("/mcp", "/healthz")).status_code == 200
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["--transport", "http", "--fd", "99"], "--fd 99: no open socket there"),
+        (["--fd", "99"], "--fd serves HTTP: add --transport http"),
+    ],
+)
+def test_a_bad_fd_is_a_usage_error_saying_why(fake: Fake, args: list[str], reason: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        capture_output=True, text=True, env=server_environment(fake.url), timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"freshservice-mcp: {reason}")
+    assert "Traceback" not in done.stderr
 
 
 def test_ctrl_c_stops_the_http_server_cleanly_without_a_traceback(fake: Fake) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from tests.processes import Fake, free_port, running_fake, running_server
+from tests.processes import Fake, running_fake, running_server
 from tests.server.conftest import ADMIN_KEY, over_http
 
 pytestmark = [pytest.mark.system, pytest.mark.anyio]
@@ -25,32 +26,48 @@ def anyio_backend() -> str:
 
 @contextlib.contextmanager
 def redis_server(*extra: str, password: str | None = None) -> Iterator[str]:
-    """A redis-server on a free loopback port; yields its URL (with the password, if any)."""
+    """A redis-server on a free loopback port; yields its URL (with the password, if any).
+
+    redis-server cannot inherit a bound socket, so the port is picked before it starts; if
+    something takes it meanwhile, redis exits and another port is tried."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is not installed: `apt-get install redis-server` (CI does this)")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         *extra],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://{f':{password}@' if password else ''}127.0.0.1:{port}/0"
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                redis.Redis.from_url(url).ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    for _ in range(5):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        process = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+             "no", *extra],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        url = f"redis://{f':{password}@' if password else ''}127.0.0.1:{port}/0"
+        try:
+            if _answers(url, process):
+                yield url
+                return
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    pytest.fail("redis-server did not start on any of 5 free ports")
+
+
+def _answers(url: str, process: subprocess.Popen[bytes], timeout: float = 10) -> bool:
+    """Whether redis answers a ping before `timeout`; False if it exits first (port taken)."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None:
+        try:
+            redis.Redis.from_url(url).ping()
+            return True
+        except redis.AuthenticationError:
+            return True  # it answers; this URL's password is the test's business
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    return False
 
 
 @pytest.fixture(scope="module")
