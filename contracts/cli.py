@@ -30,26 +30,18 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import anyio
-
-import contracts.suites
-from contracts import client_config, html_report, progress, reporting, run_events
-from contracts.diff_tools import ToolsInputError, compare_tools, load_tools
-from contracts.paths import shipped_scenarios
-from contracts.processes import DEFAULT_SERVER_COMMAND, StartFailed, command_line, running_fake
-from contracts.replay import ReplayReport, ServerTarget, replay
-from contracts.up import (
-    DEFAULT_FAKE_PORT,
-    DEFAULT_HOST,
-    DEFAULT_MCP_PORT,
-    UpFailed,
-    UpOptions,
-    run_up,
-)
-from mock_freshservice.scenario import Scenario, ScenarioError, load_scenario
+from contracts import client_config
+from contracts.addresses import DEFAULT_FAKE_PORT, DEFAULT_HOST, DEFAULT_MCP_PORT
 from mock_freshservice.settings import PLANS
+
+if TYPE_CHECKING:
+    from contracts.replay import ReplayReport, ServerTarget
+    from mock_freshservice.scenario import Scenario
+
+# Each command imports what it runs when it runs: `--help` and `config` answer without loading
+# the fake, the MCP client or pytest.
 
 OK, FAILED, USAGE = 0, 1, 2
 INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
@@ -188,6 +180,8 @@ def _port(text: str) -> int:
 
 
 def _up(args: argparse.Namespace) -> int:
+    from contracts.up import UpFailed, UpOptions, run_up
+
     options = UpOptions(
         host=args.host,
         port=args.port,
@@ -310,6 +304,9 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    import contracts.suites
+    from contracts import html_report, run_events
+
     if args.server_url and not args.fake_url:
         parser.error("--server-url needs --fake-url: the fake that server talks to")
     suites = Path(contracts.suites.__file__).parent
@@ -341,6 +338,8 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 def _run_checks(command: list[str], events: Path, *, html: bool, bar: bool) -> int:
     """Run the suites' pytest; for a bar or a report it writes its events to `events`."""
+    from contracts import progress, run_events
+
     with progress.bar("Checking", "checks", None, enabled=bar) as shown:
         if not shown.on and not html:
             return subprocess.run(command, check=False).returncode
@@ -351,6 +350,8 @@ def _run_checks(command: list[str], events: Path, *, html: bool, bar: bool) -> i
 
 
 def _write_html(path: Path, page: str) -> bool:
+    from contracts import html_report
+
     try:
         html_report.write(path, page)
     except OSError as exc:
@@ -360,6 +361,8 @@ def _write_html(path: Path, page: str) -> bool:
 
 
 def _diff_tools(args: argparse.Namespace) -> int:
+    from contracts.diff_tools import ToolsInputError, compare_tools, load_tools
+
     try:
         old, new = load_tools(args.old), load_tools(args.new)
     except ToolsInputError as exc:
@@ -374,6 +377,12 @@ def _diff_tools(args: argparse.Namespace) -> int:
 
 
 def _replay(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from contracts import html_report, progress, reporting
+    from contracts.paths import shipped_scenarios
+    from contracts.processes import DEFAULT_SERVER_COMMAND, command_line
+    from contracts.replay import ServerTarget
+    from mock_freshservice.scenario import ScenarioError, load_scenario
+
     if args.server_url and not args.fake_url:
         parser.error("--server-url needs --fake-url: the fake that server talks to")
     files = [*args.files, *(shipped_scenarios() if args.shipped else ())]
@@ -442,6 +451,11 @@ def _replay_one(
     key: str | None,
     on_step: Callable[[str], None] | None = None,
 ) -> ReplayReport:
+    import anyio
+
+    from contracts.processes import StartFailed, running_fake
+    from contracts.replay import ReplayReport, replay
+
     with contextlib.ExitStack() as stack:
         owns_fake = fake_url is None
         if fake_url is None:

@@ -30,7 +30,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-DEFAULT_URL = "http://127.0.0.1:8000/mcp"  # what `freshservice-harness up` serves
+from contracts.addresses import DEFAULT_MCP_URL
+
+DEFAULT_URL = DEFAULT_MCP_URL  # what `freshservice-harness up` serves
 DEFAULT_KEY = "demo-acme-admin-key"
 DEFAULT_NAME = "freshservice"
 KEY_VARIABLE = "FRESHSERVICE_AUTH"  # the Claude Desktop variant's env entry holding the key

@@ -23,22 +23,22 @@ import dataclasses
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import anyio
 import pytest
-from mcp import Client
 
 from contracts import run_events
 from contracts.client_config import DEFAULT_KEY
-from contracts.processes import (
-    DEFAULT_SERVER_COMMAND,
-    FakeAdmin,
-    command_line,
-    running_fake,
-)
-from contracts.replay import Connection, ReplayReport, ServerTarget, connected, replay
-from mock_freshservice.scenario import load_scenario
+
+if TYPE_CHECKING:
+    from mcp import Client
+
+    from contracts.processes import FakeAdmin
+    from contracts.replay import ReplayReport, ServerTarget
+
+# Installed, this plugin loads into every pytest run in its environment (entry point
+# freshservice_harness): at import it adds options only. What a fixture runs - the MCP client,
+# the fake's processes, the replay - is imported when a test first asks for that fixture.
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -72,6 +72,8 @@ class RunningFake:
 
 @pytest.fixture(scope="session")
 def harness_fake(request: pytest.FixtureRequest) -> Iterator[RunningFake]:
+    from contracts.processes import FakeAdmin, running_fake  # noqa: PLC0415 - see the top
+
     given = request.config.getoption("--harness-fake-url")
     with contextlib.ExitStack() as stack:
         url = given or stack.enter_context(running_fake("--plan", "unlimited"))
@@ -82,6 +84,9 @@ def harness_fake(request: pytest.FixtureRequest) -> Iterator[RunningFake]:
 
 @pytest.fixture(scope="session")
 def harness_server(request: pytest.FixtureRequest, harness_fake: RunningFake) -> ServerTarget:
+    from contracts.processes import DEFAULT_SERVER_COMMAND, command_line  # noqa: PLC0415
+    from contracts.replay import ServerTarget  # noqa: PLC0415
+
     url = request.config.getoption("--harness-server-url")
     if url:
         if not request.config.getoption("--harness-fake-url"):
@@ -91,7 +96,7 @@ def harness_server(request: pytest.FixtureRequest, harness_fake: RunningFake) ->
     return ServerTarget(command=tuple(command_line(command)))
 
 
-Connect = Callable[..., contextlib.AbstractAsyncContextManager[Client]]
+Connect = Callable[..., "contextlib.AbstractAsyncContextManager[Client]"]
 
 
 @pytest.fixture
@@ -105,6 +110,8 @@ def harness_connect(harness_fake: RunningFake, harness_server: ServerTarget) -> 
     async def connect(
         key: str = DEFAULT_KEY, settings: Mapping[str, Any] | None = None
     ) -> AsyncIterator[Client]:
+        from contracts.replay import Connection, connected  # noqa: PLC0415 - see the top
+
         if settings and harness_server.url is not None:
             pytest.skip("this check sets server settings, which a server given by URL cannot take")
         with open_log() as errlog:
@@ -122,7 +129,7 @@ def open_log() -> Iterator[Any]:
         yield log
 
 
-Replay = Callable[..., ReplayReport]
+Replay = Callable[..., "ReplayReport"]
 
 
 @pytest.fixture
@@ -133,6 +140,11 @@ def harness_replay(
     the server under test and the fake; returns the report (`.passed`, `.steps`, `.journal`)."""
 
     def run(source: Path | str, key: str | None = None) -> ReplayReport:
+        import anyio  # noqa: PLC0415 - see the top
+
+        from contracts.replay import replay  # noqa: PLC0415
+        from mock_freshservice.scenario import load_scenario  # noqa: PLC0415
+
         path = Path(source) if isinstance(source, Path) else None
         text = path.read_text(encoding="utf-8") if path is not None else str(source)
         name = str(path) if path is not None else "<scenario>"

@@ -21,11 +21,12 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from contracts.replay import ReplayReport
+if TYPE_CHECKING:  # the plugin loads this in every pytest run: no MCP client at import
+    from contracts.replay import ReplayReport
 
 EVENTS_VARIABLE = "FRESHSERVICE_HARNESS_EVENTS"
 PLUGIN_NAME = "freshservice-harness-events"
@@ -166,6 +167,8 @@ class RunRecord:
                     )
                 )
             elif kind == "replay":
+                from contracts.replay import ReplayReport  # noqa: PLC0415 - see the top
+
                 report = ReplayReport.from_json(event["report"])
                 self.replays.append((str(event["nodeid"]), report))
 

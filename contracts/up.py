@@ -23,6 +23,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
+from contracts.addresses import DEFAULT_FAKE_PORT, DEFAULT_HOST, DEFAULT_MCP_PORT, LOOPBACK_HOSTS
 from contracts.client_config import DEFAULT_KEY, DEFAULT_URL, claude_code
 from contracts.processes import (
     StartFailed,
@@ -38,10 +39,6 @@ from mock_freshservice import tls
 from mock_freshservice.data.dataset import load_dataset
 from mock_freshservice.scenario import Scenario, ScenarioError, load_scenario
 
-DEFAULT_HOST = "127.0.0.1"
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-DEFAULT_MCP_PORT = 8000  # DESIGN.md: the server on 127.0.0.1:8000 at /mcp
-DEFAULT_FAKE_PORT = 8181  # and the fake on 127.0.0.1:8181
 START_TIMEOUT = 120.0  # a large --dataset takes a while to build
 STOP_TIMEOUT = 10.0
 # The settings `up` owns: a user's other FRESHSERVICE_* variables (limits, timeouts) still apply.

@@ -10,9 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from server import __version__
-from server.app import build_server
 from server.config import TOOLSETS, ServerSettings, SettingsError, from_sources
-from server.http import PortUnavailable, inherited_socket, serve
 
 
 def _csv(text: str) -> tuple[str, ...]:
@@ -109,12 +107,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if settings.transport == "http":
         return serve_http(settings, fd)
+    # The MCP SDK, loaded only to serve: --help and --version answer without it.
+    from server.app import build_server  # noqa: PLC0415
+
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
         build_server(settings).run()
     return 0
 
 
 def serve_http(settings: ServerSettings, fd: int | None = None) -> int:
+    from server.http import PortUnavailable, inherited_socket, serve  # noqa: PLC0415 - as above
+
     try:
         serve(settings, sock=None if fd is None else inherited_socket(fd))
     except PortUnavailable as exc:  # a usage problem, as `up` says it

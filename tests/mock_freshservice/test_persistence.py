@@ -22,7 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from contracts.processes import listening_socket, start_serving, wait_until_answering
-from mock_freshservice import FakeSettings, cli, create_app, guesses
+from mock_freshservice import FakeSettings, cli, create_app, guesses, startup
 from mock_freshservice import state as state_module
 from mock_freshservice.api import assets as assets_api
 from mock_freshservice.data.store import Table
@@ -663,7 +663,7 @@ def test_a_start_whose_reseed_cannot_be_logged_exits_1_naming_the_state_file(
     state, scenario = tmp_path / "state.log", tmp_path / "seed.yaml"
     scenario.write_text("description: d\ndataset: {seed: 99}\n")  # a reseed, logged at start
     monkeypatch.setattr(WriteLog, "_put_bytes", lambda self, line: refusing(line))
-    monkeypatch.setattr(cli, "make_server", lambda *args: pytest.fail("it went on to serve"))
+    monkeypatch.setattr(startup, "make_server", lambda *args: pytest.fail("it went on to serve"))
     argv = ["serve", "--now", NOW.isoformat(), "--state", str(state), "--scenario", str(scenario)]
     assert cli.main(argv) == 1
     assert capsys.readouterr().err == (

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mock_freshservice.cli import collector_paused
+from mock_freshservice.startup import collector_paused
 
 
 @pytest.fixture(autouse=True)
