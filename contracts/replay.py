@@ -79,6 +79,24 @@ class ReplayReport:
     def passed(self) -> bool:
         return not self.problems and all(step.passed for step in self.steps)
 
+    @property
+    def failures(self) -> list[str]:
+        """Every reason it failed, one line each: the scenario's problems, then each failed
+        step's expectations (`problems` alone holds only the scenario's)."""
+        steps = [
+            f"step {step.id} ({step.tool}{f', {step.where}' if step.where else ''}): {failure}"
+            for step in self.steps
+            for failure in step.failures
+        ]
+        return [*self.problems, *steps]
+
+    def __str__(self) -> str:
+        """What `replay` prints for it: each step, what it sent upstream, what failed and why;
+        so `assert report.passed, str(report)` says why in a test."""
+        from contracts.reporting import render_text  # noqa: PLC0415 - it imports this module
+
+        return render_text(self)
+
     def as_json(self) -> dict[str, Any]:
         """The report as JSON-able data (`check`'s pytest child sends it to `check` this way)."""
         return dataclasses.asdict(self)

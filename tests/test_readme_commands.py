@@ -523,3 +523,18 @@ def test_the_fixtures_test_a_running_server(up: Up, other_project: Path) -> None
     done = shell(command, other_project)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "2 passed" in done.stdout
+
+
+def test_a_failed_expectation_in_the_fixtures_example_says_which_step_and_why(
+    other_project: Path,
+) -> None:
+    example = other_project / "tests" / "test_freshservice.py"
+    text = example.read_text()
+    assert "expect: {is_error: false}" in text
+    example.write_text(text.replace("expect: {is_error: false}", "expect: {is_error: true}"))
+    done = shell(adapted(documented("pytest-ours")), other_project)
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert "AssertionError: []" not in done.stdout
+    failed = re.search(r"FAIL step list: fetchTickets.*\n(.*\n)*?.*failed: (.*)", done.stdout)
+    assert failed, done.stdout[-3000:]
+    assert "is_error" in failed[2]
