@@ -148,7 +148,7 @@ def build_server(settings: ServerSettings, *, transport: Any = None) -> Freshser
             spec.handler,
             name=spec.name,
             title=spec.title,
-            description=(spec.handler.__doc__ or "").strip() or None,
+            description=described(spec.handler.__doc__),
             annotations=ToolAnnotations(
                 title=spec.title,
                 read_only_hint=spec.read_only,
@@ -173,6 +173,14 @@ def build_server(settings: ServerSettings, *, transport: Any = None) -> Freshser
         )
     server.gate = CallGate(settings, server, enabled_names)
     return server
+
+
+def described(docstring: str | None) -> str | None:
+    """A tool's docstring as clients show it to the model: paragraphs kept, the source's
+    indentation and line wrapping gone (a wrapped line is not a new line of meaning)."""
+    paragraphs = inspect.cleandoc(docstring or "").split("\n\n")
+    text = "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+    return text.strip() or None
 
 
 def create_asgi_app() -> Starlette:

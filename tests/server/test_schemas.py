@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import anyio
 import jsonschema
 import pytest
 
-from server.app import build_server
+from server.app import build_server, described
 from server.config import ServerSettings
 from server.schemas import compact, published_input
 
@@ -52,3 +53,23 @@ def test_published_schemas_are_valid_json_schema_without_derived_titles(tool: An
     jsonschema.Draft202012Validator.check_schema(tool.input_schema)
     jsonschema.Draft202012Validator.check_schema(tool.output_schema)
     assert all("title" not in prop for prop in tool.input_schema["properties"].values())
+
+
+@pytest.mark.parametrize("tool", published_tools(), ids=lambda t: t.name)
+def test_a_tool_description_carries_no_source_indentation_or_wrapping(tool: Any) -> None:
+    # Clients hand the text to the model as it is: a newline is a new paragraph, never wrapping.
+    assert tool.description
+    assert not re.search(r"\n[ \t]", tool.description)
+    assert all("\n" not in paragraph for paragraph in tool.description.split("\n\n")), (
+        tool.description
+    )
+
+
+def test_a_docstring_keeps_its_paragraphs_and_loses_its_wrapping() -> None:
+    doc = """First line
+        wrapped here.
+
+        Second paragraph,
+        also wrapped.
+    """
+    assert described(doc) == "First line wrapped here.\n\nSecond paragraph, also wrapped."
