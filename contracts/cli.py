@@ -239,6 +239,19 @@ def _add_config_parser(commands: Any) -> None:
     config.add_argument(
         "--json", action="store_true", help="print only the JSON (a file's content, or the fields)"
     )
+    config.add_argument(
+        "--stdio",
+        action="store_true",
+        help="an entry with which the client starts this server itself (by its absolute path), "
+        "instead of reaching a running one at --url",
+    )
+    config.add_argument(
+        "--base-url",
+        type=_config_input(client_config.checked_url),
+        default=client_config.DEFAULT_BASE_URL,
+        help="with --stdio: the Freshservice API the server talks to (default %(default)s, the "
+        "fake `up` serves)",
+    )
 
 
 def _config_input(check: Callable[[str], str]) -> Callable[[str], str]:
@@ -254,7 +267,16 @@ def _config_input(check: Callable[[str], str]) -> Callable[[str], str]:
 
 
 def _config(args: argparse.Namespace) -> int:
-    config = client_config.client_config(args.client, args.url, args.key, args.name)
+    if args.stdio:
+        try:
+            config = client_config.stdio_config(
+                args.client, our_server_command(), args.base_url, args.key, args.name
+            )
+        except client_config.ConfigInputError as exc:
+            print(f"freshservice-harness config: error: {exc}", file=sys.stderr)
+            return USAGE
+    else:
+        config = client_config.client_config(args.client, args.url, args.key, args.name)
     if not args.json:
         print(config.text, end="")
         return OK
@@ -264,6 +286,16 @@ def _config(args: argparse.Namespace) -> int:
     for warning in config.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return OK
+
+
+def our_server_command() -> list[str]:
+    """Our stdio server as a client should start it, by absolute path: the freshservice-mcp
+    installed next to this Python, else this Python running its module (from a checkout)."""
+    scripts = Path(sys.executable).absolute().parent  # not resolved: a venv's python is a link
+    installed = scripts / ("freshservice-mcp.exe" if os.name == "nt" else "freshservice-mcp")
+    if installed.is_file():
+        return [str(installed)]
+    return [str(Path(sys.executable).absolute()), "-m", "server"]
 
 
 def _add_report_flags(command: argparse.ArgumentParser) -> None:

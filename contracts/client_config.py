@@ -3,6 +3,8 @@
 
     freshservice-harness config --client claude-code|claude-desktop|cursor|vscode|copilot-studio
         [--url URL] [--key KEY] [--name NAME] [--json]
+    freshservice-harness config --client claude-code|claude-desktop|cursor|vscode --stdio
+        [--base-url URL] [--key KEY] [--name NAME] [--json]
 
 Each client gets the seed document's API-key configuration, with the URL, key and server name
 filled in. Two clients have no API-key configuration in the seed, only OAuth, which this server
@@ -15,6 +17,10 @@ does not offer yet, so they get a working variant that says it is one:
   `args` at spaces when they start npx (mcp-remote's README).
 - Copilot Studio: the fields of its "Add a Model Context Protocol server" form with
   "API key" authentication, as text (and as a JSON object with --json).
+
+With --stdio, the client starts our server itself: the entry names the server's executable by
+its absolute path (clients start it from a folder of their own, where a relative path means
+nothing) and gives the upstream and the key in its environment.
 
 Everything here is pure: the CLI prints what these functions return.
 """
@@ -82,8 +88,8 @@ class ClientConfig:
 # -- Input ----------------------------------------------------------------------------------------
 
 
-def checked_url(url: str) -> str:
-    problem = f"the server URL must be an http:// or https:// URL with a host, like {DEFAULT_URL}"
+def checked_url(url: str, what: str = "the server URL", example: str = DEFAULT_URL) -> str:
+    problem = f"{what} must be an http:// or https:// URL with a host, like {example}"
     try:
         parts = urlsplit(url)
         _ = parts.port  # reading it checks it: a port out of range raises ValueError
@@ -269,6 +275,68 @@ def copilot_studio(url: str, key: str, name: str) -> ClientConfig:
             "from the internet over https.",
         ),
         warnings=tuple(_unreachable_from_the_cloud(url)),
+    )
+
+
+# -- Started by the client (stdio) ---------------------------------------------------------------
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8181"  # the fake `up` serves (and `mock-freshservice serve`)
+STDIO_PLACES = {  # where each client keeps servers it starts itself, and the entry's shape
+    "claude-desktop": ("Claude Desktop", "claude_desktop_config.json", "mcpServers", False),
+    "cursor": ("Cursor", ".cursor/mcp.json", "mcpServers", False),
+    "vscode": ("VS Code", "mcp.json", "servers", True),
+}
+
+
+def stdio_config(
+    client: str,
+    command: list[str],
+    base_url: str = DEFAULT_BASE_URL,
+    key: str = DEFAULT_KEY,
+    name: str = DEFAULT_NAME,
+) -> ClientConfig:
+    """`client`'s entry for starting our server itself over stdio with `command` (absolute: a
+    client starts it from a folder of its own), talking to the Freshservice API (or the fake) at
+    `base_url` with `key`. ConfigInputError for a client that cannot start local servers."""
+    if client == "copilot-studio":
+        raise ConfigInputError(
+            "Copilot Studio runs in Microsoft's cloud and cannot start a server on this machine: "
+            "leave out --stdio and give it a public https URL"
+        )
+    checked_url(base_url, what="the Freshservice base URL", example=DEFAULT_BASE_URL)
+    key, name = checked_key(key), checked_name(name)
+    env = {"FRESHSERVICE_BASE_URL": base_url, "FRESHSERVICE_API_KEY": key}
+    entry: dict[str, Any] = {"command": command[0], "args": command[1:], "env": env}
+    key_note = (
+        "The key is in the file as written; keep the file out of version control, or give "
+        "the server FRESHSERVICE_API_KEY another way."
+    )
+    if client == "claude-code":
+        words = ["claude", "mcp", "add", name]
+        for variable, value in env.items():
+            words += ["--env", f"{variable}={value}"]
+        added = shlex.join([*words, "--", *command])
+        return ClientConfig(
+            client_name="Claude Code",
+            where="run this in a terminal; Claude Code then starts the server itself over stdio "
+            "(add --scope project to write the project's .mcp.json instead)",
+            file=".mcp.json",
+            config=added,
+            json_document={"mcpServers": {name: {"type": "stdio", **entry}}},
+            variant=None,
+            notes=(f"Check it with: {shlex.join(['claude', 'mcp', 'get', name])}",),
+        )
+    client_name, file, servers, typed = STDIO_PLACES[client]
+    document = {servers: {name: {"type": "stdio", **entry} if typed else entry}}
+    return ClientConfig(
+        client_name=client_name,
+        where=f"add this entry to {file} (see `config --client {client}` without --stdio for "
+        "where that file is); the client starts the server itself over stdio",
+        file=file,
+        config=_pretty(document),
+        json_document=document,
+        variant=None,
+        notes=(key_note,),
     )
 
 

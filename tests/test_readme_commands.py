@@ -60,6 +60,7 @@ RUN_HERE = {
     "config-cursor": ".venv/bin/freshservice-harness config --client cursor --json",
     "config-vscode": ".venv/bin/freshservice-harness config --client vscode --json",
     "config-copilot": ".venv/bin/freshservice-harness config --client copilot-studio",
+    "config-stdio": ".venv/bin/freshservice-harness config --client cursor --stdio",
     "tenant-http": "FRESHSERVICE_DOMAIN=yourcompany.freshservice.com .venv/bin/freshservice-mcp --transport http --read-only",
     "tenant-stdio": "FRESHSERVICE_DOMAIN=yourcompany.freshservice.com FRESHSERVICE_API_KEY=your-api-key .venv/bin/freshservice-mcp",
     "replay-mine": ".venv/bin/freshservice-harness replay my-scenario.yaml -v",
@@ -201,6 +202,7 @@ def test_the_documented_prompts_replay_into_a_report(workdir: Path) -> None:
     [
         ("config-claude-code", "claude mcp add freshservice --transport http"),
         ("config-copilot", "Authorization"),
+        ("config-stdio", f'"command": "{BIN}/freshservice-mcp"'),
     ],
 )
 def test_config_prints_text_for_people(name: str, expected: str, tmp_path: Path) -> None:

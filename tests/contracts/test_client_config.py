@@ -17,12 +17,14 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import anyio
 import httpx2
 import pytest
-from mcp import Client
+from mcp import Client, StdioServerParameters
+from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
 from contracts.cli import main
@@ -351,3 +353,55 @@ def test_copilot_studio_warns_about_urls_microsofts_cloud_cannot_use(
     warnings = client_config("copilot-studio", url=url).warnings
     assert len(warnings) == len(warned)
     assert all(part in warning for part, warning in zip(warned, warnings, strict=True))
+
+
+# -- Started by the client (stdio) ----------------------------------------------------------------
+
+STDIO_CLIENTS = ["claude-desktop", "cursor", "vscode"]  # an entry in a JSON file
+
+
+def printed_stdio(client: str, *flags: str) -> Printed:
+    done = subprocess.run(
+        [*CONFIG, "--client", client, "--stdio", *flags],
+        capture_output=True, text=True, timeout=60, cwd="/",
+    )  # fmt: skip
+    return Printed(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.mark.parametrize("client", STDIO_CLIENTS)
+def test_a_stdio_entry_names_the_server_by_an_absolute_path_and_starts_it_from_elsewhere(
+    client: str, fake: Fake, tmp_path: Path
+) -> None:
+    document = printed_stdio(client, "--base-url", fake.url, "--json").json()
+    entry = document["servers" if client == "vscode" else "mcpServers"]["freshservice"]
+    assert Path(entry["command"]).is_absolute()
+    assert entry["env"] == {"FRESHSERVICE_BASE_URL": fake.url, "FRESHSERVICE_API_KEY": KEY}
+    # As a client starts it: from a folder of its own, with only the entry's environment added.
+    parameters = StdioServerParameters(
+        command=entry["command"], args=entry["args"], env=entry["env"], cwd=tmp_path
+    )
+
+    async def fetch() -> dict[str, Any]:
+        async with Client(stdio_client(parameters)) as mcp:
+            result = await mcp.call_tool("fetchTicket", {"ticket_id": 10234})
+        assert not result.is_error, result.content
+        assert isinstance(result.structured_content, dict)
+        return result.structured_content
+
+    assert anyio.run(fetch)["id"] == 10234
+
+
+def test_a_stdio_claude_code_command_adds_the_server_with_its_environment() -> None:
+    [_, command, _] = printed_stdio("claude-code", "--key", AWKWARD_KEY).blocks()
+    words = shlex.split(command)
+    assert words[:4] == ["claude", "mcp", "add", "freshservice"]
+    assert words[words.index("--") + 1 :][0].startswith("/")
+    assert f"FRESHSERVICE_API_KEY={AWKWARD_KEY}" in words
+    assert "FRESHSERVICE_BASE_URL=http://127.0.0.1:8181" in words
+
+
+def test_copilot_studio_has_no_stdio_entry_and_says_why() -> None:
+    done = printed_stdio("copilot-studio")
+    assert done.returncode == 2
+    assert "cannot start a server on this machine" in done.stderr
+    assert "Traceback" not in done.stderr
