@@ -389,7 +389,13 @@ def _write_html(path: Path, page: str) -> bool:
     except OSError as exc:
         print(f"freshservice-harness: cannot write {path}: {exc.strerror}", file=sys.stderr)
         return False
+    _said_where("HTML report", path)
     return True
+
+
+def _said_where(what: str, path: Path) -> None:
+    """Where a report went, as a full path: a relative one depends on where you ran it from."""
+    print(f"freshservice-harness: {what} written to {path.absolute()}", file=sys.stderr)
 
 
 def _diff_tools(args: argparse.Namespace) -> int:
@@ -466,6 +472,7 @@ def _replay(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 f"freshservice-harness: cannot write {args.junit}: {exc.strerror}", file=sys.stderr
             )
             return USAGE
+        _said_where("JUnit XML", args.junit)
     if args.html:
         keys = [args.key, *(scenario.key for _, scenario, _ in loaded)]
         if not _write_html(args.html, html_report.render_replays(reports, keys=keys)):

@@ -192,6 +192,7 @@ def test_the_documented_prompts_replay_into_a_report(workdir: Path) -> None:
     assert "7 of 7 scenarios passed" in done.stdout
     page = (workdir / "prompts.html").read_text()
     assert re.search(r'id="scenarios-passed"[^>]*>\s*7\s*<', page)
+    assert f"HTML report written to {workdir.resolve() / 'prompts.html'}" in done.stderr
 
 
 # -- Connecting a client ------------------------------------------------------------------------
@@ -327,6 +328,7 @@ def test_replaying_several_scenarios_with_junit(workdir: Path) -> None:
     done = shell(adapted(documented("replay-several")), workdir, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert 'failures="0"' in (workdir / "replay.xml").read_text()
+    assert f"JUnit XML written to {workdir.resolve() / 'replay.xml'}" in done.stderr
 
 
 def test_replaying_against_another_stdio_server(workdir: Path) -> None:
@@ -464,6 +466,7 @@ def test_check_writes_an_html_report(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-3000:]
     page = (tmp_path / "contracts.html").read_text()
     assert re.search(r'id="checks-failed"[^>]*>\s*0\s*<', page)
+    assert f"HTML report written to {tmp_path.resolve() / 'contracts.html'}" in done.stderr
     assert "test_tools.py::test_the_tool_matches_its_snapshot[fetchTicket]" in page
 
 
