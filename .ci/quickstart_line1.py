@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTALL_AND_START_TIMEOUT = 600  # pip install from PyPI, then the start
-BANNER_END = "freshservice-harness config --client"
+BANNER_END = '--header "Authorization:'  # the Claude Code command ends the banner
 
 
 def quickstart_line_1() -> str:
@@ -83,8 +83,9 @@ def main() -> int:
                 return 1
             time.sleep(0.5)
         banner = Path(log.name).read_text()
+        joined = re.sub(r" \\\n\s+", " ", banner)  # a command continued over lines with " \\"
         claude = next(
-            s.strip() for s in banner.splitlines() if s.strip().startswith("claude mcp add")
+            s.strip() for s in joined.splitlines() if s.strip().startswith("claude mcp add")
         )
         argv = shlex.split(claude)
         url, header = argv[argv.index("--transport") + 2], argv[argv.index("--header") + 1]

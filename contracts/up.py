@@ -12,11 +12,14 @@ import contextlib
 import dataclasses
 import errno
 import os
+import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -142,55 +145,104 @@ def run_up(options: UpOptions, out: TextIO = sys.stdout) -> int:
     return 0
 
 
+WIDTH = 80  # the banner fits an 80x24 terminal: no line wraps; what to connect with comes last
+
+
 def banner(options: UpOptions, scenario: Scenario | None) -> str:
-    """What a person needs to connect: the URLs, the demo keys, the Claude Code command."""
+    """What a person needs to connect, in at most 80 columns, the MCP URL and the client
+    commands last (on a short terminal the top scrolls away first): the fake's URL, the demo
+    keys, how to configure other clients, the MCP URL and the Claude Code command."""
     keys = demo_keys(options.dataset)
     chosen = _key_to_suggest(keys, scenario)
     shown_key = chosen or "<api-key>"
     lines = [
-        "",
-        "freshservice-harness is up. Ctrl-C stops both.",
-        "",
-        f"  MCP server  {options.mcp_url}   (Streamable HTTP; send an agent's API key in the "
-        "Authorization header)",
-        f"  fake API    {options.fake_url}/api/v2/   (admin API: {options.fake_url}/_mock/)",
+        "freshservice-harness is up; Ctrl-C stops both.",
+        f"  fake API    {options.fake_url}/api/v2/   (admin API: /_mock/)",
     ]
     if options.tls:
-        lines.append(
-            f"  CA          {options.ca_file}   (for https clients: SSL_CERT_FILE, "
-            "REQUESTS_CA_BUNDLE or NODE_EXTRA_CA_CERTS)"
-        )
+        lines += [
+            f"  CA file     {options.ca_file}",
+            "  (trust it with SSL_CERT_FILE, REQUESTS_CA_BUNDLE or NODE_EXTRA_CA_CERTS)",
+        ]
     lines.append("")
-    if keys:
-        lines.append(
-            "Demo API keys (the MCP server refuses requester keys: agents and admins only):"
-        )
-        width = max(len(k.key) for k in keys)
-        for entry in keys:
-            lines.append(f"  {entry.key:<{width}}  {entry.role:<17} {entry.user}, {entry.domain}")
+    served = [k for k in keys if k.role != "requester"]  # the MCP server refuses requesters
+    if served:
+        lines.append("Demo API keys for the MCP server (agents and admins):")
+        width = max(len(k.key) for k in served)
+        lines += [f"  {k.key:<{width}}  {k.user}, {k.role.replace('_', ' ')}" for k in served]
+        requesters = ", ".join(k.key for k in keys if k.role == "requester")
+        if requesters:
+            lines += textwrap.wrap(
+                f"Requester keys, for the fake's API only: {requesters}",
+                WIDTH,
+                subsequent_indent="  ",
+                break_on_hyphens=False,
+            )
     else:
-        lines.append(f"API keys: those of {options.dataset} (not printed here).")
+        lines += textwrap.wrap(
+            f"API keys: those of {options.dataset} (not printed here).",
+            WIDTH,
+            subsequent_indent="  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
     if scenario is not None:
         rules = len(scenario.rules)
         lines += [
             "",
-            f"Scenario {scenario.name}: {scenario.description}",
+            # The file's name (the person gave its path), and as much description as fits.
+            textwrap.shorten(f"Scenario {Path(scenario.name).name}: {scenario.description}", WIDTH),
             f"  {rules} rule{'s' * (rules != 1)}, on the account of its key"
             + (f" ({chosen})" if chosen else ""),
         ]
-    config_flags = "" if options.mcp_url == DEFAULT_URL else f" --url {options.mcp_url}"
+    config = [harness_command(), "config", "--client", "cursor"]
+    if options.mcp_url != DEFAULT_URL:
+        config += ["--url", options.mcp_url]
     if shown_key != DEFAULT_KEY:
-        config_flags += f" --key {shlex.quote(shown_key)}"
+        config += ["--key", shown_key]
     lines += [
         "",
+        "Other clients (Cursor, VS Code, Claude Desktop, Copilot Studio):",
+        *shell_lines(config),
+        "",
+        f"MCP server  {options.mcp_url}   (Streamable HTTP)",
         "Connect Claude Code:",
-        f"  {claude_code(options.mcp_url, shown_key, 'freshservice').config}",
-        "",
-        "Other clients (Claude Desktop, Cursor, VS Code, Copilot Studio):",
-        f"  freshservice-harness config --client cursor{config_flags}",
-        "",
+        *shell_lines(claude_code(options.mcp_url, shown_key, "freshservice").config),
     ]
     return "\n".join(lines)
+
+
+def shell_lines(command: str | list[str], indent: str = "  ") -> list[str]:
+    """A shell command in lines of at most WIDTH columns, each but the last ending in ` \\` (a
+    shell joins them again when the lines are pasted). A word is never split."""
+    words = _shell_words(command) if isinstance(command, str) else [shlex.quote(w) for w in command]
+    lines = [indent + words[0]]
+    for word in words[1:]:
+        if len(lines[-1]) + 1 + len(word) + 2 > WIDTH:  # room for " \\"
+            lines[-1] += " \\"
+            lines.append(indent + "  " + word)
+        else:
+            lines[-1] += " " + word
+    return lines
+
+
+def _shell_words(command: str) -> list[str]:
+    """The words of a shell command as written (quotes kept), split at unquoted spaces."""
+    return [m.group(0) for m in re.finditer(r"(?:\"[^\"]*\"|'[^']*'|\S)+", command)]
+
+
+def harness_command() -> str:
+    """`freshservice-harness` as the person who ran `up` can run it again: the bare name when
+    that one is on PATH, else its path (relative to the working folder when inside it, as
+    Quickstart's `.venv/bin/freshservice-harness`)."""
+    script = Path(sys.executable).absolute().parent / "freshservice-harness"
+    if not script.is_file() or shutil.which("freshservice-harness") == str(script):
+        return "freshservice-harness"
+    here = Path.cwd()
+    if here != Path(here.anchor):  # from the root folder, the full path reads better
+        with contextlib.suppress(ValueError):
+            return str(script.relative_to(here))
+    return str(script)
 
 
 def demo_keys(dataset: Path | None) -> list[DemoKey]:

@@ -178,7 +178,12 @@ def stdio_command(args: Sequence[str] = ()) -> list[str]:
 # -- freshservice-harness up ---------------------------------------------------------------
 
 UP_COMMAND = [sys.executable, "-m", "contracts", "up"]
-BANNER_END = "freshservice-harness config --client"
+BANNER_END = '--header "Authorization:'  # the Claude Code command ends the banner
+
+
+def unwrapped(banner: str) -> str:
+    """The banner with each shell command continued over lines (` \\`) joined onto one line."""
+    return re.sub(r" \\\n\s+", " ", banner)
 
 
 class Up:

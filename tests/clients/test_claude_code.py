@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.clients.conftest import NODE_MODULES, Node, Run, run_logged
-from tests.processes import Up, started
+from tests.processes import Up, started, unwrapped
 from tests.test_readme_commands import RUN_ELSEWHERE
 
 # The native build npm installed for this platform (its wrapper's launcher needs a postinstall
@@ -57,7 +57,9 @@ def claude(node: Node, project: Path, command: str) -> Run:
 
 def printed_command(up: Up) -> str:
     return next(
-        line.strip() for line in up.banner.splitlines() if line.strip().startswith("claude mcp add")
+        line.strip()
+        for line in unwrapped(up.banner).splitlines()
+        if line.strip().startswith("claude mcp add")
     )
 
 

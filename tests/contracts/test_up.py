@@ -9,6 +9,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +18,11 @@ import anyio
 import httpx
 import pytest
 
-from contracts.up import UpOptions, banner
+from contracts.up import UpOptions, banner, harness_command
 from mock_freshservice import FakeSettings, create_app
 from mock_freshservice.scenario import load_scenario
 from tests.conftest import basic
-from tests.processes import UP_COMMAND, Up, ctrl_c, listening, started
+from tests.processes import UP_COMMAND, Up, ctrl_c, listening, started, unwrapped
 from tests.server.conftest import over_http, structured
 
 # Each test here runs the harness's CLIs end to end in subprocesses: `tox -e slow`.
@@ -59,7 +60,9 @@ def test_up_prints_the_demo_keys_of_every_account(running: Up) -> None:
 
 def test_up_prints_the_claude_code_command_that_connects(running: Up) -> None:
     line = next(
-        line.strip() for line in running.banner.splitlines() if line.strip().startswith("claude ")
+        line.strip()
+        for line in unwrapped(running.banner).splitlines()
+        if line.strip().startswith("claude ")
     )
     argv = shlex.split(line)
     assert argv == [
@@ -79,7 +82,9 @@ def test_up_prints_the_claude_code_command_that_connects(running: Up) -> None:
 
 
 def test_up_points_to_config_with_its_url_for_other_clients(running: Up) -> None:
-    assert f"freshservice-harness config --client cursor --url {running.mcp_url}" in running.banner
+    assert f"freshservice-harness config --client cursor --url {running.mcp_url}" in unwrapped(
+        running.banner
+    )
 
 
 def test_up_wires_the_server_to_its_own_fake(running: Up) -> None:
@@ -107,7 +112,7 @@ def test_up_with_tls_serves_a_tool_call_through_the_server_to_the_fake_over_http
         ca_file = data_home / "mock-freshservice" / "ca" / "ca.pem"
         fake_url = f"https://127.0.0.1:{up.fake_port}"
         assert f"fake API    {fake_url}/api/v2/" in banner_text
-        assert f"CA          {ca_file}" in banner_text
+        assert f"CA file     {ca_file}" in banner_text
         ticket = fetch_ticket(up.mcp_url, "demo-globex-admin-key", ticket_id=7)
         journal = httpx.get(
             f"{fake_url}/_mock/accounts/globex.freshservice.com/journal",
@@ -244,7 +249,7 @@ def test_with_a_dataset_of_your_own_no_key_is_printed(tmp_path: Path) -> None:
     text = banner(UpOptions(dataset=tmp_path / "mine.yaml"), None)
     assert "demo-" not in text
     assert '--header "Authorization: <api-key>"' in text
-    assert "config --client cursor --key '<api-key>'" in text
+    assert "config --client cursor --key '<api-key>'" in unwrapped(text)
 
 
 def test_a_scenarios_key_is_the_one_suggested(tmp_path: Path) -> None:
@@ -253,7 +258,7 @@ def test_a_scenarios_key_is_the_one_suggested(tmp_path: Path) -> None:
     )
     text = banner(UpOptions(), scenario)
     assert '--header "Authorization: demo-globex-admin-key"' in text
-    assert "config --client cursor --key demo-globex-admin-key" in text
+    assert "config --client cursor --key demo-globex-admin-key" in unwrapped(text)
 
 
 def test_a_requester_scenario_key_is_not_suggested() -> None:
@@ -296,3 +301,47 @@ def test_ctrl_c_while_the_fake_builds_a_large_dataset_leaves_no_traceback(tmp_pa
         assert "Traceback" not in up.stderr()
         assert "stopped." in up.stderr()
         assert not listening(up.fake_port)
+
+
+# -- The banner on an 80x24 terminal -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        UpOptions(),
+        UpOptions(host="::1", port=65000, fake_port=65001, tls=True),
+        UpOptions(dataset=Path("/a/rather/long/folder/name/of/somebodys/own/dataset.yaml")),
+    ],
+    ids=["default", "tls-on-ipv6-high-ports", "own-dataset"],
+)
+def test_no_line_of_the_banner_is_wider_than_80_columns(options: UpOptions) -> None:
+    lines = banner(options, None).splitlines()
+    too_wide = [line for line in lines if len(line) > 80]
+    assert not too_wide, too_wide
+
+
+def test_the_banner_ends_with_the_mcp_url_and_the_claude_code_command() -> None:
+    lines = banner(UpOptions(), None).splitlines()
+    assert lines[-4].startswith("MCP server  http://127.0.0.1:8000/mcp")
+    assert lines[-3] == "Connect Claude Code:"
+    assert lines[-2].startswith("  claude mcp add") and lines[-1].startswith("    --header")
+
+
+def test_the_printed_commands_carry_the_path_a_quickstart_user_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scripts = tmp_path / ".venv" / "bin"
+    scripts.mkdir(parents=True)
+    (scripts / "freshservice-harness").write_text("#!/bin/sh\n")
+    (scripts / "freshservice-harness").chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(scripts / "python"))
+    # Quickstart: run from the checkout, .venv/bin not on PATH: the path from there.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert harness_command() == ".venv/bin/freshservice-harness"
+    # Run from elsewhere: the full path. On PATH (an activated venv, pipx): the bare name.
+    monkeypatch.chdir("/")
+    assert harness_command() == str(scripts / "freshservice-harness")
+    monkeypatch.setenv("PATH", str(scripts))
+    assert harness_command() == "freshservice-harness"
