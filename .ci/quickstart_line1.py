@@ -34,6 +34,27 @@ def quickstart_line_1() -> str:
     return next(line for line in block[1].splitlines() if line.strip())
 
 
+def first_calls() -> list[str]:
+    """The README's first calls without an AI client: the sh block after "No AI client"."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("No AI client at hand?", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block is not None, "no sh block after 'No AI client at hand?'"
+    return [line for line in block[1].splitlines() if line.strip()]
+
+
+def run_first_calls() -> None:
+    """Each, verbatim, against the `up` that line 1 started: each shows the ticket."""
+    for line in first_calls():
+        print(f"$ {line}", flush=True)
+        done = subprocess.run(  # noqa: S603
+            ["bash", "-c", line],  # noqa: S607 (the README's line, as a person's shell runs it)
+            check=False, cwd=ROOT, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        print(done.stdout[:300] + ("..." if len(done.stdout) > 300 else ""), flush=True)
+        assert done.returncode == 0, f"exit code {done.returncode}: {done.stderr[-2000:]}"
+        assert "Outlook crashes when opening a shared calendar" in done.stdout, done.stdout
+
+
 def call_tool(url: str, key: str, name: str, arguments: dict[str, object]) -> dict[str, object]:
     body = {
         "jsonrpc": "2.0",
@@ -96,6 +117,7 @@ def main() -> int:
         assert isinstance(ticket, dict), result
         assert ticket["subject"] == "Outlook crashes when opening a shared calendar", ticket
         print(f"fetchTicket 10234 through {url}: {ticket['subject']!r}", flush=True)
+        run_first_calls()
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGINT)  # Ctrl-C

@@ -12,6 +12,7 @@ does not run four more times.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import re
@@ -92,6 +93,9 @@ RUN_ELSEWHERE = {
     # The whole suite from the wheel, as `freshservice-harness check --junit FILE`.
     ".venv/bin/freshservice-harness check": "tox.ini",
     'claude mcp add freshservice --transport http http://127.0.0.1:8000/mcp --header "Authorization: demo-acme-admin-key"': "tests/clients/test_claude_code.py",
+    # The first calls without an AI client, against line 1's `up`.
+    """curl -s http://127.0.0.1:8000/mcp -H "Authorization: demo-acme-admin-key" -H "Content-Type: application/json" -H "Accept: application/json, text/event-stream" -d '{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "fetchTicket", "arguments": {"ticket_id": 10234}}}'""": ".ci/quickstart_line1.py",
+    'npx -y @modelcontextprotocol/inspector@2.12.0 --cli --transport http --server-url http://127.0.0.1:8000/mcp --header "Authorization: demo-acme-admin-key" --method tools/call --tool-name fetchTicket --tool-arg ticket_id=10234': ".ci/quickstart_line1.py",
     "claude mcp list": "tests/clients/test_claude_code.py",
 }
 
@@ -118,13 +122,26 @@ def test_every_readme_command_is_run() -> None:
 def test_commands_run_elsewhere_are_in_the_file_that_runs_them(command: str) -> None:
     where = ROOT / RUN_ELSEWHERE[command]
     text = where.read_text()
-    if where.name == "quickstart_line1.py":
+    if where.name == "quickstart_line1.py" and "/mcp" in command:
+        # It reads the first calls from the README itself, so it runs whatever the README says.
+        assert "run_first_calls()" in text and command in quickstart_first_calls()
+    elif where.name == "quickstart_line1.py":
         # It reads line 1 from the README itself, so it runs whatever the README says.
         assert "quickstart_line_1()" in text and command == readme_commands()[0]
     elif where.name == "tox.ini":
         assert "freshservice-harness check --junit" in text
     else:
         assert command.replace(".venv/bin/", "") in text or command in text
+
+
+def quickstart_first_calls() -> list[str]:
+    spec = importlib.util.spec_from_file_location(
+        "quickstart", ROOT / ".ci" / "quickstart_line1.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.first_calls())
 
 
 def documented(name: str) -> str:
