@@ -204,10 +204,11 @@ def _add_config_parser(commands: Any) -> None:
         "config",
         help="print a client's configuration for this server (API key)",
         description=(
-            "Print what a client needs to reach the MCP server with an API key, as the seed "
-            "document configures it: where it goes, then the command, file entry or form fields. "
-            "Claude Desktop and Copilot Studio get a variant (the seed shows them with OAuth "
-            "only, which this server does not offer yet) and say so. With --json, stdout holds "
+            "Print what a client needs to reach the MCP server with an API key, as Freshworks' "
+            "MCP guide (the support article on its hosted Freshservice MCP server) configures "
+            "it: where it goes, then the command, file entry or form fields. Claude Desktop and "
+            "Copilot Studio get a variant (the guide shows them with OAuth only, which this "
+            "server does not offer yet) and say so. With --json, stdout holds "
             "only the JSON and any note goes to stderr."
         ),
     )
@@ -282,7 +283,10 @@ def _config(args: argparse.Namespace) -> int:
         return OK
     print(config.json_text, end="")
     if config.variant is not None:
-        print(f"note: a variant of the seed's configuration: {config.variant}", file=sys.stderr)
+        print(
+            f"note: a variant of the configuration in Freshworks' MCP guide: {config.variant}",
+            file=sys.stderr,
+        )
     for warning in config.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return OK

@@ -6,10 +6,11 @@
     freshservice-harness config --client claude-code|claude-desktop|cursor|vscode --stdio
         [--base-url URL] [--key KEY] [--name NAME] [--json]
 
-Each client gets the seed document's API-key configuration, with the URL, key and server name
-filled in. Two clients have no API-key configuration in the seed, only OAuth, which this server
+Each client gets the API-key configuration of Freshworks' MCP guide (its support article
+"Model Context Protocol (MCP) integration in Freshservice (EAP)"), with the URL, key and server name
+filled in. Two clients have no API-key configuration in the guide, only OAuth, which this server
 does not offer yet, so they get a working variant that says it is one:
-- Claude Desktop: the seed's `npx -y mcp-remote <url>`, plus `--header` carrying the key.
+- Claude Desktop: the guide's `npx -y mcp-remote <url>`, plus `--header` carrying the key.
   mcp-remote 0.15.1 (dist/chunk-*.js) splits a `--header` value at the first colon
   (`Name:\\s*value`), replaces `${VAR}` in the value from its own environment, and takes http only
   for `localhost` and `127.0.0.1` unless given `--allow-http`. The key goes in the entry's `env`
@@ -47,7 +48,9 @@ MCP_REMOTE_HTTP_HOSTS = frozenset({"localhost", "127.0.0.1"})
 COPILOT_DESCRIPTION = (
     "Freshservice tickets, assets, people, onboarding, service catalog and knowledge base"
 )
-NO_OAUTH_YET = "This server takes an API key only; the seed's OAuth setup comes later."
+NO_OAUTH_YET = (
+    "This server takes an API key only; the OAuth setup of Freshworks' MCP guide comes later."
+)
 
 
 class ConfigInputError(ValueError):
@@ -60,11 +63,11 @@ class ClientConfig:
     """One client's configuration, for people (`text`) and for programs (`json_document`)."""
 
     client_name: str  # as people know it
-    where: str  # where the configuration goes, as the seed document says
+    where: str  # where the configuration goes, as Freshworks' MCP guide says
     file: str | None  # the file `json_document` belongs in (None: typed into a web form)
     config: str  # the configuration to paste or run
     json_document: dict[str, Any]  # what `--json` prints
-    variant: str | None  # None: the seed's own API-key configuration; else why it differs
+    variant: str | None  # None: the guide's own API-key configuration; else why
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # what will not work with the URL given
 
@@ -76,7 +79,7 @@ class ClientConfig:
     def text(self) -> str:
         parts = [f"{self.client_name}: {self.where}", self.config, *self.notes]
         if self.variant is not None:
-            parts.append(f"Variant of the seed's configuration: {self.variant}")
+            parts.append(f"Variant of the configuration in Freshworks' MCP guide: {self.variant}")
         parts += [f"Warning: {warning}" for warning in self.warnings]
         return "\n\n".join(parts) + "\n"
 
@@ -119,12 +122,12 @@ def checked_name(name: str) -> str:
 
 
 def _http_entry(url: str, key: str) -> dict[str, Any]:
-    """The seed's API-key entry for clients that speak Streamable HTTP themselves."""
+    """The guide's API-key entry for clients that speak Streamable HTTP themselves."""
     return {"type": "http", "url": url, "headers": {"Authorization": key}}
 
 
 def _shell_word(word: str) -> str:
-    """`word` for a POSIX shell: bare when safe, in double quotes as the seed writes its
+    """`word` for a POSIX shell: bare when safe, in double quotes as the guide writes its
     `--header "Authorization: <api-key>"` when nothing in it is special there, else shlex's."""
     quoted = shlex.quote(word)
     if quoted != word and re.fullmatch(r'[^"$`\\!]*', word):
@@ -143,9 +146,9 @@ def claude_code(url: str, key: str, name: str) -> ClientConfig:
     add_json = shlex.join(["claude", "mcp", "add-json", name, json.dumps(entry)])
     return ClientConfig(
         client_name="Claude Code",
-        where="run this in a terminal (the seed's Method 2, API key); it adds the server to "
-        "~/.claude.json for the current project (add --scope project to write the project's "
-        ".mcp.json instead)",
+        where="run this in a terminal (Freshworks' MCP guide: Method 2, API key); it adds the "
+        "server to ~/.claude.json for the current project (add --scope project to write the "
+        "project's .mcp.json instead)",
         file=".mcp.json",
         config=command,
         json_document={"mcpServers": {name: entry}},
@@ -178,7 +181,8 @@ def claude_desktop(url: str, key: str, name: str) -> ClientConfig:
         file="claude_desktop_config.json",
         config=_pretty(document),
         json_document=document,
-        variant="the seed's Claude Desktop configuration (npx -y mcp-remote <url>) signs in "
+        variant="the Claude Desktop configuration of Freshworks' MCP guide (npx -y mcp-remote "
+        "<url>) signs in "
         "with OAuth, which this server does not offer yet (OAuth comes later); this one sends "
         "the API key in mcp-remote's --header, which takes it from "
         f"${{{KEY_VARIABLE}}} in the entry's env (no space after the colon: some clients "
@@ -192,8 +196,8 @@ def cursor(url: str, key: str, name: str) -> ClientConfig:
     return ClientConfig(
         client_name="Cursor",
         where=".cursor/mcp.json in the project's root folder, or ~/.cursor/mcp.json for every "
-        "project (the seed's sample configuration using an API key); then View > Command "
-        "Palette > View: Open MCP Settings shows the server and its tools",
+        "project (Freshworks' MCP guide: sample configuration using an API key); then View > "
+        "Command Palette > View: Open MCP Settings shows the server and its tools",
         file=".cursor/mcp.json",
         config=_pretty(document),
         json_document=document,
@@ -207,7 +211,8 @@ def vscode(url: str, key: str, name: str) -> ClientConfig:
     return ClientConfig(
         client_name="VS Code",
         where="Command Palette > MCP: Open User Configuration opens mcp.json; add this entry "
-        "to its servers object (the seed's Method 2, API key), save, and select Start above it",
+        "to its servers object (Freshworks' MCP guide: Method 2, API key), save, and select "
+        "Start above it",
         file="mcp.json",
         config=_pretty(document),
         json_document=document,
@@ -267,7 +272,8 @@ def copilot_studio(url: str, key: str, name: str) -> ClientConfig:
         file=None,
         config=config,
         json_document=fields,
-        variant="the seed's Copilot Studio setup signs in with OAuth 2.0 (dynamic discovery), "
+        variant="the Copilot Studio setup of Freshworks' MCP guide signs in with OAuth 2.0 "
+        "(dynamic discovery), "
         "which this server does not offer yet (OAuth comes later); these are the form's "
         "API-key fields instead.",
         notes=(

@@ -21,7 +21,7 @@ def shipped_scenarios() -> list[Path]:
 
 
 def prompt_scripts() -> list[Path]:
-    """The scripts of the seed document's example prompts (`scenarios/prompts/`)."""
+    """The scripts of the example prompts of Freshworks' MCP guide (`scenarios/prompts/`)."""
     return sorted((scenarios_dir() / "prompts").glob("*.yaml"))
 
 

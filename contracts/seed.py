@@ -1,8 +1,9 @@
-"""Facts of the seed document the contract suites check a server against."""
+"""Facts of Freshworks' MCP guide (its support article on the hosted Freshservice MCP server)
+that the contract suites check a server against."""
 
 from __future__ import annotations
 
-# The 34 tool names of the seed document (TOOLS.md), in its order. Tool names are public API:
+# The 34 tool names of Freshworks' MCP guide (TOOLS.md), in its order. Tool names are public API:
 # every build must list exactly these.
 SEED_TOOLS = (
     "fetchTickets", "fetchTicket", "createTicket", "updateTicket", "createTicketNote",

@@ -247,7 +247,9 @@ def key_from_header(header: str) -> str | None:
         if ":" not in decoded:
             return rest.strip() or None  # `Basic <key>` without the encoding: take the key
         return decoded.split(":", 1)[0] or None
-    return header.strip() or None  # the raw key, as the seed's client configs send it
+    return (
+        header.strip() or None
+    )  # the raw key, as the client configurations of Freshworks' MCP guide send it
 
 
 def request_headers(ctx: Any) -> Mapping[str, str] | None:

@@ -1,4 +1,4 @@
-"""The seed document's seven example prompts, as MCP prompt templates a client can offer.
+"""The seven example prompts of Freshworks' MCP guide, as MCP prompt templates a client can offer.
 
 Each renders the document's wording with its arguments filled in; the defaults are the
 document's own values, so a client can offer the prompt as written. A prompt is offered only

@@ -1,15 +1,15 @@
-"""Facts of the seed document the tests check against."""
+"""Facts of Freshworks' MCP guide (its support article on the hosted server) the tests check."""
 
 from __future__ import annotations
 
-# The 34 tool names of the seed document, in its order: one list, kept in `contracts` so the
+# The 34 tool names of Freshworks' MCP guide, in its order: one list, kept in `contracts` so the
 # contract suites (which cannot import tests/) check against the same names.
 from contracts.seed import SEED_TOOLS
 
 FETCH_TOOLS = tuple(name for name in SEED_TOOLS if name.startswith("fetch"))
 
 
-# Verbatim from the seed document's "Example prompts".
+# Verbatim from the guide's "Example prompts".
 SEED_PROMPTS = {
     "open_tickets_assigned_to_me": "Get all open tickets assigned to me.",
     "ticket_details": "Show details for ticket 10234.",

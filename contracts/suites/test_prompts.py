@@ -1,5 +1,5 @@
-"""The seed document's seven example prompts, end to end: each script's calls succeed and leave
-the fake in the state the prompt asks for."""
+"""The seven example prompts of Freshworks' MCP guide, end to end: each script's calls succeed
+and leave the fake in the state the prompt asks for."""
 
 from __future__ import annotations
 

@@ -113,8 +113,9 @@ def test_the_server_lists_the_34_seed_tools(listed: list[Snapshot]) -> None:
     twice = sorted({name for name in names if names.count(name) > 1})
     if missing or unexpected or twice:
         pytest.fail(
-            f"the server's tools are not the seed's 34: missing {missing or 'none'}; "
-            f"not in the seed {unexpected or 'none'}; listed twice {twice or 'none'}",
+            f"the server's tools are not the 34 of Freshworks' MCP guide: missing "
+            f"{missing or 'none'}; not in the guide {unexpected or 'none'}; listed twice "
+            f"{twice or 'none'}",
             pytrace=False,
         )
 

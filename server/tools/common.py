@@ -26,7 +26,7 @@ P = TypeVar("P", bound="PageInfo")
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ToolSpec:
-    name: str  # the fixed camelCase name of the seed document
+    name: str  # the fixed camelCase name in Freshworks' MCP guide
     title: str
     toolset: str
     handler: Callable[..., Any]

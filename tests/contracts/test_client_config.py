@@ -36,14 +36,14 @@ from tests.processes import Fake, Server, running_fake, running_server
 CONFIG = [sys.executable, "-m", "contracts", "config"]
 CLIENTS = ["claude-code", "claude-desktop", "cursor", "vscode", "copilot-studio"]
 HTTP_CLIENTS = ["claude-code", "cursor", "vscode"]  # they speak Streamable HTTP themselves
-VARIANTS = {"claude-desktop", "copilot-studio"}  # the seed shows these with OAuth only
+VARIANTS = {"claude-desktop", "copilot-studio"}  # Freshworks' MCP guide shows these with OAuth only
 DEFAULT_URL = "http://127.0.0.1:8000/mcp"
 VAR = "FRESHSERVICE_AUTH"  # where the Claude Desktop variant keeps the key
 KEY = "demo-acme-admin-key"
 # A key and a name a shell would mangle unquoted: quotes, a variable, history expansion, a space.
 AWKWARD_KEY = """it's "a" $HOME!key"""
 AWKWARD_NAME = "fs prod"
-# The seed's Method 2, filled in (and the README's line).
+# Method 2 of Freshworks' MCP guide, filled in (and the README's line).
 SEED_COMMAND = 'claude mcp add freshservice --transport http http://127.0.0.1:8000/mcp --header "Authorization: demo-acme-admin-key"'
 
 
@@ -95,7 +95,7 @@ def seed_entry(url: str, key: str) -> dict[str, Any]:
 
 
 def expected_json(client: str, url: str, key: str) -> dict[str, Any]:
-    """Each client's file (or form), as the seed document shapes it."""
+    """Each client's file (or form), as Freshworks' MCP guide shapes it."""
     files: dict[str, dict[str, Any]] = {
         "claude-code": {"mcpServers": {"freshservice": seed_entry(url, key)}},
         "cursor": {"mcpServers": {"freshservice": seed_entry(url, key)}},
@@ -175,7 +175,7 @@ def test_json_mode_notes_a_variant_on_stderr_and_nothing_else_for_the_seeds_conf
 ) -> None:
     stderr = as_json[client].stderr
     if client in VARIANTS:
-        assert "note: a variant of the seed's configuration" in stderr
+        assert "note: a variant of the configuration in Freshworks' MCP guide" in stderr
         assert "OAuth comes later" in stderr
     else:
         assert stderr == ""
@@ -274,7 +274,9 @@ def test_text_says_whether_it_is_a_variant_and_that_oauth_comes_later(
     client: str, printed: dict[str, Printed]
 ) -> None:
     text = printed[client].stdout
-    assert ("Variant of the seed's configuration:" in text) == (client in VARIANTS)
+    assert ("Variant of the configuration in Freshworks' MCP guide:" in text) == (
+        client in VARIANTS
+    )
     assert "OAuth" in text and "comes later" in text
 
 

@@ -1,4 +1,4 @@
-"""The seed document's seven example prompts, scripted (`scenarios/prompts/`): each replays green
+"""The seven example prompts of Freshworks' MCP guide, scripted (`scenarios/prompts/`): each replays green
 over stdio and over Streamable HTTP, checking results and the fake's state."""
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def test_a_renamed_tool_fails_the_suite_naming_it(tmp_path: Path) -> None:
     env = broken_server(tmp_path, "tools/workspaces.py", '"fetchWorkspaces"', '"fetchWorkspace"')
     done = check("-k", "test_tools", env=clean(env), cwd=tmp_path)
     assert done.returncode == 1, done.stdout[-3000:]
-    assert "missing ['fetchWorkspaces']; not in the seed ['fetchWorkspace']" in done.stdout
+    assert "missing ['fetchWorkspaces']; not in the guide ['fetchWorkspace']" in done.stdout
     assert (
         "BREAKING fetchWorkspaces: tool removed (renamed? to fetchWorkspace, which has a similar "
         "schema)" in done.stdout

@@ -1,4 +1,4 @@
-"""The seed document's seven example prompts as MCP prompts: listed, rendered, refused."""
+"""The seven example prompts of Freshworks' MCP guide as MCP prompts: listed, rendered, refused."""
 
 from __future__ import annotations
 

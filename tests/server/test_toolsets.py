@@ -1,4 +1,4 @@
-"""Which tools a server offers: the seed's 34 with TOOLS.md's annotations, narrowed by
+"""Which tools a server offers: the 34 of Freshworks' MCP guide with TOOLS.md's annotations, narrowed by
 `--toolsets` and `--read-only`; a tool left out is refused on call, not only left unlisted."""
 
 from __future__ import annotations
