@@ -11,6 +11,7 @@ import pytest
 
 import server.app  # noqa: F401  (registers the tools)
 from contracts.cli import build_parser as harness_parser
+from contracts.client_config import client_config
 from mock_freshservice import FakeSettings, create_app
 from mock_freshservice.cli import build_parser as fake_parser
 from mock_freshservice.state import EXTENSION, FakeState
@@ -186,3 +187,19 @@ def test_the_replay_and_check_table_names_every_flag_of_both() -> None:
             if flag.startswith("--")
         }
         assert documented == long_flags(harness_command(command)), command
+
+
+def test_seed_means_only_the_data_seed_and_the_guide_is_named_and_linked_once() -> None:
+    # "The seed document" meant nothing to a new reader and clashed with --seed.
+    assert not re.search(r"seed document|the seed's|the seed (shows|uses)", README, re.I)
+    assert README.count("(https://support.freshservice.com/support/solutions/articles/") == 1
+    assert "*Freshworks' MCP guide*" in README
+
+
+@pytest.mark.parametrize("client", ["claude-code", "claude-desktop", "cursor", "vscode"])
+def test_config_output_says_whose_configuration_it_follows_without_the_word_seed(
+    client: str,
+) -> None:
+    text = client_config(client).text
+    assert "seed" not in text.lower()
+    assert "Freshworks' MCP guide" in text
