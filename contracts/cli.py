@@ -444,6 +444,11 @@ def _replay(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         except ScenarioError as exc:
             print(f"freshservice-harness: {exc.message}", file=sys.stderr)
             return USAGE
+    problems = _checked_before_replay(loaded, args)
+    for problem in problems:
+        print(f"freshservice-harness: {problem}", file=sys.stderr)
+    if problems:
+        return USAGE
     server = (
         ServerTarget(url=args.server_url)
         if args.server_url
@@ -482,6 +487,49 @@ def _replay(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if not _write_html(args.html, html_report.render_replays(reports, keys=keys)):
             return USAGE
     return OK if all(r.passed for r in reports) else FAILED
+
+
+def _checked_before_replay(
+    loaded: list[tuple[Path, Scenario, str]], args: argparse.Namespace
+) -> list[str]:
+    """Problems that would only show mid-run: a key that opens no account of the fake (checked
+    against the demo dataset of the fake the replay starts, or by asking a given fake), and,
+    for our own server, a step calling a tool it does not have (another server's tools are
+    checked once connected)."""
+    import httpx
+
+    from contracts.processes import AdminRefused, FakeAdmin
+    from contracts.scenario_checks import key_problem, tool_problems
+    from contracts.seed import SEED_TOOLS
+    from mock_freshservice.data.dataset import load_dataset
+
+    problems: list[str] = []
+    if args.fake_url is None:
+        demo_keys = {k.key for account in load_dataset().accounts for k in account.api_keys}
+        if args.key is not None and args.key not in demo_keys:
+            problems.append("--key: no account of the fake has this API key (not shown)")
+        elif args.key is None:
+            problems += filter(None, (key_problem(s, demo_keys, public=True) for _, s, _ in loaded))
+    else:
+        admin = FakeAdmin(args.fake_url)
+        try:
+            for key, scenario in {(args.key or s.key): s for _, s, _ in loaded}.items():
+                try:
+                    admin.account_of(key)
+                except httpx.TransportError:
+                    break  # an unreachable fake: each replay reports it
+                except AdminRefused:
+                    problems.append(
+                        "--key: the fake at --fake-url has no such API key (not shown)"
+                        if args.key
+                        else key_problem(scenario, (), public=False) or ""
+                    )
+        finally:
+            admin.close()
+    if args.server_url is None and args.server_command is None:
+        for _, scenario, _ in loaded:
+            problems += tool_problems(scenario, SEED_TOOLS, "our server")
+    return problems
 
 
 def _replay_one(

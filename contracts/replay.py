@@ -28,6 +28,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from contracts import expectations
 from contracts.processes import FakeAdmin, server_environment
+from contracts.scenario_checks import tool_problems
 from mock_freshservice.scenario import Scenario
 
 CALL_TIMEOUT = 120.0  # seconds a single tool call may take before the step fails
@@ -174,9 +175,15 @@ async def replay(
             report.journal = admin.journal(account)
             admin.clear_scenario(account)
             admin.reset(account)
+        idle = (
+            ": the scenario has no steps, so nothing called the server; add steps, or load it "
+            "with `freshservice-harness up --scenario FILE` and use a client"
+            if not scenario.steps
+            else ""
+        )
         for rule in report.rules:
             if not rule.get("fired"):
-                report.problems.append(f"rule {rule['id']!r} never fired")
+                report.problems.append(f"rule {rule['id']!r} never fired{idle}")
     except Exception as exc:  # a replay reports; it does not crash the run of the others
         report.problems.append(_explained(exc, report.server_log))
     finally:
@@ -206,6 +213,11 @@ async def _run_steps(
     with tempfile.TemporaryFile("w+", encoding="utf-8") as errlog:
         try:
             async with connected(connection, scenario.server, errlog) as client:
+                # A misspelt tool fails the scenario before any step runs, naming the near one.
+                unknown = tool_problems(scenario, await _listed_tools(client), "the server")
+                if unknown:
+                    report.problems += unknown
+                    return
                 seen = 0
                 for step in scenario.steps:
                     if on_step is not None:
@@ -227,6 +239,18 @@ async def _run_steps(
         finally:
             errlog.seek(0)
             report.server_log = errlog.read()[-4000:]
+
+
+async def _listed_tools(client: Client) -> set[str]:
+    """Every tool the server lists, page by page."""
+    names: set[str] = set()
+    cursor: str | None = None
+    while True:
+        page = await client.list_tools(cursor=cursor)
+        names |= {tool.name for tool in page.tools}
+        cursor = page.next_cursor
+        if not cursor:
+            return names
 
 
 async def _run_step(client: Client, step: Any, results: dict[str, Any]) -> tuple[StepOutcome, Any]:

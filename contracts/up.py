@@ -38,6 +38,7 @@ from contracts.processes import (
     url_host,
     wait_until_answering,
 )
+from contracts.scenario_checks import key_problem
 from mock_freshservice import tls
 from mock_freshservice.data.dataset import load_dataset
 from mock_freshservice.scenario import Scenario, ScenarioError, load_scenario
@@ -114,6 +115,11 @@ def run_up(options: UpOptions, out: TextIO = sys.stdout) -> int:
             exit_code=2,
         )
     scenario = _scenario_of(options.scenario)
+    if scenario is not None and options.dataset is None:
+        # A misspelt demo key would only show as the fake refusing to start.
+        demo = {k.key for k in demo_keys(None)}
+        if problem := key_problem(scenario, demo, public=True):
+            raise UpFailed(problem, exit_code=2)
     # `up` binds both ports itself and hands the sockets down (`--fd`): a taken port is found
     # before anything starts, and no other process can take one in between.
     with (

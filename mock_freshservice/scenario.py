@@ -6,7 +6,7 @@ in a key is an error) and then against the rules a schema cannot say (unique ids
 be entered, references to earlier steps, one answer per effect, error-specific fields only with
 their error). Every problem names the file, the line and the field:
 
-    scenarios/x.yaml:12: rules[0].effect.eror: unknown key (known: delay, revoke_key, ...)
+    scenarios/x.yaml:12: rules[0].effect: unknown key 'eror' (did you mean 'error'?)
 
 Where the schema says integer, an integral float (`2.0`) is refused too; a near miss of a matcher
 (`{lenght: 1}`) or of a reserved `expect` key (`is_eror`) is an error with a suggestion; a `key`
@@ -497,15 +497,14 @@ def _explain(error: ValidationError, lines: Mapping[Path_, int]) -> list[Problem
         listed = f"(known: {', '.join(known)})"
         return [
             (
-                (*path, key),
-                _key_line(lines, (*path, key)),
-                f"not a scenario setting: {HARNESS_SERVER_SETTINGS[key]} {listed}"
+                ((*path, key), _key_line(lines, (*path, key)), f"not a scenario setting: "
+                 f"{HARNESS_SERVER_SETTINGS[key]} {listed}")
                 if path == ("server",) and key in HARNESS_SERVER_SETTINGS
-                else f"unknown key {listed}",
+                else (path, _key_line(lines, (*path, key)), _unknown_key(str(key), known))
             )
             for key in instance
             if key not in known
-        ]
+        ]  # fmt: skip
     if _holds_a_key(path) and error.validator in ("pattern", "minLength", "maxLength"):
         return [(path, line, "is not a valid API key (not shown)")]
     if error.validator == "minProperties" and isinstance(instance, dict) and not instance:
@@ -742,6 +741,13 @@ def _edit_distance(a: str, b: str) -> int:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         previous2, previous = previous, current
     return previous[-1]
+
+
+def _unknown_key(key: str, known: Sequence[str]) -> str:
+    """`unknown key 'nht' (did you mean 'nth'?)`, or the keys known there when none is near."""
+    near = _near(key, known) if known else None
+    hint = f"did you mean {near!r}?" if near is not None else f"known: {', '.join(known)}"
+    return f"unknown key {key!r} ({hint})"
 
 
 def _near(word: str, known: Sequence[str], within: int = 2) -> str | None:

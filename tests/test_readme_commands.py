@@ -319,6 +319,19 @@ def test_the_scenario_written_in_the_readme_replays_green(tmp_path: Path) -> Non
     assert "GET /api/v2/tickets/1023 503, GET /api/v2/tickets/1023 200" in done.stdout
 
 
+def test_a_typo_in_the_readme_scenario_gives_the_message_the_readme_promises(
+    tmp_path: Path,
+) -> None:
+    promised = re.search(r"a misspelt key of the format\s+\(`([^`]+)`\)", README)
+    assert promised, "the README no longer shows the message"
+    text = readme_scenario()
+    assert "nth: 2" in text
+    (tmp_path / "my-scenario.yaml").write_text(text.replace("nth: 2", "nht: 2"))
+    done = shell(adapted(documented("replay-mine")), tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == f"freshservice-harness: {' '.join(promised[1].split())}\n"
+
+
 def test_up_with_the_readme_scenario_loads_it(tmp_path: Path) -> None:
     (tmp_path / "my-scenario.yaml").write_text(readme_scenario())
     scenario = str(tmp_path / "my-scenario.yaml")

@@ -262,3 +262,74 @@ def test_junit_stays_well_formed_when_a_result_holds_control_characters(
     assert "\x1b" not in done.stdout
     failure = ET.parse(junit).getroot().find("testsuite/testcase/failure")
     assert failure is not None and "\\x1b" in (failure.text or "")
+
+
+# -- Mistakes found before anything runs ---------------------------------------------------------
+
+MISSPELT = """\
+description: Misspelt on purpose.
+key: demo-acme-admin-kye
+steps:
+  - id: list
+    tool: fetchTickts
+"""
+
+
+def test_a_misspelt_demo_key_is_a_usage_error_naming_file_line_and_the_near_key(
+    tmp_path: Path,
+) -> None:
+    scenario = tmp_path / "key.yaml"
+    scenario.write_text(MISSPELT.replace("fetchTickts", "fetchTickets"))
+    done = harness("replay", str(scenario), "--no-progress")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr == (
+        f"freshservice-harness: {scenario}:2: key: no account of the fake has this API key "
+        "(not shown); did you mean demo-acme-admin-key?\n"
+    )
+
+
+def test_a_misspelt_tool_is_a_usage_error_naming_file_line_and_the_near_tool(
+    tmp_path: Path,
+) -> None:
+    scenario = tmp_path / "tool.yaml"
+    scenario.write_text(MISSPELT.replace("admin-kye", "admin-key"))
+    done = harness("replay", str(scenario), "--no-progress")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr == (
+        f"freshservice-harness: {scenario}:4: steps[0].tool: our server lists no tool "
+        "'fetchTickts' (did you mean 'fetchTickets'?)\n"
+    )
+
+
+def test_another_servers_missing_tool_fails_the_scenario_before_any_step(
+    tmp_path: Path, fake: Fake
+) -> None:
+    scenario = tmp_path / "tool.yaml"
+    scenario.write_text(MISSPELT.replace("admin-kye", "admin-key"))
+    report = replayed(scenario, fake.url)  # a server given by command: checked once connected
+    assert report.steps == []
+    assert report.problems == [
+        f"{scenario}:4: steps[0].tool: the server lists no tool 'fetchTickts' "
+        "(did you mean 'fetchTickets'?)"
+    ]
+
+
+def test_a_rule_with_no_steps_to_fire_it_says_how_to_use_such_a_scenario(
+    tmp_path: Path, fake: Fake
+) -> None:
+    scenario = tmp_path / "rules-only.yaml"
+    scenario.write_text(UNFIRED.split("steps:", maxsplit=1)[0])
+    report = replayed(scenario, fake.url)
+    assert report.problems == [
+        "rule 'never' never fired: the scenario has no steps, so nothing called the server; "
+        "add steps, or load it with `freshservice-harness up --scenario FILE` and use a client"
+    ]
+
+
+def test_up_refuses_a_misspelt_demo_key_before_starting_anything(tmp_path: Path) -> None:
+    scenario = tmp_path / "key.yaml"
+    scenario.write_text(MISSPELT.replace("fetchTickts", "fetchTickets"))
+    done = harness("up", "--port", "0", "--fake-port", "0", "--scenario", str(scenario))
+    assert done.returncode == 2
+    assert f"{scenario}:2: key: no account of the fake has this API key" in done.stderr
+    assert "starting" not in done.stderr

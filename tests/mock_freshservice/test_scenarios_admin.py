@@ -81,7 +81,7 @@ def test_a_bad_scenario_is_400_naming_file_line_and_field(client: FlaskClient) -
     response = post_scenario(client, key=ADMIN_KEY, scenario=text, name="scenarios/typo.yaml")
     assert response.status_code == 400
     assert response.get_json()["error"].startswith(
-        "scenarios/typo.yaml:4: rules[0].effect.eror: unknown key (known: delay,"
+        "scenarios/typo.yaml:4: rules[0].effect: unknown key 'eror' (did you mean 'error'?)"
     )
 
 

@@ -122,7 +122,7 @@ def test_serve_with_a_scenario_loads_it_for_its_keys_account(tmp_path: Path) -> 
     [
         (
             "description: d\nrules:\n  - id: a\n    effect:\n      eror: rate_limited\n",
-            ":5: rules[0].effect.eror: unknown key (known: delay,",
+            ":5: rules[0].effect: unknown key 'eror' (did you mean 'error'?)",
         ),
         ("description: d\nkey: not-a-known-key\n", ":2: key: names no API key of this fake"),
         ("description: [oops\n", ":2: not valid YAML"),
