@@ -14,7 +14,7 @@ from mock_freshservice.data.account import AccountData, PinnedRecordError
 from mock_freshservice.data.assets import build_catalog, generate_assets
 from mock_freshservice.data.dataset import Account
 from mock_freshservice.data.employees import generate_requests
-from mock_freshservice.data.generate import AccountGenerator, People
+from mock_freshservice.data.generate import AccountGenerator, People, agent_signature
 from mock_freshservice.data.service_catalog import generate_catalog
 from mock_freshservice.data.solutions import generate_solutions
 from mock_freshservice.data.store import Record, Table
@@ -62,9 +62,10 @@ def build_account(
         user_id = ids.ranged(ids.USER_BASE, index, n)
         record = generator.agent(user_id, n, groups, departments, locations)
         if n <= len(pinned_agents):
-            record = _merge(
-                account, "agents", base=record, spec=pinned_agents[n - 1], anchor=anchor, data=data
-            )
+            spec = pinned_agents[n - 1]
+            record = _merge(account, "agents", base=record, spec=spec, anchor=anchor, data=data)
+            if "signature" not in spec:  # signed with the generated name otherwise
+                record["signature"] = agent_signature(record["first_name"], record["last_name"])
         data.agents.put(record)
     seed_memberships(data)
     requester_total = max(account.sizes.requesters, len(pinned_requesters))

@@ -366,7 +366,7 @@ class AccountGenerator:
             "updated_at": created,
             "workspace_ids": [w.id for w in self.account.workspaces],
             "api_key_enabled": True,
-            "signature": f"<div>{first} {last}<br>IT Service Desk</div>",
+            "signature": agent_signature(first, last),
             "external_id": None,
             "_role": "agent",
         }
@@ -764,3 +764,8 @@ def ticket_index_of(record: Record) -> dict[str, Any]:
         "watchers": tuple(record["_watchers"]),
         "custom_fields": dict(record["custom_fields"]),
     }
+
+
+def agent_signature(first: str, last: str) -> str:
+    """An agent's email signature, as Freshservice stores it (HTML)."""
+    return f"<div>{first} {last}<br>IT Service Desk</div>"

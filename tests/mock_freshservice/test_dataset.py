@@ -201,3 +201,11 @@ def test_a_dataset_may_share_settings_through_an_anchor(tmp_path: Path) -> None:
     )
     dataset = load_dataset(write(tmp_path, shared))
     assert dataset.accounts[1].sizes == dataset.accounts[0].sizes
+
+
+def test_each_demo_agent_signs_with_their_own_name() -> None:
+    state: FakeState = create_app(FakeSettings(now=NOW)).extensions[EXTENSION]
+    for data in state.iter_accounts():
+        for agent in data.agents.all():
+            name = f"{agent['first_name']} {agent['last_name']}"
+            assert name in agent["signature"], (data.domain, agent["email"], agent["signature"])
