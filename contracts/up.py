@@ -401,7 +401,10 @@ def _stopped_on_exit() -> Iterator[Children]:
         raise KeyboardInterrupt
 
     # SIGTERM (a supervisor) and SIGHUP (the terminal closed) stop both children, as Ctrl-C does.
-    previous = {sig: signal.signal(sig, terminate) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    # SIGINT too, even where it was inherited ignored: a shell script starts `up &` with SIGINT
+    # ignored, and its `kill -INT` would otherwise do nothing.
+    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, terminate) for sig in stops}
     try:
         yield children
     except KeyboardInterrupt:

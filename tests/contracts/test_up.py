@@ -3,6 +3,7 @@ MCP client, stopped as a person stops it (Ctrl-C at the terminal: SIGINT to the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import signal
@@ -345,3 +346,29 @@ def test_the_printed_commands_carry_the_path_a_quickstart_user_needs(
     assert harness_command() == str(scripts / "freshservice-harness")
     monkeypatch.setenv("PATH", str(scripts))
     assert harness_command() == "freshservice-harness"
+
+
+def test_up_started_in_the_background_by_a_script_stops_cleanly_on_sigint(tmp_path: Path) -> None:
+    # A non-interactive shell starts `cmd &` with SIGINT ignored; `kill -INT` must still stop up.
+    out = tmp_path / "up.out"
+    script = (
+        f"{shlex.join(UP)} --port 0 --fake-port 0 > {shlex.quote(str(out))} 2>&1 & pid=$!\n"
+        f"for _ in $(seq 600); do grep -q -- '--header' {shlex.quote(str(out))} && break; "
+        "sleep 0.1; done\n"
+        "kill -INT $pid\n"
+        "wait $pid; echo exit=$?\n"
+    )
+    shell = subprocess.Popen(
+        ["bash", "-c", script], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        stdout, _ = shell.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        stdout = "(up did not stop on SIGINT within 60 s)"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(shell.pid, signal.SIGKILL)  # nothing left behind if it did not stop
+        shell.wait()
+    assert stdout.strip().endswith("exit=0"), stdout + out.read_text()
+    said = out.read_text()
+    assert said.rstrip().endswith("stopped.") and "Traceback" not in said
