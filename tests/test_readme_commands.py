@@ -53,6 +53,8 @@ PYTHON_SERVER = f"{sys.executable} -m server"
 # The README commands, by what runs them. A command in none of these, or one here that the README
 # no longer has, fails `test_every_readme_command_is_run`.
 RUN_HERE = {
+    "wheel-build": "uv build --wheel",
+    "wheel-up": "uvx --from dist/freshservice_harness-0.1.0-py3-none-any.whl freshservice-harness up",
     "curl-me": "curl -u demo-acme-admin-key:X http://127.0.0.1:8181/api/v2/agents/me",
     "curl-tickets": 'curl -u demo-acme-admin-key:X "http://127.0.0.1:8181/api/v2/tickets?filter=new_and_my_open&per_page=5"',
     "prompts-html": ".venv/bin/freshservice-harness replay scenarios/prompts/*.yaml --html prompts.html",
