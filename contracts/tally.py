@@ -13,6 +13,23 @@ from collections.abc import Mapping
 from typing import Any
 
 
+# What each column means, printed under the table.
+LEGEND = [
+    "Columns: valid = calls with arguments the tool's input schema accepts; ok = those that "
+    "succeeded;",
+    "  rate = ok / valid; floor = the lowest rate the check accepts for that tool; ids from "
+    "data = id",
+    "  arguments that named an existing record (the others were made up); invalid = calls "
+    "with arguments",
+    "  the schema refuses (each must be refused); s = seconds; errors explained by = why "
+    "valid calls failed",
+    "  (missing_record: a made-up id; names_an_argument: the error names the bad argument;",
+    "  freshservice_names_a_field: Freshservice refused a field by name; documented_refusal: a "
+    "refusal",
+    "  the tool's description announces).",
+]
+
+
 @dataclasses.dataclass
 class ToolTally:
     """One tool's calls: valid ones and how they ended, invalid ones, ids drawn from data."""
@@ -67,7 +84,7 @@ class Tallies:
             f"{existing} of {ids} ids named existing records"
         )
         lines += [f"  floor of {name}: {why}" for name, why in sorted(self.reasons.items())]
-        return lines
+        return lines + LEGEND
 
     # A pytest hook: the suite registers this object as a plugin while it runs.
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
