@@ -119,3 +119,32 @@ def test_chromium_takes_a_screenshot_of_the_report(
     image = screenshot.read_bytes()
     assert image.startswith(PNG_SIGNATURE)
     assert len(image) > 50_000  # a blank 1280x2000 page is about 12 kB
+
+
+# Headless Chromium's window is at least 500 px wide: the page itself is held to 420 px (narrower
+# than the window, so media queries for small screens apply too), and a script writes down how
+# wide its content is.
+NARROW = """<style>html { width: 420px; }</style>
+<script>
+  document.body.insertAdjacentHTML("beforeend",
+    `<p id="measured">${document.body.scrollWidth}</p>`);
+</script>"""
+
+
+@pytest.mark.parametrize("which", ["replay_page", "check_page"])
+def test_a_report_needs_no_horizontal_scrolling_on_a_420_pixel_wide_screen(
+    chromium: str, which: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # The report has no scripts; a copy of it gets the measuring one.
+    page: Path = request.getfixturevalue(which)
+    measured = tmp_path / page.name
+    measured.write_text(page.read_text().replace("</body>", f"{NARROW}</body>"))
+    dom = as_chromium_sees_it_at(chromium, measured, "--window-size=500,900")
+    written = dom.rsplit('id="measured">', 1)[1].split("<", 1)[0]  # the element, not the script
+    assert int(written) <= 420, f"{written} px of content on a 420 px wide page"
+
+
+def as_chromium_sees_it_at(chromium: str, page: Path, *flags: str) -> str:
+    done = browse(chromium, page, *flags, "--dump-dom")
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
