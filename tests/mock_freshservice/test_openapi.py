@@ -114,6 +114,13 @@ def test_schemathesis_finds_no_failure_on_the_live_fake(tmp_path: Path) -> None:
                 # recursion depth mismatch" inside Hypothesis), which failed runs at random.
                 "--workers",
                 "1",
+                # Two of schemathesis's warnings describe the fake working as designed, and read
+                # like failures at the end of a green run: missing_test_data (made-up ids are
+                # 404, as Freshservice answers them) and validation_mismatch (the fake refuses
+                # what Freshservice refuses, more than its OpenAPI document can say). The
+                # others would each mean a mistake in the run, so they stay on.
+                "--warnings",
+                "missing_auth,missing_deserializer,unused_openapi_auth,method_not_allowed",
                 "--seed",
                 os.environ.get("SCHEMATHESIS_SEED", "20261126"),
             ],
