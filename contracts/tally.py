@@ -12,7 +12,6 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-
 # What each column means, printed under the table.
 LEGEND = [
     "Columns: valid = calls with arguments the tool's input schema accepts; ok = those that "
