@@ -396,15 +396,21 @@ def _watch(children: Children) -> None:
 def _stopped_on_exit() -> Iterator[Children]:
     """The children started inside; on leaving (Ctrl-C, SIGTERM, an error), each is stopped."""
     children: Children = []
+    signalled: list[int] = []
 
     def terminate(signum: int, frame: FrameType | None) -> None:
+        # The first stop signal stops `up`; from then on, until it exits, another changes
+        # nothing: a second Ctrl-C, or the same one forwarded by a wrapper such as uvx, which
+        # got it too and may pass it on at any moment.
+        signalled.append(signum)
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
         raise KeyboardInterrupt
 
     # SIGTERM (a supervisor) and SIGHUP (the terminal closed) stop both children, as Ctrl-C does.
     # SIGINT too, even where it was inherited ignored: a shell script starts `up &` with SIGINT
     # ignored, and its `kill -INT` would otherwise do nothing.
-    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    previous = {sig: signal.signal(sig, terminate) for sig in stops}
+    previous = {sig: signal.signal(sig, terminate) for sig in STOP_SIGNALS}
     try:
         yield children
     except KeyboardInterrupt:
@@ -415,8 +421,9 @@ def _stopped_on_exit() -> Iterator[Children]:
             for _, process in reversed(children):
                 # SIGTERM: the children ignore SIGINT (see _start); both stop cleanly on it.
                 stop(process, timeout=STOP_TIMEOUT)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        if not signalled:  # stopped by an error: the caller's handlers back
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     print("stopped.", file=sys.stderr, flush=True)
 
 

@@ -140,6 +140,21 @@ def test_ctrl_c_stops_the_fake_and_the_server(tmp_path: Path) -> None:
         assert "Traceback" not in up.stderr()
 
 
+def test_more_ctrl_cs_while_up_stops_still_stop_it_cleanly(tmp_path: Path) -> None:
+    # As when a wrapper (uvx) forwards the Ctrl-C that `up` got from the terminal as well.
+    with started(tmp_path) as up:
+        up.wait_for_banner()
+        os.killpg(up.process.pid, signal.SIGINT)
+        deadline = time.monotonic() + 30
+        while up.process.poll() is None and time.monotonic() < deadline:
+            with contextlib.suppress(ProcessLookupError):  # more, at any moment of the stop
+                os.kill(up.process.pid, signal.SIGINT)
+            time.sleep(0.005)
+        assert up.process.wait(timeout=30) == 0, up.stderr()
+        assert "stopped." in up.stderr() and "Traceback" not in up.stderr()
+        assert not listening(up.port) and not listening(up.fake_port)
+
+
 def test_sigterm_to_up_alone_stops_both_children(tmp_path: Path) -> None:
     with started(tmp_path) as up:
         up.wait_for_banner()
