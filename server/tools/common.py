@@ -8,11 +8,18 @@ import dataclasses
 import html
 import re
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 from server import freshservice as fs
 from server.tools import filter_query
@@ -163,10 +170,102 @@ def real_moment(name: str, value: str | None) -> None:
 # -- Output building blocks ---------------------------------------------------------------------
 
 
-class Result(BaseModel):
-    """Every result says whether it was cut to fit and how to get the rest."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class NameOf:
+    """A `*_name` field: the label of the record's `code` field in `names`."""
+
+    code: str
+    names: Mapping[int, str]
+
+    def read(self, raw: Mapping[str, Any], field: str) -> Any:
+        return label(raw.get(self.code), self.names)
+
+
+class TextOf:
+    """A plain-text field: the record's own text if it has one, else the first of `sources`
+    that is set, HTML made text, cut to `limit` characters."""
+
+    __slots__ = ("limit", "sources")
+
+    def __init__(self, *sources: str, limit: int | None = None) -> None:
+        self.sources = sources
+        self.limit = limit
+
+    def read(self, raw: Mapping[str, Any], field: str) -> Any:
+        markup = raw.get(field)
+        if markup:
+            return markup
+        for source in self.sources:
+            markup = markup or raw.get(source)
+        return text_of(markup, self.limit)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class From:
+    """A field that Freshservice names `key`."""
+
+    key: str
+
+    def read(self, raw: Mapping[str, Any], field: str) -> Any:
+        return raw.get(self.key)
+
+
+Reader = NameOf | TextOf | From  # how a result field is read when not from its own key
+
+# What an absent or null value of the record becomes, where it must not stay null.
+Text = Annotated[str, BeforeValidator(lambda value: value or "")]
+Flag = Annotated[bool, BeforeValidator(bool)]
+Strings = Annotated[list[str], BeforeValidator(lambda value: value or [])]
+Fields = Annotated[dict[str, Any], BeforeValidator(lambda value: value or {})]
+
+
+def record_or_none(value: Any) -> Any:
+    """A nested record as it came, or null when Freshservice sent something else there."""
+    return value if isinstance(value, Mapping) else None
+
+
+_FROM_RECORD = "freshservice_record"
+_SAID_BY_THE_SERVER = ("truncated", "notice")  # Result's own fields, never read from a record
+
+
+class Record(BaseModel):
+    """A result that reads itself from a Freshservice record: `Model.of(raw)` takes each field
+    from the record's key of the same name (null when absent, or the field's default), or as its
+    `NameOf`/`TextOf`/`From` marker says; keys the model does not declare are dropped. Plain
+    `model_validate` (of the model's own dump, for example) reads fields as pydantic does."""
 
     model_config = ConfigDict(extra="forbid")
+    _readers: ClassVar[dict[str, Reader | None]] = {}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._readers = {
+            name: next((m for m in field.metadata if isinstance(m, Reader)), None)
+            for name, field in cls.model_fields.items()
+            if name not in _SAID_BY_THE_SERVER
+        }
+
+    @classmethod
+    def of(cls, raw: Mapping[str, Any]) -> Self:
+        return cls.model_validate(raw, context={_FROM_RECORD: True})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_record(cls, data: Any, info: ValidationInfo) -> Any:
+        if not (isinstance(data, Mapping) and info.context and info.context.get(_FROM_RECORD)):
+            return data
+        read: dict[str, Any] = {}
+        for name, reader in cls._readers.items():
+            if reader is not None:
+                read[name] = reader.read(data, name)
+            elif name in data or cls.model_fields[name].is_required():
+                read[name] = data.get(name)
+        return read
+
+
+class Result(Record):
+    """Every result says whether it was cut to fit and how to get the rest."""
 
     truncated: bool = Field(
         False, description="True when the result was cut to fit the size limit."

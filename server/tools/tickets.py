@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from server.tools import filter_query
 from server.tools.common import (
@@ -15,22 +15,29 @@ from server.tools.common import (
     PRIORITY,
     SOURCE,
     STATUS,
+    Fields,
+    Flag,
+    From,
     ImpactIn,
+    NameOf,
     Page,
     PageInfo,
     PriorityIn,
+    Record,
     Result,
     SourceIn,
     StatusIn,
+    Strings,
+    Text,
+    TextOf,
     UrgencyIn,
     WorkspaceId,
     body_of,
     code,
     items_of,
-    label,
     plain_list,
     record_of,
-    text_of,
+    record_or_none,
     tool,
     upstream,
 )
@@ -46,17 +53,15 @@ MORE_OF_A_TICKET = (
 # -- Results ------------------------------------------------------------------------------------
 
 
-class TicketSummary(BaseModel):
+class TicketSummary(Record):
     """A ticket in a list: the fields that tell tickets apart; fetchTicket has the rest."""
 
-    model_config = ConfigDict(extra="forbid")
-
     id: int
-    subject: str
+    subject: Text
     status: int
-    status_name: str | None
+    status_name: Annotated[str | None, NameOf("status", STATUS)]
     priority: int
-    priority_name: str | None
+    priority_name: Annotated[str | None, NameOf("priority", PRIORITY)]
     type: str | None
     requester_id: int | None
     responder_id: int | None
@@ -65,9 +70,9 @@ class TicketSummary(BaseModel):
     created_at: str
     updated_at: str
     due_by: str | None
-    description_preview: str | None = Field(
-        description="The description as text, cut to 200 characters."
-    )
+    description_preview: Annotated[
+        str | None, TextOf("description", "description_text", limit=PREVIEW)
+    ] = Field(description="The description as text, cut to 200 characters.")
 
 
 class TicketPage(PageInfo):
@@ -77,20 +82,16 @@ class TicketPage(PageInfo):
     )
 
 
-class Conversation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Conversation(Record):
     id: int
-    body_text: str | None
+    body_text: Annotated[str | None, TextOf("body")]
     private: bool | None
     incoming: bool | None
     user_id: int | None
     created_at: str | None
 
 
-class Person(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Person(Record):
     id: int | None
     name: str | None
     email: str | None
@@ -98,9 +99,7 @@ class Person(BaseModel):
     mobile: str | None = None
 
 
-class Stats(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Stats(Record):
     first_responded_at: str | None = None
     resolved_at: str | None = None
     closed_at: str | None = None
@@ -110,20 +109,20 @@ class Ticket(Result):
     """A whole ticket, numbers with their names, the description as HTML and as text."""
 
     id: int
-    subject: str
+    subject: Text
     description: str | None
-    description_text: str | None
+    description_text: Annotated[str | None, TextOf("description")]
     type: str | None
     status: int
-    status_name: str | None
+    status_name: Annotated[str | None, NameOf("status", STATUS)]
     priority: int
-    priority_name: str | None
+    priority_name: Annotated[str | None, NameOf("priority", PRIORITY)]
     urgency: int | None = None
-    urgency_name: str | None = None
+    urgency_name: Annotated[str | None, NameOf("urgency", LEVEL)] = None
     impact: int | None = None
-    impact_name: str | None = None
+    impact_name: Annotated[str | None, NameOf("impact", LEVEL)] = None
     source: int | None
-    source_name: str | None
+    source_name: Annotated[str | None, NameOf("source", SOURCE)]
     requester_id: int | None
     requested_for_id: int | None = None
     responder_id: int | None
@@ -138,16 +137,16 @@ class Ticket(Result):
     is_escalated: bool | None
     spam: bool | None
     deleted: bool | None
-    cc_emails: list[str] = Field(default_factory=list)
+    cc_emails: Strings = Field(default_factory=list)
     tags: list[str] | None = None
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    custom_fields: Fields = Field(default_factory=dict)
     created_at: str
     updated_at: str
     resolution_notes: str | None = None
     approval_status_name: str | None = None
-    requester: Person | None = None
-    requested_for: Person | None = None
-    stats: Stats | None = None
+    requester: Annotated[Person | None, BeforeValidator(record_or_none)] = None
+    requested_for: Annotated[Person | None, BeforeValidator(record_or_none)] = None
+    stats: Annotated[Stats | None, BeforeValidator(record_or_none)] = None
     conversations: list[Conversation] | None = None
     problem: dict[str, Any] | None = None
     assets: list[Any] | None = None
@@ -158,104 +157,13 @@ class Ticket(Result):
 class Note(Result):
     id: int
     ticket_id: int
-    body: str
-    body_text: str | None
-    private: bool
-    incoming: bool
+    body: Text
+    body_text: Annotated[str | None, TextOf("body")]
+    private: Flag
+    incoming: Flag
     user_id: int | None
-    notify_emails: list[str]
+    notify_emails: Annotated[Strings, From("to_emails")]
     created_at: str
-
-
-def summary(raw: dict[str, Any]) -> TicketSummary:
-    return TicketSummary(
-        id=raw["id"],
-        subject=raw.get("subject") or "",
-        status=raw["status"],
-        status_name=label(raw["status"], STATUS),
-        priority=raw["priority"],
-        priority_name=label(raw["priority"], PRIORITY),
-        type=raw.get("type"),
-        requester_id=raw.get("requester_id"),
-        responder_id=raw.get("responder_id"),
-        group_id=raw.get("group_id"),
-        workspace_id=raw.get("workspace_id"),
-        created_at=raw["created_at"],
-        updated_at=raw["updated_at"],
-        due_by=raw.get("due_by"),
-        description_preview=text_of(raw.get("description") or raw.get("description_text"), PREVIEW),
-    )
-
-
-def ticket(raw: dict[str, Any]) -> Ticket:
-    def person(found: Any) -> Person | None:
-        return (
-            Person(**{k: found.get(k) for k in Person.model_fields})
-            if isinstance(found, dict)
-            else None
-        )
-
-    conversations = raw.get("conversations")
-    return Ticket(
-        id=raw["id"],
-        subject=raw.get("subject") or "",
-        description=raw.get("description"),
-        description_text=raw.get("description_text") or text_of(raw.get("description")),
-        type=raw.get("type"),
-        status=raw["status"],
-        status_name=label(raw["status"], STATUS),
-        priority=raw["priority"],
-        priority_name=label(raw["priority"], PRIORITY),
-        urgency=raw.get("urgency"),
-        urgency_name=label(raw.get("urgency"), LEVEL),
-        impact=raw.get("impact"),
-        impact_name=label(raw.get("impact"), LEVEL),
-        source=raw.get("source"),
-        source_name=label(raw.get("source"), SOURCE),
-        requester_id=raw.get("requester_id"),
-        requested_for_id=raw.get("requested_for_id"),
-        responder_id=raw.get("responder_id"),
-        group_id=raw.get("group_id"),
-        department_id=raw.get("department_id"),
-        workspace_id=raw.get("workspace_id"),
-        category=raw.get("category"),
-        sub_category=raw.get("sub_category"),
-        item_category=raw.get("item_category"),
-        due_by=raw.get("due_by"),
-        fr_due_by=raw.get("fr_due_by"),
-        is_escalated=raw.get("is_escalated"),
-        spam=raw.get("spam"),
-        deleted=raw.get("deleted"),
-        cc_emails=list(raw.get("cc_emails") or []),
-        tags=raw.get("tags"),
-        custom_fields=dict(raw.get("custom_fields") or {}),
-        created_at=raw["created_at"],
-        updated_at=raw["updated_at"],
-        resolution_notes=raw.get("resolution_notes"),
-        approval_status_name=raw.get("approval_status_name"),
-        requester=person(raw.get("requester")),
-        requested_for=person(raw.get("requested_for")),
-        stats=Stats(**{k: raw["stats"].get(k) for k in Stats.model_fields})
-        if isinstance(raw.get("stats"), dict)
-        else None,
-        conversations=None
-        if conversations is None
-        else [
-            Conversation(
-                id=c["id"],
-                body_text=c.get("body_text") or text_of(c.get("body")),
-                private=c.get("private"),
-                incoming=c.get("incoming"),
-                user_id=c.get("user_id"),
-                created_at=c.get("created_at"),
-            )
-            for c in conversations
-        ],
-        problem=raw.get("problem"),
-        assets=raw.get("assets"),
-        changes=raw.get("changes"),
-        related_tickets=raw.get("related_tickets"),
-    )
 
 
 # -- fetchTickets -------------------------------------------------------------------------------
@@ -380,7 +288,7 @@ async def fetch_tickets(
         response = await up.get("/tickets/filter", params, what="the ticket filter")
         total = int(response.body.get("total") or 0)
         result = TicketPage(
-            tickets=[summary(t) for t in items_of(response, "tickets")],
+            tickets=[TicketSummary.of(t) for t in items_of(response, "tickets")],
             page=page,
             per_page=FILTER_PAGE_SIZE,
             next_page=page + 1 if page * FILTER_PAGE_SIZE < total else None,
@@ -404,7 +312,7 @@ async def fetch_tickets(
             params[name] = value
     return await plain_list(
         up, "/tickets", params, what="the ticket list",
-        model=TicketPage, items="tickets", summarize=summary,
+        model=TicketPage, items="tickets", summarize=TicketSummary.of,
     )  # fmt: skip
 
 
@@ -448,7 +356,7 @@ async def fetch_ticket(
     up = upstream(ctx)
     params = {"include": ",".join(dict.fromkeys(include))} if include else None
     response = await up.get(f"/tickets/{ticket_id}", params, what=f"ticket {ticket_id}")
-    result = ticket(record_of(response, "ticket"))
+    result = Ticket.of(record_of(response, "ticket"))
     return fit_record(result, up.max_result_bytes, MORE_OF_A_TICKET)
 
 
@@ -546,7 +454,9 @@ async def create_ticket(
         raise ToolError("give the requester: requester_id, email or phone")
     up = upstream(ctx)
     response = await up.post("/tickets", body, what="the ticket")
-    return fit_record(ticket(record_of(response, "ticket")), up.max_result_bytes, MORE_OF_A_TICKET)
+    return fit_record(
+        Ticket.of(record_of(response, "ticket")), up.max_result_bytes, MORE_OF_A_TICKET
+    )
 
 
 @tool("updateTicket", toolset=TOOLSET, title="Update a ticket", kind="update")
@@ -600,7 +510,9 @@ async def update_ticket(
         raise ToolError("give at least one field to change besides ticket_id")
     up = upstream(ctx)
     response = await up.put(f"/tickets/{ticket_id}", body, what=f"ticket {ticket_id}")
-    return fit_record(ticket(record_of(response, "ticket")), up.max_result_bytes, MORE_OF_A_TICKET)
+    return fit_record(
+        Ticket.of(record_of(response, "ticket")), up.max_result_bytes, MORE_OF_A_TICKET
+    )
 
 
 # -- createTicketNote ---------------------------------------------------------------------------
@@ -642,15 +554,4 @@ async def create_ticket_note(
     response = await up.post(
         f"/tickets/{ticket_id}/notes", payload, what=f"the note on ticket {ticket_id}"
     )
-    raw = record_of(response, "conversation")
-    return Note(
-        id=raw["id"],
-        ticket_id=raw.get("ticket_id", ticket_id),
-        body=raw.get("body") or "",
-        body_text=raw.get("body_text") or text_of(raw.get("body")),
-        private=bool(raw.get("private")),
-        incoming=bool(raw.get("incoming")),
-        user_id=raw.get("user_id"),
-        notify_emails=list(raw.get("to_emails") or []),
-        created_at=raw["created_at"],
-    )
+    return Note.of({"ticket_id": ticket_id, **record_of(response, "conversation")})

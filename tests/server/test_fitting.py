@@ -10,7 +10,7 @@ import hypothesis.strategies as st
 from hypothesis import given, settings
 
 from server.tools.fitting import KEEP_CHARACTERS, fit_page, fit_record, size_of
-from server.tools.tickets import Ticket, TicketPage, TicketSummary, ticket
+from server.tools.tickets import Ticket, TicketPage, TicketSummary
 
 WHEN = "2026-11-02T12:00:00Z"
 
@@ -42,7 +42,7 @@ def test_conversation_bodies_are_shortened_too() -> None:
          "user_id": 1, "created_at": WHEN}
         for n in range(5)
     ]  # fmt: skip
-    big = ticket(raw_ticket(conversations=conversations))
+    big = Ticket.of(raw_ticket(conversations=conversations))
     fitted = fit_record(big, 50_000, "fetch fewer includes.")
     assert wire_size(fitted) <= 50_000
     assert fitted.truncated is True
@@ -59,7 +59,7 @@ def test_a_page_of_multibyte_subjects_is_measured_in_bytes() -> None:
 
 
 def test_a_result_that_fits_is_not_marked_cut() -> None:
-    small = ticket(raw_ticket())
+    small = Ticket.of(raw_ticket())
     assert fit_record(small, 50_000, "n/a") == small
     assert fit_record(small, 50_000, "n/a").truncated is False
 
@@ -112,7 +112,7 @@ def test_any_ticket_fits_its_limit(description: str, bodies: list[str], limit: i
          "created_at": WHEN}
         for n, body in enumerate(bodies)
     ]  # fmt: skip
-    big = ticket(raw_ticket(description=description, conversations=conversations))
+    big = Ticket.of(raw_ticket(description=description, conversations=conversations))
     fitted = fit_record(big, limit, "fetch fewer includes.")
     assert wire_size(fitted) <= limit
     Ticket.model_validate(json.loads(fitted.model_dump_json()))
