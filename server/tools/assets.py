@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from server import freshservice as fs
 from server.tools import filter_query
@@ -26,12 +26,15 @@ from server.tools.common import (
     NOT_BLANK,
     Page,
     PageInfo,
+    Record,
     Result,
+    Text,
+    TextOf,
     Upstream,
     WorkspaceId,
     items_of,
     record_of,
-    text_of,
+    record_or_none,
     tool,
     upstream,
 )
@@ -98,16 +101,20 @@ IMPACTS = {1: "low", 2: "medium", 3: "high"}
 # The moments Freshservice takes (ISO 8601): a date, or a date and time with an optional zone.
 # -- Results ------------------------------------------------------------------------------------
 
-TypeFields = dict[str, Any]
+# The type fields as they came, or null when Freshservice sent something else there.
+TypeFields = Annotated[dict[str, Any] | None, BeforeValidator(record_or_none)]
 
 
-class AssetSummary(BaseModel):
+def _texts_or_none(value: Any) -> Any:
+    """A list's items as text; null for anything but a list."""
+    return [str(item) for item in value] if isinstance(value, list) else None
+
+
+class AssetSummary(Record):
     """An asset in a list: what tells assets apart; fetchAsset has the rest."""
 
-    model_config = ConfigDict(extra="forbid")
-
     display_id: int = Field(description="The asset's number; every asset tool takes this.")
-    name: str
+    name: Text
     asset_tag: str | None
     asset_type_id: int | None
     impact: str | None
@@ -121,10 +128,10 @@ class AssetSummary(BaseModel):
     assigned_on: str | None
     created_at: str | None
     updated_at: str | None
-    description_preview: str | None = Field(
+    description_preview: Annotated[str | None, TextOf("description", limit=PREVIEW)] = Field(
         description="The description as text, cut to 200 characters."
     )
-    type_fields: TypeFields | None = Field(
+    type_fields: TypeFields = Field(
         None, description="The type's fields (only with include_type_fields)."
     )
 
@@ -141,7 +148,7 @@ class Asset(Result):
 
     display_id: int = Field(description="The asset's number; every asset tool takes this.")
     id: int = Field(description="Freshservice's internal id (the tools use display_id).")
-    name: str
+    name: Text
     description: str | None
     asset_type_id: int | None
     asset_tag: str | None
@@ -161,64 +168,10 @@ class Asset(Result):
     last_updated_by_source: str | None = None
     created_by_user: int | None = None
     last_updated_by_user: int | None = None
-    sources: list[str] | None = None
-    type_fields: TypeFields | None = Field(
+    sources: Annotated[list[str] | None, BeforeValidator(_texts_or_none)] = None
+    type_fields: TypeFields = Field(
         None,
         description="Type fields, named <field>_<asset_type_id> (with include_type_fields).",
-    )
-
-
-def summary(raw: Mapping[str, Any]) -> AssetSummary:
-    type_fields = raw.get("type_fields")
-    return AssetSummary(
-        display_id=raw["display_id"],
-        name=raw.get("name") or "",
-        asset_tag=raw.get("asset_tag"),
-        asset_type_id=raw.get("asset_type_id"),
-        impact=raw.get("impact"),
-        usage_type=raw.get("usage_type"),
-        user_id=raw.get("user_id"),
-        agent_id=raw.get("agent_id"),
-        group_id=raw.get("group_id"),
-        department_id=raw.get("department_id"),
-        location_id=raw.get("location_id"),
-        workspace_id=raw.get("workspace_id"),
-        assigned_on=raw.get("assigned_on"),
-        created_at=raw.get("created_at"),
-        updated_at=raw.get("updated_at"),
-        description_preview=text_of(raw.get("description"), PREVIEW),
-        type_fields=dict(type_fields) if isinstance(type_fields, dict) else None,
-    )
-
-
-def asset(raw: Mapping[str, Any]) -> Asset:
-    type_fields = raw.get("type_fields")
-    sources = raw.get("sources")
-    return Asset(
-        display_id=raw["display_id"],
-        id=raw["id"],
-        name=raw.get("name") or "",
-        description=raw.get("description"),
-        asset_type_id=raw.get("asset_type_id"),
-        asset_tag=raw.get("asset_tag"),
-        impact=raw.get("impact"),
-        usage_type=raw.get("usage_type"),
-        author_type=raw.get("author_type"),
-        user_id=raw.get("user_id"),
-        agent_id=raw.get("agent_id"),
-        group_id=raw.get("group_id"),
-        department_id=raw.get("department_id"),
-        location_id=raw.get("location_id"),
-        workspace_id=raw.get("workspace_id"),
-        assigned_on=raw.get("assigned_on"),
-        created_at=raw.get("created_at"),
-        updated_at=raw.get("updated_at"),
-        created_by_source=raw.get("created_by_source"),
-        last_updated_by_source=raw.get("last_updated_by_source"),
-        created_by_user=raw.get("created_by_user"),
-        last_updated_by_user=raw.get("last_updated_by_user"),
-        sources=[str(s) for s in sources] if isinstance(sources, list) else None,
-        type_fields=dict(type_fields) if isinstance(type_fields, dict) else None,
     )
 
 
@@ -365,7 +318,7 @@ async def fetch_assets(
         params["workspace_id"] = workspace_id
     up = upstream(ctx)
     response = await up.get("/assets", params, what="the asset list")
-    items = [summary(a) for a in items_of(response, "assets")]
+    items = [AssetSummary.of(a) for a in items_of(response, "assets")]
     if not searching:
         result = AssetPage(assets=items, page=page, per_page=per_page, next_page=response.next_page)
         return fit_page(result, "assets", up.max_result_bytes, "ask for a smaller per_page.")
@@ -414,7 +367,7 @@ async def fetch_asset(
     up = upstream(ctx)
     params = {"include": "type_fields"} if include_type_fields else None
     response = await up.get(f"/assets/{display_id}", params, what=f"asset {display_id}")
-    return fit_record(asset(record_of(response, "asset")), up.max_result_bytes, MORE_OF_AN_ASSET)
+    return fit_record(Asset.of(record_of(response, "asset")), up.max_result_bytes, MORE_OF_AN_ASSET)
 
 
 # -- Checking type fields against the asset type's field list -----------------------------------
@@ -646,7 +599,7 @@ async def create_asset(
     known = await type_fields_of(up, asset_type_id)
     check_type_fields(type_fields or {}, known, held={})
     response = await up.post("/assets", body, what="the asset")
-    return fit_record(asset(record_of(response, "asset")), up.max_result_bytes, MORE_OF_AN_ASSET)
+    return fit_record(Asset.of(record_of(response, "asset")), up.max_result_bytes, MORE_OF_AN_ASSET)
 
 
 @tool("updateAsset", toolset=TOOLSET, title="Update an asset", kind="update")
@@ -700,4 +653,4 @@ async def update_asset(
             )
             check_type_fields(type_fields or {}, known, held=held if changed else None)
     response = await up.put(f"/assets/{display_id}", body, what=f"asset {display_id}")
-    return fit_record(asset(record_of(response, "asset")), up.max_result_bytes, MORE_OF_AN_ASSET)
+    return fit_record(Asset.of(record_of(response, "asset")), up.max_result_bytes, MORE_OF_AN_ASSET)

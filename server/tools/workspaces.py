@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from mcp.server.mcpserver import Context
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from server.tools.common import Page, PageInfo, PerPage, plain_list, tool, upstream
+from server.tools.common import (
+    Flag,
+    Page,
+    PageInfo,
+    PerPage,
+    Record,
+    Text,
+    plain_list,
+    tool,
+    upstream,
+)
 
 TOOLSET = "workspaces"
 
 
-class Workspace(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Workspace(Record):
     id: int = Field(description="Give it as workspace_id to other tools.")
-    name: str
+    name: Text
     description: str | None
-    primary: bool = Field(description="The workspace tools use when workspace_id is left out.")
+    primary: Flag = Field(description="The workspace tools use when workspace_id is left out.")
     restricted: bool | None
     state: str | None
     template_name: str | None
@@ -27,18 +32,6 @@ class Workspace(BaseModel):
 
 class WorkspacePage(PageInfo):
     workspaces: list[Workspace]
-
-
-def workspace(raw: Mapping[str, Any]) -> Workspace:
-    return Workspace(
-        id=raw["id"],
-        name=raw.get("name") or "",
-        description=raw.get("description"),
-        primary=bool(raw.get("primary")),
-        restricted=raw.get("restricted"),
-        state=raw.get("state"),
-        template_name=raw.get("template_name"),
-    )
 
 
 @tool("fetchWorkspaces", toolset=TOOLSET, title="List workspaces", kind="fetch")
@@ -52,5 +45,5 @@ async def fetch_workspaces(
     up = upstream(ctx)
     return await plain_list(
         up, "/workspaces", {"page": page, "per_page": per_page}, what="the workspace list",
-        model=WorkspacePage, items="workspaces", summarize=workspace,
+        model=WorkspacePage, items="workspaces", summarize=Workspace.of,
     )  # fmt: skip
