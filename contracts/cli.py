@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from contracts import client_config
 from contracts.addresses import DEFAULT_FAKE_PORT, DEFAULT_HOST, DEFAULT_MCP_PORT
+from mock_freshservice import extras
 from mock_freshservice.settings import PLANS
 
 if TYPE_CHECKING:
@@ -327,6 +328,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in ("up", "check", "replay"):  # they start the fake, the server and clients
+        extras.require("harness", f"freshservice-harness {args.command}")
     if args.command == "up":
         return _up(args)
     if args.command == "check":

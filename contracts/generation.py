@@ -131,7 +131,8 @@ UNIQUE_ARGUMENTS = frozenset({("createSolutionFolder", "name")})
 # drawn float; 0.7 gives about three realistic draws in four (the table's "ids from data").
 REALISTIC_SHARE = 0.7
 MAX_OPTIONAL = 3  # optional arguments per call, besides the required ones
-# Tools that refuse a call without one field to change (TOOLS.md: "at least one field").
+# Tools that refuse a call without one field to change ("give at least one field",
+# docs/architecture.md §7).
 NEEDS_A_FIELD = frozenset({"updateTicket", "updateAsset", "updateSolutionArticle"})
 # Arguments that go together: when the first is given, the second takes this value (about three
 # calls in four); a solution folder's id lists need their visibility.

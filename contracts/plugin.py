@@ -1,12 +1,13 @@
-"""The harness's pytest plugin (entry point `pytest11: freshservice_harness`): fixtures for a
-running fake, a server under test, MCP clients connected to it, and scenario replays.
+"""The harness's pytest plugin (`pytest -p contracts.plugin`, or `pytest_plugins =
+["contracts.plugin"]` in a conftest.py): fixtures for a running fake, a server under test, MCP
+clients connected to it, and scenario replays.
 
-It is inert until used: it only adds options, and its fixtures start nothing until a test asks
-for them. The server under test is ours by default (`python -m server` over stdio), or
-`--harness-server-command "CMD"` (another stdio server), or `--harness-server-url URL` with
-`--harness-fake-url URL` (a running Streamable HTTP server and the fake it talks to). The fake is
-one the plugin starts (plan `unlimited`, so suites meet only the limits they set) unless
-`--harness-fake-url` names one.
+It loads only when asked (no entry point), and then only adds options: its fixtures start
+nothing until a test asks for them. The server under test is ours by default (`python -m
+server` over stdio), or `--harness-server-command "CMD"` (another stdio server), or
+`--harness-server-url URL` with `--harness-fake-url URL` (a running Streamable HTTP server and
+the fake it talks to). The fake is one the plugin starts (plan `unlimited`, so suites meet only
+the limits they set) unless `--harness-fake-url` names one.
 
     def test_my_server_lists_tickets(harness_connect):
         async def run():
@@ -36,9 +37,8 @@ if TYPE_CHECKING:
     from contracts.processes import FakeAdmin
     from contracts.replay import ReplayReport, ServerTarget
 
-# Installed, this plugin loads into every pytest run in its environment (entry point
-# freshservice_harness): at import it adds options only. What a fixture runs - the MCP client,
-# the fake's processes, the replay - is imported when a test first asks for that fixture.
+# At import this plugin adds options only. What a fixture runs - the MCP client, the fake's
+# processes, the replay - is imported when a test first asks for that fixture.
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

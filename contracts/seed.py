@@ -3,8 +3,8 @@ that the contract suites check a server against."""
 
 from __future__ import annotations
 
-# The 34 tool names of Freshworks' MCP guide (TOOLS.md), in its order. Tool names are public API:
-# every build must list exactly these.
+# The 34 tool names of Freshworks' MCP guide (docs/freshservice.md §18), in its order. Tool
+# names are public API: every build must list exactly these.
 SEED_TOOLS = (
     "fetchTickets", "fetchTicket", "createTicket", "updateTicket", "createTicketNote",
     "fetchAssets", "fetchAsset", "createAsset", "updateAsset",

@@ -235,7 +235,8 @@ def freshservice_names_a_field(call: Call, context: Context) -> bool:
 
 @explanation
 def documented_refusal(call: Call, context: Context) -> bool:
-    """A refusal the tool descriptions and TOOLS.md promise (`DOCUMENTED_REFUSALS`)."""
+    """A refusal the tool descriptions and docs/architecture.md §7 promise
+    (`DOCUMENTED_REFUSALS`)."""
     return any(p.search(call.text) for p in DOCUMENTED_REFUSALS)
 
 

@@ -383,7 +383,8 @@ def _meta(req: Request) -> EndpointMeta | None:
 
 
 def _credits(meta: EndpointMeta | None, req: Request) -> int:
-    """1 per call, plus per `include`: 1 on a single object, 2 on a list (facts file §1.8)."""
+    """1 per call, plus per `include`: 1 on a single object, 2 on a list
+    (docs/freshservice.md §10)."""
     if meta is None:
         return 1
     include = req.args.get("include")

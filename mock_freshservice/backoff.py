@@ -10,7 +10,7 @@ request of the account covered by it that arrives earlier is journaled with `ear
 - any other answer with `Retry-After` (a scenario's 429 or 503) covers every request of the
   account: the fake cannot tell which requests the rule meant.
 
-Real time, never the data clock (DESIGN.md "Determinism").
+Real time, never the data clock (docs/architecture.md §3).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from mock_freshservice import __version__, tls
+from mock_freshservice import __version__, extras
 from mock_freshservice.clock import parse_datetime
 from mock_freshservice.settings import (
     DEFAULT_CONNECTION_LIMIT,
@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _serve_options(parser: argparse.ArgumentParser) -> None:
+    from mock_freshservice import tls  # noqa: PLC0415 - after main's check of the fake's extra
+
     sup = argparse.SUPPRESS
     group = parser.add_argument_group("serve options")
     group.add_argument("--host", default=sup, help=f"address to bind (default {DEFAULT_HOST})")
@@ -185,6 +187,7 @@ def settings_from(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    extras.require("fake", "mock-freshservice")
     args = build_parser().parse_args(argv)
     settings = settings_from(args)
     from mock_freshservice.startup import run  # noqa: PLC0415 - the app, loaded only to serve

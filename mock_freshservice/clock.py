@@ -1,6 +1,6 @@
 """The data clock and Freshservice's timestamp formats.
 
-Two clocks exist (DESIGN.md "Determinism"): the *data clock* stamps generated and created records
+Two clocks exist (docs/architecture.md §3): the *data clock* stamps generated and created records
 and may be frozen with `--now`; real time drives rate windows and `Retry-After` and lives in
 `ratelimit.py`. Timestamps are kept as integer epoch seconds and formatted only on output.
 """

@@ -1,7 +1,7 @@
 """Freshservice's error responses, as exceptions a view can raise.
 
-Three body shapes exist in the Freshworks v2 framework (facts file §1.5; sibling source quoted in
-`guesses.py`):
+Three body shapes exist in the Freshworks v2 framework (docs/freshservice.md §4; sibling source
+quoted in `guesses.py`):
 
     ApiError                       status  body
      ├── ValidationFailed          400     {"description": "Validation failed",

@@ -1,6 +1,6 @@
 """Every behaviour the fake had to guess, in one place.
 
-`../shared/freshservice-api.md` marks facts nobody could confirm for Freshservice as UNCONFIRMED.
+`docs/freshservice.md` marks facts nobody could confirm for Freshservice as UNCONFIRMED.
 Where the fake must still do *something*, the choice is made here, once, with the evidence it
 rests on. "Sibling" means Freshdesk's v2 API source (same Freshworks framework), read through
 `Ramesh-Veeriaperumal/freshconsult`; it is evidence, not proof.
@@ -201,8 +201,8 @@ CSAT_RATINGS = ((101, "Awesome"), (100, "Just Okay"), (-101, "Not Good"))
 
 # A requester's key may list and view only tickets they requested, create tickets for themselves,
 # add notes to their own tickets, read published solutions and use the service catalog.
-# `GET /agents/me` with a requester's key answers 403 access_denied (the facts file's "most
-# plausible").
+# `GET /agents/me` with a requester's key answers 403 access_denied (the most plausible answer,
+# docs/freshservice.md §3).
 
 # A requester placing a request on an unpublished item gets 404, as viewing it does; a
 # `parent_ticket_id` they may not view is refused as if no such ticket existed (400
@@ -328,7 +328,7 @@ ONE_ACTIVE_SURVEY = True
 # reference's other deletes do (Freshworks' OpenAPI file lists 200 as well, and calls the agent
 # one "converts the agent to a requester"; the reference lists a deactivated agent among agents
 # with `active=false`, which is what the fake does). A deactivated person is read-only: an update
-# or a second deactivation is a 405 (facts file, "deactivated requester"); `PUT …/reactivate`
+# or a second deactivation is a 405 (docs/freshservice.md §4); `PUT …/reactivate`
 # brings them back, and their API key stops working while they are inactive (401), as a
 # deactivated user cannot sign in. Nobody deactivates or forgets themselves through their own
 # key: a 400 on `id`.

@@ -1,4 +1,4 @@
-"""`page`/`per_page` and the `Link: <…>; rel="next"` header (facts file §1.6).
+"""`page`/`per_page` and the `Link: <…>; rel="next"` header (docs/freshservice.md §5).
 
 The next-page URL repeats the request's own query string, in its original order and encoding,
 with `page` replaced (or appended) — as the Freshworks framework builds it — on the scheme and

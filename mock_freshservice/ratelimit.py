@@ -32,7 +32,7 @@ SUB_LIMITS = (
     "list_requesters",
 )
 
-# Calls per minute by plan (facts file §1.10); None = no limit.
+# Calls per minute by plan (docs/freshservice.md §7); None = no limit.
 PLAN_LIMITS: Mapping[Plan, Mapping[str, int] | None] = {
     "starter": {
         OVERALL: 100,

@@ -1,6 +1,6 @@
 """One typed settings object for the server, from the environment and command-line flags.
 
-Every setting is an environment variable (DESIGN.md "Server settings") and a flag named after it
+Every setting is an environment variable (docs/architecture.md §2) and a flag named after it
 without the `FRESHSERVICE_` prefix, in kebab case (`FRESHSERVICE_TIMEOUT` → `--timeout`,
 `FRESHSERVICE_MCP_CALLS_PER_MINUTE` → `--mcp-calls-per-minute`); a flag beats the environment.
 """
@@ -8,6 +8,7 @@ without the `FRESHSERVICE_` prefix, in kebab case (`FRESHSERVICE_TIMEOUT` → `-
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import ipaddress
 from collections.abc import Mapping
 from typing import Literal
@@ -73,6 +74,11 @@ class ServerSettings:
             raise SettingsError("retry_budget: must be 0 (no retries) or more seconds")
         if not self.mcp_limits_store.startswith(("memory://", "redis://", "rediss://")):
             raise SettingsError("mcp_limits_store: use memory:// or redis://host:port")
+        if not self.mcp_limits_store.startswith("memory://") and not redis_installed():
+            raise SettingsError(
+                "mcp_limits_store: a Redis store needs the redis extra: "
+                "pip install 'freshservice-harness[redis]'"
+            )
         if self.base_url is not None:
             check_upstream(self.base_url, allow_insecure=self.allow_insecure_upstream)
 
@@ -89,6 +95,10 @@ class ServerSettings:
     def account(self) -> str:
         """The account the limits count against in account scope: the domain served."""
         return self.domain or self.upstream or "unconfigured"
+
+
+def redis_installed() -> bool:
+    return importlib.util.find_spec("redis") is not None
 
 
 def check_upstream(url: str, *, allow_insecure: bool) -> None:

@@ -21,7 +21,15 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 from limits.storage import storage_from_string
-from redis.exceptions import AuthenticationError, RedisError
+
+try:  # the redis extra: a Redis store shared by several servers
+    from redis.exceptions import AuthenticationError, RedisError
+except ModuleNotFoundError:  # memory:// only; config refuses a redis:// store without it
+
+    class RedisError(Exception):  # type: ignore[no-redef]
+        """Stands in for redis's errors, which cannot be raised without redis."""
+
+    AuthenticationError = RedisError  # type: ignore[misc,assignment]
 
 Scope = Literal["account", "key"]
 NAMESPACE = "freshservice-mcp"

@@ -1,5 +1,6 @@
 """Without a clone: the built wheel, run by `uvx` from another folder as the README shows, serves
-the fake and the MCP server (`up`), and its other commands answer."""
+the fake and the MCP server (`up`), and its other commands answer; installed alone (the server
+only), it brings none of the fake's or the harness's dependencies."""
 
 from __future__ import annotations
 
@@ -43,19 +44,28 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [uv_command("uv"), *build[1:], "--out-dir", str(out), str(ROOT)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
-    documented_name = Path(shlex.split(documented("wheel-up"))[2]).name
+    documented_name = Path(documented_wheel()[0]).name
     built = out / documented_name
     assert built.is_file(), f"the README names {documented_name}; built: {list(out.iterdir())}"
     return built
 
 
+def documented_wheel() -> tuple[str, str]:
+    """The wheel's path and its extras, as the README's `uvx --from 'WHEEL[EXTRAS]'` names them."""
+    words = shlex.split(documented("wheel-up"))
+    assert words[:2] == ["uvx", "--from"] and words[3:] == ["freshservice-harness", "up"]
+    path, _, extras = words[2].partition("[")
+    return path, f"[{extras}" if extras else ""
+
+
 @contextlib.contextmanager
 def uvx_up(wheel: Path, cwd: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """`uvx --from WHEEL freshservice-harness up` on free ports; yields it and its banner."""
-    words = shlex.split(documented("wheel-up"))
-    assert words[:2] == ["uvx", "--from"] and words[3:] == ["freshservice-harness", "up"]
+    extras = documented_wheel()[1]
+    assert extras == "[harness]"
     process = subprocess.Popen(
-        [uv_command("uvx"), "--from", str(wheel), *words[3:], "--port", "0", "--fake-port", "0"],
+        [uv_command("uvx"), "--from", f"{wheel}{extras}", "freshservice-harness", "up",
+         "--port", "0", "--fake-port", "0"],
         cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
     )  # fmt: skip
@@ -101,13 +111,71 @@ def test_uvx_from_the_built_wheel_runs_up_and_serves_a_tool_call(
         assert process.wait(timeout=30) == 0
 
 
-@pytest.mark.parametrize("command", ["freshservice-mcp", "mock-freshservice"])
+@pytest.mark.parametrize(
+    ("command", "extras"), [("freshservice-mcp", ""), ("mock-freshservice", "[fake]")]
+)
 def test_uvx_from_the_built_wheel_runs_each_command(
-    wheel: Path, tmp_path: Path, command: str
+    wheel: Path, tmp_path: Path, command: str, extras: str
 ) -> None:
     done = subprocess.run(
-        [uv_command("uvx"), "--from", str(wheel), command, "--version"],
+        [uv_command("uvx"), "--from", f"{wheel}{extras}", command, "--version"],
         cwd=tmp_path, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"{command} ")
+
+
+# -- The server alone ----------------------------------------------------------------------------
+
+NOT_FOR_THE_SERVER = {"pytest", "hypothesis", "flask", "waitress", "faker", "numpy", "redis"}
+
+
+@pytest.fixture(scope="module")
+def server_only(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The README's server-only install, run verbatim in a folder holding the wheel in dist/."""
+    folder = tmp_path_factory.mktemp("deploy")
+    (folder / "dist").mkdir()
+    shutil.copy(wheel, folder / "dist" / wheel.name)
+    line = documented("wheel-server-only").replace("python3 ", f"{sys.executable} ", 1)
+    done = subprocess.run(
+        ["bash", "-c", line], cwd=folder, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.startswith("usage: freshservice-mcp"), done.stdout[:500]
+    return folder / "mcp" / "bin"
+
+
+def test_the_server_alone_installs_no_fake_no_harness_and_no_redis(server_only: Path) -> None:
+    done = subprocess.run(
+        [server_only / "python", "-m", "pip", "list", "--format", "freeze"],
+        capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    installed = {line.split("==")[0].lower() for line in done.stdout.splitlines()}
+    assert "freshservice-harness" in installed
+    assert installed & NOT_FOR_THE_SERVER == set()
+
+
+@pytest.mark.parametrize(
+    ("command", "extra"),
+    [(["mock-freshservice", "--help"], "fake"), (["freshservice-harness", "up"], "harness")],
+)
+def test_a_command_without_its_extra_says_which_install_it_needs(
+    server_only: Path, command: list[str], extra: str
+) -> None:
+    done = subprocess.run(
+        [server_only / command[0], *command[1:]], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    assert f"pip install 'freshservice-harness[{extra}]'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_server_alone_refuses_a_redis_store_naming_the_extra(server_only: Path) -> None:
+    done = subprocess.run(
+        [server_only / "freshservice-mcp", "--base-url", "http://127.0.0.1:8181",
+         "--mcp-limits-store", "redis://127.0.0.1:6379/0"],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'freshservice-harness[redis]'" in done.stderr
+    assert "Traceback" not in done.stderr

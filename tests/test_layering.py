@@ -1,4 +1,5 @@
-"""Dependencies run one way (DESIGN.md): the fake imports nothing of the server or the contracts."""
+"""Dependencies run one way (docs/architecture.md §1): the fake imports nothing of the server or
+the contracts."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = {
     "mock_freshservice": {"server", "contracts"},
     "server": {"mock_freshservice", "contracts"},
-    # The contracts reach a server only through its command line, HTTP and MCP (DESIGN.md).
+    # The contracts reach a server only through its command line, HTTP and MCP
+    # (docs/architecture.md §1).
     "contracts": {"server"},
 }
 

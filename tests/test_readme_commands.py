@@ -54,7 +54,8 @@ PYTHON_SERVER = f"{sys.executable} -m server"
 # no longer has, fails `test_every_readme_command_is_run`.
 RUN_HERE = {
     "wheel-build": "uv build --wheel",
-    "wheel-up": "uvx --from dist/freshservice_harness-0.1.0-py3-none-any.whl freshservice-harness up",
+    "wheel-up": "uvx --from 'dist/freshservice_harness-0.1.0-py3-none-any.whl[harness]' freshservice-harness up",
+    "wheel-server-only": "python3 -m venv mcp && mcp/bin/pip install -q dist/freshservice_harness-0.1.0-py3-none-any.whl && mcp/bin/freshservice-mcp --help",
     "curl-me": "curl -u demo-acme-admin-key:X http://127.0.0.1:8181/api/v2/agents/me",
     "curl-tickets": 'curl -u demo-acme-admin-key:X "http://127.0.0.1:8181/api/v2/tickets?filter=new_and_my_open&per_page=5"',
     "prompts-html": ".venv/bin/freshservice-harness replay scenarios/prompts/*.yaml --html prompts.html",
@@ -84,13 +85,13 @@ RUN_HERE = {
     "check-html": ".venv/bin/freshservice-harness check -k test_tools --html contracts.html",
     "update-toolsnaps": "UPDATE_TOOLSNAPS=1 .venv/bin/freshservice-harness check -k test_tools",
     "git-diff-toolsnaps": "git diff contracts/toolsnaps/",
-    "pytest-ours": "pytest tests/test_freshservice.py",
-    "pytest-command": 'pytest tests/test_freshservice.py --harness-server-command "node dist/server.js"',
-    "pytest-url": "pytest tests/test_freshservice.py --harness-server-url http://127.0.0.1:8000/mcp --harness-fake-url http://127.0.0.1:8181",
+    "pytest-ours": "pytest -p contracts.plugin tests/test_freshservice.py",
+    "pytest-command": 'pytest -p contracts.plugin tests/test_freshservice.py --harness-server-command "node dist/server.js"',
+    "pytest-url": "pytest -p contracts.plugin tests/test_freshservice.py --harness-server-url http://127.0.0.1:8000/mcp --harness-fake-url http://127.0.0.1:8181",
 }
 # Run elsewhere: the file that runs each (checked to hold the command).
 RUN_ELSEWHERE = {
-    "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/freshservice-harness up": ".ci/quickstart_line1.py",
+    "python3 -m venv .venv && .venv/bin/pip install -q -e '.[harness]' && .venv/bin/freshservice-harness up": ".ci/quickstart_line1.py",
     "python3 -m venv .venv && .venv/bin/pip install -q tox tox-uv && .venv/bin/tox": ".ci/run",
     # The whole suite from the wheel, as `freshservice-harness check --junit FILE`.
     ".venv/bin/freshservice-harness check": "tox.ini",

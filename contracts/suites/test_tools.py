@@ -31,7 +31,7 @@ SNAPSHOTS = toolsnaps_dir()
 VALID_NAME = re.compile(r"[A-Za-z0-9_.-]{1,128}")
 PAGING_INPUTS = ("page", "per_page")
 PAGING_OUTPUTS = ("page", "per_page", "next_page", "truncated", "notice")
-# TOOLS.md: what a tool may do follows from its kind, read from its name.
+# docs/architecture.md §7: what a tool may do follows from its kind, read from its name.
 WRITING_HINTS = {
     "create": {"destructiveHint": False, "idempotentHint": False},
     "placeRequest": {"destructiveHint": False, "idempotentHint": False},

@@ -1,4 +1,5 @@
-"""Assets (by display_id), asset types and their fields, and locations (facts file §2 "Assets")."""
+"""Assets (by display_id), asset types and their fields, and locations
+(docs/freshservice.md §12)."""
 
 from __future__ import annotations
 

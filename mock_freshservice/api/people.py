@@ -46,7 +46,7 @@ def equals(field: str, wanted: object) -> Callable[[Record], bool]:
     return lambda record: record.get(field) == wanted
 
 
-# -- The filter query of agents and requesters (facts file §1.7, DOCS "Filter Agents") ---------
+# -- The filter query of agents and requesters (docs/freshservice.md §6, DOCS "Filter Agents") --
 
 PEOPLE_FIELDS: dict[str, FieldType] = {
     "first_name": "string",

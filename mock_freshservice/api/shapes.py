@@ -1,8 +1,9 @@
 """The exact keys, in Freshservice's order, of every object the fake answers with.
 
 Stored records keep epoch-second timestamps and private `_…` fields; these functions render the
-public shape. Key lists follow the facts file and the official samples (View List of Tickets,
-View a Ticket, Create a Note, List All Conversations, View an Agent, View a Requester, Workspaces).
+public shape. Key lists follow docs/freshservice.md §11 to §17 and the official samples (View
+List of Tickets, View a Ticket, Create a Note, List All Conversations, View an Agent, View a
+Requester, Workspaces).
 """
 
 from __future__ import annotations
@@ -356,7 +357,8 @@ def workspace_json(workspace: Mapping[str, Any]) -> Json:
 
 # -- Assets -------------------------------------------------------------------------------------
 
-# The facts file's asset fields (list and view alike); `type_fields` only with include or on writes.
+# The asset fields of docs/freshservice.md §12 (list and view alike); `type_fields` only with
+# include or on writes.
 ASSET_KEYS = (
     "id",
     "display_id",
@@ -608,7 +610,8 @@ EMPLOYEE_REQUEST_KEYS = (
     "fields",
     "lookup_values",
 )
-# List items: the DOCS sample's keys plus `requester_id`, which real output shows (facts file).
+# List items: the DOCS sample's keys plus `requester_id`, which real output shows
+# (docs/freshservice.md §14).
 EMPLOYEE_REQUEST_LIST_KEYS = (
     "id",
     "created_at",

@@ -1,5 +1,5 @@
 """Tickets: list, filter, view, create (also as a child), update, delete and restore, notes and
-conversations, activities and the satisfaction survey (facts file §2 "Tickets")."""
+conversations, activities and the satisfaction survey (docs/freshservice.md §11)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Workspaces: list and view (facts file §2 "Workspaces")."""
+"""Workspaces: list and view (docs/freshservice.md §17)."""
 
 from __future__ import annotations
 

@@ -43,7 +43,7 @@ from server.tools.fitting import fit_page, fit_record
 TOOLSET = "assets"
 PREVIEW = 200
 # Asset search and filter answers come FILTER_PAGE_SIZE a page, with the total in a header
-# the docs do not name; public clients read X-Search-Results-Count (freshservice-api.md §1.6).
+# the docs do not name; public clients read X-Search-Results-Count (docs/freshservice.md §6).
 TOTAL_HEADER = "X-Search-Results-Count"
 MORE_OF_AN_ASSET = "the full record is in Freshservice; ask without include_type_fields for less."
 

@@ -47,7 +47,8 @@ REGISTRY: list[ToolSpec] = []
 def tool(
     name: str, *, toolset: str, title: str, kind: Literal["fetch", "create", "update"]
 ) -> Callable[[F], F]:
-    """Register a handler as tool `name`; annotations follow from its kind (TOOLS.md)."""
+    """Register a handler as tool `name`; annotations follow from its kind
+    (docs/architecture.md §7)."""
 
     def register(handler: F) -> F:
         REGISTRY.append(
@@ -77,7 +78,7 @@ Page = Annotated[
 ]
 PerPage = Annotated[int, Field(ge=1, le=100, description="Items per page, 1 to 100 (default 10).")]
 # Freshservice's filter queries and searches return a fixed 30 a page; the people and asset
-# filters stop at page 40 (freshservice-api.md §1.5).
+# filters stop at page 40 (docs/freshservice.md §6).
 FILTER_PAGE_SIZE = 30
 FILTER_PAGE_CAP = 40
 

@@ -2,9 +2,9 @@
 
 Freshservice's `GET /tickets/filter?query="…"` takes `field:value` conditions joined with AND
 and OR, parenthesised, with `:>`/`:<` (at least / at most) on numbers and dates, strings and
-dates in single quotes and `null` for "not set" (facts file §1.7). A wrong field or operator is
-refused here, naming it, so no request is spent on it. (The fake has its own parser; this one is
-written separately so the server depends on nothing of the fake.)
+dates in single quotes and `null` for "not set" (docs/freshservice.md §6). A wrong field or
+operator is refused here, naming it, so no request is spent on it. (The fake has its own parser;
+this one is written separately so the server depends on nothing of the fake.)
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ the server stateless (the default) and stateful (`--stateful`, legacy-era sessio
 
 Version: `@modelcontextprotocol/conformance` 0.2.0-alpha.12, not npm's `latest` (0.1.16): only
 the 0.2.0 prereleases have the 2026-07-28 scenarios (`server-stateless`, `caching`,
-`http-header-validation`, ...), and the server speaks both eras (mcp-sdk.md §6.3).
+`http-header-validation`, ...), and the server speaks both eras (docs/architecture.md §6).
 
 Each scenario runs by name at the revision it is checked for: `--spec-version 2025-11-25` (the
 `initialize` handshake) or `2026-07-28` (per-request `_meta`, no sessions). Left out, because

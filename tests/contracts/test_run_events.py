@@ -73,7 +73,7 @@ def test_no_event_writer_is_registered(pytestconfig):
 def run_pytest(folder: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     (folder / "pytest.ini").write_text("[pytest]\n")
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "contracts.plugin"],
         capture_output=True, text=True, timeout=300, cwd=folder, env=env,
     )  # fmt: skip
 

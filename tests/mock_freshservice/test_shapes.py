@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from mock_freshservice.api import shapes
 
-# The facts file's ticket object (§1.12), split as the official samples split it: list items
+# The ticket object of docs/freshservice.md §11, split as the official samples split it: list items
 # lack the view-only fields; views lack tags (an include); writes carry tags.
 FACTS_TICKET_FIELDS = {
     "id",
@@ -276,7 +276,7 @@ def test_the_key_lists_have_no_duplicates() -> None:
         assert len(keys) == len(set(keys))
 
 
-# -- Part 2 objects: the facts file's field lists (§2), written out here, not taken from shapes --
+# -- Other objects: field lists of docs/freshservice.md §12 to §16, written out, not from shapes --
 
 FACTS_ASSET_FIELDS = {
     "id",
@@ -430,7 +430,7 @@ FACTS_ARTICLE_FIELDS = {
     "created_at",
     "updated_at",
 }
-# DOCS samples where the facts file gives no list.
+# DOCS samples where docs/freshservice.md gives no list.
 DOCS_SERVICE_CATEGORY_FIELDS = {
     "description",
     "id",

@@ -1,5 +1,6 @@
-"""Which tools a server offers: the 34 of Freshworks' MCP guide with TOOLS.md's annotations, narrowed by
-`--toolsets` and `--read-only`; a tool left out is refused on call, not only left unlisted."""
+"""Which tools a server offers: the 34 of Freshworks' MCP guide with the annotations of
+docs/architecture.md §7, narrowed by `--toolsets` and `--read-only`; a tool left out is refused
+on call, not only left unlisted."""
 
 from __future__ import annotations
 
