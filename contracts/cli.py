@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 
 from contracts import client_config
 from contracts.addresses import DEFAULT_FAKE_PORT, DEFAULT_HOST, DEFAULT_MCP_PORT
-from mock_freshservice import extras
 from mock_freshservice.settings import PLANS
 
 if TYPE_CHECKING:
@@ -329,6 +328,8 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in ("up", "check", "replay"):  # they start the fake, the server and clients
+        from mock_freshservice import extras
+
         extras.require("harness", f"freshservice-harness {args.command}")
     if args.command == "up":
         return _up(args)

@@ -19,18 +19,21 @@ from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from server.tools import filter_query
 from server.tools.common import (
     EMAIL_PATTERN,
+    Fields,
+    Flag,
+    NameOf,
     Page,
     PageInfo,
     PerPage,
+    Record,
     Result,
     Upstream,
     items_of,
-    label,
     record_of,
     tool,
     upstream,
@@ -69,12 +72,17 @@ FormValue = str | int | float | bool | list[str | int] | None
 # -- Results ------------------------------------------------------------------------------------
 
 
-class Actor(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Actor(Record):
     email: str | None
     name: str | None
     response_status: str | None
+
+
+def _actors(value: Any) -> dict[Any, Any]:
+    """The actors that are records; no actors when Freshservice sent something else."""
+    if not isinstance(value, Mapping):
+        return {}
+    return {role: found for role, found in value.items() if isinstance(found, Mapping | Actor)}
 
 
 class EmployeeRequest(Result):
@@ -83,18 +91,18 @@ class EmployeeRequest(Result):
     id: int
     subject: str | None
     status: int | None
-    status_name: str | None
+    status_name: Annotated[str | None, NameOf("status", REQUEST_STATUS)]
     ticket_id: int | None = Field(
         description="The parent ticket (null just after a create, until Freshservice opens it)."
     )
-    actors: dict[str, Actor] = Field(
+    actors: Annotated[dict[str, Actor], BeforeValidator(_actors)] = Field(
         default_factory=dict, description="Who acts on the request, by role (e.g. HR Manager)."
     )
-    fields: dict[str, Any] = Field(
+    fields: Fields = Field(
         default_factory=dict,
         description="The form's values by field name; dates as DD-MM-YYYY, lookups as ids.",
     )
-    lookup_values: dict[str, Any] = Field(
+    lookup_values: Fields = Field(
         default_factory=dict, description="The records the lookup fields point at."
     )
     created_at: str | None
@@ -105,17 +113,20 @@ def _left_out_if_none(value: Any) -> bool:
     return value is None
 
 
-class FormField(BaseModel):
-    """A field of a request form; keys that would carry nothing are left out."""
+def _choices(value: Any) -> list[Any] | None:
+    """A dropdown's choices; none for an empty list or anything but a list."""
+    return list(value) if isinstance(value, list) and value else None
 
-    model_config = ConfigDict(extra="forbid")
+
+class FormField(Record):
+    """A field of a request form; keys that would carry nothing are left out."""
 
     name: str = Field(description="The key to use in `fields`.")
     label: str | None
     field_type: str | None
-    required: bool
+    required: Flag
     accepts: str = Field(description="What a value of this field looks like.")
-    choices: list[Any] | None = Field(
+    choices: Annotated[list[Any] | None, BeforeValidator(_choices)] = Field(
         None,
         exclude_if=_left_out_if_none,
         description="The values a dropdown takes (left out for other fields).",
@@ -133,17 +144,15 @@ class RequestForm(Result):
     )
 
 
-class OffboardingRequestSummary(BaseModel):
+class OffboardingRequestSummary(Record):
     """An offboarding request in a list; fetchOffboardingRequestTickets shows its tickets."""
-
-    model_config = ConfigDict(extra="forbid")
 
     id: int
     subject: str | None
     status: int | None
-    status_name: str | None
+    status_name: Annotated[str | None, NameOf("status", REQUEST_STATUS)]
     requester_id: int | None = Field(None, description="Who raised the request.")
-    fields: dict[str, Any] = Field(
+    fields: Fields = Field(
         default_factory=dict, description="The form's values; dates as DD-MM-YYYY."
     )
     created_at: str | None
@@ -154,14 +163,12 @@ class OffboardingRequestPage(PageInfo):
     offboarding_requests: list[OffboardingRequestSummary]
 
 
-class RequestTicket(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RequestTicket(Record):
     id: int = Field(description="The ticket's id, for fetchTicket.")
     subject: str | None
     status: int | None
-    status_name: str | None
-    responder_email: str | None
+    status_name: Annotated[str | None, NameOf("status", TICKET_STATUS)]
+    responder_email: Annotated[str | None, BeforeValidator(lambda value: value or None)]
     parent: bool | None = Field(description="True for the request's parent ticket.")
     predecessor_ticket_id: int | None
     successor_ticket_ids: list[int] | None
@@ -183,30 +190,6 @@ class OffboardingTicketPage(PageInfo):
     offboarding_tickets: list[RequestTicket]
     offboarding_context: dict[str, Any] | None = Field(
         None, description="The request's form values and lookups (fields, lookup_values)."
-    )
-
-
-def employee_request(raw: Mapping[str, Any]) -> EmployeeRequest:
-    actors = raw.get("actors") if isinstance(raw.get("actors"), dict) else {}
-    return EmployeeRequest(
-        id=raw["id"],
-        subject=raw.get("subject"),
-        status=raw.get("status"),
-        status_name=label(raw.get("status"), REQUEST_STATUS),
-        ticket_id=raw.get("ticket_id"),
-        actors={
-            role: Actor(
-                email=found.get("email"),
-                name=found.get("name"),
-                response_status=found.get("response_status"),
-            )
-            for role, found in (actors or {}).items()
-            if isinstance(found, dict)
-        },
-        fields=dict(raw.get("fields") or {}),
-        lookup_values=dict(raw.get("lookup_values") or {}),
-        created_at=raw.get("created_at"),
-        updated_at=raw.get("updated_at"),
     )
 
 
@@ -378,7 +361,7 @@ async def create_request(
     if initiator_id is not None:
         body["initiator_id"] = initiator_id
     response = await up.post(f"/{kind}_requests", body, what=f"the {kind} request")
-    result = employee_request(record_of(response, f"{kind}_request"))
+    result = EmployeeRequest.of(record_of(response, f"{kind}_request"))
     return fit_record(result, up.max_result_bytes, "the full request is in Freshservice.")
 
 
@@ -406,7 +389,7 @@ async def fetch_onboarding_request(ctx: Context, *, request_id: RequestId) -> Em
     response = await up.get(
         f"/onboarding_requests/{request_id}", what=f"onboarding request {request_id}"
     )
-    result = employee_request(record_of(response, "onboarding_request"))
+    result = EmployeeRequest.of(record_of(response, "onboarding_request"))
     return fit_record(result, up.max_result_bytes, "the full request is in Freshservice.")
 
 
@@ -442,16 +425,13 @@ def form_fields(form: list[Mapping[str, Any]]) -> list[FormField]:
         if isinstance(nested, dict) and isinstance(nested.get("name"), str)
     }
     listed = [
-        FormField(
-            name=name,
-            label=raw.get("label"),
-            field_type=raw.get("field_type"),
-            required=bool(raw.get("required")),
-            accepts=accepts(raw, choices_apart=True),
-            choices=list(choices)
-            if isinstance(choices := raw.get("choices"), list) and choices
-            else None,
-            depends_on=parents.get(name),
+        FormField.of(
+            {
+                **raw,
+                "name": name,
+                "accepts": accepts(raw, choices_apart=True),
+                "depends_on": parents.get(name),
+            }
         )
         for name, raw in form_names(form).items()
     ]
@@ -508,16 +488,7 @@ async def fetch_offboarding_requests(
     )
     result = OffboardingRequestPage(
         offboarding_requests=[
-            OffboardingRequestSummary(
-                id=raw["id"],
-                subject=raw.get("subject"),
-                status=raw.get("status"),
-                status_name=label(raw.get("status"), REQUEST_STATUS),
-                requester_id=raw.get("requester_id"),
-                fields=dict(raw.get("fields") or {}),
-                created_at=raw.get("created_at"),
-                updated_at=raw.get("updated_at"),
-            )
+            OffboardingRequestSummary.of(raw)
             for raw in items_of(response, "offboarding_requests")
             if isinstance(raw, dict)
         ],
@@ -585,21 +556,7 @@ async def fetch_offboarding_request_tickets(
         (t["offboarding_context"] for t in raws if isinstance(t.get("offboarding_context"), dict)),
         None,
     )
-    tickets = [
-        RequestTicket(
-            id=t["id"],
-            subject=t.get("subject"),
-            status=t.get("status"),
-            status_name=label(t.get("status"), TICKET_STATUS),
-            responder_email=t.get("responder_email") or None,
-            parent=t.get("parent"),
-            predecessor_ticket_id=t.get("predecessor_ticket_id"),
-            successor_ticket_ids=t.get("successor_ticket_ids"),
-            created_at=t.get("created_at"),
-            updated_at=t.get("updated_at"),
-        )
-        for t in raws
-    ]
+    tickets = [RequestTicket.of(t) for t in raws]
     result = OffboardingTicketPage(
         request_id=request_id,
         offboarding_tickets=tickets,

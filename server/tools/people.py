@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from server.tools import filter_query
 from server.tools.common import (
     FILTER_PAGE_CAP,
     FILTER_PAGE_SIZE,
+    Fields,
+    Flag,
+    From,
     Page,
     PageInfo,
     PerPage,
+    Record,
     Result,
+    TextOf,
     items_of,
     record_of,
-    text_of,
     tool,
     upstream,
 )
@@ -106,207 +110,131 @@ def _next_page(query: str | None, page: int, count: int, link_next: int | None) 
     return page + 1 if count == FILTER_PAGE_SIZE and page < FILTER_PAGE_CAP else None
 
 
-def _full_name(raw: Mapping[str, Any]) -> str:
-    return " ".join(p for p in (raw.get("first_name"), raw.get("last_name")) if p)
-
-
 # -- Results ------------------------------------------------------------------------------------
 
-
-class AgentSummary(BaseModel):
-    """An agent in a list; fetchAgent has the rest."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: int
-    name: str
-    email: str | None
-    job_title: str | None
-    active: bool | None
-    occasional: bool | None
-    department_ids: list[int]
-    group_ids: list[int] = Field(description="The agent groups the agent is a member of.")
-
-
-class AgentPage(PageInfo):
-    agents: list[AgentSummary]
-
-
-class Role(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    role_id: int | None
-    assignment_scope: str | None
-    groups: list[int]
-
-
-class Agent(Result):
-    """An agent (a person who works tickets), with their groups, roles and workspaces."""
-
-    id: int
-    name: str
-    first_name: str | None
-    last_name: str | None
-    email: str | None
-    job_title: str | None
-    active: bool | None
-    occasional: bool | None
-    work_phone_number: str | None
-    mobile_phone_number: str | None
-    department_ids: list[int]
-    reporting_manager_id: int | None
-    location_id: int | None
-    time_zone: str | None
-    language: str | None
-    group_ids: list[int] = Field(description="The agent groups the agent is a member of.")
-    observer_of: list[int] = Field(description="The agent groups the agent observes.")
-    roles: list[Role]
-    workspace_ids: list[int]
-    custom_fields: dict[str, Any]
-    last_login_at: str | None
-    last_active_at: str | None
-    created_at: str | None
-    updated_at: str | None
-    signature_text: str | None = Field(description="The agent's email signature as text.")
-
-
-class RequesterSummary(BaseModel):
-    """A requester in a list; fetchRequester has the rest."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: int
-    name: str
-    primary_email: str | None
-    job_title: str | None
-    active: bool | None
-    is_agent: bool = Field(description="True for an agent listed with include_agents.")
-    department_ids: list[int]
-
-
-class RequesterPage(PageInfo):
-    requesters: list[RequesterSummary]
-
-
-class Requester(Result):
-    """A requester (a person who raises tickets and requests)."""
-
-    id: int
-    name: str
-    first_name: str | None
-    last_name: str | None
-    primary_email: str | None
-    secondary_emails: list[str]
-    job_title: str | None
-    active: bool | None
-    is_agent: bool
-    work_phone_number: str | None
-    mobile_phone_number: str | None
-    department_ids: list[int]
-    reporting_manager_id: int | None
-    location_id: int | None
-    address: str | None
-    time_zone: str | None
-    language: str | None
-    background_information: str | None
-    custom_fields: dict[str, Any]
-    has_logged_in: bool | None
-    created_at: str | None
-    updated_at: str | None
+# Lists Freshservice may send as null or with odd items: null becomes [], odd items are dropped.
 
 
 def _ids(value: Any) -> list[int]:
     return [int(v) for v in value or [] if isinstance(v, int)]
 
 
-def agent_summary(raw: Mapping[str, Any]) -> AgentSummary:
-    return AgentSummary(
-        id=raw["id"],
-        name=_full_name(raw),
-        email=raw.get("email"),
-        job_title=raw.get("job_title"),
-        active=raw.get("active"),
-        occasional=raw.get("occasional"),
-        department_ids=_ids(raw.get("department_ids")),
-        group_ids=_ids(raw.get("member_of")),
+def _texts(value: Any) -> list[str]:
+    return [v for v in value or [] if isinstance(v, str)]
+
+
+def _records(value: Any) -> list[Any]:
+    return [v for v in value or [] if isinstance(v, Mapping | Record)]
+
+
+Ids = Annotated[list[int], BeforeValidator(_ids)]
+
+
+class Person(Record):
+    """What agents and requesters share: the id, and a name made of the first and last names
+    (Freshservice sends no `name` of a person)."""
+
+    id: int
+    name: str
+
+    @classmethod
+    def of(cls, raw: Mapping[str, Any]) -> Self:
+        name = " ".join(p for p in (raw.get("first_name"), raw.get("last_name")) if p)
+        return super().of({**raw, "name": name})
+
+
+class AgentSummary(Person):
+    """An agent in a list; fetchAgent has the rest."""
+
+    email: str | None
+    job_title: str | None
+    active: bool | None
+    occasional: bool | None
+    department_ids: Ids
+    group_ids: Annotated[Ids, From("member_of")] = Field(
+        description="The agent groups the agent is a member of."
     )
 
 
-def agent(raw: Mapping[str, Any]) -> Agent:
-    return Agent(
-        id=raw["id"],
-        name=_full_name(raw),
-        first_name=raw.get("first_name"),
-        last_name=raw.get("last_name"),
-        email=raw.get("email"),
-        job_title=raw.get("job_title"),
-        active=raw.get("active"),
-        occasional=raw.get("occasional"),
-        work_phone_number=raw.get("work_phone_number"),
-        mobile_phone_number=raw.get("mobile_phone_number"),
-        department_ids=_ids(raw.get("department_ids")),
-        reporting_manager_id=raw.get("reporting_manager_id"),
-        location_id=raw.get("location_id"),
-        time_zone=raw.get("time_zone"),
-        language=raw.get("language"),
-        group_ids=_ids(raw.get("member_of")),
-        observer_of=_ids(raw.get("observer_of")),
-        roles=[
-            Role(
-                role_id=r.get("role_id"),
-                assignment_scope=r.get("assignment_scope"),
-                groups=_ids(r.get("groups")),
-            )
-            for r in raw.get("roles") or []
-            if isinstance(r, dict)
-        ],
-        workspace_ids=_ids(raw.get("workspace_ids")),
-        custom_fields=dict(raw.get("custom_fields") or {}),
-        last_login_at=raw.get("last_login_at"),
-        last_active_at=raw.get("last_active_at"),
-        created_at=raw.get("created_at"),
-        updated_at=raw.get("updated_at"),
-        signature_text=text_of(raw.get("signature")),
+class AgentPage(PageInfo):
+    agents: list[AgentSummary]
+
+
+class Role(Record):
+    role_id: int | None
+    assignment_scope: str | None
+    groups: Ids
+
+
+class Agent(Person, Result):
+    """An agent (a person who works tickets), with their groups, roles and workspaces."""
+
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    job_title: str | None
+    active: bool | None
+    occasional: bool | None
+    work_phone_number: str | None
+    mobile_phone_number: str | None
+    department_ids: Ids
+    reporting_manager_id: int | None
+    location_id: int | None
+    time_zone: str | None
+    language: str | None
+    group_ids: Annotated[Ids, From("member_of")] = Field(
+        description="The agent groups the agent is a member of."
+    )
+    observer_of: Ids = Field(description="The agent groups the agent observes.")
+    roles: Annotated[list[Role], BeforeValidator(_records)]
+    workspace_ids: Ids
+    custom_fields: Fields
+    last_login_at: str | None
+    last_active_at: str | None
+    created_at: str | None
+    updated_at: str | None
+    signature_text: Annotated[str | None, TextOf("signature")] = Field(
+        description="The agent's email signature as text."
     )
 
 
-def requester_summary(raw: Mapping[str, Any]) -> RequesterSummary:
-    return RequesterSummary(
-        id=raw["id"],
-        name=_full_name(raw),
-        primary_email=raw.get("primary_email"),
-        job_title=raw.get("job_title"),
-        active=raw.get("active"),
-        is_agent=bool(raw.get("is_agent")),
-        department_ids=_ids(raw.get("department_ids")),
-    )
+class RequesterSummary(Person):
+    """A requester in a list; fetchRequester has the rest."""
+
+    primary_email: str | None
+    job_title: str | None
+    active: bool | None
+    is_agent: Flag = Field(description="True for an agent listed with include_agents.")
+    department_ids: Ids
 
 
-def requester(raw: Mapping[str, Any]) -> Requester:
-    return Requester(
-        id=raw["id"],
-        name=_full_name(raw),
-        first_name=raw.get("first_name"),
-        last_name=raw.get("last_name"),
-        primary_email=raw.get("primary_email"),
-        secondary_emails=[e for e in raw.get("secondary_emails") or [] if isinstance(e, str)],
-        job_title=raw.get("job_title"),
-        active=raw.get("active"),
-        is_agent=bool(raw.get("is_agent")),
-        work_phone_number=raw.get("work_phone_number"),
-        mobile_phone_number=raw.get("mobile_phone_number"),
-        department_ids=_ids(raw.get("department_ids")),
-        reporting_manager_id=raw.get("reporting_manager_id"),
-        location_id=raw.get("location_id"),
-        address=raw.get("address"),
-        time_zone=raw.get("time_zone"),
-        language=raw.get("language"),
-        background_information=raw.get("background_information"),
-        custom_fields=dict(raw.get("custom_fields") or {}),
-        has_logged_in=raw.get("has_logged_in"),
-        created_at=raw.get("created_at"),
-        updated_at=raw.get("updated_at"),
-    )
+class RequesterPage(PageInfo):
+    requesters: list[RequesterSummary]
+
+
+class Requester(Person, Result):
+    """A requester (a person who raises tickets and requests)."""
+
+    first_name: str | None
+    last_name: str | None
+    primary_email: str | None
+    secondary_emails: Annotated[list[str], BeforeValidator(_texts)]
+    job_title: str | None
+    active: bool | None
+    is_agent: Flag
+    work_phone_number: str | None
+    mobile_phone_number: str | None
+    department_ids: Ids
+    reporting_manager_id: int | None
+    location_id: int | None
+    address: str | None
+    time_zone: str | None
+    language: str | None
+    background_information: str | None
+    custom_fields: Fields
+    has_logged_in: bool | None
+    created_at: str | None
+    updated_at: str | None
 
 
 # -- Agents -------------------------------------------------------------------------------------
@@ -343,7 +271,7 @@ async def fetch_agents(
         if value is not None:
             params[name] = str(value).lower() if isinstance(value, bool) else value
     response = await up.get("/agents", params, what="the agent list")
-    found = [agent_summary(a) for a in items_of(response, "agents")]
+    found = [AgentSummary.of(a) for a in items_of(response, "agents")]
     result = AgentPage(
         agents=found,
         page=page,
@@ -370,7 +298,7 @@ async def fetch_agent(
     what = "the API key's agent" if agent_id == "me" else f"agent {agent_id}"
     response = await up.get(path, what=what)
     return fit_record(
-        agent(record_of(response, "agent")),
+        Agent.of(record_of(response, "agent")),
         up.max_result_bytes,
         "the full record is in Freshservice.",
     )
@@ -410,7 +338,7 @@ async def fetch_requesters(
     if include_agents:
         params["include_agents"] = "true"
     response = await up.get("/requesters", params, what="the requester list")
-    found = [requester_summary(r) for r in items_of(response, "requesters")]
+    found = [RequesterSummary.of(r) for r in items_of(response, "requesters")]
     result = RequesterPage(
         requesters=found,
         page=page,
@@ -432,7 +360,7 @@ async def fetch_requester(
     up = upstream(ctx)
     response = await up.get(f"/requesters/{requester_id}", what=f"requester {requester_id}")
     return fit_record(
-        requester(record_of(response, "requester")),
+        Requester.of(record_of(response, "requester")),
         up.max_result_bytes,
         "the full record is in Freshservice.",
     )

@@ -4,23 +4,28 @@ fetchServiceCatalogItems, placeRequestServiceCatalogItem."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from mcp.server.mcpserver import Context
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BeforeValidator, Field
 
 from server.tools.common import (
     EMAIL_PATTERN,
     NOT_BLANK,
     PRIORITY,
     STATUS,
+    Flag,
+    From,
+    NameOf,
     Page,
     PageInfo,
     PerPage,
+    Record,
     Result,
+    Text,
+    TextOf,
     WorkspaceId,
     items_of,
-    label,
     plain_list,
     record_of,
     search_next_page,
@@ -41,20 +46,26 @@ EmailAddress = Annotated[str, Field(max_length=255, pattern=EMAIL_PATTERN)]
 
 # -- Results ------------------------------------------------------------------------------------
 
+VisibilityName = Annotated[str | None, NameOf("visibility", VISIBILITY)]
 
-class ItemSummary(BaseModel):
+
+class ItemSummary(Record):
     """A catalog item in a list; fetchServiceCatalogItem has its description and form."""
 
-    model_config = ConfigDict(extra="forbid")
-
     display_id: int
-    name: str
+    name: Text
     short_description: str | None = None
     category_id: int | None
     delivery_time: int | None = Field(description="Hours to deliver, if set.")
     visibility: int | None
-    visibility_name: str | None
+    visibility_name: VisibilityName
     workspace_id: int | None
+
+    @classmethod
+    def of(cls, raw: Mapping[str, Any]) -> Self:
+        """The short description as text, cut to 200 characters."""
+        short = text_of(raw.get("short_description"), PREVIEW)
+        return super().of({**raw, "short_description": short})
 
 
 class ItemPage(PageInfo):
@@ -65,36 +76,48 @@ class SearchPage(ItemPage):
     total: int | None = Field(None, description="How many items match the search term.")
 
 
-class FormField(BaseModel):
+def _choice_values(choices: Any) -> list[str] | None:
+    """A dropdown's values: Freshservice sends each choice as a pair ending in its value."""
+    if not choices:
+        return None
+    return [str(c[-1] if isinstance(c, list) and c else c) for c in choices]
+
+
+class FormField(Record):
     """A field of the item's request form: give it in placeRequestServiceCatalogItem's
     custom_fields under `name`."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
+    name: Text
     label: str | None
     field_type: str | None
-    required: bool
-    choices: list[str] | None = Field(None, description="The allowed values of a dropdown.")
+    required: Flag
+    choices: Annotated[list[str] | None, BeforeValidator(_choice_values)] = Field(
+        None, description="The allowed values of a dropdown."
+    )
+
+
+def _live_fields(fields: Any) -> list[Any]:
+    """The form's fields, those deleted (and anything that is not a field) left out."""
+    return [f for f in fields or [] if isinstance(f, dict) and not f.get("deleted")]
 
 
 class CatalogItem(Result):
     display_id: int
     id: int | None
-    name: str
+    name: Text
     short_description: str | None
-    description_text: str | None
+    description_text: Annotated[str | None, TextOf("description")]
     category_id: int | None
     delivery_time: int | None
     cost: float | str | None
     allow_quantity: bool | None
     visibility: int | None
-    visibility_name: str | None
+    visibility_name: VisibilityName
     workspace_id: int | None
-    form_fields: list[FormField] = Field(
-        description="What placeRequestServiceCatalogItem takes in custom_fields."
-    )
-    child_items: list[Any]
+    form_fields: Annotated[
+        list[FormField], From("custom_fields"), BeforeValidator(_live_fields)
+    ] = Field(description="What placeRequestServiceCatalogItem takes in custom_fields.")
+    child_items: Annotated[list[Any], BeforeValidator(lambda items: list(items or []))]
     created_at: str | None
     updated_at: str | None
 
@@ -106,65 +129,14 @@ class ServiceRequest(Result):
     subject: str | None
     type: str | None
     status: int | None
-    status_name: str | None
+    status_name: Annotated[str | None, NameOf("status", STATUS)]
     priority: int | None
-    priority_name: str | None
+    priority_name: Annotated[str | None, NameOf("priority", PRIORITY)]
     requester_id: int | None
     approval_status_name: str | None
     workspace_id: int | None
     due_by: str | None
     created_at: str | None
-
-
-def item_summary(raw: Mapping[str, Any]) -> ItemSummary:
-    return ItemSummary(
-        display_id=raw["display_id"],
-        name=raw.get("name") or "",
-        short_description=text_of(raw.get("short_description"), PREVIEW),
-        category_id=raw.get("category_id"),
-        delivery_time=raw.get("delivery_time"),
-        visibility=raw.get("visibility"),
-        visibility_name=label(raw.get("visibility"), VISIBILITY),
-        workspace_id=raw.get("workspace_id"),
-    )
-
-
-def _form_field(raw: Mapping[str, Any]) -> FormField:
-    choices = raw.get("choices")
-    return FormField(
-        name=raw.get("name") or "",
-        label=raw.get("label"),
-        field_type=raw.get("field_type"),
-        required=bool(raw.get("required")),
-        choices=None
-        if not choices
-        else [str(c[-1] if isinstance(c, list) and c else c) for c in choices],
-    )
-
-
-def catalog_item(raw: Mapping[str, Any]) -> CatalogItem:
-    return CatalogItem(
-        display_id=raw["display_id"],
-        id=raw.get("id"),
-        name=raw.get("name") or "",
-        short_description=raw.get("short_description"),
-        description_text=text_of(raw.get("description")),
-        category_id=raw.get("category_id"),
-        delivery_time=raw.get("delivery_time"),
-        cost=raw.get("cost"),
-        allow_quantity=raw.get("allow_quantity"),
-        visibility=raw.get("visibility"),
-        visibility_name=label(raw.get("visibility"), VISIBILITY),
-        workspace_id=raw.get("workspace_id"),
-        form_fields=[
-            _form_field(f)
-            for f in raw.get("custom_fields") or []
-            if isinstance(f, dict) and not f.get("deleted")
-        ],
-        child_items=list(raw.get("child_items") or []),
-        created_at=raw.get("created_at"),
-        updated_at=raw.get("updated_at"),
-    )
 
 
 # -- Tools --------------------------------------------------------------------------------------
@@ -213,7 +185,7 @@ async def fetch_service_catalog_item_search(
     )
     total, next_page = search_next_page(response, page)
     result = SearchPage(
-        service_items=[item_summary(i) for i in items_of(response, "service_items")],
+        service_items=[ItemSummary.of(i) for i in items_of(response, "service_items")],
         page=page,
         per_page=per_page,
         next_page=next_page,
@@ -232,7 +204,7 @@ async def fetch_service_catalog_item(ctx: Context, *, display_id: ItemDisplayId)
         f"/service_catalog/items/{display_id}", what=f"service catalog item {display_id}"
     )
     return fit_record(
-        catalog_item(record_of(response, "service_item")),
+        CatalogItem.of(record_of(response, "service_item")),
         up.max_result_bytes,
         "the full description is in Freshservice.",
     )
@@ -261,7 +233,7 @@ async def fetch_service_catalog_items(
         params["workspace_id"] = workspace_id
     return await plain_list(
         up, "/service_catalog/items", params, what="the service catalog",
-        model=ItemPage, items="service_items", summarize=item_summary,
+        model=ItemPage, items="service_items", summarize=ItemSummary.of,
     )  # fmt: skip
 
 
@@ -319,19 +291,5 @@ async def place_request_service_catalog_item(
         body,
         what=f"the request for service catalog item {display_id}",
     )
-    raw = record_of(response, "service_request")
-    result = ServiceRequest(
-        id=raw["id"],
-        subject=raw.get("subject"),
-        type=raw.get("type"),
-        status=raw.get("status"),
-        status_name=label(raw.get("status"), STATUS),
-        priority=raw.get("priority"),
-        priority_name=label(raw.get("priority"), PRIORITY),
-        requester_id=raw.get("requester_id"),
-        approval_status_name=raw.get("approval_status_name"),
-        workspace_id=raw.get("workspace_id"),
-        due_by=raw.get("due_by"),
-        created_at=raw.get("created_at"),
-    )
+    result = ServiceRequest.of(record_of(response, "service_request"))
     return fit_record(result, up.max_result_bytes, "fetchTicket with its id shows the ticket.")

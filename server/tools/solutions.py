@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from server import freshservice as fs
 from server.tools.common import (
     EMAIL_PATTERN,
     NOT_BLANK,
+    NameOf,
     Page,
     PageInfo,
     PerPage,
+    Record,
     Result,
+    Text,
+    TextOf,
     WorkspaceId,
     body_of,
     items_of,
-    label,
     plain_list,
     real_moment,
     record_of,
     search_next_page,
-    text_of,
     tool,
     upstream,
 )
@@ -119,17 +121,23 @@ ReviewDate = Annotated[
 
 # -- Results ------------------------------------------------------------------------------------
 
+# What several results read from their records.
+DescriptionPreview = Annotated[
+    str | None,
+    TextOf("description", limit=PREVIEW),
+    Field(description="The description, cut to 200 characters."),
+]
+VisibilityName = Annotated[str | None, NameOf("visibility", FOLDER_VISIBILITY)]
+StatusName = Annotated[str | None, NameOf("status", ARTICLE_STATUS)]
+ArticleTypeName = Annotated[str | None, NameOf("article_type", ARTICLE_TYPE)]
 
-class Item(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
-
-class CategorySummary(Item):
+class CategorySummary(Record):
     """A category in a list; fetchSolutionCategory has it whole."""
 
     id: int
-    name: str
-    description_preview: str | None = Field(description="The description, cut to 200 characters.")
+    name: Text
+    description_preview: DescriptionPreview
     default_category: bool | None
     position: int | None
     workspace_id: int | None
@@ -141,7 +149,7 @@ class CategoryPage(PageInfo):
 
 class Category(Result):
     id: int
-    name: str
+    name: Text
     description: str | None
     default_category: bool | None
     position: int | None
@@ -151,16 +159,16 @@ class Category(Result):
     updated_at: str | None
 
 
-class FolderSummary(Item):
+class FolderSummary(Record):
     """A folder in a list; fetchSolutionFolder has it whole."""
 
     id: int
-    name: str
-    description_preview: str | None = Field(description="The description, cut to 200 characters.")
+    name: Text
+    description_preview: DescriptionPreview
     category_id: int | None
     position: int | None
     visibility: int | None
-    visibility_name: str | None
+    visibility_name: VisibilityName
     default_folder: bool | None
     workspace_id: int | None
 
@@ -171,12 +179,12 @@ class FolderPage(PageInfo):
 
 class Folder(Result):
     id: int
-    name: str
+    name: Text
     description: str | None
     category_id: int | None
     position: int | None
     visibility: int | None
-    visibility_name: str | None
+    visibility_name: VisibilityName
     department_ids: list[int] | None = Field(
         None, description="The departments that see it (visibility 4 only)."
     )
@@ -194,15 +202,15 @@ class Folder(Result):
     updated_at: str | None
 
 
-class ArticleSummary(Item):
+class ArticleSummary(Record):
     """An article in a list: title, codes and a preview; fetchSolutionArticle has the text."""
 
     id: int
-    title: str
+    title: Text
     status: int | None
-    status_name: str | None
+    status_name: StatusName
     article_type: int | None
-    article_type_name: str | None
+    article_type_name: ArticleTypeName
     folder_id: int | None
     category_id: int | None
     workspace_id: int | None
@@ -211,9 +219,9 @@ class ArticleSummary(Item):
     thumbs_up: int | None = None
     thumbs_down: int | None = None
     updated_at: str | None
-    description_preview: str | None = Field(
-        description="The article as text, cut to 200 characters."
-    )
+    description_preview: Annotated[
+        str | None, TextOf("description", "description_text", limit=PREVIEW)
+    ] = Field(description="The article as text, cut to 200 characters.")
 
 
 class ArticlePage(PageInfo):
@@ -229,13 +237,15 @@ class Article(Result):
     """A whole article: the text as HTML (description) and as plain text (description_text)."""
 
     id: int
-    title: str
+    title: Text
     description: str | None = Field(description="The article as HTML.")
-    description_text: str | None = Field(description="The article as plain text.")
+    description_text: Annotated[str | None, TextOf("description")] = Field(
+        description="The article as plain text."
+    )
     status: int | None
-    status_name: str | None
+    status_name: StatusName
     article_type: int | None
-    article_type_name: str | None
+    article_type_name: ArticleTypeName
     approval_status: int | None = None
     folder_id: int | None
     category_id: int | None
@@ -256,117 +266,10 @@ class Article(Result):
     created_at: str | None
     updated_at: str | None
 
-
-def category_summary(raw: Mapping[str, Any]) -> CategorySummary:
-    return CategorySummary(
-        id=raw["id"],
-        name=raw.get("name") or "",
-        description_preview=text_of(raw.get("description"), PREVIEW),
-        default_category=raw.get("default_category"),
-        position=raw.get("position"),
-        workspace_id=raw.get("workspace_id"),
-    )
-
-
-def category(raw: Mapping[str, Any]) -> Category:
-    return Category(
-        id=raw["id"],
-        name=raw.get("name") or "",
-        description=raw.get("description"),
-        default_category=raw.get("default_category"),
-        position=raw.get("position"),
-        visible_in_portals=raw.get("visible_in_portals"),
-        workspace_id=raw.get("workspace_id"),
-        created_at=raw.get("created_at"),
-        updated_at=raw.get("updated_at"),
-    )
-
-
-def folder_summary(raw: Mapping[str, Any]) -> FolderSummary:
-    return FolderSummary(
-        id=raw["id"],
-        name=raw.get("name") or "",
-        description_preview=text_of(raw.get("description"), PREVIEW),
-        category_id=raw.get("category_id"),
-        position=raw.get("position"),
-        visibility=raw.get("visibility"),
-        visibility_name=label(raw.get("visibility"), FOLDER_VISIBILITY),
-        default_folder=raw.get("default_folder"),
-        workspace_id=raw.get("workspace_id"),
-    )
-
-
-def folder(raw: Mapping[str, Any]) -> Folder:
-    return Folder(
-        id=raw["id"],
-        name=raw.get("name") or "",
-        description=raw.get("description"),
-        category_id=raw.get("category_id"),
-        position=raw.get("position"),
-        visibility=raw.get("visibility"),
-        visibility_name=label(raw.get("visibility"), FOLDER_VISIBILITY),
-        department_ids=raw.get("department_ids"),
-        group_ids=raw.get("group_ids"),
-        requester_group_ids=raw.get("requester_group_ids"),
-        approval_settings=raw.get("approval_settings"),
-        manage_by_group_ids=raw.get("manage_by_group_ids"),
-        default_folder=raw.get("default_folder"),
-        workspace_id=raw.get("workspace_id"),
-        created_at=raw.get("created_at"),
-        updated_at=raw.get("updated_at"),
-    )
-
-
-def article_summary(raw: Mapping[str, Any]) -> ArticleSummary:
-    return ArticleSummary(
-        id=raw["id"],
-        title=raw.get("title") or "",
-        status=raw.get("status"),
-        status_name=label(raw.get("status"), ARTICLE_STATUS),
-        article_type=raw.get("article_type"),
-        article_type_name=label(raw.get("article_type"), ARTICLE_TYPE),
-        folder_id=raw.get("folder_id"),
-        category_id=raw.get("category_id"),
-        workspace_id=raw.get("workspace_id"),
-        keywords=raw.get("keywords"),
-        views=raw.get("views"),
-        thumbs_up=raw.get("thumbs_up"),
-        thumbs_down=raw.get("thumbs_down"),
-        updated_at=raw.get("updated_at"),
-        description_preview=text_of(raw.get("description") or raw.get("description_text"), PREVIEW),
-    )
-
-
-def article(raw: Mapping[str, Any]) -> Article:
-    return Article(
-        id=raw["id"],
-        title=raw.get("title") or "",
-        description=raw.get("description"),
-        description_text=raw.get("description_text") or text_of(raw.get("description")),
-        status=raw.get("status"),
-        status_name=label(raw.get("status"), ARTICLE_STATUS),
-        article_type=raw.get("article_type"),
-        article_type_name=label(raw.get("article_type"), ARTICLE_TYPE),
-        approval_status=raw.get("approval_status"),
-        folder_id=raw.get("folder_id"),
-        category_id=raw.get("category_id"),
-        workspace_id=raw.get("workspace_id"),
-        position=raw.get("position"),
-        tags=raw.get("tags"),
-        keywords=raw.get("keywords"),
-        review_date=raw.get("review_date"),
-        url=raw.get("url"),
-        agent_id=raw.get("agent_id", raw.get("user_id")),
-        modified_by=raw.get("modified_by"),
-        modified_at=raw.get("modified_at"),
-        views=raw.get("views"),
-        thumbs_up=raw.get("thumbs_up"),
-        thumbs_down=raw.get("thumbs_down"),
-        inserted_into_tickets=raw.get("inserted_into_tickets"),
-        attachments=raw.get("attachments"),
-        created_at=raw.get("created_at"),
-        updated_at=raw.get("updated_at"),
-    )
+    @classmethod
+    def of(cls, raw: Mapping[str, Any]) -> Self:
+        """The author is `agent_id`, or `user_id` in a record without that key."""
+        return super().of({"agent_id": raw.get("user_id"), **raw})
 
 
 # -- Categories ---------------------------------------------------------------------------------
@@ -391,7 +294,7 @@ async def fetch_solution_categories(
         params["workspace_id"] = workspace_id
     return await plain_list(
         up, "/solutions/categories", params, what="the solution categories",
-        model=CategoryPage, items="categories", summarize=category_summary,
+        model=CategoryPage, items="categories", summarize=CategorySummary.of,
     )  # fmt: skip
 
 
@@ -403,7 +306,7 @@ async def fetch_solution_category(ctx: Context, *, category_id: CategoryId) -> C
     response = await up.get(
         f"/solutions/categories/{category_id}", what=f"solution category {category_id}"
     )
-    result = category(record_of(response, "category"))
+    result = Category.of(record_of(response, "category"))
     return fit_record(result, up.max_result_bytes, MORE_OF_A_CATEGORY)
 
 
@@ -426,7 +329,7 @@ async def fetch_solution_folders(
     params = {"category_id": category_id, "page": page, "per_page": per_page}
     return await plain_list(
         up, "/solutions/folders", params, what=f"solution category {category_id}",
-        model=FolderPage, items="folders", summarize=folder_summary,
+        model=FolderPage, items="folders", summarize=FolderSummary.of,
     )  # fmt: skip
 
 
@@ -437,7 +340,9 @@ async def fetch_solution_folder(ctx: Context, *, folder_id: FolderId) -> Folder:
     fetchSolutionArticles with this folder_id."""
     up = upstream(ctx)
     response = await up.get(f"/solutions/folders/{folder_id}", what=f"solution folder {folder_id}")
-    return fit_record(folder(record_of(response, "folder")), up.max_result_bytes, MORE_OF_A_FOLDER)
+    return fit_record(
+        Folder.of(record_of(response, "folder")), up.max_result_bytes, MORE_OF_A_FOLDER
+    )
 
 
 @tool("createSolutionFolder", toolset=TOOLSET, title="Create a solution folder", kind="create")
@@ -517,7 +422,9 @@ async def create_solution_folder(
                 f"with category_id {category_id} lists them."
             ) from exc
         raise
-    return fit_record(folder(record_of(response, "folder")), up.max_result_bytes, MORE_OF_A_FOLDER)
+    return fit_record(
+        Folder.of(record_of(response, "folder")), up.max_result_bytes, MORE_OF_A_FOLDER
+    )
 
 
 # -- Articles -----------------------------------------------------------------------------------
@@ -540,7 +447,7 @@ async def fetch_solution_articles(
     params = {"folder_id": folder_id, "page": page, "per_page": per_page}
     return await plain_list(
         up, "/solutions/articles", params, what=f"solution folder {folder_id}",
-        model=ArticlePage, items="articles", summarize=article_summary,
+        model=ArticlePage, items="articles", summarize=ArticleSummary.of,
     )  # fmt: skip
 
 
@@ -553,7 +460,7 @@ async def fetch_solution_article(ctx: Context, *, article_id: ArticleId) -> Arti
     response = await up.get(
         f"/solutions/articles/{article_id}", what=f"solution article {article_id}"
     )
-    result = article(record_of(response, "article"))
+    result = Article.of(record_of(response, "article"))
     return fit_record(result, up.max_result_bytes, MORE_OF_AN_ARTICLE)
 
 
@@ -614,7 +521,7 @@ async def create_solution_article(
     real_moment("review_date", review_date)
     up = upstream(ctx)
     response = await up.post("/solutions/articles", body, what="the solution article")
-    result = article(record_of(response, "article"))
+    result = Article.of(record_of(response, "article"))
     return fit_record(result, up.max_result_bytes, MORE_OF_AN_ARTICLE)
 
 
@@ -658,7 +565,7 @@ async def update_solution_article(
     response = await up.put(
         f"/solutions/articles/{article_id}", body, what=f"solution article {article_id}"
     )
-    result = article(record_of(response, "article"))
+    result = Article.of(record_of(response, "article"))
     return fit_record(result, up.max_result_bytes, MORE_OF_AN_ARTICLE)
 
 
@@ -704,7 +611,7 @@ async def fetch_solution_article_search(
     response = await up.get("/solutions/articles/search", params, what="the article search")
     total, next_page = search_next_page(response, page)
     result = ArticleSearchPage(
-        articles=[article_summary(a) for a in items_of(response, "articles")],
+        articles=[ArticleSummary.of(a) for a in items_of(response, "articles")],
         page=page,
         per_page=per_page,
         next_page=next_page,
