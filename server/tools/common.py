@@ -211,7 +211,17 @@ class From:
         return raw.get(self.key)
 
 
-Reader = NameOf | TextOf | From  # how a result field is read when not from its own key
+@dataclasses.dataclass(frozen=True, slots=True)
+class Derived:
+    """A field worked out from the whole record (a name from first and last names, say)."""
+
+    work_out: Callable[[Mapping[str, Any]], Any]
+
+    def read(self, raw: Mapping[str, Any], field: str) -> Any:
+        return self.work_out(raw)
+
+
+Reader = NameOf | TextOf | From | Derived  # how a field is read when not from its own key
 
 # What an absent or null value of the record becomes, where it must not stay null.
 Text = Annotated[str, BeforeValidator(lambda value: value or "")]
@@ -232,8 +242,8 @@ _SAID_BY_THE_SERVER = ("truncated", "notice")  # Result's own fields, never read
 class Record(BaseModel):
     """A result that reads itself from a Freshservice record: `Model.of(raw)` takes each field
     from the record's key of the same name (null when absent, or the field's default), or as its
-    `NameOf`/`TextOf`/`From` marker says; keys the model does not declare are dropped. Plain
-    `model_validate` (of the model's own dump, for example) reads fields as pydantic does."""
+    `NameOf`/`TextOf`/`From`/`Derived` marker says; keys the model does not declare are dropped.
+    Plain `model_validate` (of the model's own dump, for example) reads fields as pydantic does."""
 
     model_config = ConfigDict(extra="forbid")
     _readers: ClassVar[dict[str, Reader | None]] = {}

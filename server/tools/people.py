@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
@@ -13,6 +13,7 @@ from server.tools import filter_query
 from server.tools.common import (
     FILTER_PAGE_CAP,
     FILTER_PAGE_SIZE,
+    Derived,
     Fields,
     Flag,
     From,
@@ -30,7 +31,7 @@ from server.tools.common import (
 from server.tools.fitting import fit_page, fit_record
 
 TOOLSET = "people"
-# The people filter sends no Link header (freshservice-api.md §1.5): a full page means there
+# The people filter sends no Link header (docs/freshservice.md §6): a full page means there
 # may be another.
 
 # The documented agent and requester filter fields ("Filter Agents", "Filter Requesters"); the
@@ -130,17 +131,16 @@ def _records(value: Any) -> list[Any]:
 Ids = Annotated[list[int], BeforeValidator(_ids)]
 
 
+def full_name(raw: Mapping[str, Any]) -> str:
+    return " ".join(part for part in (raw.get("first_name"), raw.get("last_name")) if part)
+
+
 class Person(Record):
     """What agents and requesters share: the id, and a name made of the first and last names
     (Freshservice sends no `name` of a person)."""
 
     id: int
-    name: str
-
-    @classmethod
-    def of(cls, raw: Mapping[str, Any]) -> Self:
-        name = " ".join(p for p in (raw.get("first_name"), raw.get("last_name")) if p)
-        return super().of({**raw, "name": name})
+    name: Annotated[str, Derived(full_name)]
 
 
 class AgentSummary(Person):

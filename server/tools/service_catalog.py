@@ -3,8 +3,7 @@ fetchServiceCatalogItems, placeRequestServiceCatalogItem."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
 from mcp.server.mcpserver import Context
 from pydantic import BeforeValidator, Field
@@ -14,6 +13,7 @@ from server.tools.common import (
     NOT_BLANK,
     PRIORITY,
     STATUS,
+    Derived,
     Flag,
     From,
     NameOf,
@@ -54,18 +54,15 @@ class ItemSummary(Record):
 
     display_id: int
     name: Text
-    short_description: str | None = None
+    # Cut on every read of a record, own text or not (TextOf would keep a record's own text).
+    short_description: Annotated[
+        str | None, Derived(lambda raw: text_of(raw.get("short_description"), PREVIEW))
+    ] = None
     category_id: int | None
     delivery_time: int | None = Field(description="Hours to deliver, if set.")
     visibility: int | None
     visibility_name: VisibilityName
     workspace_id: int | None
-
-    @classmethod
-    def of(cls, raw: Mapping[str, Any]) -> Self:
-        """The short description as text, cut to 200 characters."""
-        short = text_of(raw.get("short_description"), PREVIEW)
-        return super().of({**raw, "short_description": short})
 
 
 class ItemPage(PageInfo):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
@@ -13,6 +12,7 @@ from server import freshservice as fs
 from server.tools.common import (
     EMAIL_PATTERN,
     NOT_BLANK,
+    Derived,
     NameOf,
     Page,
     PageInfo,
@@ -255,7 +255,9 @@ class Article(Result):
     keywords: list[str] | None = None
     review_date: str | None = None
     url: str | None = Field(None, description="For an external-link article, its address.")
-    agent_id: int | None = Field(None, description="The author.")
+    agent_id: Annotated[  # `user_id` in a record without an `agent_id` key
+        int | None, Derived(lambda raw: raw.get("agent_id", raw.get("user_id")))
+    ] = Field(None, description="The author.")
     modified_by: int | None = None
     modified_at: str | None = None
     views: int | None = None
@@ -265,11 +267,6 @@ class Article(Result):
     attachments: list[dict[str, Any]] | None = None
     created_at: str | None
     updated_at: str | None
-
-    @classmethod
-    def of(cls, raw: Mapping[str, Any]) -> Self:
-        """The author is `agent_id`, or `user_id` in a record without that key."""
-        return super().of({"agent_id": raw.get("user_id"), **raw})
 
 
 # -- Categories ---------------------------------------------------------------------------------

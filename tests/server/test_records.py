@@ -9,6 +9,7 @@ import pytest
 
 from server.tools.common import (
     STATUS,
+    Derived,
     Flag,
     From,
     NameOf,
@@ -80,6 +81,19 @@ def test_the_models_own_dump_validates_back_unchanged() -> None:
         update={"truncated": True, "notice": "cut"}
     )
     assert Thing.model_validate(thing.model_dump()) == thing
+
+
+class Named(Record):
+    name: Annotated[str, Derived(lambda raw: f"{raw.get('first')} {raw.get('last')}")]
+
+
+def test_a_derived_field_is_worked_out_from_the_whole_record() -> None:
+    assert Named.of({"first": "Ada", "last": "Lovelace"}).name == "Ada Lovelace"
+
+
+def test_a_derived_field_is_kept_when_the_models_dump_validates_back() -> None:
+    named = Named.of({"first": "Ada", "last": "Lovelace"})
+    assert Named.model_validate(named.model_dump()) == named
 
 
 class Nested(Record):
