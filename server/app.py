@@ -21,16 +21,7 @@ from server import freshservice as fs
 from server.config import ServerSettings, from_sources
 from server.gate import INVALID_PARAMS, CallGate
 from server.prompts import PROMPTS, PromptSpec
-from server.tools import (  # noqa: F401  (importing a tool module registers its tools)
-    assets,
-    common,
-    onboarding,
-    people,
-    service_catalog,
-    solutions,
-    tickets,
-    workspaces,
-)
+from server.tools.inventory import TOOLS
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -133,8 +124,8 @@ def build_server(settings: ServerSettings, *, transport: Any = None) -> Freshser
 
     enabled = [
         spec
-        for spec in common.REGISTRY
-        if spec.toolset in settings.toolsets and (spec.read_only or not settings.read_only)
+        for spec in TOOLS
+        if spec.toolset.name in settings.toolsets and (spec.read_only or not settings.read_only)
     ]
     server = FreshserviceMCP(
         "freshservice",
@@ -143,7 +134,7 @@ def build_server(settings: ServerSettings, *, transport: Any = None) -> Freshser
         lifespan=lifespan,
         log_level="WARNING",
     )
-    for spec in sorted(enabled, key=lambda s: (s.toolset, s.name)):
+    for spec in sorted(enabled, key=lambda s: (s.toolset.name, s.name)):
         server.add_tool(
             spec.handler,
             name=spec.name,

@@ -18,7 +18,7 @@ from mock_freshservice.state import EXTENSION, FakeState
 from server.cli import build_parser
 from server.config import ServerSettings
 from server.prompts import PROMPTS
-from server.tools.common import REGISTRY
+from server.tools.inventory import TOOLS
 from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,7 +129,7 @@ def test_the_tools_table_lists_each_registered_tool_once_under_its_toolset() -> 
         for name in re.findall(r"`(\w+)`", row[1]):
             assert name not in listed, name
             listed[name] = toolset
-    assert listed == {spec.name: spec.toolset for spec in REGISTRY}
+    assert listed == {spec.name: spec.toolset.name for spec in TOOLS}
 
 
 def test_the_prompts_named_are_the_servers() -> None:

@@ -14,16 +14,17 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BeforeValidator, Field
 
 from server import freshservice as fs
+from server import toolsets
 from server.tools import filter_query
 from server.tools.common import (
     FILTER_PAGE_CAP,
     FILTER_PAGE_SIZE,
     NOT_BLANK,
+    CallUpstream,
     Page,
     PageInfo,
     Record,
@@ -36,11 +37,10 @@ from server.tools.common import (
     record_of,
     record_or_none,
     tool,
-    upstream,
 )
 from server.tools.fitting import fit_page, fit_record
 
-TOOLSET = "assets"
+TOOLSET = toolsets.ASSETS
 PREVIEW = 200
 # Asset search and filter answers come FILTER_PAGE_SIZE a page, with the total in a header
 # the docs do not name; public clients read X-Search-Results-Count (docs/freshservice.md §6).
@@ -214,7 +214,7 @@ def search_expression(search: str) -> str:
 
 @tool("fetchAssets", toolset=TOOLSET, title="List assets", kind="fetch")
 async def fetch_assets(
-    ctx: Context,
+    up: CallUpstream,
     *,
     search: Annotated[
         str | None,
@@ -316,7 +316,6 @@ async def fetch_assets(
         params["include"] = "type_fields"
     if workspace_id is not None:
         params["workspace_id"] = workspace_id
-    up = upstream(ctx)
     response = await up.get("/assets", params, what="the asset list")
     items = [AssetSummary.of(a) for a in items_of(response, "assets")]
     if not searching:
@@ -358,13 +357,12 @@ IncludeTypeFields = Annotated[
 
 @tool("fetchAsset", toolset=TOOLSET, title="Show an asset", kind="fetch")
 async def fetch_asset(
-    ctx: Context, *, display_id: DisplayId, include_type_fields: IncludeTypeFields = False
+    up: CallUpstream, *, display_id: DisplayId, include_type_fields: IncludeTypeFields = False
 ) -> Asset:
     """Show one asset in full, by its display_id: type, tag, impact, who uses and manages it,
     where it is, and with include_type_fields its type's fields (product, state, serial
     number, …, named <field>_<asset_type_id>). To find assets use fetchAssets; to change this
     one use updateAsset."""
-    up = upstream(ctx)
     params = {"include": "type_fields"} if include_type_fields else None
     response = await up.get(f"/assets/{display_id}", params, what=f"asset {display_id}")
     return fit_record(Asset.of(record_of(response, "asset")), up.max_result_bytes, MORE_OF_AN_ASSET)
@@ -542,7 +540,7 @@ def _asset_body(arguments: Mapping[str, Any]) -> dict[str, Any]:
         name: IMPACTS[value] if name == "impact" and isinstance(value, int) else value
         for name, value in arguments.items()
         if value is not None
-        and name not in ("ctx", "display_id")
+        and name not in ("up", "display_id")
         and not (name == "type_fields" and value == {})
     }
 
@@ -557,7 +555,7 @@ def _check_assigned_on(assigned_on: str | None) -> None:
 
 @tool("createAsset", toolset=TOOLSET, title="Create an asset", kind="create")
 async def create_asset(
-    ctx: Context,
+    up: CallUpstream,
     *,
     name: Annotated[
         str,
@@ -595,7 +593,6 @@ async def create_asset(
     updateAsset to change it later."""
     body = _asset_body(locals())  # first, so locals() holds only the arguments
     _check_assigned_on(assigned_on)
-    up = upstream(ctx)
     known = await type_fields_of(up, asset_type_id)
     check_type_fields(type_fields or {}, known, held={})
     response = await up.post("/assets", body, what="the asset")
@@ -604,7 +601,7 @@ async def create_asset(
 
 @tool("updateAsset", toolset=TOOLSET, title="Update an asset", kind="update")
 async def update_asset(
-    ctx: Context,
+    up: CallUpstream,
     *,
     display_id: DisplayId,
     name: Annotated[
@@ -638,7 +635,6 @@ async def update_asset(
             "changes nothing)"
         )
     _check_assigned_on(assigned_on)
-    up = upstream(ctx)
     if type_fields or asset_type_id is not None:
         response = await up.get(
             f"/assets/{display_id}", {"include": "type_fields"}, what=f"asset {display_id}"
@@ -654,3 +650,11 @@ async def update_asset(
             check_type_fields(type_fields or {}, known, held=held if changed else None)
     response = await up.put(f"/assets/{display_id}", body, what=f"asset {display_id}")
     return fit_record(Asset.of(record_of(response, "asset")), up.max_result_bytes, MORE_OF_AN_ASSET)
+
+
+TOOLS = (
+    fetch_assets,
+    fetch_asset,
+    create_asset,
+    update_asset,
+)

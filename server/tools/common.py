@@ -1,4 +1,4 @@
-"""What every toolset shares: the tool registry, parameter types, the per-call upstream handle,
+"""What every toolset shares: the tool declaration, parameter types, the per-call upstream handle,
 Freshservice errors turned into tool errors, and shaping results for an LLM."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
 
-from mcp.server.mcpserver import Context
+from mcp.server.mcpserver import Resolve
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import (
     BaseModel,
@@ -24,6 +24,7 @@ from pydantic import (
 from server import freshservice as fs
 from server.tools import filter_query
 from server.tools.fitting import fit_page
+from server.toolsets import Toolset
 
 F = TypeVar("F", bound=Callable[..., Any])
 P = TypeVar("P", bound="PageInfo")
@@ -35,35 +36,29 @@ P = TypeVar("P", bound="PageInfo")
 class ToolSpec:
     name: str  # the fixed camelCase name in Freshworks' MCP guide
     title: str
-    toolset: str
+    toolset: Toolset
     handler: Callable[..., Any]
     read_only: bool
     idempotent: bool
 
 
-REGISTRY: list[ToolSpec] = []
-
-
 def tool(
-    name: str, *, toolset: str, title: str, kind: Literal["fetch", "create", "update"]
-) -> Callable[[F], F]:
-    """Register a handler as tool `name`; annotations follow from its kind
-    (docs/architecture.md §7)."""
+    name: str, *, toolset: Toolset, title: str, kind: Literal["fetch", "create", "update"]
+) -> Callable[[Callable[..., Any]], ToolSpec]:
+    """Declare a handler as tool `name` (its module lists it in TOOLS, server/tools/inventory.py
+    gathers those); annotations follow from its kind (docs/architecture.md §7)."""
 
-    def register(handler: F) -> F:
-        REGISTRY.append(
-            ToolSpec(
-                name=name,
-                title=title,
-                toolset=toolset,
-                handler=handler,
-                read_only=kind == "fetch",
-                idempotent=kind != "create",
-            )
+    def declare(handler: Callable[..., Any]) -> ToolSpec:
+        return ToolSpec(
+            name=name,
+            title=title,
+            toolset=toolset,
+            handler=handler,
+            read_only=kind == "fetch",
+            idempotent=kind != "create",
         )
-        return handler
 
-    return register
+    return declare
 
 
 # -- Parameters shared by many tools ------------------------------------------------------------
@@ -151,12 +146,12 @@ def body_of(
     leave_out: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The JSON body of a create or update from a handler's `locals()`: the arguments given,
-    codes as their numbers; `ctx` and `leave_out` (ids that go in the path) left out."""
+    codes as their numbers; `up` and `leave_out` (ids that go in the path) left out."""
     codes = codes or {}
     return {
         name: code(value, codes[name]) if name in codes else value
         for name, value in arguments.items()
-        if value is not None and name != "ctx" and name not in leave_out
+        if value is not None and name != "up" and name not in leave_out
     }
 
 
@@ -352,12 +347,17 @@ class Upstream:
 CURRENT: contextvars.ContextVar[Upstream | None] = contextvars.ContextVar("upstream", default=None)
 
 
-def upstream(ctx: Context) -> Upstream:
-    """This tool call's upstream handle, prepared by the server's call middleware."""
+def this_calls_upstream() -> Upstream:
+    """The upstream handle the call gate prepared for this tool call (server/gate.py)."""
     found = CURRENT.get()
     if found is None:
         raise ToolError("internal error: the tool was called outside the server's call handling")
     return found
+
+
+# A handler's parameter `up: CallUpstream` is filled by the SDK's dependency injection (Resolve),
+# not by the client: it is not in the tool's input schema.
+CallUpstream = Annotated[Upstream, Resolve(this_calls_upstream)]
 
 
 def explain(exc: fs.FreshserviceError, what: str | None) -> str:

@@ -17,13 +17,14 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BeforeValidator, Field
 
+from server import toolsets
 from server.tools import filter_query
 from server.tools.common import (
     EMAIL_PATTERN,
+    CallUpstream,
     Fields,
     Flag,
     NameOf,
@@ -36,11 +37,10 @@ from server.tools.common import (
     items_of,
     record_of,
     tool,
-    upstream,
 )
 from server.tools.fitting import fit_page, fit_record
 
-TOOLSET = "onboarding"
+TOOLSET = toolsets.ONBOARDING
 Kind = Literal["onboarding", "offboarding"]
 
 # Request statuses (DOCS "Onboarding/Offboarding Request Status"; 4 is documented for offboarding).
@@ -349,9 +349,8 @@ async def form_of(up: Upstream, kind: Kind) -> list[Mapping[str, Any]]:
 
 
 async def create_request(
-    ctx: Context, kind: Kind, fields: Mapping[str, Any], initiator_id: int | None
+    up: Upstream, kind: Kind, fields: Mapping[str, Any], initiator_id: int | None
 ) -> EmployeeRequest:
-    up = upstream(ctx)
     check_fields(kind, await form_of(up, kind), fields)
     # Blank values count as not given (see check_fields), so they are not sent: Freshservice
     # refuses an empty text where it wants a lookup, a date or a choice.
@@ -381,11 +380,10 @@ InitiatorId = Annotated[
 
 
 @tool("fetchOnboardingRequest", toolset=TOOLSET, title="Show an onboarding request", kind="fetch")
-async def fetch_onboarding_request(ctx: Context, *, request_id: RequestId) -> EmployeeRequest:
+async def fetch_onboarding_request(up: CallUpstream, *, request_id: RequestId) -> EmployeeRequest:
     """Show one employee onboarding request: its status, the form values (dates as DD-MM-YYYY,
     lookups as ids with the records under lookup_values), the actors and the parent ticket_id
     (open it with fetchTicket). To raise a new one use createOnboardingRequest."""
-    up = upstream(ctx)
     response = await up.get(
         f"/onboarding_requests/{request_id}", what=f"onboarding request {request_id}"
     )
@@ -399,12 +397,11 @@ async def fetch_onboarding_request(ctx: Context, *, request_id: RequestId) -> Em
     title="Show the onboarding form",
     kind="fetch",
 )
-async def fetch_onboarding_request_form(ctx: Context) -> RequestForm:
+async def fetch_onboarding_request_form(up: CallUpstream) -> RequestForm:
     """List the fields of the account's employee onboarding form, the required ones first:
     each field's name (the key for createOnboardingRequest's fields), label, whether it is
     required, what it accepts (dates as YYYY-MM-DD, lookups by id, email or name) and a
     dropdown's choices. Read this before createOnboardingRequest."""
-    up = upstream(ctx)
     form = await form_of(up, "onboarding")
     result = RequestForm(fields=form_fields(form))
     return fit_page(
@@ -459,14 +456,14 @@ FieldsIn = Annotated[
     kind="create",
 )
 async def create_onboarding_request(
-    ctx: Context, *, fields: FieldsIn, initiator_id: InitiatorId = None
+    up: CallUpstream, *, fields: FieldsIn, initiator_id: InitiatorId = None
 ) -> EmployeeRequest:
     """Raise an employee onboarding request with the onboarding form's fields (see
     fetchOnboardingRequestForm for their names, which are required and what they accept). The
     fields are checked against the form before anything is created. Returns the new request;
     its ticket_id is null until Freshservice opens the parent ticket, so look it up later with
     fetchOnboardingRequest."""
-    return await create_request(ctx, "onboarding", fields, initiator_id)
+    return await create_request(up, "onboarding", fields, initiator_id)
 
 
 # -- Offboarding --------------------------------------------------------------------------------
@@ -474,13 +471,12 @@ async def create_onboarding_request(
 
 @tool("fetchOffboardingRequests", toolset=TOOLSET, title="List offboarding requests", kind="fetch")
 async def fetch_offboarding_requests(
-    ctx: Context, *, page: Page = 1, per_page: PerPage = 10
+    up: CallUpstream, *, page: Page = 1, per_page: PerPage = 10
 ) -> OffboardingRequestPage:
     """List employee offboarding requests, newest first, a page at a time (next_page says
     whether there is more): status, subject, who raised it and the form values. For a
     request's tickets use fetchOffboardingRequestTickets; to raise one use
     createOffboardingRequest."""
-    up = upstream(ctx)
     response = await up.get(
         "/offboarding_requests",
         {"page": page, "per_page": per_page},
@@ -508,7 +504,7 @@ async def fetch_offboarding_requests(
     kind="create",
 )
 async def create_offboarding_request(
-    ctx: Context,
+    up: CallUpstream,
     *,
     fields: Annotated[
         dict[str, FormValue],
@@ -531,7 +527,7 @@ async def create_offboarding_request(
     reads the offboarding form first and refuses unknown or missing required fields, listing
     the form's fields and what they accept. Returns the new request; its tickets appear with
     fetchOffboardingRequestTickets."""
-    return await create_request(ctx, "offboarding", fields, initiator_id)
+    return await create_request(up, "offboarding", fields, initiator_id)
 
 
 @tool(
@@ -541,13 +537,12 @@ async def create_offboarding_request(
     kind="fetch",
 )
 async def fetch_offboarding_request_tickets(
-    ctx: Context, *, request_id: RequestId
+    up: CallUpstream, *, request_id: RequestId
 ) -> OffboardingTicketPage:
     """List the tickets of one offboarding request: the parent ticket and the task tickets
     that follow it (predecessor/successor), each with its status and responder, plus the
     request's form values once. Freshservice returns them all at once (no pages). Open a
     ticket with fetchTicket; list requests with fetchOffboardingRequests."""
-    up = upstream(ctx)
     response = await up.get(
         f"/offboarding_requests/{request_id}/tickets", what=f"offboarding request {request_id}"
     )
@@ -571,3 +566,13 @@ async def fetch_offboarding_request_tickets(
         up.max_result_bytes,
         "open each ticket with fetchTicket instead.",
     )
+
+
+TOOLS = (
+    fetch_onboarding_request,
+    fetch_onboarding_request_form,
+    create_onboarding_request,
+    fetch_offboarding_requests,
+    create_offboarding_request,
+    fetch_offboarding_request_tickets,
+)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BeforeValidator, Field
 
+from server import toolsets
 from server.tools import filter_query
 from server.tools.common import (
     FILTER_PAGE_CAP,
     FILTER_PAGE_SIZE,
+    CallUpstream,
     Derived,
     Fields,
     Flag,
@@ -26,11 +27,10 @@ from server.tools.common import (
     items_of,
     record_of,
     tool,
-    upstream,
 )
 from server.tools.fitting import fit_page, fit_record
 
-TOOLSET = "people"
+TOOLSET = toolsets.PEOPLE
 # The people filter sends no Link header (docs/freshservice.md §6): a full page means there
 # may be another.
 
@@ -242,7 +242,7 @@ class Requester(Person, Result):
 
 @tool("fetchAgents", toolset=TOOLSET, title="List agents", kind="fetch")
 async def fetch_agents(
-    ctx: Context,
+    up: CallUpstream,
     *,
     email: AgentEmailIn = None,
     active: Annotated[
@@ -261,7 +261,6 @@ async def fetch_agents(
     """List agents (the people who work tickets), sorted by first name, a page at a time
     (next_page says whether there is more). Narrow with email, active, state or a filter query.
     For one agent's roles, groups and workspaces use fetchAgent (agent_id "me" for yourself)."""
-    up = upstream(ctx)
     params = _list_params(page, per_page, query, AGENT_FIELDS, "email")
     if query is not None and (email is not None or active is not None or state is not None):
         raise ToolError(
@@ -283,7 +282,7 @@ async def fetch_agents(
 
 @tool("fetchAgent", toolset=TOOLSET, title="Show an agent", kind="fetch")
 async def fetch_agent(
-    ctx: Context,
+    up: CallUpstream,
     *,
     agent_id: Annotated[
         Annotated[int, Field(ge=1)] | Literal["me"],
@@ -293,7 +292,6 @@ async def fetch_agent(
     """Show one agent in full: contact details, job title, groups, roles and workspaces.
     agent_id "me" shows the agent the API key belongs to. To find agents use fetchAgents;
     for the tickets assigned to an agent use fetchTickets with query "agent_id:<id>"."""
-    up = upstream(ctx)
     path = "/agents/me" if agent_id == "me" else f"/agents/{agent_id}"
     what = "the API key's agent" if agent_id == "me" else f"agent {agent_id}"
     response = await up.get(path, what=what)
@@ -309,7 +307,7 @@ async def fetch_agent(
 
 @tool("fetchRequesters", toolset=TOOLSET, title="List requesters", kind="fetch")
 async def fetch_requesters(
-    ctx: Context,
+    up: CallUpstream,
     *,
     email: RequesterEmailIn = None,
     query: Annotated[
@@ -329,7 +327,6 @@ async def fetch_requesters(
     """List requesters (the people who raise tickets), sorted by first name, a page at a time
     (next_page says whether there is more). Narrow with email or a filter query. For one
     requester in full use fetchRequester; for their tickets use fetchTickets with requester_id."""
-    up = upstream(ctx)
     params = _list_params(page, per_page, query, REQUESTER_FIELDS, "primary_email")
     if query is not None and email is not None:
         raise ToolError("query cannot be combined with email: put primary_email in the query")
@@ -350,17 +347,24 @@ async def fetch_requesters(
 
 @tool("fetchRequester", toolset=TOOLSET, title="Show a requester", kind="fetch")
 async def fetch_requester(
-    ctx: Context,
+    up: CallUpstream,
     *,
     requester_id: Annotated[int, Field(ge=1, description="The requester's id.")],
 ) -> Requester:
     """Show one requester in full: emails, phones, job title, departments, location. An agent's
     id shows the agent as a requester (is_agent true). For their tickets use fetchTickets with
     requester_id."""
-    up = upstream(ctx)
     response = await up.get(f"/requesters/{requester_id}", what=f"requester {requester_id}")
     return fit_record(
         Requester.of(record_of(response, "requester")),
         up.max_result_bytes,
         "the full record is in Freshservice.",
     )
+
+
+TOOLS = (
+    fetch_agents,
+    fetch_agent,
+    fetch_requesters,
+    fetch_requester,
+)

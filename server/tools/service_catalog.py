@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import Context
 from pydantic import BeforeValidator, Field
 
+from server import toolsets
 from server.tools.common import (
     EMAIL_PATTERN,
     NOT_BLANK,
     PRIORITY,
     STATUS,
+    CallUpstream,
     Derived,
     Flag,
     From,
@@ -31,11 +32,10 @@ from server.tools.common import (
     search_next_page,
     text_of,
     tool,
-    upstream,
 )
 from server.tools.fitting import fit_page, fit_record
 
-TOOLSET = "service_catalog"
+TOOLSET = toolsets.SERVICE_CATALOG
 PREVIEW = 200
 VISIBILITY = {1: "Draft", 2: "Published"}
 
@@ -144,7 +144,7 @@ class ServiceRequest(Result):
     kind="fetch",
 )  # fmt: skip
 async def fetch_service_catalog_item_search(
-    ctx: Context,
+    up: CallUpstream,
     *,
     search_term: Annotated[
         str,
@@ -171,7 +171,6 @@ async def fetch_service_catalog_item_search(
     """Find published service catalog items by words in their name or description, best
     matches first. Then use fetchServiceCatalogItem for an item's request form, and
     placeRequestServiceCatalogItem to request it for someone."""
-    up = upstream(ctx)
     params: dict[str, Any] = {"search_term": search_term, "page": page, "per_page": per_page}
     if workspace_id is not None:
         params["workspace_id"] = workspace_id
@@ -192,11 +191,10 @@ async def fetch_service_catalog_item_search(
 
 
 @tool("fetchServiceCatalogItem", toolset=TOOLSET, title="Show a catalog item", kind="fetch")
-async def fetch_service_catalog_item(ctx: Context, *, display_id: ItemDisplayId) -> CatalogItem:
+async def fetch_service_catalog_item(up: CallUpstream, *, display_id: ItemDisplayId) -> CatalogItem:
     """Show one service catalog item: its description, delivery time, cost, and the fields of
     its request form (form_fields: name, type, required, choices), which
     placeRequestServiceCatalogItem takes in custom_fields."""
-    up = upstream(ctx)
     response = await up.get(
         f"/service_catalog/items/{display_id}", what=f"service catalog item {display_id}"
     )
@@ -209,7 +207,7 @@ async def fetch_service_catalog_item(ctx: Context, *, display_id: ItemDisplayId)
 
 @tool("fetchServiceCatalogItems", toolset=TOOLSET, title="List catalog items", kind="fetch")
 async def fetch_service_catalog_items(
-    ctx: Context,
+    up: CallUpstream,
     *,
     category_id: Annotated[
         int | None,
@@ -222,7 +220,6 @@ async def fetch_service_catalog_items(
     """List service catalog items a page at a time (next_page says whether there is more),
     optionally of one category. To find items by words use fetchServiceCatalogItemSearch; for
     an item's request form use fetchServiceCatalogItem."""
-    up = upstream(ctx)
     params: dict[str, Any] = {"page": page, "per_page": per_page}
     if category_id is not None:
         params["category_id"] = category_id
@@ -239,7 +236,7 @@ async def fetch_service_catalog_items(
     kind="create",
 )  # fmt: skip
 async def place_request_service_catalog_item(
-    ctx: Context,
+    up: CallUpstream,
     *,
     display_id: ItemDisplayId,
     email: Annotated[
@@ -272,7 +269,6 @@ async def place_request_service_catalog_item(
     """Request a service catalog item: creates a service request ticket for the requester
     given by email (default: yourself). Required form fields go in custom_fields; see
     fetchServiceCatalogItem. Returns the new ticket's id; fetchTicket shows it."""
-    up = upstream(ctx)
     body: dict[str, Any] = {
         name: value
         for name, value in (
@@ -290,3 +286,11 @@ async def place_request_service_catalog_item(
     )
     result = ServiceRequest.of(record_of(response, "service_request"))
     return fit_record(result, up.max_result_bytes, "fetchTicket with its id shows the ticket.")
+
+
+TOOLS = (
+    fetch_service_catalog_item_search,
+    fetch_service_catalog_item,
+    fetch_service_catalog_items,
+    place_request_service_catalog_item,
+)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
 from server import freshservice as fs
+from server import toolsets
 from server.tools.common import (
     EMAIL_PATTERN,
     NOT_BLANK,
+    CallUpstream,
     Derived,
     NameOf,
     Page,
@@ -29,11 +30,10 @@ from server.tools.common import (
     record_of,
     search_next_page,
     tool,
-    upstream,
 )
 from server.tools.fitting import fit_page, fit_record
 
-TOOLSET = "solutions"
+TOOLSET = toolsets.SOLUTIONS
 PREVIEW = 200
 
 ARTICLE_STATUS = {1: "Draft", 2: "Published"}
@@ -274,7 +274,7 @@ class Article(Result):
 
 @tool("fetchSolutionCategories", toolset=TOOLSET, title="List solution categories", kind="fetch")
 async def fetch_solution_categories(
-    ctx: Context,
+    up: CallUpstream,
     *,
     workspace_id: WorkspaceId = None,
     page: Page = 1,
@@ -285,7 +285,6 @@ async def fetch_solution_categories(
     for every workspace. Next: fetchSolutionFolders with a category_id lists its folders;
     fetchSolutionCategory shows one category. To find articles by words use
     fetchSolutionArticleSearch."""
-    up = upstream(ctx)
     params: dict[str, Any] = {"page": page, "per_page": per_page}
     if workspace_id is not None:
         params["workspace_id"] = workspace_id
@@ -296,10 +295,9 @@ async def fetch_solution_categories(
 
 
 @tool("fetchSolutionCategory", toolset=TOOLSET, title="Show a solution category", kind="fetch")
-async def fetch_solution_category(ctx: Context, *, category_id: CategoryId) -> Category:
+async def fetch_solution_category(up: CallUpstream, *, category_id: CategoryId) -> Category:
     """Show one knowledge-base category: name, description, position, workspace. Its folders:
     fetchSolutionFolders with this category_id."""
-    up = upstream(ctx)
     response = await up.get(
         f"/solutions/categories/{category_id}", what=f"solution category {category_id}"
     )
@@ -312,7 +310,7 @@ async def fetch_solution_category(ctx: Context, *, category_id: CategoryId) -> C
 
 @tool("fetchSolutionFolders", toolset=TOOLSET, title="List solution folders", kind="fetch")
 async def fetch_solution_folders(
-    ctx: Context,
+    up: CallUpstream,
     *,
     category_id: CategoryId,
     page: Page = 1,
@@ -322,7 +320,6 @@ async def fetch_solution_folders(
     visibility (who sees it in the portal). Category ids come from fetchSolutionCategories.
     Next: fetchSolutionArticles with a folder_id lists its articles; fetchSolutionFolder shows
     one folder; createSolutionFolder adds one."""
-    up = upstream(ctx)
     params = {"category_id": category_id, "page": page, "per_page": per_page}
     return await plain_list(
         up, "/solutions/folders", params, what=f"solution category {category_id}",
@@ -331,11 +328,10 @@ async def fetch_solution_folders(
 
 
 @tool("fetchSolutionFolder", toolset=TOOLSET, title="Show a solution folder", kind="fetch")
-async def fetch_solution_folder(ctx: Context, *, folder_id: FolderId) -> Folder:
+async def fetch_solution_folder(up: CallUpstream, *, folder_id: FolderId) -> Folder:
     """Show one knowledge-base folder: name, description, category, visibility (with the
     departments or groups it is limited to) and approval settings. Its articles:
     fetchSolutionArticles with this folder_id."""
-    up = upstream(ctx)
     response = await up.get(f"/solutions/folders/{folder_id}", what=f"solution folder {folder_id}")
     return fit_record(
         Folder.of(record_of(response, "folder")), up.max_result_bytes, MORE_OF_A_FOLDER
@@ -344,7 +340,7 @@ async def fetch_solution_folder(ctx: Context, *, folder_id: FolderId) -> Folder:
 
 @tool("createSolutionFolder", toolset=TOOLSET, title="Create a solution folder", kind="create")
 async def create_solution_folder(
-    ctx: Context,
+    up: CallUpstream,
     *,
     name: Annotated[
         str,
@@ -409,7 +405,6 @@ async def create_solution_folder(
             raise ToolError(f"visibility {shown} ({number}) needs {ids_name}")
         if chosen != number and ids_name in body:
             raise ToolError(f"{ids_name} applies only with visibility {shown} ({number})")
-    up = upstream(ctx)
     try:
         response = await up.post("/solutions/folders", body, what="the solution folder")
     except ToolError as exc:
@@ -429,7 +424,7 @@ async def create_solution_folder(
 
 @tool("fetchSolutionArticles", toolset=TOOLSET, title="List solution articles", kind="fetch")
 async def fetch_solution_articles(
-    ctx: Context,
+    up: CallUpstream,
     *,
     folder_id: FolderId,
     page: Page = 1,
@@ -440,7 +435,6 @@ async def fetch_solution_articles(
     from fetchSolutionFolders (categories from fetchSolutionCategories). For an article's full
     text use fetchSolutionArticle; to find articles by words across folders use
     fetchSolutionArticleSearch."""
-    up = upstream(ctx)
     params = {"folder_id": folder_id, "page": page, "per_page": per_page}
     return await plain_list(
         up, "/solutions/articles", params, what=f"solution folder {folder_id}",
@@ -449,11 +443,10 @@ async def fetch_solution_articles(
 
 
 @tool("fetchSolutionArticle", toolset=TOOLSET, title="Show a solution article", kind="fetch")
-async def fetch_solution_article(ctx: Context, *, article_id: ArticleId) -> Article:
+async def fetch_solution_article(up: CallUpstream, *, article_id: ArticleId) -> Article:
     """Show one knowledge-base article in full: its text as HTML (description) and as plain
     text (description_text), status, type, tags, keywords and review date. To change it use
     updateSolutionArticle."""
-    up = upstream(ctx)
     response = await up.get(
         f"/solutions/articles/{article_id}", what=f"solution article {article_id}"
     )
@@ -496,7 +489,7 @@ Keywords = Annotated[
 
 @tool("createSolutionArticle", toolset=TOOLSET, title="Create a solution article", kind="create")
 async def create_solution_article(
-    ctx: Context,
+    up: CallUpstream,
     *,
     title: Title,
     description: ArticleText,
@@ -516,7 +509,6 @@ async def create_solution_article(
     updateSolutionArticle."""
     body = body_of(locals(), ARTICLE_CODES)  # first, so locals() holds only the arguments
     real_moment("review_date", review_date)
-    up = upstream(ctx)
     response = await up.post("/solutions/articles", body, what="the solution article")
     result = Article.of(record_of(response, "article"))
     return fit_record(result, up.max_result_bytes, MORE_OF_AN_ARTICLE)
@@ -524,7 +516,7 @@ async def create_solution_article(
 
 @tool("updateSolutionArticle", toolset=TOOLSET, title="Update a solution article", kind="update")
 async def update_solution_article(
-    ctx: Context,
+    up: CallUpstream,
     *,
     article_id: ArticleId,
     title: Annotated[
@@ -558,7 +550,6 @@ async def update_solution_article(
     real_moment("review_date", review_date)
     if not body:
         raise ToolError("give at least one field to change besides article_id")
-    up = upstream(ctx)
     response = await up.put(
         f"/solutions/articles/{article_id}", body, what=f"solution article {article_id}"
     )
@@ -568,7 +559,7 @@ async def update_solution_article(
 
 @tool("fetchSolutionArticleSearch", toolset=TOOLSET, title="Search solution articles", kind="fetch")
 async def fetch_solution_article_search(
-    ctx: Context,
+    up: CallUpstream,
     *,
     search_term: Annotated[
         str,
@@ -601,7 +592,6 @@ async def fetch_solution_article_search(
     the total. Each result has a 200-character preview: for an article's full text use
     fetchSolutionArticle with its id. To browse instead, use fetchSolutionCategories, then
     fetchSolutionFolders, then fetchSolutionArticles."""
-    up = upstream(ctx)
     params: dict[str, Any] = {"search_term": search_term, "page": page, "per_page": per_page}
     if user_email is not None:
         params["user_email"] = user_email
@@ -615,3 +605,17 @@ async def fetch_solution_article_search(
         total=total,
     )
     return fit_page(result, "articles", up.max_result_bytes, "ask for a smaller per_page.")
+
+
+TOOLS = (
+    fetch_solution_categories,
+    fetch_solution_category,
+    fetch_solution_folders,
+    fetch_solution_folder,
+    create_solution_folder,
+    fetch_solution_articles,
+    fetch_solution_article,
+    create_solution_article,
+    update_solution_article,
+    fetch_solution_article_search,
+)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BeforeValidator, Field
 
+from server import toolsets
 from server.tools import filter_query
 from server.tools.common import (
     FILTER_PAGE_SIZE,
@@ -15,6 +15,7 @@ from server.tools.common import (
     PRIORITY,
     SOURCE,
     STATUS,
+    CallUpstream,
     Fields,
     Flag,
     From,
@@ -39,11 +40,10 @@ from server.tools.common import (
     record_of,
     record_or_none,
     tool,
-    upstream,
 )
 from server.tools.fitting import fit_page, fit_record
 
-TOOLSET = "tickets"
+TOOLSET = toolsets.TICKETS
 PREVIEW = 200
 MORE_OF_A_TICKET = (
     "ask fetchTicket without include, or with fewer includes, to see the rest; the full text is "
@@ -171,7 +171,7 @@ class Note(Result):
 
 @tool("fetchTickets", toolset=TOOLSET, title="List tickets", kind="fetch")
 async def fetch_tickets(
-    ctx: Context,
+    up: CallUpstream,
     *,
     filter: Annotated[
         Literal["new_and_my_open", "watching", "spam", "deleted"] | None,
@@ -250,7 +250,6 @@ async def fetch_tickets(
     total. For one ticket's full details and conversations use fetchTicket; to change one use
     updateTicket; to add a note use createTicketNote.
     """
-    up = upstream(ctx)
     status_code = code(status, STATUS)
     priority_code = code(priority, PRIORITY)
     if updated_since is not None and not filter_query.is_date(updated_since, with_time=True):
@@ -325,7 +324,7 @@ TicketId = Annotated[
 
 @tool("fetchTicket", toolset=TOOLSET, title="Show a ticket", kind="fetch")
 async def fetch_ticket(
-    ctx: Context,
+    up: CallUpstream,
     *,
     ticket_id: TicketId,
     include: Annotated[
@@ -353,7 +352,6 @@ async def fetch_ticket(
     """Show one ticket in full: fields with their names, the description as text, and whatever
     `include` asks for (conversations, the requester's contact details, stats). To find tickets
     use fetchTickets; to change this one use updateTicket; to add a note use createTicketNote."""
-    up = upstream(ctx)
     params = {"include": ",".join(dict.fromkeys(include))} if include else None
     response = await up.get(f"/tickets/{ticket_id}", params, what=f"ticket {ticket_id}")
     result = Ticket.of(record_of(response, "ticket"))
@@ -403,7 +401,7 @@ NameIn = Annotated[
 
 @tool("createTicket", toolset=TOOLSET, title="Create a ticket", kind="create")
 async def create_ticket(
-    ctx: Context,
+    up: CallUpstream,
     *,
     subject: Subject,
     description: Description,
@@ -452,7 +450,6 @@ async def create_ticket(
     body = body_of(locals(), CODES)  # first, so locals() holds only the arguments
     if requester_id is None and email is None and phone is None:
         raise ToolError("give the requester: requester_id, email or phone")
-    up = upstream(ctx)
     response = await up.post("/tickets", body, what="the ticket")
     return fit_record(
         Ticket.of(record_of(response, "ticket")), up.max_result_bytes, MORE_OF_A_TICKET
@@ -461,7 +458,7 @@ async def create_ticket(
 
 @tool("updateTicket", toolset=TOOLSET, title="Update a ticket", kind="update")
 async def update_ticket(
-    ctx: Context,
+    up: CallUpstream,
     *,
     ticket_id: TicketId,
     subject: Annotated[
@@ -508,7 +505,6 @@ async def update_ticket(
     body = body_of(locals(), CODES, leave_out=("ticket_id",))  # first: locals() = arguments
     if not body:
         raise ToolError("give at least one field to change besides ticket_id")
-    up = upstream(ctx)
     response = await up.put(f"/tickets/{ticket_id}", body, what=f"ticket {ticket_id}")
     return fit_record(
         Ticket.of(record_of(response, "ticket")), up.max_result_bytes, MORE_OF_A_TICKET
@@ -520,7 +516,7 @@ async def update_ticket(
 
 @tool("createTicketNote", toolset=TOOLSET, title="Add a note to a ticket", kind="create")
 async def create_ticket_note(
-    ctx: Context,
+    up: CallUpstream,
     *,
     ticket_id: TicketId,
     body: Annotated[
@@ -545,7 +541,6 @@ async def create_ticket_note(
 ) -> Note:
     """Add a note to a ticket: private (internal) by default. Returns the note. Notes do not
     change the ticket's fields; use updateTicket for that."""
-    up = upstream(ctx)
     payload: dict[str, Any] = {"body": body, "private": private}
     if notify_emails:
         payload["notify_emails"] = notify_emails
@@ -555,3 +550,12 @@ async def create_ticket_note(
         f"/tickets/{ticket_id}/notes", payload, what=f"the note on ticket {ticket_id}"
     )
     return Note.of({"ticket_id": ticket_id, **record_of(response, "conversation")})
+
+
+TOOLS = (
+    fetch_tickets,
+    fetch_ticket,
+    create_ticket,
+    update_ticket,
+    create_ticket_note,
+)

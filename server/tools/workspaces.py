@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from mcp.server.mcpserver import Context
 from pydantic import Field
 
+from server import toolsets
 from server.tools.common import (
+    CallUpstream,
     Flag,
     Page,
     PageInfo,
@@ -14,10 +15,9 @@ from server.tools.common import (
     Text,
     plain_list,
     tool,
-    upstream,
 )
 
-TOOLSET = "workspaces"
+TOOLSET = toolsets.WORKSPACES
 
 
 class Workspace(Record):
@@ -36,14 +36,16 @@ class WorkspacePage(PageInfo):
 
 @tool("fetchWorkspaces", toolset=TOOLSET, title="List workspaces", kind="fetch")
 async def fetch_workspaces(
-    ctx: Context, *, page: Page = 1, per_page: PerPage = 10
+    up: CallUpstream, *, page: Page = 1, per_page: PerPage = 10
 ) -> WorkspacePage:
     """List the account's workspaces (IT, HR, Facilities, …), a page at a time. Tools that
     take workspace_id (fetchTickets, fetchAssets, fetchServiceCatalogItems,
     fetchSolutionCategories, …) look in the primary workspace when it is left out, and in all
     of them with 0."""
-    up = upstream(ctx)
     return await plain_list(
         up, "/workspaces", {"page": page, "per_page": per_page}, what="the workspace list",
         model=WorkspacePage, items="workspaces", summarize=Workspace.of,
     )  # fmt: skip
+
+
+TOOLS = (fetch_workspaces,)

@@ -18,8 +18,8 @@ from mcp import Client
 
 from server.app import build_server
 from server.freshservice import fingerprint
-from server.tools import common
 from server.tools.common import Result
+from server.tools.inventory import TOOLS
 from tests.processes import Fake, running_fake, running_server
 from tests.server.conftest import (
     ADMIN_KEY,
@@ -274,7 +274,7 @@ async def test_the_text_copy_of_a_result_is_its_compact_json_within_the_size_lim
 
 
 def test_every_result_model_says_whether_it_was_cut() -> None:
-    for spec in common.REGISTRY:
+    for spec in TOOLS:
         model = typing.get_type_hints(spec.handler)["return"]
         assert issubclass(model, Result), spec.name
 

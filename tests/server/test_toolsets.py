@@ -5,12 +5,23 @@ on call, not only left unlisted."""
 from __future__ import annotations
 
 import sys
+from types import ModuleType
 from typing import Any
 
 import pytest
 from mcp import Client, MCPError, StdioServerParameters
 
-from server.tools.common import REGISTRY
+from server.tools import (
+    assets,
+    onboarding,
+    people,
+    service_catalog,
+    solutions,
+    tickets,
+    workspaces,
+)
+from server.tools.common import ToolSpec
+from server.tools.inventory import TOOLS
 from tests.processes import Fake, server_environment
 from tests.seed import FETCH_TOOLS, SEED_TOOLS
 from tests.server.conftest import (
@@ -27,8 +38,16 @@ def test_the_seed_names_34_tools_of_which_23_fetch() -> None:
     assert (len(set(SEED_TOOLS)), len(FETCH_TOOLS)) == (34, 23)
 
 
-def test_exactly_the_34_seed_tools_are_registered() -> None:
-    assert sorted(spec.name for spec in REGISTRY) == sorted(SEED_TOOLS)
+def test_exactly_the_34_seed_tools_are_in_the_inventory() -> None:
+    assert sorted(spec.name for spec in TOOLS) == sorted(SEED_TOOLS)
+
+
+@pytest.mark.parametrize("module", [tickets, assets, people, onboarding, service_catalog,
+                                    solutions, workspaces])  # fmt: skip
+def test_a_tool_module_lists_every_tool_it_declares(module: ModuleType) -> None:
+    declared = [value for value in vars(module).values() if isinstance(value, ToolSpec)]
+    assert sorted(s.name for s in module.TOOLS) == sorted(s.name for s in declared)
+    assert {s.toolset for s in declared} == {module.TOOLSET}
 
 
 def _expected_annotations(name: str) -> dict[str, Any]:

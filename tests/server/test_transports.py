@@ -20,7 +20,7 @@ from mcp import Client, MCPError, StdioServerParameters
 
 from server import __version__
 from server.freshservice import fingerprint
-from server.tools import common
+from server.tools.inventory import TOOLS
 from tests.processes import (
     Fake,
     Server,
@@ -33,7 +33,7 @@ from tests.server.conftest import ADMIN_KEY, PRIYA, over_http, structured
 
 pytestmark = pytest.mark.anyio
 
-REGISTERED_TOOLS = {spec.name for spec in common.REGISTRY}
+REGISTERED_TOOLS = {spec.name for spec in TOOLS}
 Connect = Callable[[], contextlib.AbstractAsyncContextManager[Client]]
 
 
