@@ -22,17 +22,21 @@ from server.config import ServerSettings, from_sources
 from server.gate import INVALID_PARAMS, CallGate
 from server.prompts import PROMPTS, PromptSpec
 from server.tools.inventory import TOOLS
+from server.toolsets import TOOLSETS, Toolset, listed
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-INSTRUCTIONS = (
-    "Tools for a Freshservice service desk: tickets and their notes, assets, agents and "
-    "requesters, employee onboarding and offboarding, the service catalog, solution articles "
-    "and workspaces. List tools return a page at a time with next_page; fetch one record for "
-    "all its details. Codes such as status and priority take the number or its name. Assets "
-    'and catalog items are addressed by display_id; agent_id "me" is the key\'s own agent.'
+HOW_CALLS_WORK = (
+    "List tools return a page at a time with next_page; fetch one record for all its details. "
+    "Codes such as status and priority take the number or its name. Assets and catalog items "
+    'are addressed by display_id; agent_id "me" is the key\'s own agent.'
 )
+
+
+def instructions(enabled: tuple[Toolset, ...]) -> str:
+    """What the server tells a client's model: the toolsets it offers, then how calls work."""
+    return f"Tools for a Freshservice service desk, by toolset: {listed(enabled)}. {HOW_CALLS_WORK}"
 
 
 class FreshserviceMCP(MCPServer[dict[str, Any]]):
@@ -127,10 +131,11 @@ def build_server(settings: ServerSettings, *, transport: Any = None) -> Freshser
         for spec in TOOLS
         if spec.toolset.name in settings.toolsets and (spec.read_only or not settings.read_only)
     ]
+    offered = tuple(toolset for toolset in TOOLSETS if toolset.name in settings.toolsets)
     server = FreshserviceMCP(
         "freshservice",
         version=__version__,
-        instructions=INSTRUCTIONS,
+        instructions=instructions(offered),
         lifespan=lifespan,
         log_level="WARNING",
     )

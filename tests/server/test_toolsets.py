@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from mcp import Client, MCPError, StdioServerParameters
 
+from server.app import build_server
+from server.config import ServerSettings
 from server.tools import (
     assets,
     onboarding,
@@ -115,3 +117,10 @@ async def test_toolsets_and_read_only_come_from_the_environment(fake: Fake) -> N
     async with Client(params) as client:
         listed = {t.name for t in (await client.list_tools()).tools}
     assert listed == {name for name in FETCH_TOOLS if "Solution" in name}
+
+
+def test_the_instructions_name_the_toolsets_offered_and_what_each_holds() -> None:
+    server = build_server(ServerSettings(toolsets=("tickets", "workspaces")))
+    assert server.instructions is not None
+    assert "tickets (tickets and their notes), workspaces (workspaces)." in server.instructions
+    assert "assets" not in server.instructions
