@@ -36,6 +36,7 @@ from server.tools.common import (
     items_of,
     record_of,
     record_or_none,
+    sent,
     tool,
 )
 from server.tools.fitting import fit_page, fit_record
@@ -533,16 +534,9 @@ DescriptionIn = Annotated[
 ]
 
 
-def _asset_body(arguments: Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON body of a create or update: the fields given, impact as Freshservice's word.
-    An empty type_fields changes nothing, so it counts as left out."""
-    return {
-        name: IMPACTS[value] if name == "impact" and isinstance(value, int) else value
-        for name, value in arguments.items()
-        if value is not None
-        and name not in ("up", "display_id")
-        and not (name == "type_fields" and value == {})
-    }
+def _word_of(impact: str | int | None) -> str | None:
+    """An asset's impact as Freshservice's word (it takes low, medium or high, not 1, 2, 3)."""
+    return IMPACTS[impact] if isinstance(impact, int) else impact
 
 
 def _check_assigned_on(assigned_on: str | None) -> None:
@@ -591,7 +585,22 @@ async def create_asset(
     must be in type_fields; the tool checks them against the type's field list first and says
     which names and choices are valid. Returns the new asset with its display_id; use
     updateAsset to change it later."""
-    body = _asset_body(locals())  # first, so locals() holds only the arguments
+    body = sent(
+        name=name,
+        asset_type_id=asset_type_id,
+        description=description,
+        asset_tag=asset_tag,
+        impact=_word_of(impact),
+        usage_type=usage_type,
+        user_id=user_id,
+        location_id=location_id,
+        department_id=department_id,
+        agent_id=agent_id,
+        group_id=group_id,
+        assigned_on=assigned_on,
+        workspace_id=workspace_id,
+        type_fields=type_fields or None,  # an empty one changes nothing: left out
+    )
     _check_assigned_on(assigned_on)
     known = await type_fields_of(up, asset_type_id)
     check_type_fields(type_fields or {}, known, held={})
@@ -628,7 +637,21 @@ async def update_asset(
     changes only the type fields named (checked against the type's field list first). The
     workspace cannot change here. Returns the updated asset with its type fields. To look an
     asset up use fetchAsset or fetchAssets."""
-    body = _asset_body(locals())  # first, so locals() holds only the arguments
+    body = sent(  # display_id goes in the path
+        name=name,
+        asset_type_id=asset_type_id,
+        description=description,
+        asset_tag=asset_tag,
+        impact=_word_of(impact),
+        usage_type=usage_type,
+        user_id=user_id,
+        location_id=location_id,
+        department_id=department_id,
+        agent_id=agent_id,
+        group_id=group_id,
+        assigned_on=assigned_on,
+        type_fields=type_fields or None,  # an empty one changes nothing: left out
+    )
     if not body:
         raise ToolError(
             "give at least one field to change besides display_id (an empty type_fields "

@@ -139,20 +139,10 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # what Freshservice's "valid emai
 NOT_BLANK = r"^\s*\S"  # at least one character that is not white space
 
 
-def body_of(
-    arguments: Mapping[str, Any],
-    codes: Mapping[str, Mapping[int, str]] | None = None,
-    *,
-    leave_out: tuple[str, ...] = (),
-) -> dict[str, Any]:
-    """The JSON body of a create or update from a handler's `locals()`: the arguments given,
-    codes as their numbers; `up` and `leave_out` (ids that go in the path) left out."""
-    codes = codes or {}
-    return {
-        name: code(value, codes[name]) if name in codes else value
-        for name, value in arguments.items()
-        if value is not None and name != "up" and name not in leave_out
-    }
+def sent(**fields: Any) -> dict[str, Any]:
+    """The JSON body of a create or update: the fields named, in that order, but those left out
+    (None). Each handler names every field it sends, next to the value it takes."""
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 def real_moment(name: str, value: str | None) -> None:

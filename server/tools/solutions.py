@@ -23,12 +23,13 @@ from server.tools.common import (
     Text,
     TextOf,
     WorkspaceId,
-    body_of,
+    code,
     items_of,
     plain_list,
     real_moment,
     record_of,
     search_next_page,
+    sent,
     tool,
 )
 from server.tools.fitting import fit_page, fit_record
@@ -397,7 +398,16 @@ async def create_solution_folder(
     name must be new in that category: a duplicate is refused (409). Visibility defaults to
     all; departments, agent groups and contact groups each need their list of ids. Returns the
     new folder with its id; add articles to it with createSolutionArticle."""
-    body = body_of(locals(), {"visibility": FOLDER_VISIBILITY})  # first: locals() = arguments
+    body = sent(
+        name=name,
+        category_id=category_id,
+        description=description,
+        visibility=code(visibility, FOLDER_VISIBILITY),
+        department_ids=department_ids,
+        group_ids=group_ids,
+        requester_group_ids=requester_group_ids,
+        workspace_id=workspace_id,
+    )
     chosen = body.get("visibility", 1)
     for number, ids_name in IDS_OF_VISIBILITY.items():
         shown = FOLDER_VISIBILITY[number].lower()
@@ -454,7 +464,6 @@ async def fetch_solution_article(up: CallUpstream, *, article_id: ArticleId) -> 
     return fit_record(result, up.max_result_bytes, MORE_OF_AN_ARTICLE)
 
 
-ARTICLE_CODES = {"status": ARTICLE_STATUS, "article_type": ARTICLE_TYPE}
 Title = Annotated[
     str,
     Field(min_length=1, max_length=255, pattern=NOT_BLANK, description="The article's title."),
@@ -507,7 +516,16 @@ async def create_solution_article(
     (publishing needs the publish privilege; only published articles are found by
     fetchSolutionArticleSearch). Returns the new article with its id; change it later with
     updateSolutionArticle."""
-    body = body_of(locals(), ARTICLE_CODES)  # first, so locals() holds only the arguments
+    body = sent(
+        title=title,
+        description=description,
+        folder_id=folder_id,
+        article_type=code(article_type, ARTICLE_TYPE),
+        status=code(status, ARTICLE_STATUS),
+        tags=tags,
+        keywords=keywords,
+        review_date=review_date,
+    )
     real_moment("review_date", review_date)
     response = await up.post("/solutions/articles", body, what="the solution article")
     result = Article.of(record_of(response, "article"))
@@ -546,7 +564,16 @@ async def update_solution_article(
     replaces the old one), review date; status published (2) publishes it, which needs the
     publish privilege. Give article_id and at least one field. Returns the updated article.
     To read it first use fetchSolutionArticle."""
-    body = body_of(locals(), ARTICLE_CODES, leave_out=("article_id",))  # first: the arguments
+    body = sent(  # article_id goes in the path
+        title=title,
+        description=description,
+        folder_id=folder_id,
+        article_type=code(article_type, ARTICLE_TYPE),
+        status=code(status, ARTICLE_STATUS),
+        tags=tags,
+        keywords=keywords,
+        review_date=review_date,
+    )
     real_moment("review_date", review_date)
     if not body:
         raise ToolError("give at least one field to change besides article_id")

@@ -33,12 +33,12 @@ from server.tools.common import (
     TextOf,
     UrgencyIn,
     WorkspaceId,
-    body_of,
     code,
     items_of,
     plain_list,
     record_of,
     record_or_none,
+    sent,
     tool,
 )
 from server.tools.fitting import fit_page, fit_record
@@ -381,13 +381,6 @@ When = Annotated[
 ]
 
 
-CODES = {
-    "status": STATUS,
-    "priority": PRIORITY,
-    "urgency": LEVEL,
-    "impact": LEVEL,
-    "source": SOURCE,
-}
 AgentToAssign = Annotated[int | None, Field(ge=1, description="The agent to assign.")]
 GroupToAssign = Annotated[int | None, Field(ge=1, description="The group to assign.")]
 DepartmentIn = Annotated[int | None, Field(ge=1, description="The department.")]
@@ -447,7 +440,32 @@ async def create_ticket(
     """Create a ticket (an incident) for a requester given by requester_id, email or phone.
     Defaults: status open, priority low. Returns the new ticket with its id. To raise a service
     request for a catalog item use placeRequestServiceCatalogItem instead."""
-    body = body_of(locals(), CODES)  # first, so locals() holds only the arguments
+    body = sent(
+        subject=subject,
+        description=description,
+        requester_id=requester_id,
+        email=email,
+        phone=phone,
+        name=name,
+        status=code(status, STATUS),
+        priority=code(priority, PRIORITY),
+        urgency=code(urgency, LEVEL),
+        impact=code(impact, LEVEL),
+        source=code(source, SOURCE),
+        type=type,
+        responder_id=responder_id,
+        group_id=group_id,
+        department_id=department_id,
+        category=category,
+        sub_category=sub_category,
+        item_category=item_category,
+        due_by=due_by,
+        fr_due_by=fr_due_by,
+        cc_emails=cc_emails,
+        tags=tags,
+        custom_fields=custom_fields,
+        workspace_id=workspace_id,
+    )
     if requester_id is None and email is None and phone is None:
         raise ToolError("give the requester: requester_id, email or phone")
     response = await up.post("/tickets", body, what="the ticket")
@@ -502,7 +520,31 @@ async def update_ticket(
     """Change fields of a ticket: status, priority, assignee, tags (replacing the set) and so
     on. Give ticket_id and at least one field. The workspace cannot change here. Returns the
     updated ticket. To add a note instead, use createTicketNote."""
-    body = body_of(locals(), CODES, leave_out=("ticket_id",))  # first: locals() = arguments
+    body = sent(  # ticket_id goes in the path
+        subject=subject,
+        description=description,
+        requester_id=requester_id,
+        email=email,
+        phone=phone,
+        name=name,
+        status=code(status, STATUS),
+        priority=code(priority, PRIORITY),
+        urgency=code(urgency, LEVEL),
+        impact=code(impact, LEVEL),
+        source=code(source, SOURCE),
+        type=type,
+        responder_id=responder_id,
+        group_id=group_id,
+        department_id=department_id,
+        category=category,
+        sub_category=sub_category,
+        item_category=item_category,
+        due_by=due_by,
+        fr_due_by=fr_due_by,
+        cc_emails=cc_emails,
+        tags=tags,
+        custom_fields=custom_fields,
+    )
     if not body:
         raise ToolError("give at least one field to change besides ticket_id")
     response = await up.put(f"/tickets/{ticket_id}", body, what=f"ticket {ticket_id}")
