@@ -8,26 +8,22 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Literal, get_args, get_origin
+
+from pydantic.fields import FieldInfo
 
 from server import __version__
-from server.config import TOOLSETS, ServerSettings, SettingsError, from_sources
-
-
-def _csv(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
+from server.config import SETTINGS, ServerSettings, SettingsError, flag, from_sources, variable
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="freshservice-mcp",
         description="An MCP server for Freshservice (or its offline fake, mock-freshservice).",
-        epilog="Every option also reads FRESHSERVICE_<NAME> from the environment; a flag wins.",
+        epilog="A flag beats its environment variable.",
     )
     add = parser.add_argument
     add("--version", action="version", version=f"%(prog)s {__version__}")
-    add("--transport", choices=("stdio", "http"), help="stdio (default) or Streamable HTTP")
-    add("--host", help="HTTP address (default 127.0.0.1)")
-    add("--port", type=int, help="HTTP port (default 8000; 0 = any free port, printed at start)")
     add(
         "--fd",
         type=int,
@@ -35,45 +31,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve HTTP on the listening socket inherited as descriptor N instead of binding "
         "--host/--port (for a supervisor or test harness that binds the port itself)",
     )
-    add("--stateful", action="store_true", default=None, help="legacy-era sessions over HTTP")
-    add("--domain", help="the Freshservice domain, e.g. acme.freshservice.com")
-    add(
-        "--base-url",
-        help="scheme://host[:port] instead of https://<domain>, e.g. http://127.0.0.1:8181",
-    )
-    add("--api-key", help="the key used when a request brings none (prefer FRESHSERVICE_API_KEY)")
-    add("--toolsets", type=_csv, help=f"comma-separated, from {','.join(TOOLSETS)} (default all)")
-    add("--read-only", action="store_true", default=None, help="expose only the fetch tools")
-    add(
-        "--allow-insecure-upstream",
-        action="store_true",
-        default=None,
-        help="allow http:// off loopback",
-    )
-    add("--mcp-calls-per-minute", type=int, help="tool calls per window (default 100; 0 = off)")
-    add(
-        "--mcp-calls-per-month",
-        type=int,
-        help="tool calls per calendar month (default 5000; 0 = off)",
-    )
-    add("--mcp-limits-store", help="memory:// (default) or redis://host:port/db")
-    add(
-        "--mcp-limits-scope",
-        choices=("account", "key"),
-        help="count per account (default) or per key",
-    )
-    add("--mcp-rate-window", type=float, help="seconds in the per-minute window (default 60)")
-    add(
-        "--mcp-read-timeout",
-        type=float,
-        help="seconds an HTTP client has to send a whole request (default 30)",
-    )
-    add("--timeout", type=float, help="seconds per upstream request (default 15)")
-    add("--retry-budget", type=float, help="seconds a tool call may wait on 429/5xx (default 30)")
-    add("--max-result-bytes", type=int, help="largest result before it is cut (default 50000)")
-    add("--mcp-allowed-hosts", type=_csv, help="Host headers accepted over HTTP (default loopback)")
-    add("--mcp-allowed-origins", type=_csv, help="Origins accepted over HTTP (default loopback)")
+    # A flag for each setting, made from its declaration (server.config). argparse over the fields
+    # rather than pydantic-settings' CliSettingsSource: that needs a BaseSettings class, and
+    # ServerSettings stays a dataclass. A flag's text goes to ServerSettings as a variable's does,
+    # so one parser and one set of checks serve both (`--port x` is refused as FRESHSERVICE_… is).
+    for name, field in SETTINGS.items():
+        if field.annotation is bool:
+            add(flag(name), action="store_true", default=None, help=_help(name, field))
+        elif get_origin(field.annotation) is Literal:
+            add(flag(name), choices=get_args(field.annotation), help=_help(name, field))
+        else:
+            add(flag(name), help=_help(name, field))
     return parser
+
+
+def _help(name: str, field: FieldInfo) -> str:
+    """The description, the default and the variable: `… (default 15; env FRESHSERVICE_TIMEOUT)`."""
+    default = field.default
+    if isinstance(default, tuple):
+        default = ", ".join(default)
+    elif isinstance(default, float):
+        default = f"{default:g}"
+    shown = "" if default is None or default is False else f"default {default}; "
+    return f"{field.description} ({shown}env {variable(name)})".replace("%", "%%")
 
 
 def configure_logging() -> None:
