@@ -46,7 +46,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import anyio
@@ -73,6 +73,9 @@ def fingerprint(key: str) -> str:
 class FreshserviceError(Exception):
     """A request to Freshservice that did not succeed."""
 
+    # The message when Freshservice's answer brings none ({status}: the HTTP status).
+    default_message: ClassVar[str] = "Freshservice answered {status}"
+
     def __init__(
         self,
         message: str,
@@ -98,38 +101,44 @@ class FieldProblem:
 
 
 class ValidationFailed(FreshserviceError):
+    default_message = "Validation failed"
+
     def __init__(self, message: str, *, errors: tuple[FieldProblem, ...], **where: Any) -> None:
         super().__init__(message, **where)
         self.errors = errors
 
 
 class BadRequest(FreshserviceError):
+    default_message = "Freshservice refused the request ({status})"
+
     def __init__(self, message: str, *, code: str | None, **where: Any) -> None:
         super().__init__(message, **where)
         self.code = code
 
 
 class AuthFailed(FreshserviceError):
-    pass
+    default_message = "authentication failed"
 
 
 class Forbidden(FreshserviceError):
-    pass
+    default_message = "access denied"
 
 
 class NotFound(FreshserviceError):
-    pass
+    default_message = "not found"
 
 
 class MethodNotAllowed(FreshserviceError):
-    pass
+    default_message = "method not allowed"
 
 
 class Conflict(FreshserviceError):
-    pass
+    default_message = "conflict"
 
 
 class RateLimited(FreshserviceError):
+    default_message = "rate limited"
+
     def __init__(
         self, message: str, *, retry_after: float, attempts: int = 1, **where: Any
     ) -> None:
@@ -158,9 +167,10 @@ class RequestNotSent(FreshserviceError):
     pass
 
 
-# Every status the fake (and Freshservice) answers with, and the class it becomes.
+# Every status the fake (and Freshservice) answers with, and the class it becomes; any other
+# status is an UpstreamError.
 STATUS_ERRORS: Mapping[int, type[FreshserviceError]] = {
-    400: ValidationFailed,  # or BadRequest when the body has no `errors`
+    400: BadRequest,  # ValidationFailed when the body lists the fields' `errors`
     401: AuthFailed,
     403: Forbidden,
     404: NotFound,
@@ -437,29 +447,16 @@ class FreshserviceClient:
                 if isinstance(e, dict)
             )
             return ValidationFailed(message or "Validation failed", errors=problems, **where)
-        if status in (400, 406, 415):
-            return BadRequest(
-                message or f"Freshservice refused the request ({status})", code=code, **where
-            )
-        if status == 401:
-            return AuthFailed(message or "authentication failed", **where)
-        if status == 403:
-            return Forbidden(message or "access denied", **where)
-        if status == 404:
-            return NotFound("not found", **where)
-        if status == 405:
-            return MethodNotAllowed(message or "method not allowed", **where)
-        if status == 409:
-            return Conflict(message or "conflict", **where)
-        if status == 429:
-            return RateLimited(
-                message or "rate limited", retry_after=_retry_after(response), **where
-            )
-        return UpstreamError(
-            message or f"Freshservice answered {status}",
-            may_have_happened=method == "POST" and status >= 500,
-            **where,
-        )
+        kind = STATUS_ERRORS.get(status, UpstreamError)
+        text = message or kind.default_message.format(status=status)
+        if kind is BadRequest:
+            return BadRequest(text, code=code, **where)
+        if kind is RateLimited:
+            return RateLimited(text, retry_after=_retry_after(response), **where)
+        if kind is UpstreamError:
+            maybe_made = method == "POST" and status >= 500  # a create may have happened
+            return UpstreamError(text, may_have_happened=maybe_made, **where)
+        return kind(text, **where)
 
 
 def _retry_after(response: Answer) -> float:

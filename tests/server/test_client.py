@@ -132,6 +132,21 @@ def test_the_status_table_covers_every_error_status_in_the_fakes_openapi() -> No
     assert statuses <= {response.status_code for response, _ in FAKE_ERRORS}
 
 
+@pytest.mark.parametrize("status", sorted(fs.STATUS_ERRORS))
+async def test_the_client_raises_the_class_its_status_table_names(status: int) -> None:
+    recorder = Recorder(*[httpx.Response(status, json={})] * fs.MAX_ATTEMPTS)
+    async with client_for(recorder) as client:
+        with pytest.raises(fs.FreshserviceError) as raised:
+            await client.request(a_call(budget=0), "GET", "/tickets/1")
+    assert type(raised.value) is fs.STATUS_ERRORS[status]
+
+
+async def test_a_status_the_table_does_not_know_is_an_upstream_error() -> None:
+    async with client_for(Recorder(httpx.Response(418, text=""))) as client:
+        with pytest.raises(fs.UpstreamError, match="Freshservice answered 418"):
+            await client.request(a_call(budget=0), "GET", "/tickets/1")
+
+
 async def test_a_validation_error_keeps_each_field_and_message() -> None:
     body = {"description": "Validation failed", "errors": [
         {"field": "email", "message": "It should be in the 'valid email address' format", "code": "invalid_value"},
