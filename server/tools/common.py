@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
-import html
 import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
@@ -20,6 +19,7 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
+from selectolax.lexbor import LexborHTMLParser
 
 from server import freshservice as fs
 from server.tools import filter_query
@@ -277,13 +277,28 @@ class PageInfo(Result):
     next_page: int | None = Field(description="The next page's number, or null on the last page.")
 
 
+# Elements whose content is not text (an email turned ticket brings its <style>), those whose end
+# ends a line, and table cells, which a space keeps apart.
+_NOT_TEXT = "head, script, style, template, noscript"
+_LINE_ENDS = "br, p, div, li, tr, h1, h2, h3, h4, h5, h6, blockquote, pre, table, ul, ol, hr"
+_CELLS = "td, th"
+
+
 def text_of(markup: str | None, limit: int | None = None) -> str | None:
-    """HTML as plain text (what an LLM reads best), cut to `limit` characters if given."""
+    """HTML as plain text (what an LLM reads best), cut to `limit` characters if given. An HTML
+    parser (lexbor, through selectolax) reads it, so comments, scripts, styles and markup that
+    is not well formed never show up as text."""
     if markup is None:
         return None
-    text = re.sub(r"<(br|/p|/div|/li)\s*/?>", "\n", markup, flags=re.I)
-    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
-    text = re.sub(r"[ \t]+", " ", re.sub(r"\n\s*\n+", "\n", text))
+    tree = LexborHTMLParser(markup)
+    for node in tree.css(_NOT_TEXT):
+        node.decompose()
+    for node in tree.css(_LINE_ENDS):
+        node.insert_after("\n")
+    for node in tree.css(_CELLS):
+        node.insert_after(" ")
+    text = tree.body.text(deep=True) if tree.body is not None else ""
+    text = re.sub(r"[ \t\xa0]+", " ", re.sub(r"\n\s*\n+", "\n", text))
     text = re.sub(r" ?\n ?", "\n", text).strip()  # no space left at a line's ends
     if limit is not None and len(text) > limit:
         return text[: limit - 1].rstrip() + "…"

@@ -10,12 +10,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from contracts import html_report
 from contracts.replay import ReplayReport, StepOutcome
 from contracts.run_events import CheckResult, RunRecord
 from mock_freshservice.journal import fingerprint
-from tests.contracts.html_dom import Element, parse
+from tests.contracts.report_pages import number, only
 from tests.contracts.scenario_texts import WRONG_EXPECTATION
 
 # Each test here runs the harness's CLIs end to end in subprocesses: `tox -e slow`.
@@ -68,43 +69,43 @@ def failing_report() -> ReplayReport:
     )  # fmt: skip
 
 
-def rendered(*reports: ReplayReport, keys: tuple[str, ...] = ()) -> Element:
-    return parse(html_report.render_replays(list(reports), keys=keys))
+def rendered(*reports: ReplayReport, keys: tuple[str, ...] = ()) -> BeautifulSoup:
+    return BeautifulSoup(html_report.render_replays(list(reports), keys=keys), "html.parser")
 
 
 def test_the_summary_counts_scenarios_and_steps_under_stable_ids() -> None:
     page = rendered(passing_report(), failing_report())
-    assert [page.number(i) for i in ("scenarios-total", "scenarios-passed", "scenarios-failed",
-                                     "steps-total", "steps-failed")] == [2, 1, 1, 3, 1]  # fmt: skip
+    assert [number(page, i) for i in ("scenarios-total", "scenarios-passed", "scenarios-failed",
+                                      "steps-total", "steps-failed")] == [2, 1, 1, 3, 1]  # fmt: skip
 
 
 def test_each_scenario_shows_its_prompt_calls_arguments_results_and_upstream_requests() -> None:
-    scenario = rendered(passing_report()).by_id("scenario-1")
-    assert "passed" in scenario.classes
-    assert scenario.one(cls="prompt").text() == "Show details for ticket 10234."
-    step = scenario.one("li", "step")
-    assert step.one(cls="tool").text() == "fetchTicket"
-    assert '"ticket_id": 10234' in step.one(cls="arguments").text()
-    assert step.one(cls="excerpt").text() == '{"id": 10234}'
-    assert "GET /api/v2/tickets/10234 200" in step.one(cls="upstream").text()
+    scenario = only(rendered(passing_report()), "#scenario-1")
+    assert "passed" in scenario["class"]
+    assert only(scenario, ".prompt").get_text() == "Show details for ticket 10234."
+    step = only(scenario, "li.step")
+    assert only(step, ".tool").get_text() == "fetchTicket"
+    assert '"ticket_id": 10234' in only(step, ".arguments").get_text()
+    assert only(step, ".excerpt").get_text() == '{"id": 10234}'
+    assert "GET /api/v2/tickets/10234 200" in only(step, ".upstream").get_text()
 
 
 def test_a_failed_scenario_shows_its_failures_where_the_rules_and_the_server_log() -> None:
-    scenario = rendered(failing_report()).by_id("scenario-1")
-    assert "failed" in scenario.classes and scenario.one("h3").one(cls="badge").text() == "FAIL"
-    failed_step = [s for s in scenario.all("li", "step") if "failed" in s.classes]
-    assert len(failed_step) == 1
-    assert 'wanted "Printer on fire"' in failed_step[0].one(cls="failures").text()
-    assert "bad.yaml:9" in failed_step[0].one(cls="where").text()
-    assert scenario.one(cls="problems").text() == "rule 'never' never fired"
-    assert [r.all("td")[2].text() for r in scenario.all("tr", "rule")] == ["1", "0"]
-    assert "upstream 429" in scenario.one(cls="server-log").text()
+    scenario = only(rendered(failing_report()), "#scenario-1")
+    assert "failed" in scenario["class"]
+    assert only(only(scenario, "h3"), ".badge").get_text() == "FAIL"
+    failed_step = only(scenario, "li.step.failed")
+    assert 'wanted "Printer on fire"' in only(failed_step, ".failures").get_text()
+    assert "bad.yaml:9" in only(failed_step, ".where").get_text()
+    assert only(scenario, ".problems").get_text() == "rule 'never' never fired"
+    assert [r.select("td")[2].get_text() for r in scenario.select("tr.rule")] == ["1", "0"]
+    assert "upstream 429" in only(scenario, ".server-log").get_text()
 
 
 def test_the_journal_lists_each_request_with_its_status_rule_and_key_fingerprint() -> None:
-    row = rendered(failing_report()).one("tr", "journal-entry")
-    cells = {cls: row.one(cls=cls).text() for cls in ("method", "path", "status", "rule",
-                                                      "retry-after", "request-id", "key")}  # fmt: skip
+    row = only(rendered(failing_report()), "tr.journal-entry")
+    cells = {cls: only(row, f".{cls}").get_text() for cls in ("method", "path", "status", "rule",
+                                                             "retry-after", "request-id", "key")}  # fmt: skip
     assert cells == {"method": "GET", "path": "/api/v2/tickets/1023", "status": "429",
                      "rule": "burst", "retry-after": "2", "request-id": "req-1",
                      "key": fingerprint(DEMO_KEY)}  # fmt: skip
@@ -112,8 +113,8 @@ def test_the_journal_lists_each_request_with_its_status_rule_and_key_fingerprint
 
 def test_markup_in_a_result_is_text_not_markup() -> None:
     page = rendered(failing_report())
-    assert not page.all("script")
-    assert '"<script>alert(1)</script>"' in [e.text() for e in page.all(cls="excerpt")]
+    assert not page.select("script")
+    assert '"<script>alert(1)</script>"' in [e.get_text() for e in page.select(".excerpt")]
 
 
 def test_an_api_key_anywhere_in_a_report_becomes_its_fingerprint() -> None:
@@ -129,15 +130,15 @@ def test_an_api_key_anywhere_in_a_report_becomes_its_fingerprint() -> None:
 def test_control_characters_are_shown_printable() -> None:
     report = failing_report()
     report.steps[1].excerpt = "bad \x01\x1b[31m value"
-    excerpts = [e.text() for e in rendered(report).all("pre", "excerpt")]
+    excerpts = [e.get_text() for e in rendered(report).select("pre.excerpt")]
     assert "bad \\x01\\x1b[31m value" in excerpts
 
 
 def test_the_page_is_self_contained() -> None:
     page = rendered(passing_report(), failing_report())
-    assert page.one("style")
-    assert not page.all("script") and not page.all("link") and not page.all("img")
-    assert not [e for e in page.iter() if {"src", "href"} & set(e.attrs)]
+    only(page, "style")
+    assert not page.select("script") and not page.select("link") and not page.select("img")
+    assert not page.select("[src], [href]")
 
 
 def test_a_check_page_counts_each_outcome_and_lists_each_check() -> None:
@@ -147,15 +148,15 @@ def test_a_check_page_counts_each_outcome_and_lists_each_check() -> None:
         CheckResult("test_tools.py::test_c", "skipped", 0.0, "needs a stdio server"),
         CheckResult("test_tools.py::test_d", "error", 0.0, "fixture exploded"),
     ], replays=[("test_prompts.py::test_the_documented_prompt_works[2]", passing_report())])  # fmt: skip
-    page = parse(html_report.render_check(record, exit_code=1))
-    assert [page.number(i) for i in ("checks-total", "checks-collected", "checks-passed",
-                                     "checks-failed", "checks-errors", "checks-skipped",
-                                     "exit-status", "scenarios-total")] == [4, 5, 1, 1, 1, 1, 1, 1]  # fmt: skip
-    rows = {r.one(cls="nodeid").text(): r for r in page.all("tr", "check")}
-    assert rows["test_tools.py::test_b"].attrs["data-outcome"] == "failed"
-    assert "assert 1 == 2" in rows["test_tools.py::test_b"].one(cls="message").text()
-    assert "needs a stdio server" in rows["test_tools.py::test_c"].one(cls="message").text()
-    replayed_by = page.by_id("scenario-1").one(cls="check-nodeid").text()
+    page = BeautifulSoup(html_report.render_check(record, exit_code=1), "html.parser")
+    assert [number(page, i) for i in ("checks-total", "checks-collected", "checks-passed",
+                                      "checks-failed", "checks-errors", "checks-skipped",
+                                      "exit-status", "scenarios-total")] == [4, 5, 1, 1, 1, 1, 1, 1]  # fmt: skip
+    rows = {only(r, ".nodeid").get_text(): r for r in page.select("tr.check")}
+    assert rows["test_tools.py::test_b"]["data-outcome"] == "failed"
+    assert "assert 1 == 2" in only(rows["test_tools.py::test_b"], ".message").get_text()
+    assert "needs a stdio server" in only(rows["test_tools.py::test_c"], ".message").get_text()
+    replayed_by = only(only(page, "#scenario-1"), ".check-nodeid").get_text()
     assert replayed_by == "test_prompts.py::test_the_documented_prompt_works[2]"
 
 
@@ -170,24 +171,24 @@ def replay_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str]:
 
 def test_replay_writes_the_report_even_when_a_scenario_fails(replay_page: tuple[int, str]) -> None:
     returncode, html = replay_page
-    page = parse(html)
+    page = BeautifulSoup(html, "html.parser")
     assert returncode == 1
-    assert [page.number(i) for i in ("scenarios-total", "scenarios-passed",
-                                     "scenarios-failed")] == [2, 1, 1]  # fmt: skip
-    failed = page.by_id("scenario-2")
-    assert failed.attrs["data-status"] == "failed"
-    assert 'subject: wanted "Printer on fire"' in failed.one(cls="failures").text()
+    assert [number(page, i) for i in ("scenarios-total", "scenarios-passed",
+                                      "scenarios-failed")] == [2, 1, 1]  # fmt: skip
+    failed = only(page, "#scenario-2")
+    assert failed["data-status"] == "failed"
+    assert 'subject: wanted "Printer on fire"' in only(failed, ".failures").get_text()
 
 
 def test_a_replayed_prompt_shows_its_text_call_arguments_and_journal(
     replay_page: tuple[int, str],
 ) -> None:
-    prompt = parse(replay_page[1]).by_id("scenario-1")
-    assert prompt.one(cls="prompt").text() == "Show details for ticket 10234."
-    assert prompt.one(cls="tool").text() == "fetchTicket"
-    assert '"ticket_id": 10234' in prompt.one(cls="arguments").text()
-    assert '"subject": "Outlook crashes' in prompt.one(cls="excerpt").text()
-    paths = [row.one(cls="path").text() for row in prompt.all("tr", "journal-entry")]
+    prompt = only(BeautifulSoup(replay_page[1], "html.parser"), "#scenario-1")
+    assert only(prompt, ".prompt").get_text() == "Show details for ticket 10234."
+    assert only(prompt, ".tool").get_text() == "fetchTicket"
+    assert '"ticket_id": 10234' in only(prompt, ".arguments").get_text()
+    assert '"subject": "Outlook crashes' in only(prompt, ".excerpt").get_text()
+    paths = [only(row, ".path").get_text() for row in prompt.select("tr.journal-entry")]
     assert paths == ["/api/v2/agents/me",
                      "/api/v2/tickets/10234?include=conversations%2Crequester"]  # fmt: skip
 
@@ -236,31 +237,31 @@ def test_check_lists_each_check_with_its_status_and_counts_what_junit_counts(
     )  # fmt: skip
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    page = parse(html)
+    page = BeautifulSoup(html, "html.parser")
     suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")
     assert suite is not None
     junit = {name: int(suite.get(name) or 0) for name in ("tests", "failures", "errors", "skipped")}
     assert junit == {"tests": 4, "failures": 1, "errors": 0, "skipped": 1}
-    assert [page.number(i) for i in ("checks-total", "checks-failed", "checks-errors",
-                                     "checks-skipped", "checks-passed")] == [
+    assert [number(page, i) for i in ("checks-total", "checks-failed", "checks-errors",
+                                      "checks-skipped", "checks-passed")] == [
         junit["tests"], junit["failures"], junit["errors"], junit["skipped"], 2
     ]  # fmt: skip
-    outcomes = {r.one(cls="nodeid").text().rpartition("::")[2]: r.attrs["data-outcome"]
-                for r in page.all("tr", "check")}  # fmt: skip
+    outcomes = {only(r, ".nodeid").get_text().rpartition("::")[2]: r["data-outcome"]
+                for r in page.select("tr.check")}  # fmt: skip
     assert outcomes == {
         "test_every_tool_name_is_valid_per_the_mcp_spec": "passed",
         "test_the_documented_prompt_works[2-ticket-details]": "passed",
         "test_a_check_that_fails": "failed",
         "test_a_check_that_is_skipped": "skipped",
     }
-    failure = next(r for r in page.all("tr", "check") if r.attrs["data-outcome"] == "failed")
-    assert "<script>alert(1)</script>" in failure.one(cls="message").text()
-    assert not page.all("script")
-    prompt = page.by_id("scenario-1")
-    assert prompt.one(cls="prompt").text() == "Show details for ticket 10234."
-    assert prompt.one(cls="tool").text() == "fetchTicket"
+    failure = next(r for r in page.select("tr.check") if r["data-outcome"] == "failed")
+    assert "<script>alert(1)</script>" in only(failure, ".message").get_text()
+    assert not page.select("script")
+    prompt = only(page, "#scenario-1")
+    assert only(prompt, ".prompt").get_text() == "Show details for ticket 10234."
+    assert only(prompt, ".tool").get_text() == "fetchTicket"
     assert (
         "test_the_documented_prompt_works[2-ticket-details]"
-        in prompt.one(cls="check-nodeid").text()
+        in only(prompt, ".check-nodeid").get_text()
     )
     assert "demo-acme-admin-key" not in html

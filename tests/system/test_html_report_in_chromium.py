@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from contracts.paths import prompt_scripts
-from tests.contracts.html_dom import Element, parse
+from tests.contracts.report_pages import number, only
 from tests.contracts.scenario_texts import WRONG_EXPECTATION
 
 pytestmark = pytest.mark.system
@@ -40,11 +41,11 @@ def browse(chromium: str, page: Path, *flags: str) -> subprocess.CompletedProces
     )  # fmt: skip
 
 
-def as_chromium_sees_it(chromium: str, page: Path) -> Element:
+def as_chromium_sees_it(chromium: str, page: Path) -> BeautifulSoup:
     done = browse(chromium, page, "--dump-dom")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "<html" in done.stdout, done.stderr[-2000:]
-    return parse(done.stdout)
+    return BeautifulSoup(done.stdout, "html.parser")
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +82,7 @@ def check_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_chromium_shows_the_replay_summary_of_the_run(chromium: str, replay_page: Path) -> None:
     dom = as_chromium_sees_it(chromium, replay_page)
-    counts = [dom.number(i) for i in ("scenarios-total", "scenarios-passed", "scenarios-failed")]
+    counts = [number(dom, i) for i in ("scenarios-total", "scenarios-passed", "scenarios-failed")]
     assert counts == [8, 7, 1]
 
 
@@ -89,23 +90,23 @@ def test_chromium_shows_each_prompt_and_the_failed_scenario(
     chromium: str, replay_page: Path
 ) -> None:
     dom = as_chromium_sees_it(chromium, replay_page)
-    scenarios = dom.all("article", "scenario")
+    scenarios = dom.select("article.scenario")
     assert len(scenarios) == 8
-    assert len([s for s in scenarios if s.all(cls="prompt")]) == 7
-    (failed,) = [s for s in scenarios if s.attrs["data-status"] == "failed"]
-    assert failed.one(cls="scenario-name").text().endswith("failing.yaml")
-    assert 'subject: wanted "Printer on fire"' in failed.one(cls="failures").text()
-    assert all(s.all("tr", "journal-entry") for s in scenarios)
+    assert len([s for s in scenarios if s.select(".prompt")]) == 7
+    (failed,) = [s for s in scenarios if s["data-status"] == "failed"]
+    assert only(failed, ".scenario-name").get_text().endswith("failing.yaml")
+    assert 'subject: wanted "Printer on fire"' in only(failed, ".failures").get_text()
+    assert all(s.select("tr.journal-entry") for s in scenarios)
 
 
 def test_chromium_shows_the_check_summary_and_each_check(chromium: str, check_page: Path) -> None:
     dom = as_chromium_sees_it(chromium, check_page)
-    counts = [dom.number(i) for i in ("checks-total", "checks-passed", "checks-failed",
-                                      "checks-errors", "checks-skipped", "scenarios-total")]  # fmt: skip
+    counts = [number(dom, i) for i in ("checks-total", "checks-passed", "checks-failed",
+                                       "checks-errors", "checks-skipped", "scenarios-total")]  # fmt: skip
     assert counts == [3, 3, 0, 0, 0, 1]
-    assert [r.attrs["data-outcome"] for r in dom.all("tr", "check")] == ["passed"] * 3
-    prompt = dom.by_id("scenario-1")
-    assert prompt.one(cls="prompt").text() == "Show details for ticket 10234."
+    assert [r["data-outcome"] for r in dom.select("tr.check")] == ["passed"] * 3
+    prompt = only(dom, "#scenario-1")
+    assert only(prompt, ".prompt").get_text() == "Show details for ticket 10234."
 
 
 @pytest.mark.parametrize("page", ["replay_page", "check_page"])
