@@ -4,16 +4,15 @@ lists. Each problem names the file, line and field, and the name nearest a missp
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection, Iterable
 
-from mock_freshservice.scenario import Scenario
+from mock_freshservice.scenario import Scenario, hints
 
 
 def nearest(word: str, known: Iterable[str]) -> str | None:
-    """The known name `word` is most likely a misspelling of, if any is near enough."""
-    found = difflib.get_close_matches(word, list(known), n=1, cutoff=0.75)
-    return found[0] if found else None
+    """The known name `word` is most likely a misspelling of, if any is near enough (the fake's
+    rule for scenario keys, so a hint means the same everywhere)."""
+    return hints.near(word, known)
 
 
 def key_problem(scenario: Scenario, known_keys: Collection[str], *, public: bool) -> str | None:

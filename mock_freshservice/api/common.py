@@ -1,10 +1,12 @@
-"""What every resource blueprint shares: the caller, privileges, bodies, query checks, responses."""
+"""What the resource blueprints share: the caller, privileges, bodies, query checks, responses,
+the tickets several of them reach, and the searches' paging and acting user."""
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal, TypeVar
 
 import orjson
@@ -15,8 +17,10 @@ from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.roles import Role
 from mock_freshservice.data.store import Record
 from mock_freshservice.errors import FieldError, ValidationFailed
+from mock_freshservice.pagination import Page
 from mock_freshservice.proxy import public_base
 from mock_freshservice.validation import (
+    EMAIL,
     nul_character_errors,
     one_of,
     query_errors_for_unknown,
@@ -187,3 +191,49 @@ def live_ticket(ticket_id: int, who: Caller) -> Record:
     if record["deleted"] or record["spam"]:
         raise errors.NotFound()
     return record
+
+
+# -- Searches: the service catalog's and the knowledge base's -----------------------------------
+
+
+def words(text: str) -> list[str]:
+    """The lower-case words of `text`, as a search term and a searched text are compared."""
+    return [w for w in re.split(r"\W+", text.lower()) if w]
+
+
+def search_page(found: Sequence[Record], page: Page, render: Any, key: str) -> dict[str, Any]:
+    """A search answer: one page of results and the `meta` block with the totals."""
+    chunk, _ = page.slice(found)
+    return {
+        key: [render(record) for record in chunk],
+        "meta": {
+            "total_items": len(found),
+            "total_pages": math.ceil(len(found) / page.per_page),
+            "current_page": page.page,
+        },
+    }
+
+
+def acting_user(who: Caller, problems: list[FieldError]) -> Record | None:
+    """Who a search runs as: `user_email`'s user (admins may assume one), else the caller."""
+    raw = request.args.get("user_email")
+    account = who.account
+    if raw is None:
+        return account.user(who.user_id)
+    if not EMAIL.match(raw):
+        problems.append(
+            FieldError(
+                "user_email", "It should be in the 'valid email address' format", "invalid_value"
+            )
+        )
+        return None
+    if not who.role.allows("agents.manage"):
+        raise errors.access_denied()
+    user = account.user_by_email(raw)
+    if user is None:
+        problems.append(
+            FieldError(
+                "user_email", "There is no user matching the given user_email", "invalid_value"
+            )
+        )
+    return user

@@ -19,7 +19,13 @@ from mock_freshservice.api.common import (
     read_json_object,
     require,
 )
-from mock_freshservice.api.uploads import attachments_of, new_attachments, read_body, takes_uploads
+from mock_freshservice.api.uploads import (
+    attachments_of,
+    new_attachments,
+    read_body,
+    takes_uploads,
+    without_attachment,
+)
 from mock_freshservice.data.store import Record
 from mock_freshservice.data.tickets import text_of
 from mock_freshservice.errors import FieldError, ValidationFailed
@@ -167,12 +173,3 @@ def delete_conversation_attachment(conversation_id: int, attachment_id: int) -> 
         kept = without_attachment(conversation, attachment_id)
         account.conversation_edits.put({**conversation, "attachments": kept})
     return Response(status=204)
-
-
-def without_attachment(record: Record, attachment_id: int) -> list[dict[str, object]]:
-    """The record's attachments less the one named; 404 when it has none by that id."""
-    attachments = list(record.get("attachments") or [])
-    kept = [a for a in attachments if a.get("id") != attachment_id]
-    if len(kept) == len(attachments):
-        raise errors.NotFound()
-    return kept

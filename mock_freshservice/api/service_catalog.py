@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,6 +11,7 @@ from mock_freshservice import errors
 from mock_freshservice.api import shapes, tickets
 from mock_freshservice.api.common import (
     Caller,
+    acting_user,
     can_view_ticket,
     check_query,
     endpoint,
@@ -24,6 +23,8 @@ from mock_freshservice.api.common import (
     raise_if,
     read_json_object,
     require,
+    search_page,
+    words,
 )
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
@@ -33,7 +34,6 @@ from mock_freshservice.errors import FieldError, ValidationFailed
 from mock_freshservice.pagination import Page, next_link, parse_page
 from mock_freshservice.state import get_state
 from mock_freshservice.validation import (
-    EMAIL,
     Rule,
     array,
     email,
@@ -102,48 +102,6 @@ def list_items() -> Response:
     chunk, headers = _paged(found, page)
     body = [shapes.render(i, shapes.SERVICE_ITEM_LIST_KEYS, shapes.PLAIN_TIMESTAMPS) for i in chunk]
     return json_response({"service_items": body}, headers=headers)
-
-
-def words(text: str) -> list[str]:
-    return [w for w in re.split(r"\W+", text.lower()) if w]
-
-
-def search_page(found: Sequence[Record], page: Page, render: Any, key: str) -> dict[str, Any]:
-    """A search answer: one page of results and the `meta` block with the totals."""
-    chunk, _ = page.slice(found)
-    return {
-        key: [render(record) for record in chunk],
-        "meta": {
-            "total_items": len(found),
-            "total_pages": math.ceil(len(found) / page.per_page),
-            "current_page": page.page,
-        },
-    }
-
-
-def acting_user(who: Caller, problems: list[FieldError]) -> Record | None:
-    """Who a search runs as: `user_email`'s user (admins may assume one), else the caller."""
-    raw = request.args.get("user_email")
-    account = who.account
-    if raw is None:
-        return account.user(who.user_id)
-    if not EMAIL.match(raw):
-        problems.append(
-            FieldError(
-                "user_email", "It should be in the 'valid email address' format", "invalid_value"
-            )
-        )
-        return None
-    if not who.role.allows("agents.manage"):
-        raise errors.access_denied()
-    user = account.user_by_email(raw)
-    if user is None:
-        problems.append(
-            FieldError(
-                "user_email", "There is no user matching the given user_email", "invalid_value"
-            )
-        )
-    return user
 
 
 @bp.get("/service_catalog/items/search")

@@ -11,6 +11,7 @@ from mock_freshservice import errors
 from mock_freshservice.api import shapes
 from mock_freshservice.api.common import (
     Caller,
+    acting_user,
     check_query,
     endpoint,
     in_workspace,
@@ -20,8 +21,9 @@ from mock_freshservice.api.common import (
     raise_if,
     read_json_object,
     require,
+    search_page,
+    words,
 )
-from mock_freshservice.api.service_catalog import acting_user, search_page, words
 from mock_freshservice.clock import parse_datetime
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData

@@ -4,7 +4,7 @@ conversations, activities and the satisfaction survey (docs/freshservice.md §11
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -15,7 +15,6 @@ from mock_freshservice.api import conversations, shapes, ticket_fields
 from mock_freshservice.api.common import (
     MAX_TEXT,
     Caller,
-    caller,
     check_query,
     endpoint,
     get_ticket,
@@ -28,7 +27,25 @@ from mock_freshservice.api.common import (
     read_json_object,
     require,
 )
-from mock_freshservice.api.uploads import attachments_of, new_attachments, read_body, takes_uploads
+from mock_freshservice.api.ticket_queries import (
+    FILTER_FIELDS,
+    cached_ids,
+    children_of,
+    embed_includes,
+    filter_ids,
+    list_ids,
+    list_item,
+    list_page_json,
+    stored_ticket,
+    visible_conversations,
+)
+from mock_freshservice.api.uploads import (
+    attachments_of,
+    new_attachments,
+    read_body,
+    takes_uploads,
+    without_attachment,
+)
 from mock_freshservice.clock import DAY, format_ts, parse_datetime
 from mock_freshservice.data import activities, satisfaction, ticket_sources
 from mock_freshservice.data.account import AccountData
@@ -42,7 +59,6 @@ from mock_freshservice.data.tickets import (
     text_of,
 )
 from mock_freshservice.errors import FieldError, ValidationFailed
-from mock_freshservice.filters import FieldType
 from mock_freshservice.pagination import Page, next_link, parse_page
 from mock_freshservice.state import get_state
 from mock_freshservice.validation import (
@@ -106,7 +122,6 @@ LIST_PARAMS = (
     "page",
     "per_page",
 )
-CONVERSATIONS_IN_VIEW = 10
 
 
 # -- Listing ----------------------------------------------------------------------------------
@@ -177,168 +192,16 @@ def list_tickets() -> Response:
     )
     table = account.tickets
     version = table.version  # read first: a page is never kept under a newer version than its ids
-    ticket_ids = _cached(account, key, lambda: _select(account, key))
+    ticket_ids = cached_ids(account, key, lambda: list_ids(account, key))
     chunk, more = page.slice(ticket_ids)
     headers = {"Link": next_link(page)} if more else None
     if includes:
-        items = [_list_item(account, _stored(account, tid), includes) for tid in chunk]
+        items = [list_item(account, stored_ticket(account, tid), includes) for tid in chunk]
         return json_response({"tickets": items}, headers=headers)
     body = table.pages.get(
-        version, (key, page.page, page.per_page), lambda: _list_page(account, chunk)
+        version, (key, page.page, page.per_page), lambda: list_page_json(account, chunk)
     )
     return raw_json_response(body, headers=headers)
-
-
-def _list_page(account: AccountData, ticket_ids: Sequence[int]) -> bytes:
-    table = account.tickets
-    parts = [
-        shapes.render_json(
-            table, _stored(account, tid), shapes.TICKET_LIST_KEYS, shapes.TICKET_TIMESTAMPS
-        )
-        for tid in ticket_ids
-    ]
-    return b'{"tickets":[' + b",".join(parts) + b"]}"
-
-
-def _stored(account: AccountData, ticket_id: int) -> Record:
-    record = account.tickets.get(ticket_id)
-    assert record is not None  # ids come from the table itself
-    return record
-
-
-_ListKey = tuple[Any, ...]
-
-
-def _cached(account: AccountData, key: _ListKey, compute: Callable[[], list[int]]) -> list[int]:
-    """Ticket id lists by query, valid until the table next changes."""
-    table = account.tickets
-
-    def scan() -> list[int]:
-        with table.lock:  # a consistent view of the columns while writers wait
-            return compute()
-
-    return table.queries.get(table.version, key, scan)
-
-
-def _select(account: AccountData, key: _ListKey) -> list[int]:
-    preset, requester_ids, since, window_start, ticket_type, workspace_id, order, me = key
-    table = account.tickets
-    col = table.columns
-    tests: list[Callable[[int], bool]] = []
-    spam, deleted = col["spam"], col["deleted"]
-    if preset == "spam":
-        tests.append(lambda p: spam[p] and not deleted[p])
-    elif preset == "deleted":
-        tests.append(lambda p: deleted[p])
-    else:
-        tests.append(lambda p: not spam[p] and not deleted[p])
-    if preset == "new_and_my_open":
-        status, responder = col["status"], col["responder_id"]
-        tests.append(lambda p: status[p] == 2 and responder[p] in (None, me))
-    elif preset == "watching":
-        watchers = col["watchers"]
-        tests.append(lambda p: me in watchers[p])
-    if requester_ids is not None:
-        wanted = frozenset(requester_ids)
-        requesters = col["requester_id"]
-        tests.append(lambda p: requesters[p] in wanted)
-    updated, created = col["updated_at"], col["created_at"]
-    if since is not None:
-        tests.append(lambda p: updated[p] >= since)
-    if window_start is not None:
-        tests.append(lambda p: created[p] >= window_start)
-    if ticket_type is not None:
-        types = col["type"]
-        tests.append(lambda p: types[p] == ticket_type)
-    if workspace_id != 0:
-        workspaces = col["workspace_id"]
-        tests.append(lambda p: workspaces[p] == workspace_id)
-    ids = table.ids
-    matches = [p for p in table.positions() if all(test(p) for test in tests)]
-    matches.sort(key=lambda p: (created[p], ids[p]), reverse=order == "desc")
-    return [ids[p] for p in matches]
-
-
-def _list_item(
-    account: AccountData, record: Record | None, includes: tuple[str, ...]
-) -> dict[str, Any]:
-    assert record is not None  # ids come from the table itself
-    item = shapes.render(record, shapes.TICKET_LIST_KEYS, shapes.TICKET_TIMESTAMPS)
-    _embed(account, record, item, includes)
-    return item
-
-
-def _embed(
-    account: AccountData, record: Record, out: dict[str, Any], includes: tuple[str, ...]
-) -> None:
-    for name in includes:
-        if name == "stats":
-            out["stats"] = shapes.ticket_stats(record)
-        elif name == "requester":
-            out["requester"] = shapes.embedded_user(account.user(record["requester_id"]))
-        elif name == "requested_for":
-            requested_for = record.get("requested_for_id")
-            out["requested_for"] = shapes.embedded_user(
-                account.user(requested_for) if requested_for else None
-            )
-        elif name == "conversations":
-            visible = _visible_conversations(account, record)[:CONVERSATIONS_IN_VIEW]
-            out["conversations"] = [
-                shapes.render(c, shapes.CONVERSATION_LIST_KEYS, shapes.CONVERSATION_TIMESTAMPS)
-                for c in visible
-            ]
-        elif name == "tags":
-            out["tags"] = list(record["tags"])
-        elif name in ("assets", "changes"):
-            out[name] = []
-        elif name == "related_tickets":
-            out[name] = _related(account, record)
-        elif name in ("onboarding_context", "offboarding_context"):
-            request = account.employee_request_of(name.split("_")[0], record["id"])
-            out[name] = (
-                None
-                if request is None
-                else {
-                    "fields": dict(request["fields"]),
-                    "lookup_values": dict(request["lookup_values"]),
-                }
-            )
-        else:  # problem: tickets name none in the fake's data
-            out[name] = None
-
-
-def children_of(account: AccountData, ticket_id: int) -> list[Record]:
-    """The child tickets of a ticket, by id (only written tickets have a parent, so the scan
-    stays on the few records the overlay holds)."""
-    table = account.tickets
-    found = (table.get(child_id) for child_id in table.written_ids())
-    return sorted(
-        (c for c in found if c is not None and c.get("_parent_ticket_id") == ticket_id),
-        key=lambda c: int(c["id"]),
-    )
-
-
-def _related(account: AccountData, record: Record) -> dict[str, Any]:
-    """A parent's children with their details, a child's parent, or nothing (guesses.py)."""
-    if record.get("_parent_ticket_id") is not None:
-        return {"parent_id": record["_parent_ticket_id"]}
-    children = [c for c in children_of(account, record["id"]) if not c["deleted"]]
-    if not children:
-        return {}
-    return {
-        "child_ids": [c["id"] for c in children],
-        "child_tickets_details": [
-            {
-                "id": c["id"],
-                "subject": c["subject"],
-                "status": activities.STATUS.get(c["status"], str(c["status"])),
-                "priority": activities.PRIORITY.get(c["priority"], str(c["priority"])),
-                "agent": activities.name_of(account, c["responder_id"]),
-                "requester": activities.name_of(account, c["requester_id"]),
-            }
-            for c in children
-        ],
-    }
 
 
 def _includes(allowed: tuple[str, ...], problems: list[FieldError]) -> tuple[str, ...]:
@@ -364,29 +227,6 @@ def _query_id(name: str, problems: list[FieldError]) -> int | None:
 
 # -- Filtering --------------------------------------------------------------------------------
 
-FILTER_FIELDS: dict[str, FieldType] = {
-    "workspace_id": "number",
-    "requester_id": "number",
-    # A requester's primary and secondary emails all find their tickets.
-    "email": "strings",
-    "agent_id": "number",
-    "group_id": "number",
-    "priority": "number",
-    "status": "number",
-    "impact": "number",
-    "urgency": "number",
-    "tag": "tag",
-    "due_by": "date",
-    "fr_due_by": "date",
-    "created_at": "date",
-    "updated_at": "date",
-    # The account's custom ticket fields, by type (DOCS §Custom Fields: dropdown → string,
-    # checkbox → boolean).
-    **{
-        name: ("boolean" if choices is None else "string")
-        for name, choices in TICKET_CUSTOM_FIELDS.items()
-    },
-}
 FILTER_PAGE_SIZE = 30
 
 
@@ -415,59 +255,15 @@ def filter_tickets() -> Response:
     # `email:` reads the people tables, so their versions belong in the cache key too.
     people = (account.agents.version, account.requesters.version)
     key = ("filter", tree, workspace_id, own, people)
-    ticket_ids = _cached(account, key, lambda: _filtered(account, tree, workspace_id, own))
+    ticket_ids = cached_ids(account, key, lambda: filter_ids(account, tree, workspace_id, own))
     chunk, _ = page.slice(ticket_ids)
     items = [
-        shapes.render(_stored(account, tid), shapes.TICKET_FILTER_KEYS, shapes.TICKET_TIMESTAMPS)
+        shapes.render(
+            stored_ticket(account, tid), shapes.TICKET_FILTER_KEYS, shapes.TICKET_TIMESTAMPS
+        )
         for tid in chunk
     ]
     return json_response({"tickets": items, "total": len(ticket_ids)})
-
-
-def _filtered(
-    account: AccountData, tree: filters.Node, workspace_id: int, own: int | None
-) -> list[int]:
-    table = account.tickets
-    col = table.columns
-    emails: dict[int, list[str]] = {}
-    for address, user_id in account.emails().items():
-        emails.setdefault(user_id, []).append(address)
-    requester, custom = col["requester_id"], col["custom_fields"]
-    accessors: dict[str, filters.Accessor] = {
-        name: col[name].__getitem__
-        for name in (
-            "workspace_id",
-            "requester_id",
-            "group_id",
-            "priority",
-            "status",
-            "impact",
-            "urgency",
-            "due_by",
-            "fr_due_by",
-            "created_at",
-            "updated_at",
-        )
-    }
-    accessors["agent_id"] = col["responder_id"].__getitem__
-    accessors["tag"] = col["tags"].__getitem__
-    accessors["email"] = lambda p: emails.get(requester[p], ())
-    for name in TICKET_CUSTOM_FIELDS:
-        accessors[name] = lambda p, name=name: custom[p].get(name)  # type: ignore[misc]
-    matches = filters.compile_predicate(tree, FILTER_FIELDS, accessors)
-    spam, deleted, workspaces = col["spam"], col["deleted"], col["workspace_id"]
-    created, ids = col["created_at"], table.ids
-    found = [
-        p
-        for p in table.positions()
-        if not spam[p]
-        and not deleted[p]
-        and (workspace_id == 0 or workspaces[p] == workspace_id)
-        and (own is None or requester[p] == own)
-        and matches(p)
-    ]
-    found.sort(key=lambda p: (created[p], ids[p]), reverse=True)
-    return [ids[p] for p in found]
 
 
 # -- Viewing ----------------------------------------------------------------------------------
@@ -487,7 +283,7 @@ def view_ticket(ticket_id: int) -> Response:
         )
         return raw_json_response(b'{"ticket":' + body + b"}")
     out = shapes.render(record, shapes.TICKET_VIEW_KEYS, shapes.TICKET_TIMESTAMPS)
-    _embed(who.account, record, out, includes)
+    embed_includes(who.account, record, out, includes)
     return json_response({"ticket": out})
 
 
@@ -779,7 +575,7 @@ def delete_ticket_attachment(ticket_id: int, attachment_id: int) -> Response:
         record = get_ticket(ticket_id, who)
         if record["deleted"] or record["spam"]:
             raise errors.MethodNotAllowed("DELETE", ("GET",))
-        kept = conversations.without_attachment(record, attachment_id)
+        kept = without_attachment(record, attachment_id)
         account.tickets.put({**record, "attachments": kept, "updated_at": get_state().clock.now()})
     return Response(status=204)
 
@@ -986,14 +782,6 @@ NOTE_RULES: dict[str, Rule] = {
 }
 
 
-def _visible_conversations(account: AccountData, ticket: Record) -> list[Record]:
-    conversations = account.conversations(ticket)
-    who = caller()
-    if not who.is_agent:
-        conversations = [c for c in conversations if not c["private"]]
-    return conversations
-
-
 @bp.post("/tickets/<int:ticket_id>/notes")
 @endpoint("write")
 @takes_uploads
@@ -1049,7 +837,7 @@ def list_conversations(ticket_id: int) -> Response:
     page: Page = parse_page(problems)
     raise_if(problems)
     ticket = get_ticket(ticket_id, who)
-    conversations = _visible_conversations(who.account, ticket)
+    conversations = visible_conversations(who.account, ticket)
     chunk, more = page.slice(conversations)
     items = [
         shapes.render(c, shapes.CONVERSATION_LIST_KEYS, shapes.CONVERSATION_TIMESTAMPS)

@@ -5,7 +5,8 @@ The form's other parts become the body a JSON request would have sent, read as t
 rules expect: `name[]` parts make a list, `custom_fields[name]` parts an object, and a text part
 becomes an integer or a boolean where the rule wants one (a form carries only text). Each file
 becomes an attachment record on its ticket or conversation; its bytes are not kept, since the
-fake serves no downloads (guesses.ATTACHMENTS).
+fake serves no downloads (guesses.ATTACHMENTS). Taking one attachment off a ticket or a
+conversation is here too, for both blueprints.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 from flask import request
 from werkzeug.datastructures import FileStorage
 
-from mock_freshservice import guesses
+from mock_freshservice import errors, guesses
 from mock_freshservice.api.common import raise_if, read_json_object
 from mock_freshservice.clock import format_ts
 from mock_freshservice.data import ids
@@ -147,3 +148,12 @@ def new_attachments(
             }
         )
     return made
+
+
+def without_attachment(record: Record, attachment_id: int) -> list[dict[str, object]]:
+    """The record's attachments less the one named; 404 when it has none by that id."""
+    attachments = list(record.get("attachments") or [])
+    kept = [a for a in attachments if a.get("id") != attachment_id]
+    if len(kept) == len(attachments):
+        raise errors.NotFound()
+    return kept

@@ -356,6 +356,14 @@ def test_dataset_now_must_be_iso_8601() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"), [("nht", "nth"), ("kye", "key"), ("metod", "method"), ("aftr", "after")]
+)
+def test_a_slip_in_a_short_key_still_gets_a_suggestion(written: str, meant: str) -> None:
+    text = f"description: d\nrules:\n  - id: a\n    match: {{{written}: 1}}\n"
+    assert f"unknown key '{written}' (did you mean '{meant}'?)" in problems(text)
+
+
 def test_every_problem_is_reported_one_a_line_in_line_order() -> None:
     message = problems("description: d\nrules:\n  - id: a\n    effect: {eror: 1}\nsteps: 3\n")
     assert message.splitlines() == [
@@ -518,7 +526,14 @@ def test_a_misspelt_matcher_in_expect_is_an_error_with_a_suggestion(
 
 @pytest.mark.parametrize(
     "value",
-    ["{id: 1}", "{errors: []}", "{content: x}", "{length: 1, regex: x}", "{lenght: 1, id: 2}"],
+    [
+        "{id: 1}",
+        "{errors: []}",
+        "{content: x}",
+        "{parent: x}",
+        "{length: 1, regex: x}",
+        "{lenght: 1, id: 2}",
+    ],
 )
 def test_a_literal_mapping_far_from_any_matcher_stays_a_literal(value: str) -> None:
     scenario = parse_scenario(f"{STEP}      a: {value}\n")
