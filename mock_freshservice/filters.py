@@ -1,79 +1,55 @@
 """Freshservice's filter query language (`/tickets/filter?query=`, `?query=` on agents and
 requesters, `?filter=` on assets), parsed into a small tree and compiled into a row predicate.
 
-    query      := '"' expression '"'                 (at most 512 characters inside the quotes)
-    expression := conjunction ( "OR" conjunction )*
-    conjunction:= factor ( "AND" factor )*
-    factor     := "(" expression ")" | condition
-    condition  := field ( ":" | ":>" | ":<" ) value
-                | "~[" field ( "|" field )* "]" ":" string      (starts-with; people only)
-    value      := integer | 'single-quoted string' | true | false | null
-
-`:>` and `:<` mean "greater/less than or equal" and apply to number and date fields only. Dates
-are `'yyyy-mm-dd'` (UTC); created_at/updated_at also take `'yyyy-mm-ddThh:mm:ssZ'`. How a date
-compares is one of the fake's guesses (see `guesses.py`).
+The syntax is `freshservice_query/grammar.lark`, shared with the server; this module knows what
+the fake adds to it: each resource's fields and their types (its callers pass them), which values
+and operators a field takes, and the fake's wording of a refusal (with 1-based positions inside the
+quotes). `:>` and `:<` mean "greater/less than or equal" and apply to number and date fields only.
+Dates are `'yyyy-mm-dd'` (UTC); created_at/updated_at also take `'yyyy-mm-ddThh:mm:ssZ'`. How a
+date compares is one of the fake's guesses (see `guesses.py`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
+import freshservice_query
+from freshservice_query import AllOf, AnyOf, Condition, Lexeme, Node, Operator
 from mock_freshservice import guesses
 from mock_freshservice.clock import DAY, parse_date, parse_datetime
+
+__all__ = [  # the tree's classes are the shared package's, named here as filters.Node, …
+    "Accessor",
+    "AllOf",
+    "AnyOf",
+    "Condition",
+    "FieldType",
+    "FilterError",
+    "Node",
+    "Operator",
+    "compile_predicate",
+    "fields_of",
+    "parse",
+    "record_matcher",
+    "unquote",
+]
 
 # "numbers" and "strings" are list fields: a row matches when any element does ("tag" is
 # "strings" under its own name).
 FieldType = Literal["number", "numbers", "string", "strings", "date", "boolean", "tag", "contains"]
-Operator = Literal[":", ":>", ":<", "~"]
-MAX_QUERY_LENGTH = 512
+MAX_QUERY_LENGTH = freshservice_query.MAX_LENGTH
+
+# The fake has always read `~[` up to the next `]` as one token, whatever is between (its names
+# are then refused as written), and refused any other `~`, `[`, `]` or `|` as a stray character.
+_SEARCH_FIELDS = re.compile(r"~\[[^\]]*\]")
+_STRAY = frozenset({"CHARACTER", "TILDE", "LSQB", "RSQB", "VBAR"})
 
 
 class FilterError(ValueError):
     """A query Freshservice would refuse; the message names the problem and where it is."""
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Condition:
-    fields: tuple[str, ...]  # one field, or several for a starts-with search
-    operator: Operator
-    value: int | str | bool | None
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class AllOf:
-    parts: tuple[Node, ...]
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class AnyOf:
-    parts: tuple[Node, ...]
-
-
-Node = Condition | AllOf | AnyOf
-
-_TOKEN = re.compile(
-    r"""\s*(?:
-        (?P<lparen>\()|(?P<rparen>\))
-      | (?P<prefix>~\[(?P<prefix_fields>[^\]]*)\])
-      | (?P<op>:>|:<|:)
-      | (?P<string>'(?:[^'\\]|\\.)*')
-      | (?P<number>-?[0-9]+(?![\w.]))
-      | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-      | (?P<bad>\S)
-    )""",
-    re.VERBOSE,
-)
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Token:
-    kind: str
-    text: str
-    position: int  # 1-based column inside the quotes, for messages
 
 
 def unquote(raw: str) -> str:
@@ -91,161 +67,131 @@ def unquote(raw: str) -> str:
     return inner
 
 
-def _tokens(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    position = 0
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None or match.end() == position:
-            break  # only trailing whitespace is left
-        kind = match.lastgroup or ""
-        if kind == "prefix_fields":
-            kind = "prefix"
-        start = match.start(kind) + 1
-        if kind == "bad":
-            raise FilterError(f"Unexpected character {match[kind]!r} at position {start}")
-        value = match["prefix_fields"] if kind == "prefix" else match[kind]
-        tokens.append(_Token(kind, value, start))
-        position = match.end()
-    return tokens
-
-
-class _Parser:
-    def __init__(self, text: str, fields: Mapping[str, FieldType], prefix_fields: Sequence[str]):
-        self.tokens = _tokens(text)
-        self.at = 0
-        self.fields = fields
-        self.prefix_fields = prefix_fields
-
-    def peek(self) -> _Token | None:
-        return self.tokens[self.at] if self.at < len(self.tokens) else None
-
-    def take(self) -> _Token:
-        token = self.peek()
-        if token is None:
-            raise FilterError("The query ends too early")
-        self.at += 1
-        return token
-
-    def parse(self) -> Node:
-        node = self.expression()
-        extra = self.peek()
-        if extra is not None:
-            what = "')'" if extra.kind == "rparen" else repr(extra.text)
-            raise FilterError(f"Unexpected {what} at position {extra.position}")
-        return node
-
-    def expression(self) -> Node:
-        parts = [self.conjunction()]
-        while self._keyword("OR"):
-            parts.append(self.conjunction())
-        return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
-
-    def conjunction(self) -> Node:
-        parts = [self.factor()]
-        while self._keyword("AND"):
-            parts.append(self.factor())
-        return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
-
-    def _keyword(self, word: str) -> bool:
-        token = self.peek()
-        if token is not None and token.kind == "word" and token.text == word:
-            self.at += 1
-            return True
-        return False
-
-    def factor(self) -> Node:
-        token = self.take()
-        if token.kind == "lparen":
-            node = self.expression()
-            closing = self.peek()
-            if closing is None or closing.kind != "rparen":
-                raise FilterError(f"The '(' at position {token.position} is never closed")
-            self.at += 1
-            return node
-        if token.kind == "prefix":
-            return self.starts_with(token)
-        if token.kind != "word" or token.text in ("AND", "OR"):
-            raise FilterError(f"Expected a field name at position {token.position}")
-        return self.condition(token)
-
-    def condition(self, field_token: _Token) -> Condition:
-        field = field_token.text
-        kind = self.fields.get(field)
-        if kind is None:
-            supported = ", ".join(sorted(self.fields))
-            raise FilterError(
-                f"Unknown field {field!r} at position {field_token.position}; "
-                f"supported fields: {supported}"
-            )
-        operator_token = self.take()
-        if operator_token.kind != "op":
-            raise FilterError(f"Expected ':', ':>' or ':<' after {field!r}")
-        operator: Operator = operator_token.text  # type: ignore[assignment]
-        if operator != ":" and kind not in ("number", "numbers", "date"):
-            raise FilterError(
-                f"{operator!r} works on number and date fields only; {field!r} is a {kind} field"
-            )
-        value_token = self.take()
-        value = self.value(field, kind, value_token, operator)
-        return Condition((field,), operator, value)
-
-    def value(
-        self, field: str, kind: FieldType, token: _Token, operator: str
-    ) -> int | str | bool | None:
-        if token.kind == "word" and token.text == "null":
-            if operator != ":":
-                raise FilterError(f"null can only be matched with ':' ({field!r})")
-            return None
-        if kind in ("number", "numbers"):
-            if token.kind != "number":
-                raise FilterError(
-                    f"{field!r} is a number field; {token.text!r} at position {token.position} "
-                    "is not a number"
-                )
-            return int(token.text)
-        if kind == "boolean":
-            if token.kind != "word" or token.text not in ("true", "false"):
-                raise FilterError(f"{field!r} is a boolean field; use true or false")
-            return token.text == "true"
-        if token.kind != "string":
-            raise FilterError(
-                f"{field!r} takes a value in single quotes; got {token.text!r} "
-                f"at position {token.position}"
-            )
-        text = _unescape(token.text)
-        if kind == "date" and _date_bounds(field, text) is None:
-            raise FilterError(f"{field!r} takes a date as 'yyyy-mm-dd' (UTC); got {text!r}")
-        return text
-
-    def starts_with(self, token: _Token) -> Condition:
-        names = tuple(name.strip() for name in token.text.split("|"))
-        if not self.prefix_fields:
-            raise FilterError("'~[…]' starts-with searches are not supported here")
-        for name in names:
-            if name not in self.prefix_fields:
-                raise FilterError(
-                    f"{name!r} cannot be searched with '~[…]'; use {', '.join(self.prefix_fields)}"
-                )
-        operator = self.take()
-        if operator.kind != "op" or operator.text != ":":
-            raise FilterError("A '~[…]' search takes ':' and a value in single quotes")
-        value = self.take()
-        if value.kind != "string":
-            raise FilterError("A '~[…]' search takes a value in single quotes")
-        return Condition(names, "~", _unescape(value.text))
-
-
-def _unescape(quoted: str) -> str:
-    """The text of a single-quoted value, each backslash escape (`\\'`, `\\\\`) undone."""
-    return re.sub(r"\\(.)", r"\1", quoted[1:-1])
-
-
 def parse(
     raw_query: str, fields: Mapping[str, FieldType], prefix_fields: Sequence[str] = ()
 ) -> Node:
     """Parse a `query` parameter as received (double quotes included)."""
-    return _Parser(unquote(raw_query), fields, prefix_fields).parse()
+    text = unquote(raw_query)
+    stray = _stray_character(text)
+    if stray is not None:  # before anything else, as a lexer reading the whole query first
+        raise FilterError(f"Unexpected character {stray.text!r} at position {stray.start + 1}")
+    rules = _Rules(text, fields, prefix_fields)
+    try:
+        return freshservice_query.parse(text, rules.check)
+    except freshservice_query.QuerySyntaxError as exc:
+        raise rules.refusal(exc) from None
+
+
+def _stray_character(text: str) -> Lexeme | None:
+    """The first character the fake's lexer has always refused, if any."""
+    at = 0
+    while True:
+        for lexeme in freshservice_query.lex(text, at):
+            if lexeme.kind == "TILDE" and (search := _SEARCH_FIELDS.match(text, lexeme.start)):
+                at = search.end()  # read on after the `]`
+                break
+            if lexeme.kind in _STRAY:
+                return lexeme
+        else:
+            return None
+
+
+class _Rules:
+    """The fake's checks of each condition, and its wording of a syntax error."""
+
+    def __init__(self, text: str, fields: Mapping[str, FieldType], prefix_fields: Sequence[str]):
+        self.text = text
+        self.fields = fields
+        self.prefix_fields = prefix_fields
+
+    def shown(self, lexeme: Lexeme) -> str:
+        """A lexeme as the fake names it: a `~[…]` search by what is between its brackets."""
+        if lexeme.kind == "TILDE":
+            return self.text[lexeme.start + 2 : self.text.index("]", lexeme.start)]
+        return lexeme.text
+
+    def check(self, parts: tuple[Lexeme, ...]) -> None:
+        head = parts[0]
+        if head.kind == "TILDE":
+            self.check_search(head)
+            return
+        field = head.text
+        kind = self.fields.get(field)
+        if kind is None:
+            supported = ", ".join(sorted(self.fields))
+            raise FilterError(
+                f"Unknown field {field!r} at position {head.start + 1}; "
+                f"supported fields: {supported}"
+            )
+        if len(parts) < 2:
+            return
+        operator = parts[1].text
+        if operator != ":" and kind not in ("number", "numbers", "date"):
+            raise FilterError(
+                f"{operator!r} works on number and date fields only; {field!r} is a {kind} field"
+            )
+        if len(parts) > 2:
+            self.check_value(field, kind, operator, parts[2])
+
+    def check_value(self, field: str, kind: FieldType, operator: str, value: Lexeme) -> None:
+        if value.kind == "NULL":
+            if operator != ":":
+                raise FilterError(f"null can only be matched with ':' ({field!r})")
+            return
+        if kind in ("number", "numbers"):
+            if value.kind != "NUMBER":
+                raise FilterError(
+                    f"{field!r} is a number field; {self.shown(value)!r} at position "
+                    f"{value.start + 1} is not a number"
+                )
+            return
+        if kind == "boolean":
+            if value.kind not in ("TRUE", "FALSE"):
+                raise FilterError(f"{field!r} is a boolean field; use true or false")
+            return
+        if value.kind != "STRING":
+            raise FilterError(
+                f"{field!r} takes a value in single quotes; got {self.shown(value)!r} "
+                f"at position {value.start + 1}"
+            )
+        text = freshservice_query.unescape(value.text)
+        if kind == "date" and _date_bounds(field, text) is None:
+            raise FilterError(f"{field!r} takes a date as 'yyyy-mm-dd' (UTC); got {text!r}")
+
+    def check_search(self, tilde: Lexeme) -> None:
+        if not self.prefix_fields:
+            raise FilterError("'~[…]' starts-with searches are not supported here")
+        for name in self.shown(tilde).split("|"):
+            if name.strip() not in self.prefix_fields:
+                raise FilterError(
+                    f"{name.strip()!r} cannot be searched with '~[…]'; "
+                    f"use {', '.join(self.prefix_fields)}"
+                )
+
+    def refusal(self, error: freshservice_query.QuerySyntaxError) -> FilterError:
+        found, slot = error.found, error.slot
+        if slot == "connective" and error.open_paren is not None:
+            return FilterError(f"The '(' at position {error.open_paren.start + 1} is never closed")
+        if found.kind == "END":
+            return FilterError("The query ends too early")
+        position = found.start + 1
+        if found.kind == "CHARACTER":  # only inside `~[…]`, whose names were refused first
+            return FilterError(f"Unexpected character {found.text!r} at position {position}")
+        if slot == "factor":
+            if found.kind in ("TRUE", "FALSE", "NULL"):
+                self.check((found,))  # a word all the same: an unknown field
+            return FilterError(f"Expected a field name at position {position}")
+        if slot == "operator":
+            return FilterError(f"Expected ':', ':>' or ':<' after {error.reading[0].text!r}")
+        if slot == "value":
+            field, operator = error.reading[0].text, error.reading[1].text
+            # Raises: a value the grammar refuses is one no field takes.
+            self.check_value(field, self.fields[field], operator, found)
+        if slot == "colon":
+            return FilterError("A '~[…]' search takes ':' and a value in single quotes")
+        if slot == "text":
+            return FilterError("A '~[…]' search takes a value in single quotes")
+        return FilterError(f"Unexpected {self.shown(found)!r} at position {position}")
 
 
 def _date_bounds(field: str, text: str) -> tuple[int, int] | None:

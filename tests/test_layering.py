@@ -1,5 +1,5 @@
 """Dependencies run one way (docs/architecture.md §1): the fake imports nothing of the server or
-the contracts."""
+the contracts, and the query language they share imports none of the three."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ FORBIDDEN = {
     # The contracts reach a server only through its command line, HTTP and MCP
     # (docs/architecture.md §1).
     "contracts": {"server"},
+    # The filter query language's grammar and parser, which the fake and the server share: it
+    # depends on none of them.
+    "freshservice_query": {"mock_freshservice", "server", "contracts"},
 }
 
 

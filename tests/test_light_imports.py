@@ -10,7 +10,9 @@ import sys
 import pytest
 
 # Each of these takes a large part of a second to import, or is not needed to answer.
-HEAVY = frozenset({"flask", "faker", "numpy", "waitress", "mcp", "uvicorn", "anyio", "httpx"})
+HEAVY = frozenset(
+    {"flask", "faker", "numpy", "waitress", "mcp", "uvicorn", "anyio", "httpx", "lark"}
+)
 
 
 def packages_imported(*args: str) -> set[str]:

@@ -2,9 +2,9 @@
 
 Freshservice's `GET /tickets/filter?query="…"` takes `field:value` conditions joined with AND
 and OR, parenthesised, with `:>`/`:<` (at least / at most) on numbers and dates, strings and
-dates in single quotes and `null` for "not set" (docs/freshservice.md §6). A wrong field or
-operator is refused here, naming it, so no request is spent on it. (The fake has its own parser;
-this one is written separately so the server depends on nothing of the fake.)
+dates in single quotes and `null` for "not set" (docs/freshservice.md §6; the syntax is
+`freshservice_query/grammar.lark`, which the fake parses too). A wrong field or operator is
+refused here, naming it, so no request is spent on it.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from datetime import datetime
 from typing import Literal
 
 from mcp.server.mcpserver.exceptions import ToolError
+
+import freshservice_query
+from freshservice_query import Lexeme
 
 Kind = Literal["number", "string", "date", "datetime"]
 
@@ -35,12 +38,8 @@ TICKET_FIELDS: Mapping[str, Kind] = {
     "created_at": "datetime",  # a date, or a date and time in UTC
     "updated_at": "datetime",
 }
-MAX_LENGTH = 512
+MAX_LENGTH = freshservice_query.MAX_LENGTH
 
-_TOKEN = re.compile(
-    r"\s*(?:(?P<paren>[()])|(?P<op>:>|:<|:)|(?P<string>'(?:[^'\\]|\\.)*')|(?P<punct>[~\[\]|])"
-    r"|(?P<number>-?[0-9]+(?![\w.]))|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<other>\S))"
-)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 
@@ -66,119 +65,97 @@ def check(
         raise QueryError(
             f"the query has {len(text)} characters; Freshservice takes at most {MAX_LENGTH}"
         )
-    tokens = [(m.lastgroup or "", m.group(m.lastgroup or 0)) for m in _TOKEN.finditer(text)]
-    if ("other", '"') in tokens:  # inside a single-quoted value a double quote is just text
+    # Inside a single-quoted value a double quote is just text; anywhere else it is refused
+    # before anything else (a user's habit from other query languages, worth its own message).
+    if '"' in text and any(
+        lexeme.kind == "CHARACTER" and lexeme.text == '"' for lexeme in freshservice_query.lex(text)
+    ):
         raise QueryError("use single quotes around values; double quotes are added by the tool")
-    ends = [m.end() for m in _TOKEN.finditer(text)]
-    _Checker(text, tokens, ends, fields, prefix_fields).run()
+    rules = _Rules(fields, prefix_fields)
+    try:
+        freshservice_query.parse(text, rules.check)
+    except freshservice_query.QuerySyntaxError as exc:
+        raise rules.refusal(text, exc) from None
     return text
 
 
-class _Checker:
-    def __init__(
-        self,
-        text: str,
-        tokens: list[tuple[str, str]],
-        ends: list[int],
-        fields: Mapping[str, Kind],
-        prefix_fields: Sequence[str] = (),
-    ) -> None:
-        self.text = text
-        self.prefix_fields = prefix_fields
-        self.tokens = tokens
-        self.ends = ends  # where each token ends, to quote what came before a problem
-        self.at = 0
+class _Rules:
+    """The server's checks of each condition, and its wording of a syntax error."""
+
+    def __init__(self, fields: Mapping[str, Kind], prefix_fields: Sequence[str]) -> None:
         self.fields = fields
+        self.prefix_fields = prefix_fields
+        self.usable = ", ".join(prefix_fields)
 
-    def run(self) -> None:
-        self.expression()
-        if self.at < len(self.tokens):
-            raise QueryError(f"unexpected {self.tokens[self.at][1]!r}{self.after()}")
-
-    def after(self) -> str:
-        """Where the checker is, for an error: ` after '<what came before>'`."""
-        if self.at == 0:
-            return " at the start"
-        return f" after {self.text[: self.ends[self.at - 1]].strip()!r}"
-
-    def next(self) -> tuple[str, str]:
-        if self.at >= len(self.tokens):
-            raise QueryError(f"the query ends too early{self.after()}")
-        token = self.tokens[self.at]
-        if token[0] == "other":
-            raise QueryError(f"unexpected character {token[1]!r}{self.after()}")
-        self.at += 1
-        return token
-
-    def keyword(self, word: str) -> bool:
-        if self.at < len(self.tokens) and self.tokens[self.at] == ("word", word):
-            self.at += 1
-            return True
-        return False
-
-    def expression(self) -> None:
-        self.term()
-        while self.keyword("OR"):
-            self.term()
-
-    def term(self) -> None:
-        self.factor()
-        while self.keyword("AND"):
-            self.factor()
-
-    def factor(self) -> None:
-        kind, text = self.next()
-        if kind == "paren" and text == "(":
-            self.expression()
-            if self.next() != ("paren", ")"):
-                raise QueryError("a '(' is never closed")
+    def check(self, parts: tuple[Lexeme, ...]) -> None:
+        head = parts[0]
+        if head.kind == "TILDE":
+            if not self.prefix_fields:
+                raise QueryError("expected a field name, found '~'")
+            for name in parts:
+                if name.kind == "FIELD" and name.text not in self.prefix_fields:
+                    raise QueryError(
+                        f"{name.text!r} cannot be searched with ~[…]; use {self.usable}"
+                    )
             return
-        if (kind, text) == ("punct", "~") and self.prefix_fields:
-            self.starts_with()
+        field = head.text
+        kind = self.fields.get(field)
+        if kind is None:
+            raise QueryError(f"unknown field {field!r}; use one of {', '.join(self.fields)}")
+        if len(parts) < 2:
             return
-        if kind != "word" or text in ("AND", "OR"):
-            raise QueryError(f"expected a field name, found {text!r}")
-        field_kind = self.fields.get(text)
-        if field_kind is None:
-            raise QueryError(f"unknown field {text!r}; use one of {', '.join(self.fields)}")
-        op_kind, op = self.next()
-        if op_kind != "op":
-            raise QueryError(f"expected ':', ':>' or ':<' after {text!r}")
-        if op != ":" and field_kind == "string":
-            raise QueryError(f"{op!r} works on number and date fields; {text!r} is text")
-        value_kind, value = self.next()
-        if value_kind == "word" and value == "null":
-            if op != ":":
-                raise QueryError(f"null takes ':' only ({text!r})")
+        operator = parts[1].text
+        if operator != ":" and kind == "string":
+            raise QueryError(f"{operator!r} works on number and date fields; {field!r} is text")
+        if len(parts) > 2:
+            self.check_value(field, kind, operator, parts[2])
+
+    def check_value(self, field: str, kind: Kind, operator: str, value: Lexeme) -> None:
+        if value.kind == "NULL":
+            if operator != ":":
+                raise QueryError(f"null takes ':' only ({field!r})")
             return
-        if field_kind == "number" and value_kind != "number":
-            raise QueryError(f"{text!r} takes a number, not {value!r}")
-        if field_kind == "string" and value_kind != "string":
-            raise QueryError(f"{text!r} takes a value in single quotes, like {text}:'value'")
-        if field_kind in ("date", "datetime") and (
-            value_kind != "string" or not is_date(value[1:-1], with_time=field_kind == "datetime")
+        if kind == "number" and value.kind != "NUMBER":
+            raise QueryError(f"{field!r} takes a number, not {value.text!r}")
+        if kind == "string" and value.kind != "STRING":
+            raise QueryError(f"{field!r} takes a value in single quotes, like {field}:'value'")
+        if kind in ("date", "datetime") and (
+            value.kind != "STRING" or not is_date(value.text[1:-1], with_time=kind == "datetime")
         ):
-            example = "'2026-01-31'" + (
-                " or '2026-01-31T09:00:00Z'" if field_kind == "datetime" else ""
-            )
-            raise QueryError(f"{text!r} takes a date in single quotes, like {text}:>{example}")
+            example = "'2026-01-31'" + (" or '2026-01-31T09:00:00Z'" if kind == "datetime" else "")
+            raise QueryError(f"{field!r} takes a date in single quotes, like {field}:>{example}")
 
-    def starts_with(self) -> None:
-        """`~[f1|f2]:'prefix'`: any of the fields starts with the text."""
-        usable = ", ".join(self.prefix_fields)
-        if self.next() != ("punct", "["):
-            raise QueryError(f"a starts-with search is written ~[field|field]:'text' ({usable})")
-        while True:
-            kind, name = self.next()
-            if kind != "word" or name not in self.prefix_fields:
-                raise QueryError(f"{name!r} cannot be searched with ~[…]; use {usable}")
-            separator = self.next()
-            if separator == ("punct", "]"):
-                break
-            if separator != ("punct", "|"):
-                raise QueryError("separate the fields of ~[…] with '|'")
-        if self.next() != ("op", ":") or self.next()[0] != "string":
-            raise QueryError("a starts-with search takes ':' and text in single quotes")
+    def refusal(self, text: str, error: freshservice_query.QuerySyntaxError) -> QueryError:
+        found, slot = error.found, error.slot
+        before = text[: found.start].strip()
+        after = f" after {before!r}" if before else " at the start"
+        if found.kind == "END":
+            return QueryError(f"the query ends too early{after}")
+        if slot == "connective" and error.open_paren is None:
+            return QueryError(f"unexpected {found.text!r}{after}")
+        if found.kind == "CHARACTER":
+            return QueryError(f"unexpected character {found.text!r}{after}")
+        if slot == "factor":
+            if found.kind in ("TRUE", "FALSE", "NULL"):
+                self.check((found,))  # a word all the same: an unknown field
+            return QueryError(f"expected a field name, found {found.text!r}")
+        if slot == "operator":
+            return QueryError(f"expected ':', ':>' or ':<' after {error.reading[0].text!r}")
+        if slot == "value":
+            field, operator = error.reading[0].text, error.reading[1].text
+            # Raises: a value the grammar refuses is one no field takes.
+            self.check_value(field, self.fields[field], operator, found)
+        if slot == "bracket":
+            return QueryError(
+                f"a starts-with search is written ~[field|field]:'text' ({self.usable})"
+            )
+        if slot == "name":
+            return QueryError(f"{found.text!r} cannot be searched with ~[…]; use {self.usable}")
+        if slot == "separator":
+            return QueryError("separate the fields of ~[…] with '|'")
+        if slot in ("colon", "text"):
+            return QueryError("a starts-with search takes ':' and text in single quotes")
+        return QueryError("a '(' is never closed")
 
 
 def checked(

@@ -200,6 +200,20 @@ def test_a_requester_filters_only_their_own_tickets(
         ('"priority=3"', "Unexpected character '='"),
         ("\"~[first_name]:'jo'\"", "starts-with searches are not supported here"),
         ('"priority:>null"', "null can only be matched with ':'"),
+        ('"null:3"', "Unknown field 'null' at position 1"),
+        ('"AND priority:3"', "Expected a field name at position 1"),
+        ('"priority 3"', "Expected ':', ':>' or ':<' after 'priority'"),
+        ('"priority:("', "'priority' is a number field; '(' at position 10 is not a number"),
+        ('"priority:3 status:2"', "Unexpected 'status' at position 12"),
+        ('"(priority:3 status:2)"', "The '(' at position 1 is never closed"),
+        ('" (priority:3 AND (status:2)"', "The '(' at position 2 is never closed"),
+        ('"priority:3 | status:2"', "Unexpected character '|' at position 12"),
+        # A stray character is named before anything else, even an unknown field before it.
+        ('"colour:3 | status:2"', "Unexpected character '|' at position 10"),
+        ('"colour:3 AND email:"john""', "Unexpected character '\"' at position 20"),
+        ("\"email:>'a' AND )\"", "':>' works on number and date fields only"),
+        ('"' + "(" * 512 + '"', "ends too early"),
+        ('"' + ")" * 512 + '"', "Expected a field name at position 1"),
     ],
 )
 def test_a_bad_query_is_400_naming_the_problem(
@@ -466,6 +480,52 @@ def test_a_people_filter_refuses_email_on_requesters(
         "/api/v2/requesters?query=" + quote("\"email:'john@acme.com'\""), headers=admin
     )
     assert "Unknown field 'email'" in response.get_json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("query", "problem"),
+    [
+        ("\"~[first name]:'a'\"", "'first name' cannot be searched with '~[…]'; use first_name,"),
+        ("\"~[first_name|]:'a'\"", "'' cannot be searched with '~[…]'"),
+        ("\"~[x=y]:'a'\"", "'x=y' cannot be searched with '~[…]'"),
+        ("\"~ [first_name]:'a'\"", "Unexpected character '~' at position 1"),
+        ('"~[first_name"', "Unexpected character '~' at position 1"),
+        ("\"~[first_name]:>'a'\"", "A '~[…]' search takes ':' and a value in single quotes"),
+        ('"~[first_name]:a"', "A '~[…]' search takes a value in single quotes"),
+        ('"~[first_name]"', "The query ends too early"),
+        ("\"first_name:'a' AND ~[name]:\"", "The query ends too early"),
+    ],
+)
+def test_a_bad_starts_with_search_is_400_naming_the_problem(
+    client: FlaskClient, admin: dict[str, str], query: str, problem: str
+) -> None:
+    response = client.get(f"/api/v2/agents?query={quote(query)}", headers=admin)
+    assert response.status_code == 400
+    [error] = response.get_json()["errors"]
+    assert problem in error["message"]
+
+
+WORST_CASES = {
+    "512 (": "(" * 512,
+    "256 ~[": "~[" * 256,
+    "512 '": "'" * 512,
+    "128 ANDs": "AND " * 128,
+    "a run of ANDs": "priority:1 AND " * 33 + "status:12",
+    "31 groups, each inside the last": "priority:1 OR (" * 31 + "status:2" + ")" * 31,
+}
+
+
+@pytest.mark.parametrize("query", list(WORST_CASES.values()), ids=list(WORST_CASES))
+def test_a_worst_case_512_character_query_is_answered_not_crashed_on(
+    client: FlaskClient, admin: dict[str, str], query: str
+) -> None:
+    assert len(query) <= 512
+    response = client.get(
+        f"/api/v2/tickets/filter?query={quote(chr(34) + query + chr(34))}", headers=admin
+    )
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:500]
+    if "status:" in query:
+        assert response.status_code == 200
 
 
 def test_a_people_filter_page_beyond_40_is_refused(
