@@ -11,6 +11,8 @@ import functools
 import math
 from datetime import UTC, datetime
 
+from freshservice_query import dates
+
 DAY = 86_400
 HOUR = 3_600
 EARLIEST = 0  # 1970-01-01T00:00:00Z
@@ -63,22 +65,10 @@ def parse_datetime(text: str) -> int | None:
     `YYYY-MM-DDTHH:MM`, `…THH:MM:SS`, with or without fractional seconds (dropped: timestamps are
     whole seconds), and `Z` or an offset `±hh:mm`, `±hhmm`, `±hh`; a missing zone means UTC.
     """
-    # fromisoformat also reads the basic (`20261022`) and week (`2026-W43-4`) forms and any
-    # character between date and time; Freshservice documents none of those.
-    if not (
-        text.isascii()
-        and len(text) >= 10
-        and text[4] == text[7] == "-"
-        and (len(text) == 10 or text[10] == "T")
-    ):
+    found = dates.moment(text)  # the forms: freshservice_query/dates.py, shared with the server
+    if found is None:
         return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    epoch = math.floor(moment.timestamp())
+    epoch = math.floor(found.timestamp())
     # Stored dates must render back as `YYYY-…Z`, so keep them in 1970…9998.
     if not EARLIEST <= epoch <= LATEST:
         return None

@@ -4,6 +4,7 @@ query of Freshservice's length (512 characters) makes it recurse or take long.""
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 import sys
 import traceback
@@ -12,7 +13,18 @@ from collections.abc import Iterator
 import pytest
 
 import freshservice_query
-from freshservice_query import AllOf, AnyOf, Condition, Lexeme, QuerySyntaxError, Slot, parse
+from freshservice_query import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Lexeme,
+    QuerySyntaxError,
+    Slot,
+    dates,
+    parse,
+)
+from mock_freshservice.clock import parse_datetime
+from server.tools.filter_query import is_moment
 
 
 def test_and_binds_tighter_than_or_and_values_are_typed() -> None:
@@ -195,3 +207,22 @@ def test_importing_the_package_does_not_import_lark() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+# -- Dates: one reader for the fake and the server ---------------------------------------------
+
+DATE_TEXTS = [
+    "2026-10-22", "2026-10-22T03:20", "2026-10-22T03:20:03Z", "2026-10-22T03:20:03.5-05:00",
+    "2026-10-22T08:50:03+0530", "2026-10-22T08:20:03+05", "2026-02-30", "2026-10-22T25:00",
+    "2026-10-22T03", "20261022", "2026-W43-4", "2026-10-22 03:20", "yesterday", "",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", DATE_TEXTS)
+def test_the_fake_and_the_server_take_the_same_dates(text: str) -> None:
+    assert is_moment(text) == (parse_datetime(text) is not None)
+
+
+def test_a_moment_without_a_zone_is_utc() -> None:
+    found = dates.moment("2026-10-22T03:20")
+    assert found is not None and found.utcoffset() == datetime.timedelta(0)

@@ -27,8 +27,8 @@ from mock_freshservice.api.uploads import (
     without_attachment,
 )
 from mock_freshservice.data.store import Record
-from mock_freshservice.data.tickets import text_of
 from mock_freshservice.errors import FieldError, ValidationFailed
+from mock_freshservice.html_text import text_of
 from mock_freshservice.state import get_state
 from mock_freshservice.validation import Rule, array, email, integer, string, validate_body
 

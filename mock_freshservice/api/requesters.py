@@ -1,6 +1,6 @@
 """Requesters: list with filters (agents only with `include_agents=true`), view by id, and the
-writes (create, update, deactivate, reactivate, forget, `convert_to_agent`, `merge`:
-`people_writes.py`)."""
+writes (create, update, deactivate, reactivate, forget: the skeletons of `people_views.py`;
+`convert_to_agent`, `merge`; the checks and records of `people_writes.py`)."""
 
 from __future__ import annotations
 
@@ -9,34 +9,20 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from mock_freshservice import errors, guesses
-from mock_freshservice.api import people, people_fields, people_writes, shapes
+from mock_freshservice.api import people_fields, people_views, people_writes, shapes
 from mock_freshservice.api.common import (
-    Caller,
     check_query,
     endpoint,
     json_response,
-    location,
     query_bool,
     raise_if,
-    read_json_object,
     require,
 )
 from mock_freshservice.data.store import Record
 from mock_freshservice.errors import FieldError
-from mock_freshservice.pagination import next_link
 from mock_freshservice.state import get_state
 
 bp = Blueprint("requesters", __name__)
-
-LIST_PARAMS = (
-    "email",
-    "mobile_phone_number",
-    "work_phone_number",
-    "include_agents",
-    "query",
-    "page",
-    "per_page",
-)
 
 
 @bp.get("/requester_fields")
@@ -49,15 +35,12 @@ def list_requester_fields() -> Response:
 @bp.get("/requesters")
 @endpoint("list", "list_requesters")
 def list_requesters() -> Response:
-    who = require("requesters.view")
-    problems = check_query(LIST_PARAMS)
-    query = request.args.get("query")
-    page = people.parse_people_page(problems, filtering=query is not None)
-    include_agents = query_bool("include_agents", problems)
-    raise_if(problems)
-    if include_agents and not who.role.allows("agents.manage"):
+    listing = people_views.start_listing("requesters.view", "include_agents")
+    include_agents = query_bool("include_agents", listing.problems)
+    raise_if(listing.problems)
+    if include_agents and not listing.who.role.allows("agents.manage"):
         raise errors.access_denied()  # DOCS: needs the Manage Agents privilege
-    account = who.account
+    account = listing.who.account
     found = account.requesters.live_records()
     if include_agents:
         found += account.agents.live_records()
@@ -67,13 +50,7 @@ def list_requesters() -> Response:
     for field in ("mobile_phone_number", "work_phone_number"):
         if field in request.args:
             found = [r for r in found if r.get(field) == request.args[field]]
-    if query is not None:
-        found = people.filtered(found, query, "primary_email")
-    else:
-        found = people.by_first_name(found)
-    chunk, more = page.slice(found)
-    headers = {"Link": next_link(page)} if more and query is None else None
-    return json_response({"requesters": [_as_requester(r) for r in chunk]}, headers=headers)
+    return listing.respond("requesters", found, email_field="primary_email", render=_as_requester)
 
 
 def _emails(user: Record) -> list[str]:
@@ -102,93 +79,20 @@ def view_requester(requester_id: int) -> Response:
     raise errors.NotFound()
 
 
-def _requester(who: Caller, requester_id: int) -> Record:
-    """A requester proper (an agent's id is not one: its writes go through /agents)."""
-    requester = who.account.requesters.live(requester_id)
-    if requester is None:
-        raise errors.NotFound()
-    return requester
-
-
 # -- writes ------------------------------------------------------------------------------------
 
-
-@bp.post("/requesters")
-@endpoint("write")
-def create_requester() -> Response:
-    who = require("requesters.manage")
-    check_query(())
-    body = read_json_object()
-    account = who.account
-    with account.lock:
-        people_writes.check_requester(account, body, None)
-        requester = people_writes.new_requester(account, body, get_state().clock.now())
-        account.requesters.put(requester)
-    return json_response(
-        {"requester": shapes.requester_json(requester)},
-        201,
-        location(f"requesters/{requester['id']}"),
-    )
-
-
-@bp.put("/requesters/<int:requester_id>")
-@endpoint("write")
-def update_requester(requester_id: int) -> Response:
-    who = require("requesters.manage")
-    check_query(())
-    body = read_json_object()
-    if not body:
-        raise errors.missing_params()
-    account = who.account
-    with account.lock:
-        requester = _requester(who, requester_id)
-        people_writes.refuse_when_inactive(requester, "PUT")
-        people_writes.check_requester(account, body, requester)
-        updated = people_writes.updated_requester(requester, body, get_state().clock.now())
-        account.requesters.put(updated)
-    return json_response({"requester": shapes.requester_json(updated)})
-
-
-@bp.delete("/requesters/<int:requester_id>")
-@endpoint("write")
-def deactivate_requester(requester_id: int) -> Response:
-    who = require("requesters.manage")
-    check_query(())
-    account = who.account
-    with account.lock:
-        requester = _requester(who, requester_id)
-        people_writes.refuse_when_inactive(requester, "DELETE")
-        people_writes.not_self(who, requester)
-        now = get_state().clock.now()
-        account.requesters.put({**requester, "active": False, "updated_at": now})
-    return Response(status=204)
-
-
-@bp.put("/requesters/<int:requester_id>/reactivate")
-@endpoint("write")
-def reactivate_requester(requester_id: int) -> Response:
-    who = require("requesters.manage")
-    check_query(())
-    account = who.account
-    with account.lock:
-        requester = _requester(who, requester_id)
-        if not requester["active"]:
-            requester = {**requester, "active": True, "updated_at": get_state().clock.now()}
-            account.requesters.put(requester)
-    return json_response({"requester": shapes.requester_json(requester)})
-
-
-@bp.delete("/requesters/<int:requester_id>/forget")
-@endpoint("write")
-def forget_requester(requester_id: int) -> Response:
-    who = require("requesters.manage")
-    check_query(())
-    account = who.account
-    with account.lock:
-        requester = _requester(who, requester_id)
-        people_writes.not_self(who, requester)
-        people_writes.forget(account, account.requesters, requester, get_state().clock.now())
-    return Response(status=204)
+# A requester proper: an agent's id is not one here (its writes go through /agents).
+REQUESTERS = people_views.People(
+    key="requester",
+    collection="requesters",
+    manage="requesters.manage",
+    table=lambda account: account.requesters,
+    render=shapes.requester_json,
+    check=people_writes.check_requester,
+    new=people_writes.new_requester,
+    updated=people_writes.updated_requester,
+)
+people_views.add_write_routes(bp, REQUESTERS)
 
 
 @bp.put("/requesters/<int:requester_id>/convert_to_agent")
@@ -198,7 +102,7 @@ def convert_to_agent(requester_id: int) -> Response:
     check_query(())
     account = who.account
     with account.lock:
-        requester = _requester(who, requester_id)
+        requester = people_views.live(account.requesters, requester_id)
         people_writes.refuse_when_inactive(requester, "PUT")
         now = get_state().clock.now()
         agent = people_writes.agent_from_requester(account, requester, now)
@@ -230,7 +134,7 @@ def merge_requesters(requester_id: int) -> Response:
     assert wanted is not None
     account = who.account
     with account.lock:
-        primary = _requester(who, requester_id)
+        primary = people_views.live(account.requesters, requester_id)
         people_writes.refuse_when_inactive(primary, "PUT")
         secondaries = [account.requesters.live(i) for i in wanted]
         if requester_id in wanted or any(s is None or not s["active"] for s in secondaries):

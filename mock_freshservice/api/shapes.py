@@ -19,7 +19,9 @@ from mock_freshservice.data.store import Record, Table
 
 Json = dict[str, Any]
 
-TICKET_LIST_KEYS = (
+# Runs of keys several ticket shapes share, in the order each of them shows them; every ticket
+# shape below (and the service request) is spelled from these so a shared key is written once.
+_TICKET_ADDRESSING = (
     "cc_emails",
     "fwd_emails",
     "reply_cc_emails",
@@ -29,12 +31,9 @@ TICKET_LIST_KEYS = (
     "group_id",
     "priority",
     "requester_id",
-    "requested_for_id",
-    "responder_id",
-    "source",
-    "status",
-    "subject",
-    "to_emails",
+)
+_TICKET_ROUTING = ("responder_id", "source", "status", "subject", "to_emails")
+_TICKET_BODY = (
     "department_id",
     "id",
     "type",
@@ -43,9 +42,27 @@ TICKET_LIST_KEYS = (
     "is_escalated",
     "description",
     "description_text",
-    "category",
-    "sub_category",
-    "item_category",
+)
+_TICKET_CATEGORIES = ("category", "sub_category", "item_category")
+# A viewed ticket and a service request alike, between the body and their differing tails.
+_TICKET_VIEW_MIDDLE = (
+    "custom_fields",
+    "created_at",
+    "updated_at",
+    "urgency",
+    "impact",
+    *_TICKET_CATEGORIES,
+    "deleted",
+)
+_RESOLUTION_NOTES = ("resolution_notes", "resolution_notes_html")
+_APPROVAL = ("approval_status", "approval_status_name")
+
+TICKET_LIST_KEYS = (
+    *_TICKET_ADDRESSING,
+    "requested_for_id",
+    *_TICKET_ROUTING,
+    *_TICKET_BODY,
+    *_TICKET_CATEGORIES,
     "custom_fields",
     "workspace_id",
     "created_at",
@@ -54,46 +71,17 @@ TICKET_LIST_KEYS = (
 )
 
 TICKET_VIEW_KEYS = (
-    "cc_emails",
-    "fwd_emails",
-    "reply_cc_emails",
-    "fr_escalated",
-    "spam",
-    "email_config_id",
-    "group_id",
-    "priority",
-    "requester_id",
+    *_TICKET_ADDRESSING,
     "requested_for_id",
-    "responder_id",
-    "source",
-    "status",
-    "subject",
-    "to_emails",
+    *_TICKET_ROUTING,
     "sla_policy_id",
-    "department_id",
-    "id",
-    "type",
-    "due_by",
-    "fr_due_by",
-    "is_escalated",
-    "description",
-    "description_text",
-    "custom_fields",
-    "created_at",
-    "updated_at",
-    "urgency",
-    "impact",
-    "category",
-    "sub_category",
-    "item_category",
-    "deleted",
-    "resolution_notes",
-    "resolution_notes_html",
+    *_TICKET_BODY,
+    *_TICKET_VIEW_MIDDLE,
+    *_RESOLUTION_NOTES,
     "attachments",
     "workspace_id",
     "created_within_business_hours",
-    "approval_status",
-    "approval_status_name",
+    *_APPROVAL,
 )
 
 # Create and update answers also carry `tags` (DOCS samples), placed before `attachments`.
@@ -160,12 +148,8 @@ CONVERSATION_LIST_KEYS = (
     "attachments",
 )
 
-NOTE_KEYS = (
-    "id",
-    "incoming",
-    "private",
-    "user_id",
-    "support_email",
+# What a created note and a created reply both end with.
+_MESSAGE_TAIL = (
     "body",
     "body_text",
     "ticket_id",
@@ -175,32 +159,15 @@ NOTE_KEYS = (
     "updated_at",
 )
 
+NOTE_KEYS = ("id", "incoming", "private", "user_id", "support_email", *_MESSAGE_TAIL)
+
 # A reply (DOCS "Create a Reply" sample).
-REPLY_KEYS = (
-    "id",
-    "user_id",
-    "from_email",
-    "cc_emails",
-    "bcc_emails",
-    "body",
-    "body_text",
-    "ticket_id",
-    "to_emails",
-    "attachments",
-    "created_at",
-    "updated_at",
-)
+REPLY_KEYS = ("id", "user_id", "from_email", "cc_emails", "bcc_emails", *_MESSAGE_TAIL)
 
 CONVERSATION_TIMESTAMPS = frozenset({"created_at", "updated_at"})
 
-AGENT_KEYS = (
-    "id",
-    "first_name",
-    "last_name",
-    "occasional",
-    "active",
-    "job_title",
-    "email",
+# The profile an agent and a requester share, in the same place in both.
+_PERSON_PROFILE = (
     "work_phone_number",
     "mobile_phone_number",
     "department_ids",
@@ -212,6 +179,18 @@ AGENT_KEYS = (
     "language",
     "location_id",
     "background_information",
+)
+_PERSON_STAMPS = ("has_logged_in", "created_at", "updated_at")
+
+AGENT_KEYS = (
+    "id",
+    "first_name",
+    "last_name",
+    "occasional",
+    "active",
+    "job_title",
+    "email",
+    *_PERSON_PROFILE,
     "scoreboard_level_id",
     "member_of",
     "observer_of",
@@ -221,9 +200,7 @@ AGENT_KEYS = (
     "last_login_at",
     "last_active_at",
     "custom_fields",
-    "has_logged_in",
-    "created_at",
-    "updated_at",
+    *_PERSON_STAMPS,
     "workspace_ids",
     "api_key_enabled",
     "signature",
@@ -240,22 +217,10 @@ REQUESTER_KEYS = (
     "job_title",
     "primary_email",
     "secondary_emails",
-    "work_phone_number",
-    "mobile_phone_number",
-    "department_ids",
-    "can_see_all_tickets_from_associated_departments",
-    "reporting_manager_id",
-    "address",
-    "time_zone",
-    "time_format",
-    "language",
-    "location_id",
-    "background_information",
+    *_PERSON_PROFILE,
     "custom_fields",
     "active",
-    "has_logged_in",
-    "created_at",
-    "updated_at",
+    *_PERSON_STAMPS,
     "external_id",
 )
 
@@ -417,8 +382,8 @@ SERVICE_CATEGORY_KEYS = (
     "position",
     "workspace_id",
 )
-# A list item (DOCS sample); the full item adds what follows it in SERVICE_ITEM_KEYS.
-SERVICE_ITEM_LIST_KEYS = (
+# A list item (DOCS sample) and the full item open alike, then order the rest each their own way.
+_SERVICE_ITEM_HEAD = (
     "id",
     "created_at",
     "updated_at",
@@ -431,6 +396,10 @@ SERVICE_ITEM_LIST_KEYS = (
     "deleted",
     "icon_name",
     "group_visibility",
+)
+_SERVICE_ITEM_OPTIONS = ("allow_attachments", "allow_quantity", "is_bundle", "create_child")
+SERVICE_ITEM_LIST_KEYS = (
+    *_SERVICE_ITEM_HEAD,
     "item_type",
     "ci_type_id",
     "cost_visibility",
@@ -438,25 +407,11 @@ SERVICE_ITEM_LIST_KEYS = (
     "configs",
     "botified",
     "visibility",
-    "allow_attachments",
-    "allow_quantity",
-    "is_bundle",
-    "create_child",
+    *_SERVICE_ITEM_OPTIONS,
     "workspace_id",
 )
 SERVICE_ITEM_KEYS = (
-    "id",
-    "created_at",
-    "updated_at",
-    "name",
-    "delivery_time",
-    "display_id",
-    "category_id",
-    "product_id",
-    "quantity",
-    "deleted",
-    "icon_name",
-    "group_visibility",
+    *_SERVICE_ITEM_HEAD,
     "agent_group_visibility",
     "item_type",
     "ci_type_id",
@@ -464,10 +419,7 @@ SERVICE_ITEM_KEYS = (
     "cost_visibility",
     "delivery_time_visibility",
     "botified",
-    "allow_attachments",
-    "allow_quantity",
-    "is_bundle",
-    "create_child",
+    *_SERVICE_ITEM_OPTIONS,
     "configs",
     "description",
     "short_description",
@@ -477,46 +429,18 @@ SERVICE_ITEM_KEYS = (
     "icon_url",
     "workspace_id",
 )
-# A placed service request (DOCS "Create a Service Request" sample).
+# A placed service request (DOCS "Create a Service Request" sample): a viewed ticket without
+# requested_for_id and created_within_business_hours, its tail in its own order.
 SERVICE_REQUEST_KEYS = (
-    "cc_emails",
-    "fwd_emails",
-    "reply_cc_emails",
-    "fr_escalated",
-    "spam",
-    "email_config_id",
-    "group_id",
-    "priority",
-    "requester_id",
-    "responder_id",
-    "source",
-    "status",
-    "subject",
-    "to_emails",
+    *_TICKET_ADDRESSING,
+    *_TICKET_ROUTING,
     "sla_policy_id",
-    "department_id",
-    "id",
-    "type",
-    "due_by",
-    "fr_due_by",
-    "is_escalated",
-    "description",
-    "description_text",
-    "custom_fields",
-    "created_at",
-    "updated_at",
-    "urgency",
-    "impact",
-    "category",
-    "sub_category",
-    "item_category",
-    "deleted",
+    *_TICKET_BODY,
+    *_TICKET_VIEW_MIDDLE,
     "attachments",
-    "approval_status",
-    "approval_status_name",
+    *_APPROVAL,
     "workspace_id",
-    "resolution_notes",
-    "resolution_notes_html",
+    *_RESOLUTION_NOTES,
 )
 REQUESTED_ITEM_KEYS = (
     "custom_fields",
@@ -599,28 +523,11 @@ ARTICLE_TIMESTAMPS = frozenset({"created_at", "updated_at", "modified_at", "revi
 
 # -- Employee onboarding and offboarding --------------------------------------------------------
 
-EMPLOYEE_REQUEST_KEYS = (
-    "id",
-    "created_at",
-    "updated_at",
-    "status",
-    "subject",
-    "ticket_id",
-    "actors",
-    "fields",
-    "lookup_values",
-)
+_EMPLOYEE_REQUEST_HEAD = ("id", "created_at", "updated_at", "status", "subject")
+EMPLOYEE_REQUEST_KEYS = (*_EMPLOYEE_REQUEST_HEAD, "ticket_id", "actors", "fields", "lookup_values")
 # List items: the DOCS sample's keys plus `requester_id`, which real output shows
 # (docs/freshservice.md §14).
-EMPLOYEE_REQUEST_LIST_KEYS = (
-    "id",
-    "created_at",
-    "updated_at",
-    "status",
-    "subject",
-    "requester_id",
-    "fields",
-)
+EMPLOYEE_REQUEST_LIST_KEYS = (*_EMPLOYEE_REQUEST_HEAD, "requester_id", "fields")
 
 
 def folder_json(folder: Mapping[str, Any]) -> Json:

@@ -27,9 +27,10 @@ from mock_freshservice.api.common import (
 from mock_freshservice.clock import parse_datetime
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
-from mock_freshservice.data.solutions import FOLDER_VISIBILITY, text_of
+from mock_freshservice.data.solutions import FOLDER_VISIBILITY
 from mock_freshservice.data.store import Record
 from mock_freshservice.errors import FieldError, RequestError
+from mock_freshservice.html_text import text_of
 from mock_freshservice.pagination import next_link, parse_page
 from mock_freshservice.state import get_state
 from mock_freshservice.validation import (

@@ -56,9 +56,9 @@ from mock_freshservice.data.tickets import (
     new_requester,
     new_ticket,
     stats_for,
-    text_of,
 )
 from mock_freshservice.errors import FieldError, ValidationFailed
+from mock_freshservice.html_text import text_of
 from mock_freshservice.pagination import Page, next_link, parse_page
 from mock_freshservice.state import get_state
 from mock_freshservice.validation import (

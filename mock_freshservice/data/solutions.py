@@ -8,12 +8,12 @@ not.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from mock_freshservice.clock import DAY, HOUR
 from mock_freshservice.data import ids
 from mock_freshservice.data.store import Record
+from mock_freshservice.html_text import text_of
 
 FOLDER_VISIBILITY = {
     1: "All",
@@ -222,10 +222,6 @@ ARTICLES: tuple[tuple[str, str, bool, bool, tuple[str, ...], tuple[str, ...]], .
         ("Submit receipts within 30 days of the purchase.",),
     ),
 )
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
 def generate_solutions(

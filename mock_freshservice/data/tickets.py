@@ -4,7 +4,6 @@ on/offboarding request."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -13,11 +12,7 @@ from mock_freshservice.clock import HOUR
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.generate import SLA_HOURS, TICKET_CUSTOM_FIELDS
 from mock_freshservice.data.store import Record
-
-
-def text_of(html: str) -> str:
-    """Freshservice's plain-text twin of an HTML field."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+from mock_freshservice.html_text import text_of
 
 
 def business_hours(epoch: int) -> bool:

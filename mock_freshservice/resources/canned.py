@@ -17,7 +17,7 @@ from typing import Any
 from mock_freshservice.clock import DAY
 from mock_freshservice.data import ids
 from mock_freshservice.data.store import Record
-from mock_freshservice.data.tickets import text_of
+from mock_freshservice.html_text import text_of
 from mock_freshservice.resources import itsm
 from mock_freshservice.resources.declaration import (
     Context,

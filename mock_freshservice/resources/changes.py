@@ -16,6 +16,7 @@ from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record
 from mock_freshservice.data.tickets import new_requester
 from mock_freshservice.errors import FieldError, ValidationFailed
+from mock_freshservice.html_text import text_of, text_of_html
 from mock_freshservice.resources import children, itsm
 from mock_freshservice.resources.declaration import (
     Action,
@@ -96,7 +97,7 @@ def _check(context: Context, body: Mapping[str, Any], record: Record | None) -> 
 
 def _fill(context: Context, record: Record, body: Mapping[str, Any], old: Record | None) -> None:
     account = context.account
-    record["description_text"] = itsm.text_of_html(record.get("description"))
+    record["description_text"] = text_of_html(record.get("description"))
     email = body.get("email")
     if isinstance(email, str) and "requester_id" not in body:
         user = account.user_by_email(email)
@@ -336,7 +337,7 @@ def _seed(seeding: Seeding) -> list[tuple[str, Record]]:
             "id": seeding.new_id(n),
             "agent_id": agent,
             "description": description,
-            "description_text": itsm.plain_text(description),
+            "description_text": text_of(description),
             "workspace_id": account.primary_workspace_id,
             "requester_id": seeding.pick(agents),
             "group_id": seeding.pick(groups, 0.3),

@@ -10,8 +10,8 @@ from typing import Any
 from mock_freshservice.clock import DAY, HOUR
 from mock_freshservice.data import ids
 from mock_freshservice.data.store import Record
-from mock_freshservice.data.tickets import text_of
 from mock_freshservice.errors import FieldError
+from mock_freshservice.html_text import text_of
 from mock_freshservice.resources.declaration import Context, Parent, Resource, Seeding, caller_id
 from mock_freshservice.resources.fields import Field, read_only
 

@@ -13,8 +13,8 @@ from mock_freshservice.clock import DAY, HOUR, format_ts, parse_datetime
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record
-from mock_freshservice.data.tickets import text_of
 from mock_freshservice.errors import FieldError
+from mock_freshservice.html_text import text_of
 from mock_freshservice.resources.declaration import Action, Context, Resource, records_of
 from mock_freshservice.resources.fields import TEXT_LIMIT, Field
 from mock_freshservice.validation import mismatch
@@ -27,17 +27,6 @@ def format_ms(epoch: int | None) -> str | None:
     """A timestamp with milliseconds, as change windows and projects show theirs."""
     shown = format_ts(epoch)
     return None if shown is None else f"{shown[:-1]}.000Z"
-
-
-@functools.lru_cache(maxsize=256)
-def plain_text(html: str) -> str:
-    """`text_of`, remembered: seeds reuse a few bodies thousands of times."""
-    return text_of(html)
-
-
-def text_of_html(html: str | None) -> str | None:
-    """The plain-text twin of an HTML field (None for None)."""
-    return None if html is None else plain_text(html)
 
 
 # -- dates ----------------------------------------------------------------------------------
@@ -136,7 +125,7 @@ def plans_with_text(plans: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     return {
         key: {
             "description": part["description"],
-            "description_text": plain_text(part["description"]),
+            "description_text": text_of(part["description"]),
         }
         for key, part in plans.items()
         if isinstance(part, dict) and isinstance(part.get("description"), str)

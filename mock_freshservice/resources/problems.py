@@ -9,6 +9,7 @@ from mock_freshservice.clock import DAY, HOUR
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record
+from mock_freshservice.html_text import text_of
 from mock_freshservice.resources import children, itsm
 from mock_freshservice.resources.declaration import (
     Action,
@@ -19,7 +20,6 @@ from mock_freshservice.resources.declaration import (
 )
 from mock_freshservice.resources.fields import Field, read_only
 from mock_freshservice.resources.forms import form_fields_of
-from mock_freshservice.resources.itsm import plain_text
 
 PRIORITY = {1: "Low", 2: "Medium", 3: "High", 4: "Urgent"}
 IMPACT = {1: "Low", 2: "Medium", 3: "High"}
@@ -136,7 +136,7 @@ def _seed(seeding: Seeding) -> list[tuple[str, Record]]:
             "requester_id": seeding.pick(agents),
             "group_id": seeding.pick(groups, 0.3),
             "description": description,
-            "description_text": plain_text(description),
+            "description_text": text_of(description),
             "priority": seeding.choice(PRIORITIES),
             "status": seeding.choice((1, 1, 2, 3)),
             "impact": seeding.choice(IMPACTS),

@@ -15,6 +15,7 @@ from mock_freshservice.clock import DAY, HOUR
 from mock_freshservice.data import ids
 from mock_freshservice.data.store import Record
 from mock_freshservice.errors import FieldError
+from mock_freshservice.html_text import text_of, text_of_html
 from mock_freshservice.resources import itsm
 from mock_freshservice.resources.declaration import (
     Action,
@@ -65,7 +66,7 @@ def _project_fill(
 ) -> None:
     if "description" in body:
         record["description"] = _as_html(record.get("description"))
-    record["description_text"] = itsm.text_of_html(record.get("description"))
+    record["description_text"] = text_of_html(record.get("description"))
     if "end_date" in body and record.get("end_date") is not None:
         record["end_date"] = int(record["end_date"]) + DAY - 1  # the whole last day
     if record.get("owner_id") is None and old is None:
@@ -173,7 +174,7 @@ def _seed_projects(seeding: Seeding) -> list[tuple[str, Record]]:
         project: Record = {
             "title": title,
             "description": description,
-            "description_text": itsm.plain_text(description),
+            "description_text": text_of(description),
             "id": seeding.new_id(n),
             "created_at": created,
             "updated_at": created + seeding.between(HOUR, 4 * DAY),

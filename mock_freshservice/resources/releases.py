@@ -15,6 +15,7 @@ from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record
 from mock_freshservice.errors import FieldError
+from mock_freshservice.html_text import text_of, text_of_html
 from mock_freshservice.resources import changes, children, itsm
 from mock_freshservice.resources.declaration import (
     Context,
@@ -56,7 +57,7 @@ def _check(context: Context, body: Mapping[str, Any], record: Record | None) -> 
 
 
 def _fill(context: Context, record: Record, body: Mapping[str, Any], old: Record | None) -> None:
-    record["description_text"] = itsm.text_of_html(record.get("description"))
+    record["description_text"] = text_of_html(record.get("description"))
     record["planning_fields"] = itsm.plans_with_text(record.get("planning_fields") or {})
     if "assets" in body:
         display_ids = itsm.asset_ids(body["assets"])
@@ -171,7 +172,7 @@ def _seed(seeding: Seeding) -> list[tuple[str, Record]]:
             "release_type": seeding.choice(TYPES),
             "subject": subject,
             "description": description,
-            "description_text": itsm.plain_text(description),
+            "description_text": text_of(description),
             "planned_start_date": start,
             "planned_end_date": end,
             "work_start_date": start if status >= IN_PROGRESS else None,
