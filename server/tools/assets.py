@@ -24,7 +24,6 @@ from server.tools.common import (
     FILTER_PAGE_CAP,
     FILTER_PAGE_SIZE,
     NOT_BLANK,
-    CallUpstream,
     Page,
     PageInfo,
     Record,
@@ -215,7 +214,7 @@ def search_expression(search: str) -> str:
 
 @tool("fetchAssets", toolset=TOOLSET, title="List assets", kind="fetch")
 async def fetch_assets(
-    up: CallUpstream,
+    up: Upstream,
     *,
     search: Annotated[
         str | None,
@@ -358,7 +357,7 @@ IncludeTypeFields = Annotated[
 
 @tool("fetchAsset", toolset=TOOLSET, title="Show an asset", kind="fetch")
 async def fetch_asset(
-    up: CallUpstream, *, display_id: DisplayId, include_type_fields: IncludeTypeFields = False
+    up: Upstream, *, display_id: DisplayId, include_type_fields: IncludeTypeFields = False
 ) -> Asset:
     """Show one asset in full, by its display_id: type, tag, impact, who uses and manages it,
     where it is, and with include_type_fields its type's fields (product, state, serial
@@ -549,7 +548,7 @@ def _check_assigned_on(assigned_on: str | None) -> None:
 
 @tool("createAsset", toolset=TOOLSET, title="Create an asset", kind="create")
 async def create_asset(
-    up: CallUpstream,
+    up: Upstream,
     *,
     name: Annotated[
         str,
@@ -610,7 +609,7 @@ async def create_asset(
 
 @tool("updateAsset", toolset=TOOLSET, title="Update an asset", kind="update")
 async def update_asset(
-    up: CallUpstream,
+    up: Upstream,
     *,
     display_id: DisplayId,
     name: Annotated[

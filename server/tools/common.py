@@ -9,7 +9,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
 
-from mcp.server.mcpserver import Resolve
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import (
     BaseModel,
@@ -353,16 +352,12 @@ CURRENT: contextvars.ContextVar[Upstream | None] = contextvars.ContextVar("upstr
 
 
 def this_calls_upstream() -> Upstream:
-    """The upstream handle the call gate prepared for this tool call (server/gate.py)."""
+    """The upstream handle the call gate prepared for this tool call (server/gate.py); the
+    server passes it to each handler's `up` parameter (server/app.py, `with_upstream`)."""
     found = CURRENT.get()
     if found is None:
         raise ToolError("internal error: the tool was called outside the server's call handling")
     return found
-
-
-# A handler's parameter `up: CallUpstream` is filled by the SDK's dependency injection (Resolve),
-# not by the client: it is not in the tool's input schema.
-CallUpstream = Annotated[Upstream, Resolve(this_calls_upstream)]
 
 
 def explain(exc: fs.FreshserviceError, what: str | None) -> str:

@@ -24,7 +24,6 @@ from server import toolsets
 from server.tools import filter_query
 from server.tools.common import (
     EMAIL_PATTERN,
-    CallUpstream,
     Fields,
     Flag,
     NameOf,
@@ -380,7 +379,7 @@ InitiatorId = Annotated[
 
 
 @tool("fetchOnboardingRequest", toolset=TOOLSET, title="Show an onboarding request", kind="fetch")
-async def fetch_onboarding_request(up: CallUpstream, *, request_id: RequestId) -> EmployeeRequest:
+async def fetch_onboarding_request(up: Upstream, *, request_id: RequestId) -> EmployeeRequest:
     """Show one employee onboarding request: its status, the form values (dates as DD-MM-YYYY,
     lookups as ids with the records under lookup_values), the actors and the parent ticket_id
     (open it with fetchTicket). To raise a new one use createOnboardingRequest."""
@@ -397,7 +396,7 @@ async def fetch_onboarding_request(up: CallUpstream, *, request_id: RequestId) -
     title="Show the onboarding form",
     kind="fetch",
 )
-async def fetch_onboarding_request_form(up: CallUpstream) -> RequestForm:
+async def fetch_onboarding_request_form(up: Upstream) -> RequestForm:
     """List the fields of the account's employee onboarding form, the required ones first:
     each field's name (the key for createOnboardingRequest's fields), label, whether it is
     required, what it accepts (dates as YYYY-MM-DD, lookups by id, email or name) and a
@@ -456,7 +455,7 @@ FieldsIn = Annotated[
     kind="create",
 )
 async def create_onboarding_request(
-    up: CallUpstream, *, fields: FieldsIn, initiator_id: InitiatorId = None
+    up: Upstream, *, fields: FieldsIn, initiator_id: InitiatorId = None
 ) -> EmployeeRequest:
     """Raise an employee onboarding request with the onboarding form's fields (see
     fetchOnboardingRequestForm for their names, which are required and what they accept). The
@@ -471,7 +470,7 @@ async def create_onboarding_request(
 
 @tool("fetchOffboardingRequests", toolset=TOOLSET, title="List offboarding requests", kind="fetch")
 async def fetch_offboarding_requests(
-    up: CallUpstream, *, page: Page = 1, per_page: PerPage = 10
+    up: Upstream, *, page: Page = 1, per_page: PerPage = 10
 ) -> OffboardingRequestPage:
     """List employee offboarding requests, newest first, a page at a time (next_page says
     whether there is more): status, subject, who raised it and the form values. For a
@@ -504,7 +503,7 @@ async def fetch_offboarding_requests(
     kind="create",
 )
 async def create_offboarding_request(
-    up: CallUpstream,
+    up: Upstream,
     *,
     fields: Annotated[
         dict[str, FormValue],
@@ -537,7 +536,7 @@ async def create_offboarding_request(
     kind="fetch",
 )
 async def fetch_offboarding_request_tickets(
-    up: CallUpstream, *, request_id: RequestId
+    up: Upstream, *, request_id: RequestId
 ) -> OffboardingTicketPage:
     """List the tickets of one offboarding request: the parent ticket and the task tickets
     that follow it (predecessor/successor), each with its status and responder, plus the

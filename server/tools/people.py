@@ -13,7 +13,6 @@ from server.tools import filter_query
 from server.tools.common import (
     FILTER_PAGE_CAP,
     FILTER_PAGE_SIZE,
-    CallUpstream,
     Derived,
     Fields,
     Flag,
@@ -24,6 +23,7 @@ from server.tools.common import (
     Record,
     Result,
     TextOf,
+    Upstream,
     items_of,
     record_of,
     tool,
@@ -242,7 +242,7 @@ class Requester(Person, Result):
 
 @tool("fetchAgents", toolset=TOOLSET, title="List agents", kind="fetch")
 async def fetch_agents(
-    up: CallUpstream,
+    up: Upstream,
     *,
     email: AgentEmailIn = None,
     active: Annotated[
@@ -282,7 +282,7 @@ async def fetch_agents(
 
 @tool("fetchAgent", toolset=TOOLSET, title="Show an agent", kind="fetch")
 async def fetch_agent(
-    up: CallUpstream,
+    up: Upstream,
     *,
     agent_id: Annotated[
         Annotated[int, Field(ge=1)] | Literal["me"],
@@ -307,7 +307,7 @@ async def fetch_agent(
 
 @tool("fetchRequesters", toolset=TOOLSET, title="List requesters", kind="fetch")
 async def fetch_requesters(
-    up: CallUpstream,
+    up: Upstream,
     *,
     email: RequesterEmailIn = None,
     query: Annotated[
@@ -347,7 +347,7 @@ async def fetch_requesters(
 
 @tool("fetchRequester", toolset=TOOLSET, title="Show a requester", kind="fetch")
 async def fetch_requester(
-    up: CallUpstream,
+    up: Upstream,
     *,
     requester_id: Annotated[int, Field(ge=1, description="The requester's id.")],
 ) -> Requester:

@@ -13,7 +13,6 @@ from server.tools.common import (
     NOT_BLANK,
     PRIORITY,
     STATUS,
-    CallUpstream,
     Derived,
     Flag,
     From,
@@ -25,6 +24,7 @@ from server.tools.common import (
     Result,
     Text,
     TextOf,
+    Upstream,
     WorkspaceId,
     items_of,
     plain_list,
@@ -144,7 +144,7 @@ class ServiceRequest(Result):
     kind="fetch",
 )  # fmt: skip
 async def fetch_service_catalog_item_search(
-    up: CallUpstream,
+    up: Upstream,
     *,
     search_term: Annotated[
         str,
@@ -191,7 +191,7 @@ async def fetch_service_catalog_item_search(
 
 
 @tool("fetchServiceCatalogItem", toolset=TOOLSET, title="Show a catalog item", kind="fetch")
-async def fetch_service_catalog_item(up: CallUpstream, *, display_id: ItemDisplayId) -> CatalogItem:
+async def fetch_service_catalog_item(up: Upstream, *, display_id: ItemDisplayId) -> CatalogItem:
     """Show one service catalog item: its description, delivery time, cost, and the fields of
     its request form (form_fields: name, type, required, choices), which
     placeRequestServiceCatalogItem takes in custom_fields."""
@@ -207,7 +207,7 @@ async def fetch_service_catalog_item(up: CallUpstream, *, display_id: ItemDispla
 
 @tool("fetchServiceCatalogItems", toolset=TOOLSET, title="List catalog items", kind="fetch")
 async def fetch_service_catalog_items(
-    up: CallUpstream,
+    up: Upstream,
     *,
     category_id: Annotated[
         int | None,
@@ -236,7 +236,7 @@ async def fetch_service_catalog_items(
     kind="create",
 )  # fmt: skip
 async def place_request_service_catalog_item(
-    up: CallUpstream,
+    up: Upstream,
     *,
     display_id: ItemDisplayId,
     email: Annotated[

@@ -12,7 +12,6 @@ from server import toolsets
 from server.tools.common import (
     EMAIL_PATTERN,
     NOT_BLANK,
-    CallUpstream,
     Derived,
     NameOf,
     Page,
@@ -22,6 +21,7 @@ from server.tools.common import (
     Result,
     Text,
     TextOf,
+    Upstream,
     WorkspaceId,
     code,
     items_of,
@@ -275,7 +275,7 @@ class Article(Result):
 
 @tool("fetchSolutionCategories", toolset=TOOLSET, title="List solution categories", kind="fetch")
 async def fetch_solution_categories(
-    up: CallUpstream,
+    up: Upstream,
     *,
     workspace_id: WorkspaceId = None,
     page: Page = 1,
@@ -296,7 +296,7 @@ async def fetch_solution_categories(
 
 
 @tool("fetchSolutionCategory", toolset=TOOLSET, title="Show a solution category", kind="fetch")
-async def fetch_solution_category(up: CallUpstream, *, category_id: CategoryId) -> Category:
+async def fetch_solution_category(up: Upstream, *, category_id: CategoryId) -> Category:
     """Show one knowledge-base category: name, description, position, workspace. Its folders:
     fetchSolutionFolders with this category_id."""
     response = await up.get(
@@ -311,7 +311,7 @@ async def fetch_solution_category(up: CallUpstream, *, category_id: CategoryId) 
 
 @tool("fetchSolutionFolders", toolset=TOOLSET, title="List solution folders", kind="fetch")
 async def fetch_solution_folders(
-    up: CallUpstream,
+    up: Upstream,
     *,
     category_id: CategoryId,
     page: Page = 1,
@@ -329,7 +329,7 @@ async def fetch_solution_folders(
 
 
 @tool("fetchSolutionFolder", toolset=TOOLSET, title="Show a solution folder", kind="fetch")
-async def fetch_solution_folder(up: CallUpstream, *, folder_id: FolderId) -> Folder:
+async def fetch_solution_folder(up: Upstream, *, folder_id: FolderId) -> Folder:
     """Show one knowledge-base folder: name, description, category, visibility (with the
     departments or groups it is limited to) and approval settings. Its articles:
     fetchSolutionArticles with this folder_id."""
@@ -341,7 +341,7 @@ async def fetch_solution_folder(up: CallUpstream, *, folder_id: FolderId) -> Fol
 
 @tool("createSolutionFolder", toolset=TOOLSET, title="Create a solution folder", kind="create")
 async def create_solution_folder(
-    up: CallUpstream,
+    up: Upstream,
     *,
     name: Annotated[
         str,
@@ -434,7 +434,7 @@ async def create_solution_folder(
 
 @tool("fetchSolutionArticles", toolset=TOOLSET, title="List solution articles", kind="fetch")
 async def fetch_solution_articles(
-    up: CallUpstream,
+    up: Upstream,
     *,
     folder_id: FolderId,
     page: Page = 1,
@@ -453,7 +453,7 @@ async def fetch_solution_articles(
 
 
 @tool("fetchSolutionArticle", toolset=TOOLSET, title="Show a solution article", kind="fetch")
-async def fetch_solution_article(up: CallUpstream, *, article_id: ArticleId) -> Article:
+async def fetch_solution_article(up: Upstream, *, article_id: ArticleId) -> Article:
     """Show one knowledge-base article in full: its text as HTML (description) and as plain
     text (description_text), status, type, tags, keywords and review date. To change it use
     updateSolutionArticle."""
@@ -498,7 +498,7 @@ Keywords = Annotated[
 
 @tool("createSolutionArticle", toolset=TOOLSET, title="Create a solution article", kind="create")
 async def create_solution_article(
-    up: CallUpstream,
+    up: Upstream,
     *,
     title: Title,
     description: ArticleText,
@@ -534,7 +534,7 @@ async def create_solution_article(
 
 @tool("updateSolutionArticle", toolset=TOOLSET, title="Update a solution article", kind="update")
 async def update_solution_article(
-    up: CallUpstream,
+    up: Upstream,
     *,
     article_id: ArticleId,
     title: Annotated[
@@ -586,7 +586,7 @@ async def update_solution_article(
 
 @tool("fetchSolutionArticleSearch", toolset=TOOLSET, title="Search solution articles", kind="fetch")
 async def fetch_solution_article_search(
-    up: CallUpstream,
+    up: Upstream,
     *,
     search_term: Annotated[
         str,

@@ -15,7 +15,6 @@ from server.tools.common import (
     PRIORITY,
     SOURCE,
     STATUS,
-    CallUpstream,
     Fields,
     Flag,
     From,
@@ -31,6 +30,7 @@ from server.tools.common import (
     Strings,
     Text,
     TextOf,
+    Upstream,
     UrgencyIn,
     WorkspaceId,
     code,
@@ -171,7 +171,7 @@ class Note(Result):
 
 @tool("fetchTickets", toolset=TOOLSET, title="List tickets", kind="fetch")
 async def fetch_tickets(
-    up: CallUpstream,
+    up: Upstream,
     *,
     filter: Annotated[
         Literal["new_and_my_open", "watching", "spam", "deleted"] | None,
@@ -324,7 +324,7 @@ TicketId = Annotated[
 
 @tool("fetchTicket", toolset=TOOLSET, title="Show a ticket", kind="fetch")
 async def fetch_ticket(
-    up: CallUpstream,
+    up: Upstream,
     *,
     ticket_id: TicketId,
     include: Annotated[
@@ -394,7 +394,7 @@ NameIn = Annotated[
 
 @tool("createTicket", toolset=TOOLSET, title="Create a ticket", kind="create")
 async def create_ticket(
-    up: CallUpstream,
+    up: Upstream,
     *,
     subject: Subject,
     description: Description,
@@ -476,7 +476,7 @@ async def create_ticket(
 
 @tool("updateTicket", toolset=TOOLSET, title="Update a ticket", kind="update")
 async def update_ticket(
-    up: CallUpstream,
+    up: Upstream,
     *,
     ticket_id: TicketId,
     subject: Annotated[
@@ -558,7 +558,7 @@ async def update_ticket(
 
 @tool("createTicketNote", toolset=TOOLSET, title="Add a note to a ticket", kind="create")
 async def create_ticket_note(
-    up: CallUpstream,
+    up: Upstream,
     *,
     ticket_id: TicketId,
     body: Annotated[

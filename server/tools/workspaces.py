@@ -6,13 +6,13 @@ from pydantic import Field
 
 from server import toolsets
 from server.tools.common import (
-    CallUpstream,
     Flag,
     Page,
     PageInfo,
     PerPage,
     Record,
     Text,
+    Upstream,
     plain_list,
     tool,
 )
@@ -36,7 +36,7 @@ class WorkspacePage(PageInfo):
 
 @tool("fetchWorkspaces", toolset=TOOLSET, title="List workspaces", kind="fetch")
 async def fetch_workspaces(
-    up: CallUpstream, *, page: Page = 1, per_page: PerPage = 10
+    up: Upstream, *, page: Page = 1, per_page: PerPage = 10
 ) -> WorkspacePage:
     """List the account's workspaces (IT, HR, Facilities, …), a page at a time. Tools that
     take workspace_id (fetchTickets, fetchAssets, fetchServiceCatalogItems,
