@@ -9,6 +9,9 @@
 
     freshservice-harness check [--server-command CMD | --server-url URL --fake-url URL]
         [--fake-url URL] [--junit FILE] [--html FILE] [--no-progress] [-k EXPR] [-- PYTEST_ARGS]
+        [--profile auto|hosted|generic] [--server-env NAME=VALUE]... [--tls] [--baseline FILE]
+        [--write-baseline FILE] [--call-timeout S] [--examples N] [--faults LIST]
+        [--token-budget N] [--tool-token-budget N]
 
     freshservice-harness diff-tools OLD NEW
 
@@ -116,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="more arguments for pytest"
     )
+    _add_generic_flags(check)
     diff = commands.add_parser(
         "diff-tools",
         help="say which changes between two sets of tool schemas break clients",
@@ -131,6 +135,105 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("new", type=Path, metavar="NEW", help="the tools after: folder or file")
     _add_config_parser(commands)
     return parser
+
+
+PROFILES = ("auto", "hosted", "generic")
+
+
+def _add_generic_flags(check: argparse.ArgumentParser) -> None:
+    from contracts.generic.findings import FAULT_NAMES
+
+    check.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="auto",
+        help="hosted: the suites of the hosted server's 34 tools; generic: the suites for any "
+        "Freshservice MCP server (surface, honest annotations, property calls, a fault matrix, "
+        "pagination); auto (default): hosted when the server lists the 34 tools, else generic",
+    )
+    generic = check.add_argument_group("generic profile")
+    generic.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment variable for the stdio server (repeatable); VALUE may hold "
+        "{base_url} (the fake's URL), {host} (its host:port, for servers that take a domain), "
+        "{key} (the account's API key), {domain} (the account's Freshservice domain) and "
+        "{ca_file} (the fake's CA, with --tls). Default: FRESHSERVICE_BASE_URL={base_url} and "
+        "FRESHSERVICE_API_KEY={key}",
+    )
+    generic.add_argument(
+        "--tls",
+        action="store_true",
+        help="the fake over HTTPS from a fresh local CA (for servers that only speak https); "
+        "SSL_CERT_FILE, REQUESTS_CA_BUNDLE and NODE_EXTRA_CA_CERTS name the CA",
+    )
+    generic.add_argument(
+        "--fake-ca", type=Path, metavar="FILE", help="the CA of an https --fake-url"
+    )
+    generic.add_argument(
+        "--call-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long a tool call may take before it counts as a hang (default %(default)s)",
+    )
+    generic.add_argument(
+        "--examples",
+        type=int,
+        default=5,
+        metavar="N",
+        help="calls per tool drawn from its input schema (default %(default)s)",
+    )
+    generic.add_argument(
+        "--faults",
+        type=_fault_list,
+        default=FAULT_NAMES,
+        metavar="LIST",
+        help=f"the faults of the matrix, comma-separated (default all: {','.join(FAULT_NAMES)})",
+    )
+    generic.add_argument(
+        "--token-budget",
+        type=int,
+        metavar="N",
+        help="a finding when the whole tools/list takes more tokens than this",
+    )
+    generic.add_argument(
+        "--tool-token-budget",
+        type=int,
+        metavar="N",
+        help="a finding for each tool definition taking more tokens than this",
+    )
+    generic.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="known failures (tool and check): they do not fail the run; one that passes now "
+        "is reported as stale and does",
+    )
+    generic.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="write a baseline of this run's failures here",
+    )
+    generic.add_argument(
+        "--verbose", "-v", action="store_true", help="also list the checks that did not run"
+    )
+
+
+def _fault_list(text: str) -> tuple[str, ...]:
+    from contracts.generic.findings import FAULT_NAMES
+
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in FAULT_NAMES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown fault {', '.join(unknown) or '(none given)'}: choose from "
+            f"{', '.join(FAULT_NAMES)}"
+        )
+    return names
 
 
 def _add_up_parser(commands: Any) -> None:
@@ -344,11 +447,56 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.server_url and not args.fake_url:
+        parser.error("--server-url needs --fake-url: the fake that server talks to")
+    for value in (args.junit, args.html, args.write_baseline):
+        if value and (problem := _unwritable(value)):
+            print(f"freshservice-harness: {problem}", file=sys.stderr)
+            return USAGE
+    profile = args.profile
+    if profile == "auto":
+        profile = "hosted" if not (args.server_command or args.server_url) else _detected(args)
+        if profile == "usage":
+            return USAGE
+        print(f"freshservice-harness: profile {profile}", file=sys.stderr)
+    if profile == "generic":
+        from contracts.generic.cli import check_generic
+
+        return check_generic(args)
+    generic_only = [
+        flag
+        for flag, value in (
+            ("--baseline", args.baseline),
+            ("--write-baseline", args.write_baseline),
+            ("--server-env", args.server_env),
+            ("--tls", args.tls),
+            ("--token-budget", args.token_budget),
+            ("--tool-token-budget", args.tool_token_budget),
+        )
+        if value
+    ]
+    if generic_only:
+        parser.error(f"{', '.join(generic_only)}: only with the generic profile")
+    return _check_hosted(args)
+
+
+def _unwritable(path: Path) -> str | None:
+    from contracts import html_report
+
+    return html_report.unwritable(path)
+
+
+def _detected(args: argparse.Namespace) -> str:
+    """The profile of a server given by command or URL: hosted if it lists the 34 tools."""
+    from contracts.generic.cli import detect_profile
+
+    return detect_profile(args)
+
+
+def _check_hosted(args: argparse.Namespace) -> int:
     import contracts.suites
     from contracts import html_report, run_events
 
-    if args.server_url and not args.fake_url:
-        parser.error("--server-url needs --fake-url: the fake that server talks to")
     suites = Path(contracts.suites.__file__).parent
     pytest_args = ["-c", str(suites / "pytest.ini"), "--rootdir", str(suites), str(suites)]
     for flag, value in (

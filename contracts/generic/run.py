@@ -1,0 +1,224 @@
+"""Running the generic suites against one server: start (or use) the fake, start one session per
+demo account, list the tools, then deal the tools out to the sessions, which work side by side.
+
+Per tool, on its session: the plausible call; the same call again if the tool says it is
+idempotent; the drawn calls; pages 1 and 2 if it takes a page; then the fault matrix on the
+request its plausible call sent. The account is rebuilt from its seed after any call that wrote,
+so every call finds the records the arguments name."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from contracts.generic import arguments, honesty, pagination, properties, surface
+from contracts.generic.faults import fault_row, faults, scenario, target_of
+from contracts.generic.findings import FAULT_NAMES, Call, Row, scores
+from contracts.generic.target import (
+    Fake,
+    ServerUnderTest,
+    Worker,
+    demo_accounts,
+    own_fake,
+    spread,
+)
+from contracts.generic.tokens import count_tokens, tokenizer_name
+
+Progress = Callable[[str], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    server: ServerUnderTest
+    fake_url: str | None = None
+    fake_ca: Path | None = None
+    tls: bool = False
+    call_timeout: float = 60.0
+    examples: int = 5
+    tool_token_budget: int | None = None
+    token_budget: int | None = None
+    faults: tuple[str, ...] = FAULT_NAMES
+    workers: int = 3
+
+
+@dataclasses.dataclass
+class Outcome:
+    server: str
+    tools: list[Any]
+    rows: list[Row]
+    tokenizer: str
+    seconds: float
+    restarts: int = 0
+    problems: list[str] = dataclasses.field(default_factory=list)  # the run could not be done
+
+
+@contextlib.contextmanager
+def the_fake(options: Options) -> Iterator[Fake]:
+    if options.fake_url is not None:
+        fake = Fake(options.fake_url, options.fake_ca)
+        try:
+            yield fake
+        finally:
+            fake.close()
+        return
+    with own_fake(options.tls) as fake:
+        yield fake
+
+
+async def run(options: Options, progress: Progress | None = None) -> Outcome:
+    said = progress or (lambda text: None)
+    started = time.monotonic()
+    outcome = Outcome(options.server.label, [], [], tokenizer_name(), 0.0)
+    with the_fake(options) as fake:
+        accounts = demo_accounts()[: max(1, options.workers)]
+        workers = [Worker(options.server, fake, a, options.call_timeout) for a in accounts]
+        try:
+            # Each session lives in one task from start to stop (the SDK's client must).
+            await workers[0].start()
+            try:
+                tools = await workers[0].list_tools()
+            finally:
+                await workers[0].stop()
+            outcome.tools = tools
+            said(f"{len(tools)} tools listed")
+            outcome.rows += surface.check_surface(
+                tools,
+                count_tokens,
+                tokenizer_name(),
+                tool_budget=options.tool_token_budget,
+                list_budget=options.token_budget,
+            )
+            shares = spread(sorted(tools, key=lambda t: t.name), len(workers))
+            results: list[list[Row]] = [[] for _ in workers]
+
+            async def work(index: int) -> None:
+                worker = workers[index]
+                await worker.start()
+                try:
+                    for tool in shares[index]:
+                        results[index] += await check_tool(worker, tool, options)
+                        said(f"{tool.name} checked")
+                finally:
+                    await worker.stop()
+
+            async with anyio.create_task_group() as group:
+                for index in range(len(workers)):
+                    group.start_soon(work, index)
+            for share in results:
+                outcome.rows += share
+        finally:
+            for worker in workers:
+                outcome.restarts += worker.restarts
+                worker.close()
+    outcome.rows.sort(key=lambda r: (r.tool, r.suite, r.check))
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+async def check_tool(worker: Worker, tool: Any, options: Options) -> list[Row]:
+    schema = tool.input_schema if isinstance(tool.input_schema, dict) else {}
+    calls, probe, probe_arguments, again = await _explore(worker, tool, schema, options)
+    row = Row("properties", "properties.calls", tool.name, note=f"{len(calls)} calls")
+    names = list(arguments.properties_of(schema)[0])
+    found = [f for c in calls for f in properties.call_findings(c, worker.account.key, names)]
+    row.findings = properties.worst_first(found)
+    rows = [row]
+    for hint_row in (
+        honesty.read_only_row(tool, calls),
+        honesty.destructive_row(tool, calls),
+        honesty.idempotent_row(tool, probe, again),
+    ):
+        if hint_row is not None:
+            rows.append(hint_row)
+    page, size = pagination.page_arguments(schema)
+    if page is not None:
+        paged = dict(probe_arguments)
+        if size is not None:
+            paged[size] = 2
+        first = await _call(worker, tool.name, {**paged, page: 1})
+        second = await _call(worker, tool.name, {**paged, page: 2})
+        rows.append(pagination.pagination_row(first, second))
+    rows += await _fault_matrix(worker, tool.name, probe, probe_arguments, options)
+    return rows
+
+
+async def _call(worker: Worker, tool: str, args: dict[str, Any]) -> Call:
+    """A call; the account rebuilt from its seed afterwards if the call wrote."""
+    made = await worker.call(tool, args)
+    if any(r.method != "GET" for r in made.api_requests):
+        worker.fake.admin.reset(worker.account.domain)
+    return made
+
+
+async def _explore(
+    worker: Worker, tool: Any, schema: dict[str, Any], options: Options
+) -> tuple[list[Call], Call, dict[str, Any], Call | None]:
+    """The plausible calls until one works (the best is the probe), the probe again if it
+    created something, and the drawn calls: (all calls, probe, its arguments, the repeat)."""
+    records = arguments.Records(worker.fake, worker.account)
+    calls: list[Call] = []
+    probe: Call | None = None
+    probe_arguments: dict[str, Any] = {}
+    for candidate in arguments.plausible(tool.name, schema, records):
+        made = await _call(worker, tool.name, candidate)
+        calls.append(made)
+        if probe is None or _better(made, probe):
+            probe, probe_arguments = made, candidate
+        if made.is_error is False and made.api_requests:
+            break
+    assert probe is not None  # plausible() gives at least one call
+    again: Call | None = None
+    if honesty.created(probe):
+        # The same call again, on the account as the probe left it (no reset between).
+        again = await worker.call(tool.name, probe_arguments)
+        worker.fake.admin.reset(worker.account.domain)
+        calls.append(again)
+    for drawn in arguments.drawn(tool.name, schema, records, options.examples):
+        calls.append(await _call(worker, tool.name, drawn))
+    return calls, probe, probe_arguments, again
+
+
+async def _fault_matrix(
+    worker: Worker, tool: str, probe: Call, probe_arguments: dict[str, Any], options: Options
+) -> list[Row]:
+    rows: list[Row] = []
+    target = target_of(probe)
+    key = worker.account.key
+    for fault in faults(options.call_timeout):
+        if fault.name not in options.faults:
+            continue
+        if target is None:
+            note = "its plausible call sent no request to Freshservice"
+            rows.append(Row("faults", f"faults.{fault.name}", tool, ran=False, note=note))
+            continue
+        worker.fake.admin.load_scenario(key, scenario(fault, tool, target, key))
+        try:
+            made = await _call(worker, tool, probe_arguments)
+        finally:
+            worker.fake.admin.clear_scenario(worker.account.domain)
+        rows.append(fault_row(fault, target, made, key))
+        if fault.name == "rate-limited":
+            # The fake counts any request within Retry-After as early: the next row waits it out.
+            await anyio.sleep(float(fault.effect["retry_after"]) + 0.2)
+    return rows
+
+
+def _better(call: Call, than: Call) -> bool:
+    """A plausible call that reached further: a result over an error, a write over a read,
+    more requests over fewer."""
+
+    def reach(made: Call) -> tuple[bool, bool, int]:
+        api = made.api_requests
+        return (made.is_error is False, any(r.method != "GET" for r in api), len(api))
+
+    return reach(call) > reach(than)
+
+
+def summary_line(rows: Sequence[Row]) -> str:
+    return " · ".join(str(score) for score in scores(rows))
