@@ -194,6 +194,14 @@ def _add_generic_flags(check: argparse.ArgumentParser) -> None:
         help=f"the faults of the matrix, comma-separated (default all: {','.join(FAULT_NAMES)})",
     )
     generic.add_argument(
+        "--tools",
+        type=lambda text: tuple(name.strip() for name in text.split(",") if name.strip()),
+        default=(),
+        metavar="NAMES",
+        help="check only these tools, comma-separated (fnmatch patterns: 'create*'); the "
+        "whole tools/list is still measured",
+    )
+    generic.add_argument(
         "--token-budget",
         type=int,
         metavar="N",

@@ -49,6 +49,7 @@ def options_of(args: argparse.Namespace) -> Options | str:
         tool_token_budget=args.tool_token_budget,
         token_budget=args.token_budget,
         faults=tuple(args.faults),
+        tools=tuple(args.tools),
     )
 
 
@@ -105,6 +106,10 @@ def check_generic(args: argparse.Namespace) -> int:
             f"freshservice-harness: the check could not run: {type(exc).__name__}: {exc}",
             file=sys.stderr,
         )
+        return USAGE
+    if outcome.problems:
+        for problem in outcome.problems:
+            print(f"freshservice-harness: {problem}", file=sys.stderr)
         return USAGE
     stale_entries = settle(outcome.rows, known)
     mask = report.Masker(account.key for account in demo_accounts())

@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Iterator, Sequence
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ class Options:
     token_budget: int | None = None
     faults: tuple[str, ...] = FAULT_NAMES
     workers: int = 3
+    tools: tuple[str, ...] = ()  # fnmatch patterns; none: every tool
 
 
 @dataclasses.dataclass
@@ -82,23 +84,32 @@ async def run(options: Options, progress: Progress | None = None) -> Outcome:
             # Each session lives in one task from start to stop (the SDK's client must).
             await workers[0].start()
             try:
-                tools = await workers[0].list_tools()
+                listed = await workers[0].list_tools()
             finally:
                 await workers[0].stop()
-            outcome.tools = tools
+            tools = listed
             said(f"{len(tools)} tools listed")
+            if options.tools:
+                tools = [t for t in tools if any(fnmatch(t.name, p) for p in options.tools)]
+                if not tools:
+                    outcome.problems.append(
+                        f"--tools {','.join(options.tools)}: the server lists no such tool"
+                    )
+            outcome.tools = tools
             outcome.rows += surface.check_surface(
                 tools,
                 count_tokens,
                 tokenizer_name(),
                 tool_budget=options.tool_token_budget,
                 list_budget=options.token_budget,
+                listed=listed,
             )
-            shares = spread(sorted(tools, key=lambda t: t.name), len(workers))
-            results: list[list[Row]] = [[] for _ in workers]
+            active = workers[: max(1, min(len(workers), len(tools)))]
+            shares = spread(sorted(tools, key=lambda t: t.name), len(active))
+            results: list[list[Row]] = [[] for _ in active]
 
             async def work(index: int) -> None:
-                worker = workers[index]
+                worker = active[index]
                 await worker.start()
                 try:
                     for tool in shares[index]:
@@ -108,7 +119,7 @@ async def run(options: Options, progress: Progress | None = None) -> Outcome:
                     await worker.stop()
 
             async with anyio.create_task_group() as group:
-                for index in range(len(workers)):
+                for index in range(len(active)):
                     group.start_soon(work, index)
             for share in results:
                 outcome.rows += share

@@ -33,10 +33,14 @@ def check_surface(
     *,
     tool_budget: int | None,
     list_budget: int | None,
+    listed: Sequence[Any] | None = None,
 ) -> list[Row]:
+    """Rows for `tools`; the whole list's size and the names' uniqueness from `listed` (every
+    tool the server lists, when only some are checked)."""
     rows: list[Row] = []
-    names = [t.name for t in tools]
-    total = count_tokens(json.dumps([definition(t) for t in tools], ensure_ascii=False))
+    everything = tools if listed is None else listed
+    names = [t.name for t in everything]
+    total = count_tokens(json.dumps([definition(t) for t in everything], ensure_ascii=False))
     for tool in tools:
         rows.append(_definition_row(tool, names))
         size = count_tokens(json.dumps(definition(tool), ensure_ascii=False))
@@ -54,13 +58,13 @@ def check_surface(
         "surface",
         "surface.list-tokens",
         SERVER,
-        note=f"tools/list: {len(tools)} tools, {total} tokens ({tokenizer})",
+        note=f"tools/list: {len(everything)} tools, {total} tokens ({tokenizer})",
     )
     if list_budget is not None and total > list_budget:
         row.findings.append(
             Finding(
                 f"the whole tools/list fits the budget of {list_budget} tokens (--token-budget)",
-                f"{len(tools)} tools take {total} tokens ({tokenizer})",
+                f"{len(everything)} tools take {total} tokens ({tokenizer})",
             )
         )
     rows.append(row)
