@@ -100,6 +100,11 @@ RUN_ELSEWHERE = {
     """curl -s http://127.0.0.1:8000/mcp -H "Authorization: demo-acme-admin-key" -H "Content-Type: application/json" -H "Accept: application/json, text/event-stream" -d '{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "fetchTicket", "arguments": {"ticket_id": 10234}}}'""": ".ci/quickstart_line1.py",
     'npx -y @modelcontextprotocol/inspector@2.12.0 --cli --transport http --server-url http://127.0.0.1:8000/mcp --header "Authorization: demo-acme-admin-key" --method tools/call --tool-name fetchTicket --tool-arg ticket_id=10234': ".ci/quickstart_line1.py",
     "claude mcp list": "tests/clients/test_claude_code.py",
+    # freshservice-mcp from PyPI under the generic profile, as the other-servers env runs it.
+    "python3.13 -m venv fs && fs/bin/pip install -q freshservice-mcp==1.0.0 'mcp<2'": "tests/clients/test_check_other_servers.py",
+    ".venv/bin/freshservice-harness check --server-command fs/bin/freshservice-mcp --tls --server-env FRESHSERVICE_DOMAIN={host} --server-env FRESHSERVICE_APIKEY={key} --html fs-check.html --write-baseline freshservice-baseline.yaml": "tests/clients/test_check_other_servers.py",
+    # The generic profile on our own server: the slow test there runs these flags.
+    ".venv/bin/freshservice-harness check --profile generic --server-env FRESHSERVICE_MCP_CALLS_PER_MINUTE=0 --server-env FRESHSERVICE_MCP_CALLS_PER_MONTH=0 --server-env FRESHSERVICE_TIMEOUT=2 --call-timeout 20": "tests/contracts/test_check_generic.py",
 }
 
 

@@ -181,7 +181,7 @@ async def _explore(
         calls.append(made)
         if probe is None or _better(made, probe):
             probe, probe_arguments = made, candidate
-        if made.is_error is False and made.api_requests:
+        if _worked(made):
             break
     assert probe is not None  # plausible() gives at least one call
     again: Call | None = None
@@ -204,8 +204,13 @@ async def _fault_matrix(
     for fault in faults(options.call_timeout):
         if fault.name not in options.faults:
             continue
-        if target is None:
-            note = "its plausible call sent no request to Freshservice"
+        if target is None or target.status >= 400:
+            note = (
+                "its plausible call sent no request to Freshservice"
+                if target is None
+                else f"its plausible call already failed without a fault ({target}): the "
+                "fault would be tested on a request Freshservice refuses anyway"
+            )
             rows.append(Row("faults", f"faults.{fault.name}", tool, ran=False, note=note))
             continue
         worker.fake.admin.load_scenario(key, scenario(fault, tool, target, key))
@@ -220,13 +225,21 @@ async def _fault_matrix(
     return rows
 
 
-def _better(call: Call, than: Call) -> bool:
-    """A plausible call that reached further: a result over an error, a write over a read,
-    more requests over fewer."""
+def _worked(call: Call) -> bool:
+    """A result, and Freshservice accepted every request (a server may hide a refusal in a
+    result that is not an error)."""
+    api = call.api_requests
+    return call.is_error is False and bool(api) and all(r.status < 400 for r in api)
 
-    def reach(made: Call) -> tuple[bool, bool, int]:
+
+def _better(call: Call, than: Call) -> bool:
+    """A plausible call that reached further: one Freshservice accepted over one it refused, a
+    result over an error, a write over a read, more requests over fewer."""
+
+    def reach(made: Call) -> tuple[bool, bool, bool, int]:
         api = made.api_requests
-        return (made.is_error is False, any(r.method != "GET" for r in api), len(api))
+        accepted = bool(api) and all(r.status < 400 for r in api)
+        return (accepted, made.is_error is False, any(r.method != "GET" for r in api), len(api))
 
     return reach(call) > reach(than)
 

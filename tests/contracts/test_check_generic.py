@@ -7,6 +7,7 @@ and `--faults` keep each to the tool and fault a breakage concerns."""
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -16,14 +17,11 @@ import pytest
 
 from tests.contracts.broken import broken_server
 
-# The suites make hundreds of calls: our server's tool-call limits are off, and a short upstream
-# timeout keeps the timeout column quick.
-OUR_SETTINGS = (
-    "--server-env", "FRESHSERVICE_MCP_CALLS_PER_MINUTE=0",
-    "--server-env", "FRESHSERVICE_MCP_CALLS_PER_MONTH=0",
-    "--server-env", "FRESHSERVICE_TIMEOUT=2",
-    "--call-timeout", "20",
-)  # fmt: skip
+# The README's run of our server (its flags are every run's here): the suites make hundreds of
+# calls, so our server's tool-call limits are off, and a short upstream timeout keeps the
+# timeout column quick.
+README_COMMAND = ".venv/bin/freshservice-harness check --profile generic --server-env FRESHSERVICE_MCP_CALLS_PER_MINUTE=0 --server-env FRESHSERVICE_MCP_CALLS_PER_MONTH=0 --server-env FRESHSERVICE_TIMEOUT=2 --call-timeout 20"
+OUR_SETTINGS = tuple(shlex.split(README_COMMAND)[4:])
 
 
 def generic_check(
