@@ -149,7 +149,8 @@ def _add_generic_flags(check: argparse.ArgumentParser) -> None:
         default="auto",
         help="hosted: the suites of the hosted server's 34 tools; generic: the suites for any "
         "Freshservice MCP server (surface, honest annotations, property calls, a fault matrix, "
-        "pagination); auto (default): hosted when the server lists the 34 tools, else generic",
+        "pagination); auto (default): hosted for our server, with -k or pytest arguments, or "
+        "when the server lists at least half of the 34 tools, else generic",
     )
     generic = check.add_argument_group("generic profile")
     generic.add_argument(
@@ -463,7 +464,10 @@ def _check(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return USAGE
     profile = args.profile
     if profile == "auto":
-        profile = "hosted" if not (args.server_command or args.server_url) else _detected(args)
+        # Our own server, or pytest's selection (-k, pytest arguments): the hosted suites.
+        asked_hosted = bool(args.select or args.pytest_args)
+        custom = bool(args.server_command or args.server_url)
+        profile = _detected(args) if custom and not asked_hosted else "hosted"
         if profile == "usage":
             return USAGE
         print(f"freshservice-harness: profile {profile}", file=sys.stderr)

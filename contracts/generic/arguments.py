@@ -44,6 +44,7 @@ RESOURCES: dict[str, tuple[str, str, str]] = {
     "vendor": ("/vendors", "vendors", "id"),
     "workspace": ("/workspaces", "workspaces", "id"),
     "canned_response": ("/canned_responses", "canned_responses", "id"),
+    "canned_response_folder": ("/canned_response_folders", "canned_response_folders", "id"),
     "asset_type": ("/asset_types", "asset_types", "id"),
     "service_item": ("/service_catalog/items", "service_items", "display_id"),
     "category": ("/solutions/categories", "categories", "id"),
@@ -107,9 +108,18 @@ def record_of(tool: str, argument: str, schema: Mapping[str, Json]) -> str | Non
     stem = name[:-1]
     if stem == ["display"]:
         stem = []
+    tool_words = words(tool)
     if stem:
-        return resource_in(stem, last=True)
-    return resource_in(words(tool), last=True) or resource_in(
+        found = resource_in(stem, last=True)
+        # `group_id` of list_requester_group_members names a requester group: a resource of the
+        # tool's name that ends with the argument's word is the more precise one.
+        for size in (3, 2):
+            for i in range(len(tool_words) - size + 1):
+                joined = "_".join(tool_words[i : i + size])
+                if joined in RESOURCES and joined.endswith("_" + "_".join(stem)):
+                    return joined
+        return found
+    return resource_in(tool_words, last=True) or resource_in(
         words(str(schema.get("description", "")))
     )
 
@@ -155,7 +165,12 @@ class Records:
             candidates = ids
         elif is_person(argument):
             who = "agent" if {"agent", "responder"} & set(words(argument)) else "requester"
-            candidates = list(self.emails(who))
+            made = resource_in(words(tool), last=True)
+            if {"create", "add"} & set(words(tool)) and made in ("requester", "agent"):
+                # A new person needs an address nobody has (an existing one is a 409).
+                candidates = [f"harness.check.{len(self.emails(who)) + 1}@example.com"]
+            else:
+                candidates = list(self.emails(who))
         fits = Draft202012Validator(_plain(schema)).is_valid
         shaped: list[Json] = []
         for value in candidates:
@@ -230,6 +245,8 @@ def ordinary(argument: str, schema: Mapping[str, Json]) -> Json:
         return {}
     if "date" in name or schema.get("format") in ("date", "date-time"):
         return "2026-01-15" if schema.get("format") == "date" else "2026-01-15T09:00:00Z"
+    if {"time", "spent"} <= name:
+        return "00:15"  # Freshservice's hh:mm
     if "subject" in name or "title" in name or "name" in name:
         return "Harness check"
     if "query" in name or "filter" in name:

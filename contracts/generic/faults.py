@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from contracts.generic.findings import FAULT_NAMES, Call, Finding, Row, Upstream
@@ -77,15 +77,22 @@ def rule_id(fault: Fault, tool: str) -> str:
 
 def scenario(fault: Fault, tool: str, target: Upstream, key: str) -> str:
     """The scenario of one row, as YAML text (JSON is YAML)."""
-    match: dict[str, Any] = {"method": target.method, "path": target.path}
-    if not fault.every_time:
-        match["nth"] = 1
-    rule = {"id": rule_id(fault, tool), "match": match, "effect": dict(fault.effect)}
+    return scenarios(fault, [(tool, target)], key)
+
+
+def scenarios(fault: Fault, rows: Sequence[tuple[str, Upstream]], key: str) -> str:
+    """One scenario for rows made side by side: a rule per row, each on its own request."""
+    rules = []
+    for tool, target in rows:
+        match: dict[str, Any] = {"method": target.method, "path": target.path}
+        if not fault.every_time:
+            match["nth"] = 1
+        rules.append({"id": rule_id(fault, tool), "match": match, "effect": dict(fault.effect)})
     return json.dumps(
         {
-            "description": f"freshservice-harness check: {fault.name} on {tool}",
+            "description": f"freshservice-harness check: {fault.name} on {len(rules)} tools",
             "key": key,
-            "rules": [rule],
+            "rules": rules,
         }
     )
 

@@ -6,7 +6,10 @@ from its own input schema (records from the fake mixed in). For every call:
 - no traceback or exception name in the result (a model cannot act on it; it shows internals);
 - no API key in the result;
 - an error is explained by the data: a tool that says it failed while every request it sent
-  was answered with success has failed on its own (often on Freshservice's answer).
+  was answered with success has failed on its own (often on Freshservice's answer), unless it
+  names the argument it refused;
+- a refusal is an error: a result that is not `isError` while Freshservice refused a request
+  of the call (and no retry of it succeeded) hides the failure from the model.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ NO_HANG = "a result comes within the call timeout"
 NO_TRACEBACK = "no traceback or exception name in a result"
 NO_KEY = "the API key never appears in a result"
 NO_KEY_ON_STDERR = "the API key never appears on the server's stderr"
+REFUSAL_SHOWN = "a request Freshservice refused makes the result an error (isError)"
 EXPLAINED = (
     "an error is explained: by a failed request, or by naming the argument the server refused"
 )
@@ -46,6 +50,23 @@ def call_findings(call: Call, key: str, argument_names: Iterable[str] = ()) -> l
     if form := leaked(call.stderr, key):
         found.append(Finding(NO_KEY_ON_STDERR, f"stderr shows {form}", call))
     api = call.api_requests
+    refused = [
+        r
+        for index, r in enumerate(api)
+        if r.status >= 400
+        and not any(
+            later.method == r.method and later.path == r.path and later.status < 400
+            for later in api[index + 1 :]
+        )
+    ]
+    if call.is_error is False and refused:
+        found.append(
+            Finding(
+                REFUSAL_SHOWN,
+                f"isError false, though Freshservice refused {refused[0]}",
+                call,
+            )
+        )
     named = any(re.search(rf"\b{re.escape(name)}\b", call.text) for name in argument_names)
     if call.is_error and api and all(200 <= r.status < 300 for r in api) and not named:
         found.append(

@@ -19,8 +19,8 @@ from typing import Any
 import anyio
 
 from contracts.generic import arguments, honesty, pagination, properties, surface
-from contracts.generic.faults import fault_row, faults, scenario, target_of
-from contracts.generic.findings import FAULT_NAMES, Call, Row, scores
+from contracts.generic.faults import fault_row, faults, scenario, scenarios, target_of
+from contracts.generic.findings import FAULT_NAMES, Call, Row, Upstream, scores
 from contracts.generic.target import (
     Fake,
     ServerUnderTest,
@@ -112,9 +112,15 @@ async def run(options: Options, progress: Progress | None = None) -> Outcome:
                 worker = active[index]
                 await worker.start()
                 try:
+                    held: list[Held] = []
                     for tool in shares[index]:
-                        results[index] += await check_tool(worker, tool, options)
+                        rows, pending = await check_tool(worker, tool, options)
+                        results[index] += rows
+                        if pending is not None:
+                            held.append(pending)
                         said(f"{tool.name} checked")
+                    if TIMEOUT in options.faults:
+                        results[index] += await _timeout_column(worker, held, options)
                 finally:
                     await worker.stop()
 
@@ -132,7 +138,23 @@ async def run(options: Options, progress: Progress | None = None) -> Outcome:
     return outcome
 
 
-async def check_tool(worker: Worker, tool: Any, options: Options) -> list[Row]:
+@dataclasses.dataclass(frozen=True)
+class Held:
+    """A tool whose timeout row waits for the column, run at the end side by side."""
+
+    tool: str
+    arguments: dict[str, Any]
+    target: Upstream
+
+
+TIMEOUT = "timeout"
+# Timeout rows made at once on one session: each holds one of the fake's threads until its
+# answer is due (three sessions at most, and the fake serves 48 + 3 x this many threads).
+TIMEOUT_BATCH = 32
+
+
+async def check_tool(worker: Worker, tool: Any, options: Options) -> tuple[list[Row], Held | None]:
+    """The tool's rows, and its timeout row's call when that is still to be made."""
     schema = tool.input_schema if isinstance(tool.input_schema, dict) else {}
     calls, probe, probe_arguments, again = await _explore(worker, tool, schema, options)
     row = Row("properties", "properties.calls", tool.name, note=f"{len(calls)} calls")
@@ -155,8 +177,8 @@ async def check_tool(worker: Worker, tool: Any, options: Options) -> list[Row]:
         first = await _call(worker, tool.name, {**paged, page: 1})
         second = await _call(worker, tool.name, {**paged, page: 2})
         rows.append(pagination.pagination_row(first, second))
-    rows += await _fault_matrix(worker, tool.name, probe, probe_arguments, options)
-    return rows
+    fault_rows, pending = await _fault_matrix(worker, tool.name, probe, probe_arguments, options)
+    return rows + fault_rows, pending
 
 
 async def _call(worker: Worker, tool: str, args: dict[str, Any]) -> Call:
@@ -197,8 +219,10 @@ async def _explore(
 
 async def _fault_matrix(
     worker: Worker, tool: str, probe: Call, probe_arguments: dict[str, Any], options: Options
-) -> list[Row]:
+) -> tuple[list[Row], Held | None]:
+    """Every fault's row but the timeout's, which waits for `_timeout_column`."""
     rows: list[Row] = []
+    pending: Held | None = None
     target = target_of(probe)
     key = worker.account.key
     for fault in faults(options.call_timeout):
@@ -213,6 +237,9 @@ async def _fault_matrix(
             )
             rows.append(Row("faults", f"faults.{fault.name}", tool, ran=False, note=note))
             continue
+        if fault.name == TIMEOUT:
+            pending = Held(tool, probe_arguments, target)
+            continue
         worker.fake.admin.load_scenario(key, scenario(fault, tool, target, key))
         try:
             made = await _call(worker, tool, probe_arguments)
@@ -222,6 +249,48 @@ async def _fault_matrix(
         if fault.name == "rate-limited":
             # The fake counts any request within Retry-After as early: the next row waits it out.
             await anyio.sleep(float(fault.effect["retry_after"]) + 0.2)
+    return rows, pending
+
+
+async def _timeout_column(worker: Worker, held: list[Held], options: Options) -> list[Row]:
+    """The timeout rows, made side by side: a server's HTTP timeout would otherwise cost every
+    row in turn (30 s each for a server that waits 30 s). A batch holds tools whose requests
+    differ (method and path), so each row's requests are told apart by its target."""
+    fault = next(f for f in faults(options.call_timeout) if f.name == TIMEOUT)
+    key = worker.account.key
+    rows: list[Row] = []
+    batches: list[list[Held]] = []
+    for item in held:
+        spot = (item.target.method, item.target.path)
+        home = next(
+            (
+                batch
+                for batch in batches
+                if len(batch) < TIMEOUT_BATCH
+                and all((h.target.method, h.target.path) != spot for h in batch)
+            ),
+            None,
+        )
+        if home is None:
+            batches.append([item])
+        else:
+            home.append(item)
+    for batch in batches:
+        worker.fake.admin.load_scenario(
+            key, scenarios(fault, [(h.tool, h.target) for h in batch], key)
+        )
+        try:
+            made = await worker.calls_together([(h.tool, h.arguments) for h in batch])
+        finally:
+            worker.fake.admin.clear_scenario(worker.account.domain)
+            worker.fake.admin.reset(worker.account.domain)
+        for item, call in zip(batch, made, strict=True):
+            own = tuple(
+                r
+                for r in call.requests
+                if (r.method, r.path) == (item.target.method, item.target.path)
+            )
+            rows.append(fault_row(fault, item.target, dataclasses.replace(call, requests=own), key))
     return rows
 
 

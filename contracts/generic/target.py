@@ -89,7 +89,7 @@ class Fake:
 
 
 @contextlib.contextmanager
-def own_fake(tls: bool, threads: int = 48) -> Iterator[Fake]:
+def own_fake(tls: bool, threads: int = 48 + 3 * 32) -> Iterator[Fake]:
     """A fake of the demo dataset on a free loopback port, no rate limit of its own (the suites
     make their own 429s), over HTTPS from a fresh local CA with `tls`."""
     with tempfile.TemporaryDirectory(prefix="freshservice-harness-fake-") as folder:
@@ -253,9 +253,36 @@ class Worker:
 
     async def call(self, tool: str, arguments: Mapping[str, Any]) -> Call:
         """Call `tool`; what came back and every request the fake journaled meanwhile."""
+        return (await self.calls_together([(tool, arguments)]))[0]
+
+    async def calls_together(self, calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Call]:
+        """Make `calls` at the same time on this session; each gets every request the fake
+        journaled meanwhile (the caller tells them apart) and the server's stderr meanwhile."""
         assert self.client is not None
         self.seq = self._last_seq()
         before = self._stderr_end()
+        outcomes: list[Call | None] = [None] * len(calls)
+
+        async def one(index: int, tool: str, arguments: Mapping[str, Any]) -> None:
+            outcomes[index] = await self._invoke(tool, arguments)
+
+        async with anyio.create_task_group() as group:
+            for index, (tool, arguments) in enumerate(calls):
+                group.start_soon(one, index, tool, arguments)
+        entries = tuple(Upstream.of(e) for e in self.fake.journal(self.account, self.seq))
+        stderr = self._stderr_since(before)
+        made = [
+            dataclasses.replace(call, requests=entries, stderr=stderr)
+            for call in outcomes
+            if call is not None
+        ]
+        broken = any(c.protocol_error for c in made) and not await self._alive()
+        if any(c.timed_out for c in made) or broken:
+            await self.restart()
+        return made
+
+    async def _invoke(self, tool: str, arguments: Mapping[str, Any]) -> Call:
+        assert self.client is not None
         started = time.monotonic()
         is_error: bool | None = None
         protocol_error = timed_out = False
@@ -272,20 +299,15 @@ class Worker:
         if scope.cancelled_caught:
             timed_out = True
             text = f"no result within {self.call_timeout:g} s"
-        entries = self.fake.journal(self.account, self.seq)
-        stderr = self._stderr_since(before)
-        if timed_out or (protocol_error and not await self._alive()):
-            await self.restart()
         return Call(
             tool,
             dict(arguments),
             is_error,
             text,
-            tuple(Upstream.of(e) for e in entries),
+            (),
             seconds,
             protocol_error=protocol_error,
             timed_out=timed_out,
-            stderr=stderr,
         )
 
     async def _alive(self) -> bool:
