@@ -17,6 +17,10 @@ import pytest
 
 from tests.contracts.broken import broken_server
 
+# Each test runs the harness, the fake and up to two server processes for 15 to 30 s: they run
+# in `tox -e slow` (release), which CI runs, not in the README's test line.
+pytestmark = pytest.mark.slow
+
 # The README's run of our server (its flags are every run's here): the suites make hundreds of
 # calls, so our server's tool-call limits are off, and a short upstream timeout keeps the
 # timeout column quick.
@@ -169,7 +173,6 @@ def test_an_unreadable_baseline_is_a_usage_error_naming_it(tmp_path: Path) -> No
     assert "entry 1 needs a 'tool' and a 'check'" in done.stderr
 
 
-@pytest.mark.slow
 def test_our_server_passes_every_generic_check(tmp_path: Path) -> None:
     html = tmp_path / "report.html"
     done, failures = generic_check(tmp_path, "--examples", "3", "--html", str(html))
