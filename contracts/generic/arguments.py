@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -290,7 +290,7 @@ def plausible(
 
 
 def drawn(
-    tool: str, input_schema: Mapping[str, Json], records: Records, count: int, seed: int = 0
+    tool: str, input_schema: Mapping[str, Json], records: Records, count: int
 ) -> list[dict[str, Json]]:
     """`count` argument sets from the schema (the same ones each run): every required argument
     and some optional ones; record ids and emails from the fake about three times in four."""
@@ -312,10 +312,10 @@ def drawn(
         {name: values for name, (needed, values) in fields.items() if needed},
         optional={name: values for name, (needed, values) in fields.items() if not needed},
     )
-    return _examples(strategy, count, seed)
+    return _examples(strategy, count)
 
 
-def _examples(strategy: st.SearchStrategy[Json], count: int, seed: int) -> list[Json]:
+def _examples(strategy: st.SearchStrategy[Json], count: int) -> list[Json]:
     found: list[Json] = []
     if count <= 0:
         return found
@@ -335,6 +335,3 @@ def _examples(strategy: st.SearchStrategy[Json], count: int, seed: int) -> list[
     with contextlib.suppress(Exception):  # a schema with no value hypothesis can find
         collect()
     return found[:count]
-
-
-Pick = Callable[[str, Mapping[str, Json]], dict[str, Json]]

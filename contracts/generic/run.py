@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ import anyio
 
 from contracts.generic import arguments, honesty, pagination, properties, surface
 from contracts.generic.faults import fault_row, faults, scenario, scenarios, target_of
-from contracts.generic.findings import FAULT_NAMES, Call, Row, Upstream, scores
+from contracts.generic.findings import FAULT_NAMES, Call, Row, Upstream
 from contracts.generic.target import (
     Fake,
     ServerUnderTest,
@@ -311,7 +311,3 @@ def _better(call: Call, than: Call) -> bool:
         return (accepted, made.is_error is False, any(r.method != "GET" for r in api), len(api))
 
     return reach(call) > reach(than)
-
-
-def summary_line(rows: Sequence[Row]) -> str:
-    return " · ".join(str(score) for score in scores(rows))

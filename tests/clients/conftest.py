@@ -171,3 +171,14 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Node:
 def fake() -> Iterator[Fake]:
     with running_fake("--plan", "unlimited") as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def servers_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the other Freshservice MCP servers on PyPI are installed (other_servers.py):
+    `OTHER_MCP_SERVERS_DIR` (tox -e other-servers keeps them there, built once), else a fresh
+    folder of this module's."""
+    configured = os.environ.get("OTHER_MCP_SERVERS_DIR")
+    home = Path(configured) if configured else tmp_path_factory.mktemp("other-mcp-servers")
+    home.mkdir(parents=True, exist_ok=True)
+    return home

@@ -2,7 +2,7 @@
 PyPI in a virtual environment of its own, started over stdio against the fake over HTTPS, and
 every one of its tools called; what each call made the fake answer is read from its journal.
 
-The environments are kept in `OTHER_MCP_SERVERS_DIR` (tox sets it inside the `clients`
+The environments are kept in `OTHER_MCP_SERVERS_DIR` (tox sets it inside the `other-servers`
 environment, so a second run installs nothing) or else in the test session's temporary folder.
 A server whose Python is not on the machine is reported by name, with where it was looked for.
 """
@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+
+import pytest
 
 from tests.processes import Fake
 
@@ -94,6 +96,19 @@ def find_python(wanted: tuple[int, int]) -> tuple[Path | None, list[Path]]:
         if version is not None and version >= wanted:
             return candidate, looked
     return None, looked
+
+
+def installed(package: ServerPackage, root: Path) -> Path:
+    """`package` installed under `root` with the first Python new enough for it; the test
+    fails naming where it looked when there is none."""
+    python, looked = find_python(package.python)
+    if python is None:
+        pytest.fail(
+            f"{package.label} needs Python >= {'.'.join(map(str, package.python))}, and none "
+            f"was found; looked at: {', '.join(map(str, looked)) or 'nothing'}. Install one "
+            "(for example with pyenv) and run again."
+        )
+    return install(package, python, root)
 
 
 def install(package: ServerPackage, python: Path, root: Path) -> Path:

@@ -16,7 +16,6 @@ The servers' environments are the ones `test_other_mcp_servers.py` installs (sam
 from __future__ import annotations
 
 import dataclasses
-import os
 import subprocess
 import sys
 import time
@@ -113,33 +112,14 @@ def run_check(package: ServerPackage, script: Path, folder: Path, extra: Sequenc
 
 
 @pytest.fixture(scope="module")
-def servers_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    configured = os.environ.get("OTHER_MCP_SERVERS_DIR")
-    home = Path(configured) if configured else tmp_path_factory.mktemp("other-mcp-servers")
-    home.mkdir(parents=True, exist_ok=True)
-    return home
-
-
-def _installed(package: ServerPackage, servers_home: Path) -> Path:
-    python, looked = others.find_python(package.python)
-    if python is None:
-        pytest.fail(
-            f"{package.label} needs Python >= {'.'.join(map(str, package.python))}, and none "
-            f"was found; looked at: {', '.join(map(str, looked)) or 'nothing'}. Install one "
-            "(for example with pyenv) and run again."
-        )
-    return others.install(package, python, servers_home)
-
-
-@pytest.fixture(scope="module")
 def freshservice_mcp(servers_home: Path, tmp_path_factory: pytest.TempPathFactory) -> CheckRun:
-    script = _installed(FRESHSERVICE_MCP, servers_home)
+    script = others.installed(FRESHSERVICE_MCP, servers_home)
     return run_check(FRESHSERVICE_MCP, script, tmp_path_factory.mktemp("check-fs-mcp"), [])
 
 
 @pytest.fixture(scope="module")
 def node804(servers_home: Path, tmp_path_factory: pytest.TempPathFactory) -> CheckRun:
-    script = _installed(NODE804, servers_home)
+    script = others.installed(NODE804, servers_home)
     return run_check(NODE804, script, tmp_path_factory.mktemp("check-node804"), NODE804_FLAGS)
 
 

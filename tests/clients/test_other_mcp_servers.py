@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
-import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
@@ -701,14 +700,6 @@ async def call_every_tool(
     return listed, outcomes
 
 
-@pytest.fixture(scope="module")
-def servers_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    configured = os.environ.get("OTHER_MCP_SERVERS_DIR")
-    home = Path(configured) if configured else tmp_path_factory.mktemp("other-mcp-servers")
-    home.mkdir(parents=True, exist_ok=True)
-    return home
-
-
 @pytest.fixture
 def tls_fake() -> Iterator[tuple[Fake, Path]]:
     """A fresh fake over HTTPS per server (what one server's writes leave, the next never sees)
@@ -732,14 +723,7 @@ async def test_every_tool_of_the_server_works_on_the_fake(
     servers_home: Path,
     tls_fake: tuple[Fake, Path],
 ) -> None:
-    python, looked = others.find_python(package.python)
-    if python is None:
-        pytest.fail(
-            f"{package.label} needs Python >= {'.'.join(map(str, package.python))}, and none "
-            f"was found; looked at: {', '.join(map(str, looked)) or 'nothing'}. Install one "
-            "(for example with pyenv) and run again."
-        )
-    script = others.install(package, python, servers_home)
+    script = others.installed(package, servers_home)
     fake, ca_file = tls_fake
     listed, outcomes = await call_every_tool(package, script, fake, ca_file, plans)
     own = OWN_FAILURES[package.name]
