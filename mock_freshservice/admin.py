@@ -12,8 +12,10 @@ not JSON), a foreign `Origin` or `Sec-Fetch-Site: cross-site` is refused, and wi
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -328,3 +330,40 @@ def clear_journal(domain: str) -> Response:
         _account(state, domain)
     state.journal.clear(domain)
     return Response(status=204)
+
+
+@bp.post("/oauth/<domain>/rotate-keys")
+def rotate_oauth_keys(domain: str) -> Response:
+    """A new signing key for the account's tokens; the previous one stays in its JWKS."""
+    state = get_state()
+    _account(state, domain)
+    kid = state.oauth.account(domain).keys.rotate()
+    return json_response({"account": domain, "kid": kid})
+
+
+@bp.put("/oauth/<domain>/faults")
+def set_oauth_faults(domain: str) -> Response:
+    """How the account's authorization server misbehaves: `{"issuer": URL|null,
+    "token_lifetime": seconds|null, "down": bool, "delay": seconds}`; fields left out stay."""
+    state = get_state()
+    _account(state, domain)
+    body = _body()
+    faults = state.oauth.account(domain).faults
+    unknown = sorted(set(body) - {"issuer", "token_lifetime", "down", "delay"})
+    if unknown:
+        raise AdminError(400, f"unknown field {unknown[0]!r}")
+    checks: dict[str, Callable[[Any], bool]] = {
+        "issuer": lambda v: v is None or isinstance(v, str),
+        "token_lifetime": lambda v: v is None or (_whole(v) and v >= 1),
+        "down": lambda v: isinstance(v, bool),
+        "delay": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 60,
+    }
+    for name, value in body.items():
+        if not checks[name](value):
+            raise AdminError(400, f"{name}: not a valid value")
+        setattr(faults, name, value)
+    return json_response({"account": domain, **dataclasses.asdict(faults)})
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

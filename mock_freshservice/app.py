@@ -55,6 +55,8 @@ from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.dataset import Dataset, load_dataset
 from mock_freshservice.data.store import RetiredTableError
 from mock_freshservice.journal import Entry
+from mock_freshservice.oauth import server as oauth_server
+from mock_freshservice.oauth.scopes import OWN_IDENTITY_RULES, required_scope
 from mock_freshservice.proxy import LoopbackProxyFix
 from mock_freshservice.ratelimit import OVERALL, Verdict
 from mock_freshservice.resources import engine
@@ -192,6 +194,7 @@ def create_app(
         app.register_blueprint(blueprint, url_prefix="/api/v2")
     app.register_blueprint(engine.blueprint(RESOURCES), url_prefix="/api/v2")
     app.register_blueprint(admin.bp, url_prefix="/_mock")
+    app.register_blueprint(oauth_server.bp)
 
     if settings.tls:
         app.extensions[TLS_EXTENSION] = tls.load_or_make_ca(tls.ca_folder(settings))
@@ -288,9 +291,14 @@ def _before_api_request() -> Response | None:
     if req.routing_exception is not None:
         raise _routing_error(req)
 
-    # 4. Authentication.
+    # 4. Authentication; a bearer token must also carry the endpoint's OAuth scope.
     binding = authenticate(presented, host, state)
     data = state.accounts[binding.domain]
+    rule = req.url_rule.rule if req.url_rule is not None else None
+    if presented.token is not None and rule is not None and rule not in OWN_IDENTITY_RULES:
+        needed = required_scope(req.method, rule)
+        if needed not in presented.token.scopes:
+            raise errors.missing_scope(needed)
     g.caller = Caller(data, binding.user_id, binding.role, presented.fingerprint or "")
     return None
 

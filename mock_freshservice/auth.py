@@ -1,4 +1,5 @@
-"""Who is calling: Basic `<api key>:X`, as Freshservice authenticates API v2 requests."""
+"""Who is calling: Basic `<api key>:X`, as Freshservice authenticates API v2 requests, or an
+OAuth access token the fake's authorization server issued (`Bearer <token>`, oauth/)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import functools
 from mock_freshservice import errors, guesses
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.journal import fingerprint
+from mock_freshservice.oauth import tokens
 from mock_freshservice.state import FakeState, KeyBinding
 
 
@@ -21,10 +23,19 @@ class Presented:
     binding: KeyBinding | None
     scheme: str | None
     fingerprint: str | None
+    token: tokens.AccessToken | None = None  # a bearer token, verified
+    refused: tokens.TokenRefused | None = None  # a bearer token, and why it is no good
 
 
 def presented_credentials(header: str | None, state: FakeState) -> Presented:
     key, scheme, fingerprint_ = parse_authorization(header or "")
+    if scheme == "bearer" and key:
+        try:
+            token = tokens.verify(key, state.oauth)
+        except tokens.TokenRefused as exc:
+            return Presented(key, None, scheme, fingerprint_, refused=exc)
+        binding = state.token_binding(key, token.domain, token.user_id)
+        return Presented(key, binding, scheme, fingerprint_, token=token)
     binding = state.binding(key) if key and scheme == "basic" else None
     return Presented(key, binding, scheme, fingerprint_)
 
@@ -57,7 +68,14 @@ def account_of(presented: Presented, host: str, state: FakeState) -> AccountData
 def authenticate(presented: Presented, host: str, state: FakeState) -> KeyBinding:
     """The key's binding, or the 401 Freshservice would answer."""
     if presented.scheme == "bearer":
-        raise errors.RequestError(401, "access_token_invalid", guesses.ACCESS_TOKEN_INVALID_MESSAGE)
+        if presented.refused is not None and presented.refused.code == "access_token_expired":
+            raise errors.RequestError(
+                401, "access_token_expired", guesses.ACCESS_TOKEN_EXPIRED_MESSAGE
+            )
+        if presented.token is None or presented.binding is None:
+            raise errors.RequestError(
+                401, "access_token_invalid", guesses.ACCESS_TOKEN_INVALID_MESSAGE
+            )
     binding = presented.binding
     if binding is None or presented.key in state.revoked:
         if presented.key and "@" in presented.key and binding is None:

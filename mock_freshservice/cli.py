@@ -162,6 +162,20 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         "(default: the scheme and host the client called)",
     )
     group.add_argument(
+        "--oauth-auto-approve",
+        action="store_true",
+        default=sup,
+        help="the OAuth sign-in page approves at once, as the account's admin (or the agent "
+        "named by login_hint): for tests and scripted browsers",
+    )
+    group.add_argument(
+        "--oauth-token-lifetime",
+        type=_positive_int,
+        default=sup,
+        metavar="SECONDS",
+        help="lifetime of the OAuth access tokens issued (default 3600)",
+    )
+    group.add_argument(
         "--quiet",
         action="store_true",
         default=sup,

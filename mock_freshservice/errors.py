@@ -89,6 +89,10 @@ def access_denied() -> RequestError:
     return RequestError(403, "access_denied", guesses.ACCESS_DENIED_MESSAGE)
 
 
+def missing_scope(scope: str) -> RequestError:
+    return RequestError(403, "access_denied", guesses.MISSING_SCOPE_MESSAGE.format(scope=scope))
+
+
 def invalid_accept_header(value: str) -> RequestError:
     return RequestError(
         406,

@@ -20,8 +20,12 @@ UNSUPPORTED_AUTH_MESSAGE = (
     "Username/password authentication is not supported. Use your API key as the user name."
 )
 
-# OAuth bearer tokens are not supported by the fake yet; Freshservice's code for a bad token.
+# OAuth bearer tokens: Freshservice documents the codes `access_token_invalid` and
+# `access_token_expired` but not their texts, nor the body of a token that lacks an endpoint's
+# scope; we answer that as the documented 403 `access_denied`, naming the scope.
 ACCESS_TOKEN_INVALID_MESSAGE = "The access token is invalid or has expired."  # noqa: S105
+ACCESS_TOKEN_EXPIRED_MESSAGE = "The access token has expired."  # noqa: S105
+MISSING_SCOPE_MESSAGE = "The access token does not carry the scope {scope} this request needs."
 
 # 429 body: the sibling says "per hour" (its limits are hourly); Freshservice's limits are per
 # minute and its text is not published.

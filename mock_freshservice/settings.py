@@ -22,6 +22,8 @@ DEFAULT_CONNECTION_LIMIT = 960  # the most select() can watch (serving.py)
 DEFAULT_IDLE_TIMEOUT = 30  # seconds; clients' keep-alive pools (httpx: 5 s) close theirs first
 DEFAULT_MAX_HEADER_BYTES = 64 * 1024
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+# UNCONFIRMED: Freshworks does not publish its access tokens' lifetime; an hour is common.
+DEFAULT_OAUTH_TOKEN_LIFETIME = 3600
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -55,11 +57,19 @@ class FakeSettings:
     public_url: str | None = None
     tls: bool = False
     ca_dir: Path | None = None  # None: the user's data folder (tls.py)
+    oauth_auto_approve: bool = False  # the sign-in page approves at once (oauth/server.py)
+    oauth_token_lifetime: int = DEFAULT_OAUTH_TOKEN_LIFETIME
 
     def __post_init__(self) -> None:
         if self.rate_window <= 0:
             raise ValueError("rate_window must be positive")
-        for name in ("connection_limit", "idle_timeout", "max_header_bytes", "max_body_bytes"):
+        for name in (
+            "connection_limit",
+            "idle_timeout",
+            "max_header_bytes",
+            "max_body_bytes",
+            "oauth_token_lifetime",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be positive")
         if self.plan is not None and self.plan not in PLANS:

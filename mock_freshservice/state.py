@@ -23,6 +23,7 @@ from mock_freshservice.data.generate import People, people_pools
 from mock_freshservice.data.roles import Role, build_roles
 from mock_freshservice.faults import FaultEngine, ScenarioRun
 from mock_freshservice.journal import Journal
+from mock_freshservice.oauth import OAuthRegistry
 from mock_freshservice.persistence import WriteLog, dataset_digest
 from mock_freshservice.ratelimit import PLAN_LIMITS, RateLimiter
 from mock_freshservice.scenario import CALLER, Scenario, ScenarioError, format_path
@@ -66,6 +67,7 @@ class FakeState:
         self.custom_limits: dict[str, dict[str, int]] = {}
         self.keys: dict[str, KeyBinding] = {}
         self.revoked: set[str] = set()
+        self.oauth = OAuthRegistry()  # the authorization server's clients and grants
         self.seeds: dict[str, int] = {}  # accounts rebuilt with another seed (/_mock/reseed)
         self._people: dict[int, People] = {}
         self.log: WriteLog | None = None
@@ -224,6 +226,19 @@ class FakeState:
 
     def binding(self, key: str) -> KeyBinding | None:
         return self.keys.get(key)
+
+    def token_binding(self, token: str, domain: str, user_id: int) -> KeyBinding | None:
+        """What an OAuth access token stands for: its user, with the role of that user's key
+        in the dataset if they have one, else an agent's or a requester's; None if the user is
+        gone."""
+        account = self.accounts.get(domain)
+        if account is None or account.user(user_id) is None:
+            return None
+        for binding in self.keys.values():
+            if binding.domain == domain and binding.user_id == user_id:
+                return KeyBinding(token, domain, user_id, binding.role)
+        role = self.roles["agent" if user_id in account.agents else "requester"]
+        return KeyBinding(token, domain, user_id, role)
 
     def account_for_host(self, host: str) -> AccountData | None:
         return self.accounts.get(host.split(":", 1)[0].lower())

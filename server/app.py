@@ -28,6 +28,8 @@ from server.toolsets import TOOLSETS, Toolset, listed
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
+    from server.oauth import JwksVerifier
+
 HOW_CALLS_WORK = (
     "List tools return a page at a time with next_page; fetch one record for all its details. "
     "Codes such as status and priority take the number or its name. Assets and catalog items "
@@ -49,6 +51,7 @@ class FreshserviceMCP(MCPServer[dict[str, Any]]):
 
     gate: CallGate
     prompts: dict[str, PromptSpec]
+    oauth_verifier: JwksVerifier | None = None  # with FRESHSERVICE_MCP_AUTH oauth or both
 
     async def list_tools(self) -> list[Any]:
         tools = await super().list_tools()

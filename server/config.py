@@ -34,6 +34,7 @@ from server.toolsets import listed as listed_toolsets
 
 Transport = Literal["stdio", "http"]
 LimitsScope = Literal["account", "key"]
+AuthMode = Literal["api-key", "oauth", "both"]
 
 TOOLSETS = TOOLSET_NAMES
 LOOPBACK_HOSTS = ("127.0.0.1:*", "localhost:*", "[::1]:*")
@@ -167,10 +168,44 @@ class ServerSettings:
     allow_insecure_upstream: Annotated[
         Switch, Field(description="allow plain http to a base URL off loopback")
     ] = False
+    mcp_auth: Annotated[
+        AuthMode,
+        Field(description="HTTP callers bring an api-key, an oauth token, or both kinds work"),
+    ] = "api-key"
+    mcp_oauth_issuer: Annotated[
+        OptionalText, Field(description="issuer URL of the OAuth authorization server")
+    ] = None
+    mcp_public_url: Annotated[
+        OptionalText,
+        Field(
+            description="the URL clients call /mcp by (OAuth resource; default http://host:port/mcp)"
+        ),
+    ] = None
 
     def __post_init__(self) -> None:  # the checks across settings
         if self.base_url is not None:
             check_upstream(self.base_url, allow_insecure=self.allow_insecure_upstream)
+        if self.mcp_auth != "api-key":
+            if self.transport != "http":
+                raise SettingsError(
+                    f"mcp_auth: {self.mcp_auth} is for --transport http (stdio has no OAuth)"
+                )
+            if not self.mcp_oauth_issuer:
+                raise SettingsError(
+                    f"mcp_oauth_issuer: required with mcp_auth {self.mcp_auth}: the issuer URL "
+                    "of the authorization server, e.g. http://127.0.0.1:8181/oauth/acme.freshservice.com"
+                )
+            check_upstream(
+                self.mcp_oauth_issuer, allow_insecure=self.allow_insecure_upstream, path=True
+            )
+
+    def resource_url(self, port: int | None = None) -> str:
+        """The URL clients call /mcp by: the public URL, else this address (on `port`, the
+        one bound when --port 0 asked for any)."""
+        if self.mcp_public_url:
+            return self.mcp_public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{port if port is not None else self.port}/mcp"
 
     @property
     def upstream(self) -> str | None:
@@ -206,17 +241,19 @@ def redis_installed() -> bool:
     return importlib.util.find_spec("redis") is not None
 
 
-def check_upstream(url: str, *, allow_insecure: bool) -> None:
-    """http:// only to loopback (a fake on this machine) unless explicitly allowed."""
+def check_upstream(url: str, *, allow_insecure: bool, path: bool = False) -> None:
+    """http:// only to loopback (a fake on this machine) unless explicitly allowed; `path`: a
+    path may follow (an issuer URL), else scheme, host and port only (the base URL)."""
+    name = "mcp_oauth_issuer" if path else "base_url"
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SettingsError(f"base_url: {url!r} is not an http(s) URL like http://127.0.0.1:8181")
-    if parts.path not in ("", "/"):
+        raise SettingsError(f"{name}: {url!r} is not an http(s) URL like http://127.0.0.1:8181")
+    if not path and parts.path not in ("", "/"):
         raise SettingsError("base_url: give scheme, host and port only; the server adds /api/v2")
     if parts.scheme == "http" and not allow_insecure and not _is_loopback(parts.hostname):
         raise SettingsError(
-            f"base_url: plain http to {parts.hostname} would send API keys unencrypted; use https, "
-            "a loopback address, or --allow-insecure-upstream"
+            f"{name}: plain http to {parts.hostname} would send credentials unencrypted; use "
+            "https, a loopback address, or --allow-insecure-upstream"
         )
 
 

@@ -190,8 +190,10 @@ STATUS_ERRORS: Mapping[int, type[FreshserviceError]] = {
 class ToolCall:
     """What one tool call spends upstream: its credential, request id and retry budget."""
 
-    key: str
+    key: str  # an API key, or an OAuth access token when `bearer`
     budget: float
+    bearer: bool = False  # sent as `Bearer <token>` rather than Basic `<key>:X`
+    subject: str | None = None  # an OAuth token's issuer and subject, for per-user limits
     request_id: str = dataclasses.field(default_factory=lambda: uuid.uuid4().hex)
     upstream_calls: int = 0
     waited: float = 0.0
@@ -344,10 +346,13 @@ class FreshserviceClient:
         params: Mapping[str, Any] | None,
         json: Any,
     ) -> Answer:
-        token = base64.b64encode(f"{call.key}:X".encode()).decode()
+        if call.bearer:
+            authorization = f"Bearer {call.key}"
+        else:
+            authorization = "Basic " + base64.b64encode(f"{call.key}:X".encode()).decode()
         headers = {
             **self._headers,
-            "Authorization": f"Basic {token}",
+            "Authorization": authorization,
             "X-Request-Id": call.request_id,
         }
         call.upstream_calls += 1

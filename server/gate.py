@@ -40,6 +40,8 @@ import anyio
 import jsonschema
 import pydantic
 from mcp import MCPError
+from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
+from mcp.server.auth.provider import AccessToken
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 
@@ -491,6 +493,8 @@ class CallGate:
                 common.CURRENT.reset(token)
                 if call.last_status == 401:
                     self.credentials.forget(call.key)  # a key revoked mid-session: check again
+                    if call.bearer and self.server.oauth_verifier is not None:
+                        self.server.oauth_verifier.refuse(call.key)  # revoked upstream
             passed.outcome = "ok"
             return result
         finally:
@@ -519,7 +523,11 @@ class CallGate:
             passed.outcome = "unknown-tool"
             raise MCPError(code=INVALID_PARAMS, message=f"Unknown tool: {printable(name)}")
         request = context.request_context if context is not None else None
-        key = self.credentials.key_for(request_headers(request))
+        token = access_token(request)
+        if token is not None:
+            key: str | None = token.token
+        else:
+            key = self.credentials.key_for(request_headers(request))
         client = self.client
         if client is None:
             raise ToolError(
@@ -532,7 +540,12 @@ class CallGate:
                 "No Freshservice API key: send it in the Authorization header "
                 "or set FRESHSERVICE_API_KEY."
             )
-        call = passed.call = fs.ToolCall(key=key, budget=self.settings.retry_budget)
+        call = passed.call = fs.ToolCall(
+            key=key,
+            budget=self.settings.retry_budget,
+            bearer=token is not None,
+            subject=_subject(token) if token is not None else None,
+        )
         # The key first: a wrong or requester key must neither make the server validate what
         # it sent nor spend the account's budget.
         try:
@@ -569,7 +582,22 @@ class CallGate:
     def limits_identity(self, call: fs.ToolCall) -> str:
         if self.settings.mcp_limits_scope == "account":
             return f"account:{self.settings.account}"
+        if call.subject is not None:  # an OAuth user: the same budget across token refreshes
+            return f"subject:{call.subject}"
         return f"key:{call.key_fingerprint}"
+
+
+def access_token(request: Any) -> AccessToken | None:
+    """The OAuth access token the HTTP request brought, verified (server/http.py), or None."""
+    http_request = getattr(request, "request", None) if request is not None else None
+    scope = getattr(http_request, "scope", None)
+    user = scope.get("user") if isinstance(scope, dict) else None
+    return user.access_token if isinstance(user, AuthenticatedUser) else None
+
+
+def _subject(token: AccessToken) -> str:
+    issuer = (token.claims or {}).get("iss", "")
+    return hashlib.sha256(f"{issuer}|{token.subject}".encode()).hexdigest()[:16]
 
 
 def _raised_at(cause: BaseException | None) -> str:

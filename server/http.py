@@ -13,6 +13,12 @@ first meets `McpGuard`, cheapest checks first:
    (checked like a tool call's, `server/gate.py`), and each key may hold at most
    `SESSIONS_PER_KEY` sessions, so no one can fill the session table for everyone else.
 
+With OAuth (FRESHSERVICE_MCP_AUTH oauth or both, server/oauth.py) step 2 also verifies a bearer
+token (401 with the RFC 9728 challenge if it is missing or bad), and after step 3 a `tools/call`
+whose tool needs a scope the token lacks gets 403 `insufficient_scope` naming it: the tool never
+runs and nothing is sent upstream. In `both`, a request with an API key (not a token) goes on as
+in `api-key`.
+
 `serve` runs the app under uvicorn with bounded connections and a deadline for reading each
 request (uvicorn itself waits forever for headers that never finish).
 """
@@ -31,10 +37,14 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 import uvicorn
+from mcp.server.auth.middleware.auth_context import auth_context_var
+from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser, BearerAuthBackend
+from mcp.server.auth.routes import build_resource_metadata_url, create_protected_resource_routes
 from mcp.server.transport_security import TransportSecuritySettings
+from pydantic import AnyHttpUrl
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -45,6 +55,8 @@ from server import freshservice as fs
 from server.app import FreshserviceMCP, build_server
 from server.config import ServerSettings
 from server.gate import CallRefused, _digest, printable
+from server.oauth import JwksVerifier
+from server.scopes import missing, scopes_for
 
 log = logging.getLogger("freshservice_mcp")
 
@@ -122,12 +134,24 @@ class _Opening:
 class McpGuard:
     """The checks of this module's docstring, in front of the SDK's `/mcp` app."""
 
-    def __init__(self, app: ASGIApp, settings: ServerSettings, server: FreshserviceMCP) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: ServerSettings,
+        server: FreshserviceMCP,
+        resource_url: str | None = None,
+    ) -> None:
         self.app = app
         self.settings = settings
         self.server = server
         # Sessions opened per key digest, oldest first (ids the SDK has since closed are pruned).
         self._sessions: dict[str, list[str | _Opening]] = {}
+        verifier = server.oauth_verifier
+        self._bearer = BearerAuthBackend(verifier) if verifier is not None else None
+        self._metadata_url = (
+            str(build_resource_metadata_url(AnyHttpUrl(resource_url))) if resource_url else ""
+        )
+        self._scopes = " ".join(scopes_for(server.gate.names))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].rstrip("/") != MCP_PATH:
@@ -135,9 +159,19 @@ class McpGuard:
             return
         headers = Headers(scope=scope)
         refusal = self._refusal(scope, headers)
+        if refusal is None and self._bearer is not None:
+            refusal = await self._authenticate(scope, headers)
         if refusal is not None:
             await refusal(scope, receive, send)
             return
+        user = scope.get("user")
+        signed_in = auth_context_var.set(user if isinstance(user, AuthenticatedUser) else None)
+        try:
+            await self._pass(scope, receive, send, headers)
+        finally:
+            auth_context_var.reset(signed_in)
+
+    async def _pass(self, scope: Scope, receive: Receive, send: Send, headers: Headers) -> None:
         if scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
@@ -149,11 +183,71 @@ class McpGuard:
         if problem is not None:
             await _rpc_error(400, INVALID_REQUEST, problem)(scope, receive, send)
             return
+        user = scope.get("user")
+        if isinstance(user, AuthenticatedUser):
+            lacking = _lacking_scopes(body, user.scopes)
+            if lacking:
+                tool, needed = lacking
+                await self._challenge(
+                    403,
+                    "insufficient_scope",
+                    f"{tool} needs the scope {' '.join(needed)}; sign in again granting it",
+                    needed,
+                )(scope, receive, send)
+                return
         replay = _replaying(body, receive)
         if self.settings.stateful and "mcp-session-id" not in headers:
             await self._open_session(scope, replay, send, headers)
             return
         await self.app(scope, replay, send)
+
+    async def _authenticate(self, scope: Scope, headers: Headers) -> Response | None:
+        """OAuth: a bearer token verified (its user put on the scope), or the 401 challenge.
+        In `both`, a request bringing an API key instead passes on unjudged."""
+        assert self._bearer is not None
+        header = headers.get("authorization") or ""
+        scheme, _, token = header.partition(" ")
+        bearer = scheme.lower() == "bearer" and bool(token.strip())
+        if bearer and (self.settings.mcp_auth == "oauth" or _looks_like_jwt(token.strip())):
+            verified = await self._bearer.authenticate(HTTPConnection(scope))
+            if verified is None:
+                return self._challenge(
+                    401,
+                    "invalid_token",
+                    "The access token is invalid, expired or revoked: refresh it or sign in again",
+                )
+            scope["auth"], scope["user"] = verified
+            return None
+        if self.settings.mcp_auth == "oauth":
+            return self._challenge(401, None, "Sign in with OAuth: this server takes no API keys")
+        if not header and not self.settings.api_key:
+            return self._challenge(
+                401, None, "Sign in with OAuth, or send your Freshservice API key in Authorization"
+            )
+        return None
+
+    def _challenge(
+        self,
+        status: int,
+        error: str | None,
+        description: str,
+        scopes: list[str] | None = None,
+    ) -> Response:
+        """An RFC 6750 / RFC 9728 challenge: where the resource metadata is, which scopes."""
+        parts = [f'error="{error}"'] if error else []
+        parts += [
+            f'error_description="{description}"',
+            f'resource_metadata="{self._metadata_url}"',
+            f'scope="{" ".join(scopes) if scopes else self._scopes}"',
+        ]
+        response = JSONResponse(
+            {"error": error or "unauthorized", "error_description": description},
+            status_code=status,
+            headers={"WWW-Authenticate": "Bearer " + ", ".join(parts)},
+        )
+        if self.settings.mcp_auth == "both" and status == 401:
+            response.raw_headers.append((b"www-authenticate", b'Basic realm="freshservice-mcp"'))
+        return response
 
     def _refusal(self, scope: Scope, headers: Headers) -> Response | None:
         if not allowed(headers.get("host"), self.settings.mcp_allowed_hosts):
@@ -166,7 +260,11 @@ class McpGuard:
         if not self.settings.stateful and scope["method"] == "GET":
             # No server-to-client stream without sessions.
             return Response(status_code=405, headers={"Allow": "POST"}, content=b"")
-        if not headers.get("authorization") and not self.settings.api_key:
+        if (
+            self.settings.mcp_auth == "api-key"
+            and not headers.get("authorization")
+            and not self.settings.api_key
+        ):
             return JSONResponse(
                 {
                     "error": "missing_credentials",
@@ -183,13 +281,20 @@ class McpGuard:
         """A request that would open a stateful session: only for a key Freshservice accepts,
         and only up to `SESSIONS_PER_KEY` per key."""
         gate = self.server.gate
-        key = gate.credentials.key_for(headers)
+        user = scope.get("user")
+        bearer = isinstance(user, AuthenticatedUser)
+        if isinstance(user, AuthenticatedUser):
+            key: str | None = user.access_token.token
+        else:
+            key = gate.credentials.key_for(headers)
         client = gate.client
         if key is not None and client is not None:
             try:
                 peer = scope.get("client")
                 await gate.credentials.caller_id(
-                    client, fs.ToolCall(key=key, budget=0), peer[0] if peer else "local"
+                    client,
+                    fs.ToolCall(key=key, budget=0, bearer=bearer),
+                    peer[0] if peer else "local",
                 )
             except CallRefused as exc:
                 await JSONResponse(
@@ -253,6 +358,28 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+def _looks_like_jwt(token: str) -> bool:
+    return token.count(".") == 2
+
+
+def _lacking_scopes(body: bytes, granted: list[str]) -> tuple[str, list[str]] | None:
+    """The first tool called in `body` whose scopes `granted` lacks, with those scopes."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    for message in parsed if isinstance(parsed, list) else [parsed]:
+        if not isinstance(message, dict) or message.get("method") != "tools/call":
+            continue
+        params = message.get("params")
+        name = params.get("name") if isinstance(params, dict) else None
+        if isinstance(name, str):
+            needed = missing(name, granted)
+            if needed:
+                return name, needed
+    return None
+
+
 def _replaying(body: bytes, receive: Receive) -> Receive:
     """A `receive` that hands the app the body already read, then the connection's messages."""
     sent = False
@@ -268,10 +395,34 @@ def _replaying(body: bytes, receive: Receive) -> Receive:
 
 
 def http_app(
-    settings: ServerSettings, *, transport: Any = None, server: FreshserviceMCP | None = None
+    settings: ServerSettings,
+    *,
+    transport: Any = None,
+    server: FreshserviceMCP | None = None,
+    port: int | None = None,
 ) -> Starlette:
-    """The ASGI app: `/mcp` (both protocol eras) and `/healthz`; `server` if already built."""
+    """The ASGI app: `/mcp` (both protocol eras) and `/healthz`, and with OAuth the resource
+    metadata; `server` if already built, `port` the one bound (for the resource URL)."""
     server = server or build_server(settings, transport=transport)
+    resource: str | None = None
+    metadata_routes: list[Route] = []
+    if settings.mcp_auth != "api-key" and settings.mcp_oauth_issuer:
+        resource = settings.resource_url(port)
+        server.oauth_verifier = JwksVerifier(settings.mcp_oauth_issuer, resource)
+        metadata_routes = create_protected_resource_routes(
+            resource_url=AnyHttpUrl(resource),
+            authorization_servers=[AnyHttpUrl(settings.mcp_oauth_issuer)],
+            scopes_supported=scopes_for(server.gate.names),
+            resource_name="Freshservice MCP server",
+        )
+        # Clients that skip the path-suffixed form ask at the root (RFC 9728 §3).
+        metadata_routes.append(
+            Route(
+                "/.well-known/oauth-protected-resource",
+                endpoint=metadata_routes[0].endpoint,
+                methods=["GET", "OPTIONS"],
+            )
+        )
     mcp_app = server.streamable_http_app(
         streamable_http_path=MCP_PATH,
         stateless_http=not settings.stateful,
@@ -292,7 +443,11 @@ def http_app(
             yield
 
     return Starlette(
-        routes=[Route("/healthz", healthz), Mount("/", app=McpGuard(mcp_app, settings, server))],
+        routes=[
+            Route("/healthz", healthz),
+            *metadata_routes,
+            Mount("/", app=McpGuard(mcp_app, settings, server, resource)),
+        ],
         lifespan=lifespan,
     )
 
@@ -454,7 +609,7 @@ def serve(
         sock = listening_socket(settings.host, settings.port)
     host, port = sock.getsockname()[:2]  # the port bound, when --port 0 asked for any
     config = uvicorn.Config(
-        http_app(settings, server=server),
+        http_app(settings, server=server, port=port),
         host=host,
         port=port,
         log_level="warning",

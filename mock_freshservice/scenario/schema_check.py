@@ -110,6 +110,9 @@ HARNESS_SERVER_SETTINGS = {
     "base_url": "the replay points the server at its fake",
     "allow_insecure_upstream": "the replay points the server at its fake",
     "api_key": "set key: (or replay --key) instead",
+    "mcp_auth": "the replay chooses how it reaches the server",
+    "mcp_oauth_issuer": "the replay points the server at its fake",
+    "mcp_public_url": "the replay chooses how it reaches the server",
 }
 
 # Fields that hold an API key: a value that is not a valid key may still be a real secret.

@@ -215,7 +215,7 @@ def test_a_transport_the_server_has_not_names_the_choices() -> None:
         ),
         (
             {"FRESHSERVICE_BASE_URL": "http://fresh.example.com"},
-            "base_url: plain http to fresh.example.com would send API keys unencrypted; use "
+            "base_url: plain http to fresh.example.com would send credentials unencrypted; use "
             "https, a loopback address, or --allow-insecure-upstream",
         ),
     ],
