@@ -30,7 +30,7 @@ from mcp.server.auth.provider import AccessToken, TokenVerifier
 log = logging.getLogger("freshservice_mcp")
 
 ALGORITHMS = ["RS256", "ES256"]
-REFETCH_SECONDS = 10.0  # the least time between two JWKS fetches for an unknown key id
+REFETCH_SECONDS = 1.0  # the least time between two JWKS fetches for an unknown key id
 FETCH_TIMEOUT = 10.0
 REFUSED_REMEMBERED = 4096
 ACCOUNT_CLAIM = "account"
