@@ -1,6 +1,7 @@
 """`freshservice-harness`: the harness's command for people and CI.
 
     freshservice-harness up [--port 8000] [--fake-port 8181] [--host 127.0.0.1] [--seed N]
+        [--oauth [--oauth-auto-approve] [--oauth-token-lifetime SECONDS]]
         [--scenario FILE] [--dataset FILE] [--plan PLAN] [--tls]
 
     freshservice-harness replay [FILE...] [--shipped]
@@ -16,11 +17,14 @@
     freshservice-harness diff-tools OLD NEW
 
     freshservice-harness config --client claude-code|claude-desktop|cursor|vscode|copilot-studio
-        [--url URL] [--key KEY] [--name NAME] [--json]
+        [--auth oauth|api-key] [--url URL] [--key KEY] [--name NAME] [--json]
+    freshservice-harness config --client claude-code|claude-desktop|cursor|vscode --stdio
+        [--base-url URL] [--key KEY] [--name NAME] [--json]
 
 Exit codes: 0 all passed, 1 a scenario or check failed, 2 bad usage or a bad scenario file.
 diff-tools: 0 no breaking change, 1 a breaking change, 2 OLD or NEW unreadable.
-config: 0 printed, 2 bad usage (an unknown client, an empty key, a URL that is not http(s)).
+config: 0 printed, 2 bad usage (an unknown client, an empty key, a URL that is not http(s),
+    --key or --stdio with --auth oauth).
 """
 
 from __future__ import annotations
@@ -279,6 +283,34 @@ def _add_up_parser(commands: Any) -> None:
         action="store_true",
         help="the fake over HTTPS from its local CA (the fake's --tls), trusted by the server",
     )
+    oauth = up.add_argument_group("OAuth")
+    oauth.add_argument(
+        "--oauth",
+        action="store_true",
+        help="the MCP server takes OAuth tokens from the fake's authorization server (for the "
+        "first account, or the scenario's) instead of API keys; clients sign in in a browser",
+    )
+    oauth.add_argument(
+        "--oauth-auto-approve",
+        action="store_true",
+        help="the sign-in page approves at once, as the account's admin (the fake's flag)",
+    )
+    oauth.add_argument(
+        "--oauth-token-lifetime",
+        type=_positive_seconds,
+        metavar="SECONDS",
+        help="lifetime of the access tokens issued (default 3600), to watch clients refresh",
+    )
+
+
+def _positive_seconds(text: str) -> int:
+    try:
+        seconds = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of seconds: {text!r}") from None
+    if seconds < 1:
+        raise argparse.ArgumentTypeError("give 1 second or more")
+    return seconds
 
 
 def _port(text: str) -> int:
@@ -303,7 +335,13 @@ def _up(args: argparse.Namespace) -> int:
         dataset=args.dataset,
         plan=args.plan,
         tls=args.tls,
+        oauth=args.oauth,
+        oauth_auto_approve=args.oauth_auto_approve,
+        oauth_token_lifetime=args.oauth_token_lifetime,
     )
+    if not args.oauth and (args.oauth_auto_approve or args.oauth_token_lifetime):
+        print("freshservice-harness: --oauth-* flags need --oauth", file=sys.stderr)
+        return USAGE
     try:
         return run_up(options)
     except UpFailed as exc:
@@ -314,14 +352,16 @@ def _up(args: argparse.Namespace) -> int:
 def _add_config_parser(commands: Any) -> None:
     config = commands.add_parser(
         "config",
-        help="print a client's configuration for this server (API key)",
+        help="print a client's configuration for this server (OAuth, or an API key)",
         description=(
-            "Print what a client needs to reach the MCP server with an API key, as Freshworks' "
-            "MCP guide (the support article on its hosted Freshservice MCP server) configures "
-            "it: where it goes, then the command, file entry or form fields. Claude Desktop and "
-            "Copilot Studio get a variant (the guide shows them with OAuth only, which this "
-            "server does not offer yet) and say so. With --json, stdout holds "
-            "only the JSON and any note goes to stderr."
+            "Print what a client needs to reach the MCP server, as Freshworks' MCP guide (the "
+            "support article on its hosted Freshservice MCP server) configures it: where it "
+            "goes, then the command, file entry or form fields. By default the client signs in "
+            "with OAuth, in a browser (the server must take OAuth tokens, as `up --oauth` "
+            "starts it); --auth api-key, or --key, prints the API-key configuration instead, "
+            "where Claude Desktop and Copilot Studio get a variant (the guide shows them with "
+            "OAuth only) and say so. --stdio is API key only. With --json, stdout holds only "
+            "the JSON and any note goes to stderr."
         ),
     )
     config.add_argument(
@@ -332,6 +372,12 @@ def _add_config_parser(commands: Any) -> None:
         help=f"the MCP client: {', '.join(client_config.CLIENTS)}",
     )
     config.add_argument(
+        "--auth",
+        choices=client_config.AUTHS,
+        help="oauth: the client signs in in a browser and carries no key (the default); "
+        "api-key: it sends --key (the default with --key or --stdio)",
+    )
+    config.add_argument(
         "--url",
         type=_config_input(client_config.checked_url),
         default=client_config.DEFAULT_URL,
@@ -340,8 +386,8 @@ def _add_config_parser(commands: Any) -> None:
     config.add_argument(
         "--key",
         type=_config_input(client_config.checked_key),
-        default=client_config.DEFAULT_KEY,
-        help="the API key the client sends (default %(default)s)",
+        help=f"the API key the client sends (default {client_config.DEFAULT_KEY}); giving it "
+        "means --auth api-key",
     )
     config.add_argument(
         "--name",
@@ -356,7 +402,7 @@ def _add_config_parser(commands: Any) -> None:
         "--stdio",
         action="store_true",
         help="an entry with which the client starts this server itself (by its absolute path), "
-        "instead of reaching a running one at --url",
+        "instead of reaching a running one at --url; API key only",
     )
     config.add_argument(
         "--base-url",
@@ -380,16 +426,11 @@ def _config_input(check: Callable[[str], str]) -> Callable[[str], str]:
 
 
 def _config(args: argparse.Namespace) -> int:
-    if args.stdio:
-        try:
-            config = client_config.stdio_config(
-                args.client, our_server_command(), args.base_url, args.key, args.name
-            )
-        except client_config.ConfigInputError as exc:
-            print(f"freshservice-harness config: error: {exc}", file=sys.stderr)
-            return USAGE
-    else:
-        config = client_config.client_config(args.client, args.url, args.key, args.name)
+    try:
+        config = _client_config(args)
+    except client_config.ConfigInputError as exc:
+        print(f"freshservice-harness config: error: {exc}", file=sys.stderr)
+        return USAGE
     if not args.json:
         print(config.text, end="")
         return OK
@@ -402,6 +443,24 @@ def _config(args: argparse.Namespace) -> int:
     for warning in config.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return OK
+
+
+def _client_config(args: argparse.Namespace) -> client_config.ClientConfig:
+    """The configuration `config` prints: OAuth unless --auth api-key, --key or --stdio says
+    an API key."""
+    if not args.stdio:
+        auth = args.auth or ("oauth" if args.key is None else "api-key")
+        return client_config.client_config(args.client, args.url, args.key, args.name, auth)
+    if args.auth == "oauth":
+        raise client_config.ConfigInputError(
+            "--stdio is API key only: OAuth has no meaning on stdio (it protects an HTTP "
+            "endpoint, and a server the client starts itself has none); leave out --auth oauth, "
+            "or --stdio"
+        )
+    key = client_config.DEFAULT_KEY if args.key is None else args.key
+    return client_config.stdio_config(
+        args.client, our_server_command(), args.base_url, key, args.name
+    )
 
 
 def our_server_command() -> list[str]:

@@ -54,6 +54,8 @@ OWNED_SETTINGS = frozenset(
         "FRESHSERVICE_MCP_TRANSPORT",
         "FRESHSERVICE_MCP_HOST",
         "FRESHSERVICE_MCP_PORT",
+        "FRESHSERVICE_MCP_OAUTH_ISSUER",
+        "FRESHSERVICE_MCP_PUBLIC_URL",
     }
 )
 
@@ -76,6 +78,9 @@ class UpOptions:
     dataset: Path | None = None
     plan: str | None = None
     tls: bool = False
+    oauth: bool = False
+    oauth_auto_approve: bool = False
+    oauth_token_lifetime: int | None = None
 
     @property
     def mcp_url(self) -> str:
@@ -171,6 +176,65 @@ def banner(options: UpOptions, scenario: Scenario | None) -> str:
             "  (trust it with SSL_CERT_FILE, REQUESTS_CA_BUNDLE or NODE_EXTRA_CA_CERTS)",
         ]
     lines.append("")
+    if options.oauth:
+        lines += _oauth_lines(options, scenario, keys)
+    else:
+        lines += _key_lines(options, keys)
+    if scenario is not None:
+        rules = len(scenario.rules)
+        lines += [
+            "",
+            # The file's name (the person gave its path), and as much description as fits.
+            textwrap.shorten(f"Scenario {Path(scenario.name).name}: {scenario.description}", WIDTH),
+            f"  {rules} rule{'s' * (rules != 1)}, on the account of its key"
+            + (f" ({chosen})" if chosen else ""),
+        ]
+    config = [harness_command(), "config", "--client", "cursor"]
+    if options.mcp_url != DEFAULT_URL:
+        config += ["--url", options.mcp_url]
+    if options.oauth:
+        return "\n".join(
+            [
+                *lines,
+                "",
+                "Other clients (Cursor, VS Code, Claude Desktop, Copilot Studio):",
+                *shell_lines(config),
+                "",
+                f"MCP server  {options.mcp_url}   (Streamable HTTP, OAuth)",
+                "Connect Claude Code (mcp-remote signs you in in a browser):",
+                *shell_lines(
+                    [
+                        "claude",
+                        "mcp",
+                        "add",
+                        "freshservice",
+                        "--transport",
+                        "stdio",
+                        "--",
+                        "npx",
+                        "-y",
+                        "mcp-remote",
+                        options.mcp_url,
+                    ]
+                ),
+            ]
+        )
+    if shown_key != DEFAULT_KEY:
+        config += ["--key", shown_key]
+    lines += [
+        "",
+        "Other clients (Cursor, VS Code, Claude Desktop, Copilot Studio):",
+        *shell_lines(config),
+        "",
+        f"MCP server  {options.mcp_url}   (Streamable HTTP)",
+        "Connect Claude Code:",
+        *shell_lines(claude_code(options.mcp_url, shown_key, "freshservice").config),
+    ]
+    return "\n".join(lines)
+
+
+def _key_lines(options: UpOptions, keys: list[DemoKey]) -> list[str]:
+    lines: list[str] = []
     served = [k for k in keys if k.role != "requester"]  # the MCP server refuses requesters
     if served:
         lines.append("Demo API keys for the MCP server (agents and admins):")
@@ -192,30 +256,24 @@ def banner(options: UpOptions, scenario: Scenario | None) -> str:
             break_long_words=False,
             break_on_hyphens=False,
         )
-    if scenario is not None:
-        rules = len(scenario.rules)
-        lines += [
-            "",
-            # The file's name (the person gave its path), and as much description as fits.
-            textwrap.shorten(f"Scenario {Path(scenario.name).name}: {scenario.description}", WIDTH),
-            f"  {rules} rule{'s' * (rules != 1)}, on the account of its key"
-            + (f" ({chosen})" if chosen else ""),
-        ]
-    config = [harness_command(), "config", "--client", "cursor"]
-    if options.mcp_url != DEFAULT_URL:
-        config += ["--url", options.mcp_url]
-    if shown_key != DEFAULT_KEY:
-        config += ["--key", shown_key]
-    lines += [
-        "",
-        "Other clients (Cursor, VS Code, Claude Desktop, Copilot Studio):",
-        *shell_lines(config),
-        "",
-        f"MCP server  {options.mcp_url}   (Streamable HTTP)",
-        "Connect Claude Code:",
-        *shell_lines(claude_code(options.mcp_url, shown_key, "freshservice").config),
+    return lines
+
+
+def _oauth_lines(options: UpOptions, scenario: Scenario | None, keys: list[DemoKey]) -> list[str]:
+    domain = oauth_domain(options, scenario)
+    agents = [k for k in keys if k.domain == domain and k.role != "requester"]
+    lines = [
+        "The MCP server takes OAuth tokens (no API keys). Clients sign in at:",
+        f"  issuer      {oauth_issuer(options, scenario)}",
     ]
-    return "\n".join(lines)
+    if options.oauth_auto_approve:
+        lines.append("  the sign-in page approves at once, as the account's admin")
+    elif agents:
+        lines.append("  sign in as any agent it lists, e.g.:")
+        lines += [f"    {k.user}, {k.role.replace('_', ' ')}" for k in agents]
+    if options.oauth_token_lifetime:
+        lines.append(f"  access tokens last {options.oauth_token_lifetime} s, then clients refresh")
+    return lines
 
 
 def shell_lines(command: str | list[str], indent: str = "  ") -> list[str]:
@@ -303,7 +361,10 @@ def _fake_command(options: UpOptions) -> list[str]:
     ]
     if options.tls:
         command += ["--tls", "--ca-dir", str(options.ca_dir)]
+    if options.oauth_auto_approve:
+        command.append("--oauth-auto-approve")
     for flag, value in (
+        ("--oauth-token-lifetime", options.oauth_token_lifetime),
         ("--seed", options.seed),
         ("--scenario", options.scenario),
         ("--dataset", options.dataset),
@@ -334,7 +395,27 @@ def _server_env(options: UpOptions, scenario: Scenario | None) -> dict[str, str]
         # The server's upstream client trusts what SSL_CERT_FILE names (server/transport.py);
         # this server talks to the fake only.
         env["SSL_CERT_FILE"] = str(options.ca_file)
+    if options.oauth:
+        # `both` if asked for in the environment (API keys still work), else tokens only.
+        if env.get("FRESHSERVICE_MCP_AUTH") != "both":
+            env["FRESHSERVICE_MCP_AUTH"] = "oauth"
+        env["FRESHSERVICE_MCP_OAUTH_ISSUER"] = oauth_issuer(options, scenario)
     return env
+
+
+def oauth_domain(options: UpOptions, scenario: Scenario | None) -> str:
+    """The account whose authorization server `up --oauth` uses: the scenario's key's (its
+    rules act there), else the dataset's first."""
+    dataset = load_dataset(options.dataset)
+    if scenario is not None and scenario.key:
+        for account in dataset.accounts:
+            if any(k.key == scenario.key for k in account.api_keys):
+                return account.domain
+    return dataset.accounts[0].domain
+
+
+def oauth_issuer(options: UpOptions, scenario: Scenario | None) -> str:
+    return f"{options.fake_url}/oauth/{oauth_domain(options, scenario)}"
 
 
 def _start(

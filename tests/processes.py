@@ -179,6 +179,8 @@ def stdio_command(args: Sequence[str] = ()) -> list[str]:
 
 UP_COMMAND = [sys.executable, "-m", "contracts", "up"]
 BANNER_END = '--header "Authorization:'  # the Claude Code command ends the banner
+# With --oauth that command ends with mcp-remote and the MCP URL (perhaps on a line of its own).
+OAUTH_BANNER_END = re.compile(r"mcp-remote( \\\n)?\s*\S+/mcp\n")
 
 
 def unwrapped(banner: str) -> str:
@@ -203,7 +205,7 @@ class Up:
 
     def wait_for_banner(self, timeout: float = 60) -> str:
         deadline = time.monotonic() + timeout
-        while BANNER_END not in self.banner:
+        while BANNER_END not in self.banner and not OAUTH_BANNER_END.search(self.banner):
             if self.process.poll() is not None and self.lines.empty():
                 raise AssertionError(f"up exited with {self.process.returncode}: {self.stderr()}")
             try:

@@ -23,6 +23,7 @@ from contracts.up import UpOptions, banner, harness_command
 from mock_freshservice import FakeSettings, create_app
 from mock_freshservice.scenario import load_scenario
 from tests.conftest import basic
+from tests.oauth import obtain
 from tests.processes import UP_COMMAND, Up, ctrl_c, listening, started, unwrapped
 from tests.server.conftest import over_http, structured
 
@@ -319,6 +320,63 @@ def test_ctrl_c_while_the_fake_builds_a_large_dataset_leaves_no_traceback(tmp_pa
         assert not listening(up.fake_port)
 
 
+# -- up --oauth ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_oauth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
+    with started(tmp_path_factory.mktemp("up-oauth"), "--oauth", "--oauth-auto-approve") as up:
+        up.wait_for_banner()
+        yield up
+
+
+def issuer_in(banner_text: str) -> str:
+    return next(
+        line.split()[-1] for line in banner_text.splitlines() if line.strip().startswith("issuer")
+    )
+
+
+def test_up_oauth_names_the_fakes_authorization_server_for_the_first_account(
+    with_oauth: Up,
+) -> None:
+    assert issuer_in(with_oauth.banner) == f"{with_oauth.fake_url}/oauth/acme.freshservice.com"
+
+
+def test_up_oauth_refuses_a_request_without_a_token_pointing_to_its_metadata(
+    with_oauth: Up,
+) -> None:
+    response = httpx.post(
+        with_oauth.mcp_url,
+        headers={"Accept": "application/json, text/event-stream"},
+        json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+    )
+    assert response.status_code == 401
+    assert "resource_metadata=" in response.headers["www-authenticate"]
+
+
+def test_up_oauth_serves_a_signed_in_client(with_oauth: Up) -> None:
+    tokens = obtain(issuer_in(with_oauth.banner), with_oauth.mcp_url)
+    ticket = fetch_ticket(with_oauth.mcp_url, f"Bearer {tokens.access_token}")
+    assert ticket["id"] == 10234
+
+
+def test_up_oauth_takes_no_api_key(with_oauth: Up) -> None:
+    response = httpx.post(
+        with_oauth.mcp_url,
+        headers={"Accept": "application/json, text/event-stream", "Authorization": "x"},
+        json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
+    )
+    assert response.status_code == 401
+
+
+def test_oauth_flags_without_oauth_are_a_usage_error() -> None:
+    done = subprocess.run(
+        [*UP, "--oauth-token-lifetime", "5"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "need --oauth" in done.stderr
+
+
 # -- The banner on an 80x24 terminal -----------------------------------------------------------
 
 
@@ -328,8 +386,9 @@ def test_ctrl_c_while_the_fake_builds_a_large_dataset_leaves_no_traceback(tmp_pa
         UpOptions(),
         UpOptions(host="::1", port=65000, fake_port=65001, tls=True),
         UpOptions(dataset=Path("/a/rather/long/folder/name/of/somebodys/own/dataset.yaml")),
+        UpOptions(host="::1", port=65000, fake_port=65001, tls=True, oauth=True),
     ],
-    ids=["default", "tls-on-ipv6-high-ports", "own-dataset"],
+    ids=["default", "tls-on-ipv6-high-ports", "own-dataset", "oauth"],
 )
 def test_no_line_of_the_banner_is_wider_than_80_columns(options: UpOptions) -> None:
     lines = banner(options, None).splitlines()
