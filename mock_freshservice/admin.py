@@ -22,6 +22,7 @@ from flask import Blueprint, Response, request
 
 from mock_freshservice.api.common import json_object, json_response
 from mock_freshservice.journal import UNATTRIBUTED, fingerprint
+from mock_freshservice.oauth.grants import OAuthFaults
 from mock_freshservice.proxy import is_loopback_address
 from mock_freshservice.ratelimit import OVERALL, SUB_LIMITS
 from mock_freshservice.scenario import (
@@ -255,6 +256,7 @@ def unload_scenario(domain: str) -> Response:
     state = get_state()
     _account(state, domain)
     state.faults.unbind(domain)
+    state.oauth.account(domain).faults = OAuthFaults()
     return Response(status=204)
 
 
@@ -349,19 +351,25 @@ def set_oauth_faults(domain: str) -> Response:
     _account(state, domain)
     body = _body()
     faults = state.oauth.account(domain).faults
-    unknown = sorted(set(body) - {"issuer", "token_lifetime", "down", "delay"})
-    if unknown:
-        raise AdminError(400, f"unknown field {unknown[0]!r}")
     checks: dict[str, Callable[[Any], bool]] = {
         "issuer": lambda v: v is None or isinstance(v, str),
         "token_lifetime": lambda v: v is None or (_whole(v) and v >= 1),
         "down": lambda v: isinstance(v, bool),
         "delay": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 60,
+        "refresh": lambda v: v in (None, "refuse"),
+        "audience": lambda v: v is None or (isinstance(v, str) and bool(v)),
+        "grant_scopes": lambda v: (
+            v is None or (isinstance(v, list) and all(isinstance(s, str) for s in v))
+        ),
+        "rotate_keys_every": lambda v: v is None or (_whole(v) and v >= 1),
     }
+    unknown = sorted(set(body) - set(checks))
+    if unknown:
+        raise AdminError(400, f"unknown field {unknown[0]!r}")
     for name, value in body.items():
         if not checks[name](value):
             raise AdminError(400, f"{name}: not a valid value")
-        setattr(faults, name, value)
+        setattr(faults, name, tuple(value) if name == "grant_scopes" and value else value)
     return json_response({"account": domain, **dataclasses.asdict(faults)})
 
 

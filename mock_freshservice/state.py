@@ -24,6 +24,7 @@ from mock_freshservice.data.roles import Role, build_roles
 from mock_freshservice.faults import FaultEngine, ScenarioRun
 from mock_freshservice.journal import Journal
 from mock_freshservice.oauth import OAuthRegistry
+from mock_freshservice.oauth.grants import OAuthFaults
 from mock_freshservice.persistence import WriteLog, dataset_digest
 from mock_freshservice.ratelimit import PLAN_LIMITS, RateLimiter
 from mock_freshservice.scenario import CALLER, Scenario, ScenarioError, format_path
@@ -291,6 +292,7 @@ class FakeState:
             raise ScenarioError("\n".join(problems))
         run = self.faults.bind(binding.domain, scenario, key)
         self.backoff.reset(binding.domain)
+        self.oauth.account(binding.domain).faults = OAuthFaults.of(scenario.oauth)
         return run
 
     def set_plan(

@@ -16,6 +16,7 @@ import hashlib
 import secrets
 import threading
 import time
+from typing import Any
 
 from mock_freshservice.oauth.keys import SigningKeys
 
@@ -73,12 +74,24 @@ class Family:
 
 @dataclasses.dataclass(slots=True)
 class OAuthFaults:
-    """How the account's authorization server misbehaves (admin API, scenarios)."""
+    """How the account's authorization server misbehaves (the admin API, a scenario's `oauth:`
+    section; the names are the scenario's, scenario.schema.json)."""
 
     issuer: str | None = None  # the metadata's issuer, when it must not match (the hosted one's)
     token_lifetime: int | None = None  # seconds, instead of --oauth-token-lifetime
     down: bool = False  # every endpoint answers 503
     delay: float = 0.0  # seconds every endpoint waits before answering
+    refresh: str | None = None  # "refuse": every refresh is invalid_grant
+    audience: str | None = None  # tokens name this resource instead of the client's
+    grant_scopes: tuple[str, ...] | None = None  # tokens carry only these scopes
+    rotate_keys_every: int | None = None  # a new signing key after every N tokens
+
+    @classmethod
+    def of(cls, settings: dict[str, Any]) -> OAuthFaults:
+        given = dict(settings)
+        if given.get("grant_scopes") is not None:
+            given["grant_scopes"] = tuple(given["grant_scopes"])
+        return cls(**given)
 
 
 class AccountGrants:
@@ -95,6 +108,7 @@ class AccountGrants:
         self.families: dict[str, Family] = {}
         self.by_refresh: dict[str, str] = {}  # refresh digest (current or rotated) → family
         self.revoked_jtis: set[str] = set()
+        self.minted = 0  # access tokens issued, for rotate_keys_every
         self.lock = threading.RLock()
 
     # -- clients ---------------------------------------------------------------------------------

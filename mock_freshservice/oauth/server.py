@@ -358,8 +358,23 @@ def token(domain: str) -> Response:
         raise OAuthError("invalid_target", "a resource the authorization did not name")
     if targets and not family.resources:
         family.resources = targets
-    lifetime = grants.faults.token_lifetime or state.settings.oauth_token_lifetime
-    access = tokens.mint(grants, issuer(domain), family, scopes, lifetime)
+    faults = grants.faults
+    lifetime = faults.token_lifetime or state.settings.oauth_token_lifetime
+    if faults.grant_scopes is not None:
+        scopes = faults.grant_scopes
+    audience = (faults.audience,) if faults.audience else family.resources
+    access = tokens.mint(
+        grants,
+        issuer(domain),
+        family=family,
+        scopes=scopes,
+        lifetime=lifetime,
+        resources=audience,
+    )
+    with grants.lock:
+        grants.minted += 1
+        if faults.rotate_keys_every and grants.minted % faults.rotate_keys_every == 0:
+            grants.keys.rotate()
     answer = {
         "access_token": access,
         "token_type": "Bearer",
@@ -397,6 +412,8 @@ def _from_code(
 def _from_refresh(
     grants: AccountGrants, client: Client, refresh: str
 ) -> tuple[Any, str, tuple[str, ...]]:
+    if grants.faults.refresh == "refuse":
+        raise OAuthError("invalid_grant", "the refresh token was revoked")
     family, new_refresh, why = grants.rotate(refresh)
     if family is None or new_refresh is None:
         raise OAuthError("invalid_grant", why)

@@ -51,13 +51,19 @@ class TokenRefused(Exception):
 
 
 def mint(
-    grants: AccountGrants, issuer: str, family: Family, scopes: tuple[str, ...], lifetime: int
+    grants: AccountGrants,
+    issuer: str,
+    *,
+    family: Family,
+    scopes: tuple[str, ...],
+    lifetime: int,
+    resources: tuple[str, ...],
 ) -> str:
     now = int(time.time())
     claims: dict[str, Any] = {
         "iss": issuer,
         "sub": str(family.user_id),
-        "aud": [*family.resources, api_audience(grants.domain)],
+        "aud": [*resources, api_audience(grants.domain)],
         "exp": now + lifetime,
         "iat": now,
         "nbf": now,

@@ -178,6 +178,7 @@ class Scenario:
     steps: tuple[Step, ...]
     raw: dict[str, Any] = dataclasses.field(repr=False, compare=False)
     lines: Mapping[Path_, int] = dataclasses.field(repr=False, compare=False)
+    oauth: dict[str, Any] = dataclasses.field(default_factory=dict)  # the AS's faults
 
     def where(self, *path: str | int) -> str:
         """`file:line` of a field (or of the nearest enclosing one that has a line)."""
@@ -284,6 +285,7 @@ def build(data: dict[str, Any], lines: Mapping[Path_, int], name: str) -> Scenar
             )
             for index, step in enumerate(data.get("steps", []))
         ),
+        oauth=dict(data.get("oauth", {})),
         raw=data,
         lines=dict(lines),
     )
