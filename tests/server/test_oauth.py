@@ -271,3 +271,31 @@ def test_a_users_call_budget_outlives_their_token(limited: Server, issuer: str) 
     assert refused["result"]["isError"] is True
     ok = call(limited, other.access_token, "fetchTickets", {}).json()
     assert ok["result"].get("isError") is not True
+
+
+@pytest.fixture(scope="module")
+def stateful(fake: Fake, issuer: str) -> Iterator[Server]:
+    with running_server(
+        fake.url, "--stateful", mcp_auth="oauth", mcp_oauth_issuer=issuer
+    ) as running:
+        yield running
+
+
+async def test_a_token_opens_a_legacy_session_and_calls_a_tool_in_it(
+    stateful: Server, issuer: str
+) -> None:
+    tokens = obtain(issuer, stateful.mcp_url)
+    async with over_http(
+        stateful.mcp_url, f"Bearer {tokens.access_token}", mode="legacy"
+    ) as client:
+        found = structured(await client.call_tool("fetchTicket", {"ticket_id": 10234}))
+    assert found["id"] == 10234
+
+
+def test_a_session_cannot_be_opened_without_a_token(stateful: Server) -> None:
+    response = httpx.post(
+        stateful.mcp_url,
+        headers=RPC_HEADERS,
+        json={"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}},
+    )
+    assert response.status_code == 401
