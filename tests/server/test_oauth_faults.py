@@ -15,6 +15,9 @@ from tests.oauth import issuer_of, metadata, obtain
 from tests.processes import Fake, Server, running_fake, running_server
 from tests.server.test_oauth import call, challenge
 
+# A fresh server per fault and real waits (expiry, a slow server): `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 FAULTS = ROOT / "scenarios" / "oauth"
 DOMAIN = "acme.freshservice.com"
