@@ -449,7 +449,7 @@ def _client_config(args: argparse.Namespace) -> client_config.ClientConfig:
     """The configuration `config` prints: OAuth unless --auth api-key, --key or --stdio says
     an API key."""
     if not args.stdio:
-        auth = args.auth or ("oauth" if args.key is None else "api-key")
+        auth: client_config.Auth = args.auth or ("oauth" if args.key is None else "api-key")
         return client_config.client_config(args.client, args.url, args.key, args.name, auth)
     if args.auth == "oauth":
         raise client_config.ConfigInputError(

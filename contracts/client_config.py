@@ -1,27 +1,45 @@
-"""What to give each MCP client so it reaches this server with an API key
-(`freshservice-harness config`).
+"""What to give each MCP client so it reaches this server (`freshservice-harness config`).
 
     freshservice-harness config --client claude-code|claude-desktop|cursor|vscode|copilot-studio
-        [--url URL] [--key KEY] [--name NAME] [--json]
+        [--auth oauth|api-key] [--url URL] [--key KEY] [--name NAME] [--json]
     freshservice-harness config --client claude-code|claude-desktop|cursor|vscode --stdio
         [--base-url URL] [--key KEY] [--name NAME] [--json]
 
-Each client gets the API-key configuration of Freshworks' MCP guide (its support article
-"Model Context Protocol (MCP) integration in Freshservice (EAP)"), with the URL, key and server name
-filled in. Two clients have no API-key configuration in the guide, only OAuth, which this server
-does not offer yet, so they get a working variant that says it is one:
+Each client gets its configuration from Freshworks' MCP guide (its support article
+"Model Context Protocol (MCP) integration in Freshservice (EAP)"), with the URL and the server
+name (and for an API key, the key) filled in.
+
+OAuth is the default, as the guide recommends it. An OAuth configuration carries no key: the
+client signs in, in a browser, at the authorization server the MCP server names in its
+protected-resource metadata (RFC 9728; for `freshservice-harness up --oauth`, the fake's sign-in
+page), so the server must take tokens (FRESHSERVICE_MCP_AUTH=oauth or both). Every client gets
+the guide's own OAuth configuration:
+- Claude Code: Method 1, `claude mcp add <name> --transport stdio -- npx -y mcp-remote <url>`;
+- Claude Desktop: `npx -y mcp-remote <url>` in claude_desktop_config.json, and in a note the
+  guide's other way, a custom connector (Settings > Connectors), which connects from Anthropic's
+  cloud and so needs a public https URL (a loopback or plain-http one is warned about);
+- Cursor: the guide's "Sample configuration using OAuth", an http entry without headers;
+- VS Code: Method 1 (MCP: Add Server... > HTTP), which writes an http entry without headers;
+- Copilot Studio: its "Add a Model Context Protocol server" form with Authentication
+  "OAuth 2.0 > Dynamic discovery", as text (and as a JSON object with --json).
+mcp-remote takes plain http only for `localhost` and `127.0.0.1` unless given `--allow-http`,
+which is added for any other http URL.
+
+With an API key (`--auth api-key`, implied by `--key`), each client gets the guide's API-key
+configuration. Two clients have none in the guide, only OAuth, so they get a working variant
+that says it is one:
 - Claude Desktop: the guide's `npx -y mcp-remote <url>`, plus `--header` carrying the key.
   mcp-remote 0.15.1 (dist/chunk-*.js) splits a `--header` value at the first colon
-  (`Name:\\s*value`), replaces `${VAR}` in the value from its own environment, and takes http only
-  for `localhost` and `127.0.0.1` unless given `--allow-http`. The key goes in the entry's `env`
-  and the header is written without a space, because Claude Desktop on Windows and Cursor split
-  `args` at spaces when they start npx (mcp-remote's README).
+  (`Name:\\s*value`) and replaces `${VAR}` in the value from its own environment. The key goes
+  in the entry's `env` and the header is written without a space, because Claude Desktop on
+  Windows and Cursor split `args` at spaces when they start npx (mcp-remote's README).
 - Copilot Studio: the fields of its "Add a Model Context Protocol server" form with
   "API key" authentication, as text (and as a JSON object with --json).
 
 With --stdio, the client starts our server itself: the entry names the server's executable by
 its absolute path (clients start it from a folder of their own, where a relative path means
-nothing) and gives the upstream and the key in its environment.
+nothing) and gives the upstream and the key in its environment. That is API key only: OAuth
+protects an HTTP endpoint, and over stdio there is none.
 
 Everything here is pure: the CLI prints what these functions return.
 """
@@ -34,11 +52,14 @@ import json
 import re
 import shlex
 from collections.abc import Callable
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from contracts.addresses import DEFAULT_MCP_URL
 
+Auth = Literal["oauth", "api-key"]
+AUTHS: tuple[Auth, ...] = ("oauth", "api-key")
+DEFAULT_AUTH: Auth = "oauth"  # the guide's recommendation
 DEFAULT_URL = DEFAULT_MCP_URL  # what `freshservice-harness up` serves
 DEFAULT_KEY = "demo-acme-admin-key"
 DEFAULT_NAME = "freshservice"
@@ -48,14 +69,11 @@ MCP_REMOTE_HTTP_HOSTS = frozenset({"localhost", "127.0.0.1"})
 COPILOT_DESCRIPTION = (
     "Freshservice tickets, assets, people, onboarding, service catalog and knowledge base"
 )
-NO_OAUTH_YET = (
-    "This server takes an API key only; the OAuth setup of Freshworks' MCP guide comes later."
-)
 
 
 class ConfigInputError(ValueError):
-    """A --url, --key or --name that no client configuration can be made from. The message
-    never repeats a key."""
+    """A --url, --key or --name (or a combination) that no client configuration can be made
+    from. The message never repeats a key."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,7 +85,8 @@ class ClientConfig:
     file: str | None  # the file `json_document` belongs in (None: typed into a web form)
     config: str  # the configuration to paste or run
     json_document: dict[str, Any]  # what `--json` prints
-    variant: str | None  # None: the guide's own API-key configuration; else why
+    auth: Auth  # how the client authenticates: signs in (oauth) or sends a key (api-key)
+    variant: str | None  # None: the guide's own configuration for `auth`; else why not
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # what will not work with the URL given
 
@@ -118,12 +137,7 @@ def checked_name(name: str) -> str:
     return name
 
 
-# -- The clients ----------------------------------------------------------------------------------
-
-
-def _http_entry(url: str, key: str) -> dict[str, Any]:
-    """The guide's API-key entry for clients that speak Streamable HTTP themselves."""
-    return {"type": "http", "url": url, "headers": {"Authorization": key}}
+# -- Shared by both kinds -------------------------------------------------------------------------
 
 
 def _shell_word(word: str) -> str:
@@ -139,7 +153,61 @@ def _pretty(value: Any) -> str:
     return json.dumps(value, indent=2)
 
 
+def _mcp_remote(url: str, *extra: str) -> list[str]:
+    """`npx` arguments running mcp-remote for `url`, with `extra` arguments, and --allow-http
+    where mcp-remote would refuse the URL without it."""
+    args = ["-y", "mcp-remote", url, *extra]
+    parts = urlsplit(url)
+    if parts.scheme == "http" and parts.hostname not in MCP_REMOTE_HTTP_HOSTS:
+        args.append("--allow-http")  # mcp-remote refuses plain http elsewhere without it
+    return args
+
+
+def _unreachable_from_the_cloud(
+    url: str, cloud: str = "Microsoft's cloud", client: str = "Copilot Studio"
+) -> list[str]:
+    """Why `client`, connecting from `cloud`, could not use `url` (empty if it looks public and
+    https)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    problems = []
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        local = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
+    else:
+        local = not address.is_global
+    if local:
+        problems.append(
+            f"{host} is not reachable from {cloud}: serve the MCP endpoint on a public "
+            "https address (a tunnel or reverse proxy in front of it) and give that with --url."
+        )
+    if parts.scheme != "https":
+        problems.append(f"{client} needs an https:// server URL.")
+    return problems
+
+
+# -- API key --------------------------------------------------------------------------------------
+
+
+def _http_entry(url: str, key: str) -> dict[str, Any]:
+    """The guide's API-key entry for clients that speak Streamable HTTP themselves."""
+    return {"type": "http", "url": url, "headers": {"Authorization": key}}
+
+
+def _oauth_instead(client: str) -> str:
+    """The note an API-key configuration carries: OAuth is the guide's way, and what the server
+    must do to take a key."""
+    return (
+        "This is the API-key configuration. Freshworks' MCP guide recommends OAuth, which "
+        f"`freshservice-harness config --client {client}` prints (without --auth api-key and "
+        "--key). The server must take API keys: `freshservice-harness up` without --oauth, or "
+        "FRESHSERVICE_MCP_AUTH=api-key (its default) or both."
+    )
+
+
 def claude_code(url: str, key: str, name: str) -> ClientConfig:
+    """Claude Code with an API key: Method 2 of the guide. (`up` prints its command.)"""
     entry = _http_entry(url, key)
     command = shlex.join(["claude", "mcp", "add", name, "--transport", "http", url])
     command += " --header " + _shell_word(f"Authorization: {key}")
@@ -152,23 +220,20 @@ def claude_code(url: str, key: str, name: str) -> ClientConfig:
         file=".mcp.json",
         config=command,
         json_document={"mcpServers": {name: entry}},
+        auth="api-key",
         variant=None,
         notes=(
             f"Check it with: {shlex.join(['claude', 'mcp', 'get', name])}",
             "The same server as the entry a project's .mcp.json holds (--json prints the "
             f"whole file), or added from that entry:\n{add_json}",
-            NO_OAUTH_YET,
+            _oauth_instead("claude-code"),
         ),
     )
 
 
 def mcp_remote_args(url: str) -> list[str]:
     """`npx` arguments running mcp-remote with the key's header (the key comes from env)."""
-    args = ["-y", "mcp-remote", url, "--header", f"Authorization:${{{KEY_VARIABLE}}}"]
-    parts = urlsplit(url)
-    if parts.scheme == "http" and parts.hostname not in MCP_REMOTE_HTTP_HOSTS:
-        args.append("--allow-http")  # mcp-remote refuses plain http elsewhere without it
-    return args
+    return _mcp_remote(url, "--header", f"Authorization:${{{KEY_VARIABLE}}}")
 
 
 def claude_desktop(url: str, key: str, name: str) -> ClientConfig:
@@ -181,12 +246,12 @@ def claude_desktop(url: str, key: str, name: str) -> ClientConfig:
         file="claude_desktop_config.json",
         config=_pretty(document),
         json_document=document,
+        auth="api-key",
         variant="the Claude Desktop configuration of Freshworks' MCP guide (npx -y mcp-remote "
-        "<url>) signs in "
-        "with OAuth, which this server does not offer yet (OAuth comes later); this one sends "
-        "the API key in mcp-remote's --header, which takes it from "
-        f"${{{KEY_VARIABLE}}} in the entry's env (no space after the colon: some clients "
-        "split arguments at spaces).",
+        "<url>) signs in with OAuth (what `freshservice-harness config --client "
+        "claude-desktop` prints without --auth api-key); this one sends the API key in "
+        f"mcp-remote's --header, which takes it from ${{{KEY_VARIABLE}}} in the entry's env (no "
+        "space after the colon: some clients split arguments at spaces).",
         notes=("It needs Node.js (npx) on the machine running Claude Desktop.",),
     )
 
@@ -201,8 +266,9 @@ def cursor(url: str, key: str, name: str) -> ClientConfig:
         file=".cursor/mcp.json",
         config=_pretty(document),
         json_document=document,
+        auth="api-key",
         variant=None,
-        notes=(NO_OAUTH_YET,),
+        notes=(_oauth_instead("cursor"),),
     )
 
 
@@ -216,30 +282,16 @@ def vscode(url: str, key: str, name: str) -> ClientConfig:
         file="mcp.json",
         config=_pretty(document),
         json_document=document,
+        auth="api-key",
         variant=None,
-        notes=(NO_OAUTH_YET,),
+        notes=(_oauth_instead("vscode"),),
     )
 
 
-def _unreachable_from_the_cloud(url: str) -> list[str]:
-    """Why Microsoft's cloud could not use `url` (empty if it looks public and https)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    problems = []
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        local = host == "localhost" or host.endswith((".localhost", ".local", ".internal"))
-    else:
-        local = not address.is_global
-    if local:
-        problems.append(
-            f"{host} is not reachable from Microsoft's cloud: serve the MCP endpoint on a public "
-            "https address (a tunnel or reverse proxy in front of it) and give that with --url."
-        )
-    if parts.scheme != "https":
-        problems.append("Copilot Studio needs an https:// server URL.")
-    return problems
+COPILOT_IN_THE_CLOUD = (
+    "Copilot Studio runs in Microsoft's cloud, so the server URL must be reachable from the "
+    "internet over https."
+)
 
 
 def copilot_studio(url: str, key: str, name: str) -> ClientConfig:
@@ -272,13 +324,168 @@ def copilot_studio(url: str, key: str, name: str) -> ClientConfig:
         file=None,
         config=config,
         json_document=fields,
+        auth="api-key",
         variant="the Copilot Studio setup of Freshworks' MCP guide signs in with OAuth 2.0 "
-        "(dynamic discovery), "
-        "which this server does not offer yet (OAuth comes later); these are the form's "
-        "API-key fields instead.",
+        "(dynamic discovery), what `freshservice-harness config --client copilot-studio` "
+        "prints without --auth api-key; these are the form's API-key fields instead.",
+        notes=(COPILOT_IN_THE_CLOUD,),
+        warnings=tuple(_unreachable_from_the_cloud(url)),
+    )
+
+
+# -- OAuth ----------------------------------------------------------------------------------------
+
+
+def protected_resource_metadata_url(url: str) -> str:
+    """Where the MCP server at `url` names its authorization server (RFC 9728: the well-known
+    path in front of the endpoint's own path)."""
+    parts = urlsplit(url)
+    path = "/.well-known/oauth-protected-resource" + parts.path.rstrip("/")
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def sign_in_note(url: str) -> str:
+    """How an OAuth client signs in, at whichever authorization server the MCP server names."""
+    return (
+        "Signing in: when it first connects, the client sends you in a browser to the "
+        "authorization server that the MCP server names (in "
+        f"{protected_resource_metadata_url(url)}); sign in and approve there, and the client "
+        "keeps the token. Against `freshservice-harness up --oauth` that is the fake's sign-in "
+        "page, which lists the account's demo agents: choose one and approve (with "
+        "--oauth-auto-approve it approves at once, as the account's admin). The server must "
+        "take OAuth tokens: `up --oauth`, or FRESHSERVICE_MCP_AUTH=oauth or both."
+    )
+
+
+def _http_oauth_entry(url: str) -> dict[str, Any]:
+    """The guide's OAuth entry for clients that speak Streamable HTTP themselves: no headers."""
+    return {"type": "http", "url": url}
+
+
+def claude_code_oauth(url: str, name: str) -> ClientConfig:
+    args = _mcp_remote(url)
+    entry = {"type": "stdio", "command": "npx", "args": args}
+    command = shlex.join(["claude", "mcp", "add", name, "--transport", "stdio", "--", "npx", *args])
+    add_json = shlex.join(["claude", "mcp", "add-json", name, json.dumps(entry)])
+    return ClientConfig(
+        client_name="Claude Code",
+        where="run this in a terminal (Freshworks' MCP guide: Method 1, OAuth); it adds the "
+        "server to ~/.claude.json for the current project (add --scope project to write the "
+        "project's .mcp.json instead), and Claude Code starts mcp-remote, which signs in and "
+        "relays to the server",
+        file=".mcp.json",
+        config=command,
+        json_document={"mcpServers": {name: entry}},
+        auth="oauth",
+        variant=None,
         notes=(
-            "Copilot Studio runs in Microsoft's cloud, so the server URL must be reachable "
-            "from the internet over https.",
+            f"Check it with: {shlex.join(['claude', 'mcp', 'get', name])}",
+            "Sign in, or test the connection, before Claude Code starts it (the guide's first "
+            f"check): {shlex.join(['npx', *args])}",
+            "The same server as the entry a project's .mcp.json holds (--json prints the "
+            f"whole file), or added from that entry:\n{add_json}",
+            "It needs Node.js (npx).",
+            sign_in_note(url),
+        ),
+    )
+
+
+def claude_desktop_oauth(url: str, name: str) -> ClientConfig:
+    document = {"mcpServers": {name: {"command": "npx", "args": _mcp_remote(url)}}}
+    return ClientConfig(
+        client_name="Claude Desktop",
+        where="Claude > Settings > Developer > Edit Config opens claude_desktop_config.json; "
+        "add this entry under mcpServers (Freshworks' MCP guide: Claude Desktop), save, quit "
+        "Claude Desktop and start it again, then sign in in the browser it opens",
+        file="claude_desktop_config.json",
+        config=_pretty(document),
+        json_document=document,
+        auth="oauth",
+        variant=None,
+        notes=(
+            "It needs Node.js (npx) on the machine running Claude Desktop.",
+            "Or, without Node.js, as a custom connector (Freshworks' MCP guide: Claude "
+            "Connector), which Claude on the web, Claude Desktop and Claude Code then share: in "
+            "Claude, Settings > Connectors > Add custom connector; enter the name "
+            f"{name} and the URL {url}; click Add, then Connect, and sign in. A connector "
+            "connects from Anthropic's cloud, so the server URL (and the authorization server "
+            "it names) must be reachable from the internet over https.",
+            sign_in_note(url),
+        ),
+        warnings=tuple(
+            f"For the custom connector: {problem}"
+            for problem in _unreachable_from_the_cloud(url, "Anthropic's cloud", "Claude")
+        ),
+    )
+
+
+def cursor_oauth(url: str, name: str) -> ClientConfig:
+    document = {"mcpServers": {name: _http_oauth_entry(url)}}
+    return ClientConfig(
+        client_name="Cursor",
+        where=".cursor/mcp.json in the project's root folder, or ~/.cursor/mcp.json for every "
+        "project (Freshworks' MCP guide: sample configuration using OAuth); then View > "
+        "Command Palette > View: Open MCP Settings shows the server: click Connect to sign in",
+        file=".cursor/mcp.json",
+        config=_pretty(document),
+        json_document=document,
+        auth="oauth",
+        variant=None,
+        notes=(sign_in_note(url),),
+    )
+
+
+def vscode_oauth(url: str, name: str) -> ClientConfig:
+    document = {"servers": {name: _http_oauth_entry(url)}}
+    return ClientConfig(
+        client_name="VS Code",
+        where="Command Palette > MCP: Add Server... > HTTP (HTTP or Server-Sent Events), then "
+        f"enter the URL {url} and the server ID {name} (Freshworks' MCP guide: Method 1, "
+        "OAuth); that adds this entry to mcp.json's servers object (or add it yourself: "
+        "MCP: Open User Configuration), and when VS Code asks to authenticate, select Allow",
+        file="mcp.json",
+        config=_pretty(document),
+        json_document=document,
+        auth="oauth",
+        variant=None,
+        notes=(sign_in_note(url),),
+    )
+
+
+def copilot_studio_oauth(url: str, name: str) -> ClientConfig:
+    fields = {
+        "server_name": name,
+        "server_description": COPILOT_DESCRIPTION,
+        "server_url": url,
+        "authentication": "OAuth 2.0",
+        "type": "Dynamic discovery",
+    }
+    config = "\n".join(
+        [
+            f"Server name:         {name}",
+            f"Server description:  {COPILOT_DESCRIPTION}",
+            f"Server URL:          {url}",
+            "Authentication:      OAuth 2.0",
+            "Type:                Dynamic discovery",
+            "",
+            "Click Create; then, under Connection, Create new connection > Create, and sign in "
+            "in the authorization window.",
+        ]
+    )
+    return ClientConfig(
+        client_name="Copilot Studio",
+        where="Agents > your agent > Tools > + Add a tool > + New tool > Model Context "
+        "Protocol; fill in the form with these fields (Freshworks' MCP guide: OAuth 2.0 > "
+        "Dynamic discovery)",
+        file=None,
+        config=config,
+        json_document=fields,
+        auth="oauth",
+        variant=None,
+        notes=(
+            "Copilot Studio runs in Microsoft's cloud, so the server URL (and the authorization "
+            "server it names) must be reachable from the internet over https.",
+            sign_in_note(url),
         ),
         warnings=tuple(_unreachable_from_the_cloud(url)),
     )
@@ -303,7 +510,8 @@ def stdio_config(
 ) -> ClientConfig:
     """`client`'s entry for starting our server itself over stdio with `command` (absolute: a
     client starts it from a folder of its own), talking to the Freshservice API (or the fake) at
-    `base_url` with `key`. ConfigInputError for a client that cannot start local servers."""
+    `base_url` with `key`: always an API key, since OAuth protects an HTTP endpoint and over
+    stdio there is none. ConfigInputError for a client that cannot start local servers."""
     if client == "copilot-studio":
         raise ConfigInputError(
             "Copilot Studio runs in Microsoft's cloud and cannot start a server on this machine: "
@@ -329,6 +537,7 @@ def stdio_config(
             file=".mcp.json",
             config=added,
             json_document={"mcpServers": {name: {"type": "stdio", **entry}}},
+            auth="api-key",
             variant=None,
             notes=(f"Check it with: {shlex.join(['claude', 'mcp', 'get', name])}",),
         )
@@ -341,25 +550,51 @@ def stdio_config(
         file=file,
         config=_pretty(document),
         json_document=document,
+        auth="api-key",
         variant=None,
         notes=(key_note,),
     )
 
 
-CLIENTS: dict[str, Callable[[str, str, str], ClientConfig]] = {
+CLIENTS = ("claude-code", "claude-desktop", "cursor", "vscode", "copilot-studio")
+API_KEY_CLIENTS: dict[str, Callable[[str, str, str], ClientConfig]] = {
     "claude-code": claude_code,
     "claude-desktop": claude_desktop,
     "cursor": cursor,
     "vscode": vscode,
     "copilot-studio": copilot_studio,
 }
+OAUTH_CLIENTS: dict[str, Callable[[str, str], ClientConfig]] = {
+    "claude-code": claude_code_oauth,
+    "claude-desktop": claude_desktop_oauth,
+    "cursor": cursor_oauth,
+    "vscode": vscode_oauth,
+    "copilot-studio": copilot_studio_oauth,
+}
 
 
 def client_config(
-    client: str, url: str = DEFAULT_URL, key: str = DEFAULT_KEY, name: str = DEFAULT_NAME
+    client: str,
+    url: str = DEFAULT_URL,
+    key: str | None = None,
+    name: str = DEFAULT_NAME,
+    auth: Auth = DEFAULT_AUTH,
 ) -> ClientConfig:
-    """`client`'s configuration for the server at `url` with `key`, listed as `name`.
-    Raises ConfigInputError for an input no configuration can be made from; KeyError for a
-    client not in CLIENTS."""
-    make = CLIENTS[client]
-    return make(checked_url(url), checked_key(key), checked_name(name))
+    """`client`'s configuration for the server at `url`, listed as `name`: signing in with
+    OAuth, or sending `key` (default DEFAULT_KEY) with `auth="api-key"`. Raises
+    ConfigInputError for an input no configuration can be made from (a key with OAuth among
+    them); KeyError for a client not in CLIENTS."""
+    if auth == "oauth":
+        make_oauth = OAUTH_CLIENTS[client]
+        if key is not None:
+            raise ConfigInputError(
+                "an OAuth configuration carries no key (the client signs in instead): leave "
+                "out --key, or give --auth api-key"
+            )
+        return make_oauth(checked_url(url), checked_name(name))
+    if auth != "api-key":
+        raise ConfigInputError(f"auth must be one of {', '.join(AUTHS)}")
+    make = API_KEY_CLIENTS[client]
+    return make(
+        checked_url(url), checked_key(DEFAULT_KEY if key is None else key), checked_name(name)
+    )

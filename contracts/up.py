@@ -219,8 +219,7 @@ def banner(options: UpOptions, scenario: Scenario | None) -> str:
                 ),
             ]
         )
-    if shown_key != DEFAULT_KEY:
-        config += ["--key", shown_key]
+    config += ["--key", shown_key] if shown_key != DEFAULT_KEY else ["--auth", "api-key"]
     lines += [
         "",
         "Other clients (Cursor, VS Code, Claude Desktop, Copilot Studio):",

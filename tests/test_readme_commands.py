@@ -64,6 +64,7 @@ RUN_HERE = {
     "config-cursor": ".venv/bin/freshservice-harness config --client cursor --json",
     "config-vscode": ".venv/bin/freshservice-harness config --client vscode --json",
     "config-copilot": ".venv/bin/freshservice-harness config --client copilot-studio",
+    "config-api-key": ".venv/bin/freshservice-harness config --client cursor --auth api-key --json",
     "config-stdio": ".venv/bin/freshservice-harness config --client cursor --stdio",
     "tenant-http": "FRESHSERVICE_DOMAIN=yourcompany.freshservice.com .venv/bin/freshservice-mcp --transport http --read-only",
     "tenant-stdio": "FRESHSERVICE_DOMAIN=yourcompany.freshservice.com FRESHSERVICE_API_KEY=your-api-key .venv/bin/freshservice-mcp",
@@ -100,6 +101,8 @@ RUN_ELSEWHERE = {
     """curl -s http://127.0.0.1:8000/mcp -H "Authorization: demo-acme-admin-key" -H "Content-Type: application/json" -H "Accept: application/json, text/event-stream" -d '{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "fetchTicket", "arguments": {"ticket_id": 10234}}}'""": ".ci/quickstart_line1.py",
     'npx -y @modelcontextprotocol/inspector@2.12.0 --cli --transport http --server-url http://127.0.0.1:8000/mcp --header "Authorization: demo-acme-admin-key" --method tools/call --tool-name fetchTicket --tool-arg ticket_id=10234': ".ci/quickstart_line1.py",
     "claude mcp list": "tests/clients/test_claude_code.py",
+    ".venv/bin/freshservice-harness up --oauth": "tests/contracts/test_up.py",
+    "claude mcp add freshservice --transport stdio -- npx -y mcp-remote http://127.0.0.1:8000/mcp": "tests/clients/test_oauth_clients.py",
     # freshservice-mcp from PyPI under the generic profile, as the other-servers env runs it.
     "python3.13 -m venv fs && fs/bin/pip install -q freshservice-mcp==1.0.0 'mcp<2'": "tests/clients/test_check_other_servers.py",
     ".venv/bin/freshservice-harness check --server-command fs/bin/freshservice-mcp --tls --server-env FRESHSERVICE_DOMAIN={host} --server-env FRESHSERVICE_APIKEY={key} --html fs-check.html --write-baseline freshservice-baseline.yaml": "tests/clients/test_check_other_servers.py",
@@ -226,8 +229,11 @@ def test_the_documented_prompts_replay_into_a_report(workdir: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("config-claude-code", "claude mcp add freshservice --transport http"),
-        ("config-copilot", "Authorization"),
+        (
+            "config-claude-code",
+            "claude mcp add freshservice --transport stdio -- npx -y mcp-remote",
+        ),
+        ("config-copilot", "OAuth 2.0"),
         ("config-stdio", f'"command": "{BIN}/freshservice-mcp"'),
     ],
 )
@@ -249,6 +255,13 @@ def test_config_json_is_json(name: str, servers_key: str, tmp_path: Path) -> Non
     done = shell(adapted(documented(name)), tmp_path)
     assert done.returncode == 0, done.stderr
     assert "freshservice" in json.loads(done.stdout)[servers_key]
+
+
+def test_config_with_auth_api_key_prints_the_entry_with_the_key(tmp_path: Path) -> None:
+    done = shell(adapted(documented("config-api-key")), tmp_path)
+    assert done.returncode == 0, done.stderr
+    entry = json.loads(done.stdout)["mcpServers"]["freshservice"]
+    assert entry["headers"] == {"Authorization": "demo-acme-admin-key"}
 
 
 # -- A real tenant (the fake stands in for it) --------------------------------------------------

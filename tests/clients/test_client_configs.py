@@ -1,7 +1,8 @@
-"""The Claude Desktop configuration `freshservice-harness config --client claude-desktop --json`
-prints, run as Claude Desktop runs it: the entry's command, args and env start a stdio MCP server
-(mcp-remote through npx, bridging to the server's Streamable HTTP endpoint with the key in its
-`--header`), and the mcp SDK's stdio client talks to it.
+"""The Claude Desktop API-key configuration that `freshservice-harness config --client
+claude-desktop --auth api-key --json` prints, run as Claude Desktop runs it: the entry's command,
+args and env start a stdio MCP server (mcp-remote through npx, bridging to the server's
+Streamable HTTP endpoint with the key in its `--header`), and the mcp SDK's stdio client talks
+to it.
 
 npx runs in tests/clients, so it finds the locked mcp-remote in node_modules. Its registry is a
 closed port and HOME is fresh (an empty npm cache), so any download would fail at once: the runs
@@ -72,7 +73,7 @@ class Bridged:
 def bridged(node: Node, http_server: Server, fake: Fake) -> Bridged:
     printed = subprocess.run(
         [sys.executable, "-m", "contracts", "config", "--client", "claude-desktop", "--json",
-         "--url", http_server.mcp_url, "--key", ADMIN_KEY],
+         "--auth", "api-key", "--url", http_server.mcp_url, "--key", ADMIN_KEY],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     entry = json.loads(printed.stdout)["mcpServers"]["freshservice"]

@@ -84,7 +84,7 @@ def test_up_prints_the_claude_code_command_that_connects(running: Up) -> None:
 
 
 def test_up_points_to_config_with_its_url_for_other_clients(running: Up) -> None:
-    assert f"freshservice-harness config --client cursor --url {running.mcp_url}" in unwrapped(
+    assert f"config --client cursor --url {running.mcp_url} --auth api-key" in unwrapped(
         running.banner
     )
 
@@ -325,6 +325,7 @@ def test_ctrl_c_while_the_fake_builds_a_large_dataset_leaves_no_traceback(tmp_pa
 
 @pytest.fixture(scope="module")
 def with_oauth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
+    """`freshservice-harness up --oauth` as the README starts it, approving sign-ins at once."""
     with started(tmp_path_factory.mktemp("up-oauth"), "--oauth", "--oauth-auto-approve") as up:
         up.wait_for_banner()
         yield up
