@@ -50,6 +50,7 @@ from mock_freshservice.api.common import Caller, EndpointMeta, json_response, ra
 from mock_freshservice.api.uploads import accepts_multipart
 from mock_freshservice.auth import Presented, account_of, authenticate, presented_credentials
 from mock_freshservice.backoff import WATCHED_STATUSES, retry_after_seconds
+from mock_freshservice.cassette import load_cassette
 from mock_freshservice.clock import parse_datetime
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.dataset import Dataset, load_dataset
@@ -160,6 +161,8 @@ def create_app(
     if settings is None:
         settings = FakeSettings()
     scenario = load_scenario(settings.scenario) if settings.scenario is not None else None
+    if settings.cassette is not None:
+        scenario = load_cassette(settings.cassette, strict=settings.cassette_strict)
     now = scenario.dataset.now if scenario is not None else None
     epoch = parse_datetime(now) if now is not None else None
     if scenario is not None and epoch is not None:
@@ -338,6 +341,7 @@ def _scenario_answer(
         query=req.args.to_dict(),
         headers={name.lower(): value for name, value in req.headers.items()},
         key=presented.key,
+        body=req.get_json(silent=True) if req.content_length else None,
     )
     decision = run.evaluate(info)
     if decision is None:

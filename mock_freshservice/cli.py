@@ -117,6 +117,20 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--scenario", type=Path, default=sup, help="scenario file to load for its key's account"
     )
+    group.add_argument(
+        "--cassette",
+        type=Path,
+        default=sup,
+        metavar="DIR",
+        help="answer the requests recorded in DIR (mock-freshservice record) from it, and the "
+        "rest from the fake; a cassette is a scenario, so not with --scenario",
+    )
+    group.add_argument(
+        "--cassette-strict",
+        action="store_true",
+        default=sup,
+        help="with --cassette: refuse what it did not record (404 not_recorded)",
+    )
     group.add_argument("--state", type=Path, default=sup, help="file that keeps writes")
     group.add_argument("--now", type=_instant, default=sup, help="freeze the data clock (ISO 8601)")
     group.add_argument(
@@ -202,8 +216,12 @@ def settings_from(
 
 def main(argv: Sequence[str] | None = None) -> int:
     extras.require("fake", "mock-freshservice")
-    args = build_parser().parse_args(argv)
-    settings = settings_from(args)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = settings_from(args)
+    except ValueError as exc:  # flags that do not go together
+        parser.error(str(exc))
     from mock_freshservice.startup import run  # noqa: PLC0415 - the app, loaded only to serve
 
     return run(settings, getattr(args, "fd", None), getattr(args, "quiet", False))

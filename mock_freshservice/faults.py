@@ -52,6 +52,7 @@ class RequestInfo:
     query: Mapping[str, str]
     headers: Mapping[str, str]
     key: str | None
+    body: Any = None  # the JSON body, parsed (None: none, or not JSON)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -122,6 +123,10 @@ class ScenarioRun:
         for name, condition in match.query:
             if not condition.test(request.query.get(name)):
                 return False
+        if match.query_exact and set(request.query) != {name for name, _ in match.query}:
+            return False
+        if match.has_body and request.body != match.body:
+            return False
         return all(condition.test(request.headers.get(name)) for name, condition in match.header)
 
     def _resolve(self, key: str | None) -> str | None:

@@ -57,6 +57,8 @@ class FakeSettings:
     public_url: str | None = None
     tls: bool = False
     ca_dir: Path | None = None  # None: the user's data folder (tls.py)
+    cassette: Path | None = None  # a recorded cassette's folder to replay (cassette.py)
+    cassette_strict: bool = False  # refuse what the cassette did not record
     oauth_auto_approve: bool = False  # the sign-in page approves at once (oauth/server.py)
     oauth_token_lifetime: int = DEFAULT_OAUTH_TOKEN_LIFETIME
 
@@ -72,6 +74,10 @@ class FakeSettings:
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be positive")
+        if self.cassette is not None and self.scenario is not None:
+            raise ValueError("give a cassette or a scenario, not both (a cassette is a scenario)")
+        if self.cassette_strict and self.cassette is None:
+            raise ValueError("cassette_strict needs a cassette")
         if self.plan is not None and self.plan not in PLANS:
             raise ValueError(f"plan must be one of {', '.join(PLANS)}")
         if self.now is not None and self.now.tzinfo is None:

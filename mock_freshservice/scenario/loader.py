@@ -41,9 +41,11 @@ def load_scenario(source: str | Path, *, name: str | None = None) -> Scenario:
     return parse_scenario(source, name=name or "<scenario>")
 
 
-def parse_scenario(text: str, *, name: str = "<scenario>") -> Scenario:
-    """A scenario from YAML text; messages say `name:line`."""
-    data, lines = compose(text, name)
+def parse_scenario(
+    text: str, *, name: str = "<scenario>", limit: int = MAX_SCENARIO_BYTES
+) -> Scenario:
+    """A scenario from YAML text (at most `limit` bytes); messages say `name:line`."""
+    data, lines = compose(text, name, limit)
     return _checked(data, lines, name)
 
 

@@ -107,6 +107,9 @@ class Match:
     state: str | None = None
     after: int | None = None
     nth: Nth | None = None
+    query_exact: bool = False  # no query names but those of `query` (cassettes)
+    body: Any = None  # the JSON body it must equal, when `has_body`
+    has_body: bool = False
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -179,6 +182,7 @@ class Scenario:
     raw: dict[str, Any] = dataclasses.field(repr=False, compare=False)
     lines: Mapping[Path_, int] = dataclasses.field(repr=False, compare=False)
     oauth: dict[str, Any] = dataclasses.field(default_factory=dict)  # the AS's faults
+    cassette: dict[str, Any] | None = None  # where a cassette was recorded (cassette.py)
 
     def where(self, *path: str | int) -> str:
         """`file:line` of a field (or of the nearest enclosing one that has a line)."""
@@ -222,6 +226,9 @@ def _match(spec: dict[str, Any]) -> Match:
         state=spec.get("state"),
         after=spec.get("after"),
         nth=_nth(spec.get("nth")),
+        query_exact=bool(spec.get("query_exact", False)),
+        body=spec.get("body"),
+        has_body="body" in spec,
     )
 
 
@@ -286,6 +293,7 @@ def build(data: dict[str, Any], lines: Mapping[Path_, int], name: str) -> Scenar
             for index, step in enumerate(data.get("steps", []))
         ),
         oauth=dict(data.get("oauth", {})),
+        cassette=data.get("cassette"),
         raw=data,
         lines=dict(lines),
     )

@@ -29,15 +29,18 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-def too_big(name: str) -> str:
-    return f"{name}: the scenario is over {MAX_SCENARIO_BYTES:,} bytes (its largest size)"
+def too_big(name: str, limit: int = MAX_SCENARIO_BYTES) -> str:
+    return f"{name}: the scenario is over {limit:,} bytes (its largest size)"
 
 
-def compose(text: str, name: str) -> tuple[object, dict[Path_, int]]:
+def compose(
+    text: str, name: str, limit: int = MAX_SCENARIO_BYTES
+) -> tuple[object, dict[Path_, int]]:
     """The document in `text` and the line of each of its fields; ScenarioError naming
-    `name:line` when it is not a scenario's YAML."""
-    if len(text) > MAX_SCENARIO_BYTES or len(text.encode("utf-8")) > MAX_SCENARIO_BYTES:
-        raise ScenarioError(too_big(name))
+    `name:line` when it is not a scenario's YAML. A cassette (a recording) may be larger than a
+    written scenario: `limit`."""
+    if len(text) > limit or len(text.encode("utf-8")) > limit:
+        raise ScenarioError(too_big(name, limit))
     try:
         document = load_yaml(text, loader=_Loader)
     except YamlError as exc:
