@@ -187,7 +187,9 @@ class Credentials:
         try:
             response = await client.request(call, "GET", "/agents/me")
         except fs.AuthFailed as exc:
-            raise self._refuse(digest, address, common.explain(exc, None)) from exc
+            raise self._refuse(
+                digest, address, common.explain(exc, None, bearer=call.bearer)
+            ) from exc
         except fs.Forbidden as exc:
             raise self._refuse(
                 digest,

@@ -360,15 +360,29 @@ def this_calls_upstream() -> Upstream:
     return found
 
 
-def explain(exc: fs.FreshserviceError, what: str | None) -> str:
-    """A tool error an LLM (and a person) can act on; never contains the key."""
+def explain(exc: fs.FreshserviceError, what: str | None, *, bearer: bool | None = None) -> str:
+    """A tool error an LLM (and a person) can act on; never contains the key. `bearer`: the call
+    sent an OAuth token, not a key (default: as this tool call did)."""
     subject = what or "the record"
+    if bearer is None:
+        handle = CURRENT.get()
+        bearer = handle is not None and handle.call.bearer
     if isinstance(exc, fs.ValidationFailed):
         problems = "; ".join(f"{e.field}: {e.message} ({e.code})" for e in exc.errors)
         return f"Freshservice refused the request (400 validation failed): {problems}"
     if isinstance(exc, fs.BadRequest):
         reason = f"{exc.status} {exc.code}" if exc.code else str(exc.status)
         return f"Freshservice refused the request ({reason}): {exc.message}"
+    if isinstance(exc, fs.AuthFailed) and bearer:
+        return (
+            "Freshservice did not accept the OAuth access token (401): it has expired or was "
+            "revoked. Sign in again: the client refreshes the token, or opens the sign-in page."
+        )
+    if isinstance(exc, fs.Forbidden) and bearer:
+        return (
+            "Freshservice refused this with the signed-in user's token (403 access_denied): the "
+            "token lacks the scope, or the user's role lacks the privilege."
+        )
     if isinstance(exc, fs.AuthFailed):
         return (
             "Freshservice did not accept the API key (401 invalid_credentials): check the key in "

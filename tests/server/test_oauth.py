@@ -178,7 +178,8 @@ def test_revoking_the_grant_ends_access(server: Server, issuer: str) -> None:
     tokens.revoke()
     # The server learns of it from Freshservice's 401, then refuses the token at the door.
     first = call(server, tokens.access_token, "fetchTickets", {})
-    assert first.status_code in (200, 401)
+    said = first.json()["result"]["content"][0]["text"]
+    assert "did not accept the OAuth access token" in said and "API key" not in said
     assert call(server, tokens.access_token, "fetchTickets", {}).status_code == 401
 
 
