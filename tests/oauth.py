@@ -30,15 +30,21 @@ class Tokens:
     client_id: str
     token_endpoint: str
     revocation_endpoint: str
+    client_secret: str | None = None  # a confidential client's (client_secret_basic)
+
+    def _client(self) -> dict[str, Any]:
+        """How the client authenticates: Basic with its secret, else its id in the form."""
+        if self.client_secret is not None:
+            return {"auth": (self.client_id, self.client_secret)}
+        return {"data": {"client_id": self.client_id}}
 
     def refreshed(self) -> Tokens:
+        client = self._client()
+        form = {"grant_type": "refresh_token", "refresh_token": self.refresh_token}
         answer = httpx.post(
             self.token_endpoint,
-            data={
-                "grant_type": "refresh_token",
-                "refresh_token": self.refresh_token,
-                "client_id": self.client_id,
-            },
+            auth=client.get("auth"),
+            data={**client.get("data", {}), **form},
         )
         answer.raise_for_status()
         body = answer.json()
@@ -47,9 +53,11 @@ class Tokens:
         )
 
     def revoke(self) -> None:
+        client = self._client()
         httpx.post(
             self.revocation_endpoint,
-            data={"token": self.refresh_token, "client_id": self.client_id},
+            auth=client.get("auth"),
+            data={**client.get("data", {}), "token": self.refresh_token},
         ).raise_for_status()
 
 
@@ -65,23 +73,27 @@ def obtain(
     resource: str | None,
     scopes: list[str] | None = None,
     agent: str | None = None,
+    *,
+    confidential: bool = False,
 ) -> Tokens:
     """Tokens for `resource` with `scopes` (default: all), signed in as `agent` (default: the
-    consent page's first agent, or the auto-approved admin)."""
+    consent page's first agent, or the auto-approved admin), by a public client or, with
+    `confidential`, one with a secret."""
     document = metadata(issuer)
-    client_id = (
+    registered = (
         httpx.post(
             document["registration_endpoint"],
             json={
                 "redirect_uris": [CALLBACK],
-                "token_endpoint_auth_method": "none",
+                "token_endpoint_auth_method": "client_secret_basic" if confidential else "none",
                 "grant_types": ["authorization_code", "refresh_token"],
                 "client_name": "freshservice-harness tests",
             },
         )
         .raise_for_status()
-        .json()["client_id"]
+        .json()
     )
+    client_id, secret = registered["client_id"], registered.get("client_secret")
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
     query: dict[str, str] = {
@@ -105,10 +117,19 @@ def obtain(
         "grant_type": "authorization_code",
         "code": returned["code"][0],
         "redirect_uri": CALLBACK,
-        "client_id": client_id,
         "code_verifier": verifier,
     }
-    body = httpx.post(document["token_endpoint"], data=form).raise_for_status().json()
+    if secret is None:
+        form["client_id"] = client_id
+    body = (
+        httpx.post(
+            document["token_endpoint"],
+            data=form,
+            auth=(client_id, secret) if secret is not None else None,
+        )
+        .raise_for_status()
+        .json()
+    )
     return Tokens(
         access_token=body["access_token"],
         refresh_token=body["refresh_token"],
@@ -117,4 +138,5 @@ def obtain(
         client_id=client_id,
         token_endpoint=document["token_endpoint"],
         revocation_endpoint=document["revocation_endpoint"],
+        client_secret=secret,
     )

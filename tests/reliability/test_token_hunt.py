@@ -5,20 +5,15 @@ process command line is searched for them."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
-import secrets
 import sys
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
 
-from contracts.oauth_browser import approve
 from contracts.processes import listening_socket
-from tests.oauth import CALLBACK, Tokens, metadata, obtain
+from tests.oauth import obtain
 from tests.processes import Fake
 from tests.reliability.support import report
 from tests.reliability.test_key_hunt import CommandLines, _journals, _started
@@ -32,44 +27,6 @@ DOMAIN = "acme.freshservice.com"
 @pytest.fixture(scope="module")
 def anyio_backend() -> str:
     return "asyncio"
-
-
-def confidential_tokens(issuer: str, resource: str) -> tuple[Tokens, str]:
-    """Tokens through a client with a secret (client_secret_basic), and that secret."""
-    document = metadata(issuer)
-    client = httpx.post(
-        document["registration_endpoint"],
-        json={"redirect_uris": [CALLBACK], "token_endpoint_auth_method": "client_secret_basic",
-              "grant_types": ["authorization_code", "refresh_token"]},
-    ).json()  # fmt: skip
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
-    query = {
-        "response_type": "code",
-        "client_id": client["client_id"],
-        "redirect_uri": CALLBACK,
-        "code_challenge": challenge.rstrip(b"=").decode(),
-        "code_challenge_method": "S256",
-        "resource": resource,
-    }
-    back = approve(f"{document['authorization_endpoint']}?{urlencode(query)}")
-    code = parse_qs(urlsplit(back).query)["code"][0]
-    body = httpx.post(
-        document["token_endpoint"],
-        auth=(client["client_id"], client["client_secret"]),
-        data={"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK,
-              "code_verifier": verifier},
-    ).json()  # fmt: skip
-    tokens = Tokens(
-        access_token=body["access_token"],
-        refresh_token=body["refresh_token"],
-        expires_in=body["expires_in"],
-        scope=body["scope"],
-        client_id=client["client_id"],
-        token_endpoint=document["token_endpoint"],
-        revocation_endpoint=document["revocation_endpoint"],
-    )
-    return tokens, str(client["client_secret"])
 
 
 async def test_no_token_or_client_secret_appears_in_any_log_journal_result_or_command_line(
@@ -110,7 +67,8 @@ async def test_no_token_or_client_secret_appears_in_any_log_journal_result_or_co
         ):
             fake = Fake(fake_url, None, None)  # type: ignore[arg-type]
             results: list[str] = []
-            tokens, client_secret = confidential_tokens(issuer, mcp_url)
+            tokens = obtain(issuer, mcp_url, confidential=True)
+            client_secret = str(tokens.client_secret)
             narrow = obtain(issuer, mcp_url, scopes=["freshservice.tickets.view"])
             secrets_seen += [tokens.access_token, tokens.refresh_token, client_secret,
                              narrow.access_token, narrow.refresh_token]  # fmt: skip
@@ -138,25 +96,9 @@ async def test_no_token_or_client_secret_appears_in_any_log_journal_result_or_co
                 result = await client.call_tool("fetchTickets", {})
                 results += [str(block) for block in result.content]
             fake.admin("DELETE", f"accounts/{DOMAIN}/scenario")
-            renewed_body = (
-                httpx.post(
-                    tokens.token_endpoint,
-                    auth=(tokens.client_id, client_secret),
-                    data={"grant_type": "refresh_token", "refresh_token": tokens.refresh_token},
-                )
-                .raise_for_status()
-                .json()
-            )
-            renewed = Tokens(
-                **{**tokens.__dict__, "access_token": renewed_body["access_token"],
-                   "refresh_token": renewed_body["refresh_token"]}
-            )  # fmt: skip
+            renewed = tokens.refreshed()
             secrets_seen += [renewed.access_token, renewed.refresh_token]
-            httpx.post(
-                tokens.revocation_endpoint,
-                auth=(tokens.client_id, client_secret),
-                data={"token": renewed.refresh_token},
-            ).raise_for_status()
+            renewed.revoke()
             for _ in range(2):  # Freshservice refuses it, then the server does at the door
                 answer = httpx.post(
                     mcp_url,
