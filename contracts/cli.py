@@ -16,6 +16,9 @@
 
     freshservice-harness diff-tools OLD NEW
 
+    freshservice-harness drift CASSETTE [--fake-url URL] [--key KEY] [--min-score PERCENT]
+        [--html FILE] [--junit FILE] [--verbose]
+
     freshservice-harness config --client claude-code|claude-desktop|cursor|vscode|copilot-studio
         [--auth oauth|api-key] [--url URL] [--key KEY] [--name NAME] [--json]
     freshservice-harness config --client claude-code|claude-desktop|cursor|vscode --stdio
@@ -23,6 +26,8 @@
 
 Exit codes: 0 all passed, 1 a scenario or check failed, 2 bad usage or a bad scenario file.
 diff-tools: 0 no breaking change, 1 a breaking change, 2 OLD or NEW unreadable.
+drift: 0 compared, 1 the conformance score is under --min-score, 2 bad usage (an unreadable
+    cassette, a fake that cannot be reached or does not know the key).
 config: 0 printed, 2 bad usage (an unknown client, an empty key, a URL that is not http(s),
     --key or --stdio with --auth oauth).
 """
@@ -137,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("old", type=Path, metavar="OLD", help="the tools before: folder or file")
     diff.add_argument("new", type=Path, metavar="NEW", help="the tools after: folder or file")
+    _add_drift_parser(commands)
     _add_config_parser(commands)
     return parser
 
@@ -413,6 +419,88 @@ def _add_config_parser(commands: Any) -> None:
     )
 
 
+# -- drift ------------------------------------------------------------------------------------
+
+
+def _add_drift_parser(commands: Any) -> None:
+    drift = commands.add_parser(
+        "drift",
+        help="compare the fake with a recording of Freshservice (a cassette), field by field",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Send each request a cassette recorded (mock-freshservice record) to the fake, and\n"
+            "compare the answer with the recorded one by shape, not data. Each check passes or\n"
+            "fails; an endpoint's score (method and path, ids as {id}) is the share passed.\n\n"
+            "  status    the HTTP status; when it differs, nothing else of that request is\n"
+            "            compared\n"
+            "  body      the kind of body (empty, object, array, ..., not JSON)\n"
+            "  envelope  each top-level key of the body (ticket against tickets)\n"
+            "  field     each deeper JSON path (tickets[].requester_id), where both answers\n"
+            "            hold its object or a non-empty list; custom_fields' keys are data\n"
+            "  type      the non-null JSON types at each path both have (null against a value\n"
+            "            is data, not drift)\n"
+            "  enum      each code the fake gives for status, priority, source, type, urgency,\n"
+            "            impact, ...: one the cassette recorded for that field somewhere\n"
+            "  header    Link, Location, Retry-After and X-RateLimit-*: in both or neither;\n"
+            "            Link with the same rels\n\n"
+            "Without --fake-url it starts a fake plainly (the demo dataset, its default seed,\n"
+            "the wall clock); for a cassette recorded from a fake started with other flags\n"
+            "(--seed, --now, --dataset), start one the same way and give --fake-url. The\n"
+            "recorded requests are sent in the cassette's order, writes included: against a\n"
+            "running fake, they change its data.\n\n"
+            "Exit codes: 0 compared, 1 the overall score is under --min-score, 2 bad usage (an\n"
+            "unreadable cassette, a fake that cannot be reached or does not know the key)."
+        ),
+    )
+    drift.add_argument(
+        "cassette", type=Path, metavar="CASSETTE", help="a cassette folder, or its cassette.yaml"
+    )
+    drift.add_argument(
+        "--fake-url", metavar="URL", help="a running fake to compare (default: start one)"
+    )
+    drift.add_argument(
+        "--key",
+        default=os.environ.get(KEY_VARIABLE) or None,
+        help=f"send this API key instead of the cassette's (default: {KEY_VARIABLE}, which "
+        "other users cannot read in ps); never printed",
+    )
+    drift.add_argument(
+        "--min-score",
+        type=_percentage,
+        metavar="PERCENT",
+        help="exit 1 when the overall score is under this (0 to 100; default: never)",
+    )
+    drift.add_argument(
+        "--html", type=Path, metavar="FILE", help="also write a self-contained HTML report here"
+    )
+    drift.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML here")
+    drift.add_argument(
+        "--verbose", "-v", action="store_true", help="also list every request and its checks"
+    )
+
+
+def _percentage(text: str) -> float:
+    try:
+        value = float(text.strip().removesuffix("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a percentage: {text!r}") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"not from 0 to 100: {text!r}")
+    return value
+
+
+def _drift(args: argparse.Namespace) -> int:
+    from mock_freshservice import extras
+
+    extras.require("harness", "freshservice-harness drift")
+    from contracts.drift.cli import drift
+
+    return drift(args)
+
+
+# -- config -----------------------------------------------------------------------------------
+
+
 def _config_input(check: Callable[[str], str]) -> Callable[[str], str]:
     """An argparse type from a client_config check: its message in a usage error (exit 2)."""
 
@@ -510,6 +598,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return _diff_tools(args)
     if args.command == "config":
         return _config(args)
+    if args.command == "drift":
+        return _drift(args)
     assert args.command == "replay"  # argparse refuses any other
     return _replay(parser, args)
 
