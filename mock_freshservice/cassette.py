@@ -109,16 +109,19 @@ def cassette_document(
     for exchange in exchanges:
         by_request.setdefault(exchange.request_key, []).append(exchange)
     rules: list[dict[str, Any]] = []
+    answered_by: dict[int, str] = {}  # id() of each exchange → the rule that answers it
     for seen in by_request.values():
         answers = [(e.status, dict(e.headers), e.response) for e in seen]
         if all(answer == answers[0] for answer in answers):
             rules.append(_rule(len(rules) + 1, seen[0]))
+            answered_by.update({id(e): rules[-1]["id"] for e in seen})
             continue
         for count, exchange in enumerate(seen, start=1):
             # Each rule counts the requests that reach it: the k-th answer's rule first sees the
             # request at its k-th occurrence (the earlier rules answered the others), so it
             # answers its first match only; the last answers every later repeat too.
             rules.append(_rule(len(rules) + 1, exchange, 1 if count < len(seen) else None))
+            answered_by[id(exchange)] = rules[-1]["id"]
     return {
         "description": description
         or f"Recorded from {upstream} ({len(exchanges)} requests, {recorded_at}).",
@@ -128,6 +131,7 @@ def cassette_document(
             "upstream": upstream,
             "recorded_at": recorded_at,
             "exchanges": len(exchanges),
+            "order": [answered_by[id(e)] for e in exchanges],
         },
         "rules": rules,
     }
@@ -138,9 +142,9 @@ def exchanges_of(document: Mapping[str, Any]) -> list[Exchange]:
     times with different answers: one per answer), the strict catch-all left out."""
     found = []
     for rule in document.get("rules", []):
-        match, respond = rule.get("match", {}), rule.get("effect", {}).get("respond")
-        if rule.get("id") == STRICT_RULE_ID or respond is None or "path" not in match:
+        if not _is_recorded(rule):
             continue
+        match, respond = rule["match"], rule["effect"]["respond"]
         found.append(
             Exchange(
                 method=str(match.get("method", "GET")),
@@ -153,6 +157,29 @@ def exchanges_of(document: Mapping[str, Any]) -> list[Exchange]:
             )
         )
     return found
+
+
+def recorded_sequence(document: Mapping[str, Any]) -> list[Exchange]:
+    """The exchanges in the order they were recorded (the cassette's `order`: a rule id per
+    request; a rule answering a repeated request appears once per repeat). A cassette without
+    `order` (written by hand) gives its rules' order."""
+    rules = {
+        rule.get("id"): exchange
+        for rule, exchange in zip(
+            [r for r in document.get("rules", []) if _is_recorded(r)],
+            exchanges_of(document),
+            strict=True,
+        )
+    }
+    order = (document.get("cassette") or {}).get("order")
+    if not isinstance(order, list):
+        return list(rules.values())
+    return [rules[rule_id] for rule_id in order if rule_id in rules]
+
+
+def _is_recorded(rule: Mapping[str, Any]) -> bool:
+    match, respond = rule.get("match", {}), rule.get("effect", {}).get("respond")
+    return rule.get("id") != STRICT_RULE_ID and respond is not None and "path" in match
 
 
 def strict_rule() -> dict[str, Any]:

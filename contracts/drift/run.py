@@ -20,9 +20,9 @@ from contracts.drift.compare import Answer, Compared, compare, vocabulary
 from mock_freshservice.cassette import (
     CASSETTE_FILE,
     Exchange,
-    exchanges_of,
     kept_headers,
     load_cassette,
+    recorded_sequence,
 )
 from mock_freshservice.scenario import ScenarioError
 
@@ -65,7 +65,7 @@ def read_cassette(path: Path) -> Cassette:
         scenario = load_cassette(path)
     except ScenarioError as exc:
         raise DriftInputError(exc.message) from None
-    exchanges = exchanges_of(scenario.raw)
+    exchanges = recorded_sequence(scenario.raw)
     file = path if path.is_file() else path / CASSETTE_FILE
     if not exchanges:
         raise DriftInputError(f"{file}: the cassette records no requests")

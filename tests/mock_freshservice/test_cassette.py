@@ -17,6 +17,7 @@ from mock_freshservice.cassette import (
     cassette_document,
     exchanges_of,
     load_cassette,
+    recorded_sequence,
     write_cassette,
 )
 from mock_freshservice.scenario import ScenarioError
@@ -146,3 +147,15 @@ def test_a_cassette_and_a_scenario_together_are_a_usage_error(tmp_path: Path) ->
     )  # fmt: skip
     assert done.returncode == 2
     assert "not both" in done.stderr
+
+
+def test_the_recorded_order_comes_back_with_repeats_in_place() -> None:
+    read, changed, delete = (
+        exchange(response={"n": 1}),
+        exchange(response={"n": 2}),
+        exchange(method="DELETE", status=204, response=None),
+    )
+    document = cassette_document(
+        [read, delete, changed], key=ADMIN_KEY, upstream="u", recorded_at="t"
+    )
+    assert recorded_sequence(document) == [read, delete, changed]
