@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mock_freshservice import __version__, extras
 from mock_freshservice.clock import parse_datetime
+from mock_freshservice.record.cli import add_record_command
 from mock_freshservice.settings import (
     DEFAULT_CONNECTION_LIMIT,
     DEFAULT_HOST,
@@ -69,12 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=ENVIRONMENT_HELP,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="{serve}")
+    commands = parser.add_subparsers(dest="command", metavar="{serve,record}")
     serve = commands.add_parser(
         "serve", help="serve the fake API (the default command)", epilog=ENVIRONMENT_HELP
     )
     for target in (parser, serve):
         _serve_options(target)
+    add_record_command(commands)
     return parser
 
 
@@ -218,6 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     extras.require("fake", "mock-freshservice")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "record":
+        from mock_freshservice.record.cli import run as record  # noqa: PLC0415
+
+        return record(args)
     try:
         settings = settings_from(args)
     except ValueError as exc:  # flags that do not go together
