@@ -50,7 +50,7 @@ from mock_freshservice.api.common import Caller, EndpointMeta, json_response, ra
 from mock_freshservice.api.uploads import accepts_multipart
 from mock_freshservice.auth import Presented, account_of, authenticate, presented_credentials
 from mock_freshservice.backoff import WATCHED_STATUSES, retry_after_seconds
-from mock_freshservice.cassette import load_cassette
+from mock_freshservice.cassette import RECORDED_BASE, load_cassette
 from mock_freshservice.clock import parse_datetime
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.dataset import Dataset, load_dataset
@@ -58,7 +58,7 @@ from mock_freshservice.data.store import RetiredTableError
 from mock_freshservice.journal import Entry
 from mock_freshservice.oauth import server as oauth_server
 from mock_freshservice.oauth.scopes import OWN_IDENTITY_RULES, required_scope
-from mock_freshservice.proxy import LoopbackProxyFix
+from mock_freshservice.proxy import LoopbackProxyFix, public_base
 from mock_freshservice.ratelimit import OVERALL, Verdict
 from mock_freshservice.resources import engine
 from mock_freshservice.resources import openapi as declared_openapi
@@ -350,7 +350,14 @@ def _scenario_answer(
     ctx.dropped = decision.effect.drop_connection
     ctx.malformed = decision.effect.malformed_body
     ctx.delay = decision.effect.delay or 0.0
-    return faults.carry_out(decision, state, domain)
+    answer = faults.carry_out(decision, state, domain)
+    if answer is not None and run.scenario.cassette is not None:
+        # A recorded Link or Location names the neutral host the recording put there: a client
+        # following it must come back here.
+        for name in ("Link", "Location"):
+            if name in answer.headers:
+                answer.headers[name] = answer.headers[name].replace(RECORDED_BASE, public_base())
+    return answer
 
 
 def _openapi() -> Response:

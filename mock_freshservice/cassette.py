@@ -37,6 +37,9 @@ RECORDED_HEADERS = (
     "X-RateLimit-Used-CurrentRequest",
 )
 STRICT_RULE_ID = "not-recorded"
+# Where a cassette's Link and Location headers point: the replaying fake puts its own URL there.
+RECORDED_HOST = "recorded.freshservice.com"
+RECORDED_BASE = f"https://{RECORDED_HOST}"
 MAX_CASSETTE_BYTES = 64 * 1024 * 1024  # a recording of a long session; a scenario's is 256 KiB
 
 

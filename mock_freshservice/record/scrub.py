@@ -72,6 +72,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 from faker.providers.lorem.en_US import Provider as Lorem
 from faker.providers.person.en_US import Provider as People
 
+from mock_freshservice.cassette import RECORDED_HOST
 from mock_freshservice.record import SECRET_VARIABLE
 from mock_freshservice.safe_yaml import YamlError, load_yaml
 
@@ -80,7 +81,7 @@ KINDS: tuple[str, ...] = get_args(Kind)
 # Kinds tallied besides the rules' own: what any string is searched for.
 FOUND_KINDS = ("domain", "key")
 BUILT_IN_RULES = Path(__file__).with_name("rules.yaml")
-NEUTRAL_HOST = "recorded.freshservice.com"
+NEUTRAL_HOST = RECORDED_HOST  # the replaying fake points links there back at itself
 NEUTRAL_BASE = f"https://{NEUTRAL_HOST}"
 REMOVED_KEY = "[api key removed]"
 MAX_URL_NESTING = 4  # a URL in a URL's query, and so on: deeper ones are only searched

@@ -159,3 +159,14 @@ def test_the_recorded_order_comes_back_with_repeats_in_place() -> None:
         [read, delete, changed], key=ADMIN_KEY, upstream="u", recorded_at="t"
     )
     assert recorded_sequence(document) == [read, delete, changed]
+
+
+def test_a_recorded_link_points_back_at_the_replaying_fake(tmp_path: Path) -> None:
+    page = exchange(
+        path="/api/v2/tickets",
+        headers={"Link": '<https://recorded.freshservice.com/api/v2/tickets?page=2>; rel="next"'},
+        response={"tickets": []},
+    )
+    client = replaying(cassette(tmp_path, page))
+    response = client.get("/api/v2/tickets", headers=basic(ADMIN_KEY))
+    assert response.headers["Link"] == '<http://localhost/api/v2/tickets?page=2>; rel="next"'
