@@ -80,6 +80,10 @@ RUN_HERE = {
     "curl-tls-link": 'curl --cacert ~/.local/share/mock-freshservice/ca/ca.pem -i -u demo-acme-admin-key:X "https://127.0.0.1:8181/api/v2/tickets?per_page=2"',
     "serve-mcp-trusting-ca": "SSL_CERT_FILE=~/.local/share/mock-freshservice/ca/ca.pem .venv/bin/freshservice-mcp --transport http --base-url https://127.0.0.1:8181",
     "curl-account-domain": "curl --cacert ~/.local/share/mock-freshservice/ca/ca.pem -u demo-acme-admin-key:X --connect-to acme.freshservice.com:443:127.0.0.1:8181 https://acme.freshservice.com/api/v2/agents/me",
+    "record": ".venv/bin/mock-freshservice record --upstream https://yourcompany.freshservice.com --out my-cassette &",
+    "record-server": "FRESHSERVICE_BASE_URL=http://127.0.0.1:8282 .venv/bin/freshservice-mcp --transport http",
+    "serve-cassette": ".venv/bin/mock-freshservice serve --cassette my-cassette --cassette-strict",
+    "drift": ".venv/bin/freshservice-harness drift my-cassette --html drift.html --min-score 95",
     "check-command": '.venv/bin/freshservice-harness check --server-command "node dist/server.js" --junit contracts.xml',
     "check-url": ".venv/bin/freshservice-harness check --server-url http://127.0.0.1:8000/mcp --fake-url http://127.0.0.1:8181",
     "check-one-suite": ".venv/bin/freshservice-harness check -k test_tools",
@@ -488,6 +492,58 @@ def test_the_server_trusting_the_ca_through_ssl_cert_file_serves_a_tool(
                 return structured(await client.call_tool("fetchTicket", {"ticket_id": 1023}))
 
         assert anyio.run(call)["subject"] == "Office network down in Building B"
+
+
+# -- Recording your own tenant: the fake over TLS stands in for it ------------------------------
+
+
+def test_record_replay_and_drift_as_the_readme_runs_them(
+    tls_fake: tuple[int, Path], tmp_path: Path
+) -> None:
+    fake_port, home = tls_fake
+    ca_file = home / ".local" / "share" / "mock-freshservice" / "ca" / "ca.pem"
+    env = {**with_home(home), "SSL_CERT_FILE": str(ca_file)}  # the recorder trusts the fake
+    record = adapted(documented("record")).removesuffix("&").strip()
+    record = record.replace(
+        "https://yourcompany.freshservice.com", f"https://127.0.0.1:{fake_port}"
+    )
+    with (
+        (tmp_path / "record.log").open("w+b") as log,
+        served_by_bash(
+            f"cd {tmp_path} && exec {record}", "/_record/health", log, env
+        ) as record_port,
+    ):
+        server = adapted(documented("record-server")).replace("8282", str(record_port))
+        with (
+            (tmp_path / "server.log").open("w+b") as server_log,
+            served_by_bash(f"exec env {server}", "/healthz", server_log, env) as mcp_port,
+        ):
+
+            async def call() -> dict[str, object]:
+                url = f"http://127.0.0.1:{mcp_port}/mcp"
+                async with over_http(url, "demo-acme-admin-key") as client:
+                    return structured(await client.call_tool("fetchTicket", {"ticket_id": 10234}))
+
+            recorded = anyio.run(call)
+    cassette = tmp_path / "my-cassette"
+    assert (cassette / "cassette.yaml").is_file() and (cassette / "scrubbed.yaml").is_file()
+    # The key recorded with appears only as the cassette's replay key (its default here).
+    assert (cassette / "cassette.yaml").read_text().count("demo-acme-admin-key") == 1
+
+    replay = adapted(documented("serve-cassette"))
+    with (
+        (tmp_path / "replay.log").open("w+b") as log,
+        served_by_bash(f"cd {tmp_path} && exec {replay}", "/_mock/health", log) as replay_port,
+    ):
+        base = f"http://127.0.0.1:{replay_port}/api/v2"
+        ticket = httpx.get(f"{base}/tickets/10234", auth=("demo-acme-admin-key", "X")).json()
+        assert ticket["ticket"]["id"] == recorded["id"] == 10234
+        other = httpx.get(f"{base}/tickets/10235", auth=("demo-acme-admin-key", "X"))
+        assert other.status_code == 404 and other.json()["code"] == "not_recorded"
+
+    drift = shell(adapted(documented("drift")), tmp_path)
+    assert drift.returncode == 0, drift.stdout + drift.stderr
+    assert (tmp_path / "drift.html").is_file()
 
 
 # -- Contract suites ----------------------------------------------------------------------------

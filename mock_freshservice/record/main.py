@@ -7,6 +7,7 @@ import argparse
 import dataclasses
 import gc
 import logging
+import os
 import signal
 import ssl
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+import certifi
 import httpx
 from waitress.server import create_server
 
@@ -103,12 +105,16 @@ def checked(args: argparse.Namespace) -> Plan:
     out: Path = args.out
     if (out / CASSETTE_FILE).exists():
         raise UsageError(f"{out} already holds a cassette: move it away or give another --out")
-    verify: ssl.SSLContext | bool = True
-    if args.upstream_ca is not None:
-        try:
-            verify = ssl.create_default_context(cafile=str(args.upstream_ca))
-        except (OSError, ssl.SSLError) as exc:
-            raise UsageError(f"--upstream-ca {args.upstream_ca}: {exc}") from None
+    # The CA to trust: --upstream-ca, else SSL_CERT_FILE (a company's CA, as our server and
+    # most clients honour it), else certifi's. (The client takes nothing else from the
+    # environment: no proxy must see the keys.)
+    ca_file, source = args.upstream_ca, "--upstream-ca"
+    if ca_file is None and os.environ.get("SSL_CERT_FILE"):
+        ca_file, source = Path(os.environ["SSL_CERT_FILE"]), "SSL_CERT_FILE"
+    try:
+        verify = ssl.create_default_context(cafile=str(ca_file or certifi.where()))
+    except (OSError, ssl.SSLError) as exc:
+        raise UsageError(f"{source} {ca_file}: {exc}") from None
     return Plan(upstream, rules, verify, out)
 
 
