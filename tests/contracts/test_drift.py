@@ -33,6 +33,9 @@ from tests.conftest import ADMIN_KEY, NOW
 from tests.contracts import changed_fake
 from tests.processes import Fake, refusing_port, running_fake
 
+# Real fakes (one changed) and the drift CLI end to end: `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 # An extra admin key of the fakes here (acme's), kept out of every report drift writes.
 SECRET = "drift-test-secret-7f3a9c"

@@ -39,6 +39,9 @@ from tests.mock_freshservice.test_record import SCRUB_SECRET, people_of, recordi
 from tests.processes import running_fake, running_server
 from tests.server.conftest import over_http, structured
 
+# A recording and a replay of the seven prompts through real processes: `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 PROMPTS = sorted((Path(__file__).resolve().parents[2] / "scenarios" / "prompts").glob("*.yaml"))
 # An admin key of Acme that only this test knows: it is hunted for in the cassette.
 RECORDING_KEY = "fs-record-test-Pq2w-SECRET-8d1f0a"
