@@ -543,6 +543,7 @@ def test_record_replay_and_drift_as_the_readme_runs_them(
 
     drift = shell(adapted(documented("drift")), tmp_path)
     assert drift.returncode == 0, drift.stdout + drift.stderr
+    assert "conformance 100.0%" in drift.stdout  # a recording of the fake, against the fake
     assert (tmp_path / "drift.html").is_file()
 
 
