@@ -107,6 +107,16 @@ def add_record_command(commands: Any) -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"how long to wait for the upstream's answer (default {DEFAULT_TIMEOUT:g})",
     )
+    # -- dataset mode (dataset_mode.py) --
+    record.add_argument(
+        "--dataset-out",
+        type=Path,
+        metavar="FILE",
+        help="also write, when stopped, the tenant's shape (plan, workspaces, sizes seen, "
+        "ticket sources) as a dataset YAML for `serve --dataset FILE`, with demo keys "
+        "(recorded-admin-key, ...); made from the scrubbed answers only",
+    )
+    # -- end dataset mode --
     record.add_argument("--quiet", action="store_true", help="print only errors")
     return record
 

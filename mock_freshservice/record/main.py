@@ -82,6 +82,17 @@ def record(args: argparse.Namespace) -> int:
     client.close()
     if writer.failure is not None:
         return _fail(writer.failure, 1)
+    # -- dataset mode (dataset_mode.py) --
+    if args.dataset_out is not None:
+        from mock_freshservice.record import dataset_mode  # noqa: PLC0415 - only when asked
+
+        try:
+            dataset_mode.write_dataset(args.dataset_out, recording.exchanges())
+        except OSError as exc:
+            return _fail(f"cannot write the dataset {args.dataset_out}: {exc.strerror}", 1)
+        if not args.quiet:
+            _say(f"mock-freshservice record: the tenant's shape in {args.dataset_out}")
+    # -- end dataset mode --
     if not args.quiet:
         _say(
             f"mock-freshservice record: {len(recording)} requests in "
@@ -105,6 +116,14 @@ def checked(args: argparse.Namespace) -> Plan:
     out: Path = args.out
     if (out / CASSETTE_FILE).exists():
         raise UsageError(f"{out} already holds a cassette: move it away or give another --out")
+    # -- dataset mode (dataset_mode.py) --
+    dataset_out: Path | None = args.dataset_out
+    if dataset_out is not None:
+        if dataset_out.exists():
+            raise UsageError(f"--dataset-out {dataset_out} exists: move it away or give another")
+        if not dataset_out.parent.is_dir():
+            raise UsageError(f"--dataset-out {dataset_out}: no folder {dataset_out.parent}")
+    # -- end dataset mode --
     # The CA to trust: --upstream-ca, else SSL_CERT_FILE (a company's CA, as our server and
     # most clients honour it), else certifi's. (The client takes nothing else from the
     # environment: no proxy must see the keys.)
