@@ -32,6 +32,9 @@ from mock_freshservice.record.scrub import (
 )
 from tests.processes import Fake, fake_environment, refusing_port, running_fake, serving
 
+# The recorder as a real process between a client and the fake over TLS: `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 SCRUB_SECRET = "record-tests-scrub-secret"
 # An admin key of Acme that only these tests know: it must be written nowhere.
 KEY = "fs-record-Xy7q-SECRET-2b9e4c"

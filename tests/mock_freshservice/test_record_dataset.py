@@ -20,6 +20,9 @@ from mock_freshservice.record import dataset_mode
 from tests.mock_freshservice.test_record import KEY, RECORD_COMMAND, UPSTREAM, people_of, recording
 from tests.processes import Fake, fake_environment, running_fake
 
+# Recordings through a real recorder, and a fake serving the dataset written: `tox -e slow`.
+pytestmark = pytest.mark.slow
+
 SOURCE = "Kiosk"  # an own ticket source made on the upstream before recording
 REQUESTS = (
     "/api/v2/workspaces",
