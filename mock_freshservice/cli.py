@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mock_freshservice import __version__, extras
 from mock_freshservice.clock import parse_datetime
+from mock_freshservice.flag_types import positive
 from mock_freshservice.record.cli import add_record_command
 from mock_freshservice.settings import (
     DEFAULT_CONNECTION_LIMIT,
@@ -45,16 +46,6 @@ def _public_url(text: str) -> str:
         return checked_public_url(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be positive")
-    return value
 
 
 def _positive_int(text: str) -> int:
@@ -104,7 +95,7 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--rate-window",
-        type=_positive,
+        type=positive,
         default=sup,
         help=f"seconds per rate-limit window (default {DEFAULT_RATE_WINDOW:g})",
     )

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from mock_freshservice.flag_types import positive
 from mock_freshservice.record import SECRET_VARIABLE
 
 DEFAULT_HOST = "127.0.0.1"
@@ -22,16 +23,6 @@ EPILOG = (
     "secret gives the same fakes in every recording (a new random one by default). Keep it "
     "secret: with it, anyone can check whether a guessed value is in a cassette."
 )
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be positive")
-    return value
 
 
 def add_record_command(commands: Any) -> argparse.ArgumentParser:
@@ -94,7 +85,7 @@ def add_record_command(commands: Any) -> argparse.ArgumentParser:
     )
     record.add_argument(
         "--save-interval",
-        type=_positive,
+        type=positive,
         default=DEFAULT_SAVE_INTERVAL,
         metavar="SECONDS",
         help=f"write the cassette at most this often while recording (default "
@@ -102,7 +93,7 @@ def add_record_command(commands: Any) -> argparse.ArgumentParser:
     )
     record.add_argument(
         "--timeout",
-        type=_positive,
+        type=positive,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"how long to wait for the upstream's answer (default {DEFAULT_TIMEOUT:g})",
