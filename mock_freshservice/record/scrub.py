@@ -42,12 +42,24 @@ The rules say which fields are which kind. A rules file (`--scrub-rules FILE`) i
       - field: name
         kind: name
         beside: "*email"  # only in a record that also has a field like this one
+      - field: "ticket_fields[name=agent].choices.value"   # a condition: see below
+        kind: name
 
 A field's path is the names leading to it from the top of a body, list items left out
 (`ticket.requester.email`, `agents.email`); a query parameter's path is its name. Names match
 case-insensitively. A rule that fits a record or a list of records does not apply to the record
 itself (except `drop` and `keep`): the rules go on to its fields. A rule that fits a list of
 strings applies to each of them.
+
+A name in `field` may carry conditions, `[other=value]` after it: the record reached at that
+name (in a list of records, each item in turn) must have a field `other` whose value fits
+`value` (a glob, case-insensitive; a string, a number or true/false; quotes around it optional,
+no brackets in it). So `ticket_fields[name=agent].choices.value` is the `value` of each choice of
+the form field whose `name` is `agent`, and not the other fields' choices. Several conditions on
+one name (`[a=x][b=y]`) must all hold; conditions go with `*`, `?` and `beside`. A condition on
+the last name tests the field's own value, so a rule can `drop` or `keep` a record by what it
+holds. Brackets in `field` are for conditions only. A query parameter is no record: a rule with
+conditions never fits one.
 
 What was replaced is tallied by kind and place (`Tally`): `scrubbed.yaml` beside the cassette
 lists how many values of each kind were replaced where, never the values.
@@ -122,23 +134,78 @@ class RulesError(ValueError):
     """A rules file that cannot be used; the message says where and why."""
 
 
+_MISSING = object()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Condition:
+    """`[name=value]` on a name of a rule's field: the record reached there has a field `name`
+    whose value fits `value`."""
+
+    at: int  # which name of the rule's field (0: the first) it is on
+    name: str  # lower-cased
+    value: str  # a glob, lower-cased
+
+    def holds(self, record: Any) -> bool:
+        if not isinstance(record, dict):
+            return False
+        value = record.get(self.name, _MISSING)
+        if value is _MISSING:  # the name written in other capitals
+            value = next((v for k, v in record.items() if str(k).lower() == self.name), None)
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, str | int | float):
+            text = str(value)
+        else:
+            return False  # missing, null, a record or a list
+        return fnmatch.fnmatchcase(text.lower(), self.value)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Rule:
     field: tuple[str, ...]  # globs, lower-cased, matched against the end of a field's path
     kind: Kind
     beside: str | None = None  # a glob one of the record's other fields must fit
+    conditions: tuple[Condition, ...] = ()  # on the records along the path; all must hold
+    # Each glob of `field` made a matcher once: `==` for a plain name, else its regex's match.
+    _matchers: tuple[Callable[[str], object], ...] = dataclasses.field(
+        init=False, repr=False, compare=False
+    )
 
-    def fits(self, path: Sequence[str], siblings: Collection[str]) -> bool:
-        if len(path) < len(self.field):
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_matchers", tuple(_matcher(glob) for glob in self.field))
+
+    def fits(
+        self, path: Sequence[str], siblings: Collection[str], records: Sequence[Any] = ()
+    ) -> bool:
+        """Whether the rule fits the field at `path` in a record with the fields `siblings`;
+        `records` are the values reached at each name of `path` (a list's item for a list),
+        which conditions are tested on (none given: a rule with conditions does not fit)."""
+        matchers = self._matchers
+        depth = len(matchers)
+        offset = len(path) - depth
+        if offset < 0:
             return False
-        tail = path[len(path) - len(self.field) :]
-        pairs = zip(tail, self.field, strict=True)
-        if not all(fnmatch.fnmatchcase(name.lower(), glob) for name, glob in pairs):
-            return False
+        # The last name first: most rules fail there.
+        for index in range(depth - 1, -1, -1):
+            if not matchers[index](path[offset + index].lower()):
+                return False
+        if self.conditions:
+            if len(records) != len(path):
+                return False
+            for condition in self.conditions:
+                if not condition.holds(records[offset + condition.at]):
+                    return False
         beside = self.beside
         return beside is None or any(
             fnmatch.fnmatchcase(name.lower(), beside) for name in siblings if name != path[-1]
         )
+
+
+def _matcher(glob: str) -> Callable[[str], object]:
+    if any(ch in glob for ch in "*?["):
+        return re.compile(fnmatch.translate(glob)).match
+    return glob.__eq__
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -146,9 +213,11 @@ class Rules:
     rules: tuple[Rule, ...]
     source: str  # "built-in", or the file's path and "+ built-in"
 
-    def kind_of(self, path: Sequence[str], siblings: Collection[str] = ()) -> Kind | None:
+    def kind_of(
+        self, path: Sequence[str], siblings: Collection[str] = (), records: Sequence[Any] = ()
+    ) -> Kind | None:
         for rule in self.rules:
-            if rule.fits(path, siblings):
+            if rule.fits(path, siblings, records):
                 return rule.kind
         return None
 
@@ -200,17 +269,58 @@ def _rule(entry: Any, where: str) -> Rule:
     if unknown:
         raise RulesError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
     field, kind, beside = entry.get("field"), entry.get("kind"), entry.get("beside")
-    if not isinstance(field, str) or not field.strip(".") or ".." in field:
+    if not isinstance(field, str):
         raise RulesError(f"{where}: field: dot-separated field names, e.g. requester.email")
+    globs, conditions = _field(field, where)
     if kind not in KINDS:
         raise RulesError(f"{where}: kind: one of {', '.join(KINDS)}")
     if beside is not None and not isinstance(beside, str):
         raise RulesError(f"{where}: beside: a field name")
     return Rule(
-        field=tuple(part.lower() for part in field.split(".")),
+        field=globs,
         kind=cast(Kind, kind),
         beside=beside.lower() if beside is not None else None,
+        conditions=conditions,
     )
+
+
+# A dot between names: one not inside a condition's brackets.
+_DOT = re.compile(r"\.(?![^\[\]]*\])")
+_NAME_AND_CONDITIONS = re.compile(r"(?P<name>[^\[\]]+)(?P<conditions>(?:\[[^\[\]]*\])*)")
+_CONDITION = re.compile(r"\[(?P<inner>[^\[\]]*)\]")
+_CONDITION_INNER = re.compile(
+    r"\s*(?P<name>[^\s=*?\[\]]+)\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\"']*?)\s*"
+)
+_CONDITION_EXAMPLE = "[field=value] after a name, e.g. ticket_fields[name=agent].choices.value"
+
+
+def _field(field: str, where: str) -> tuple[tuple[str, ...], tuple[Condition, ...]]:
+    """A rule's `field`: its names' globs and their conditions; RulesError if malformed."""
+    parts = _DOT.split(field)
+    if not all(part.strip() for part in parts):
+        raise RulesError(f"{where}: field: dot-separated field names, e.g. requester.email")
+    globs: list[str] = []
+    conditions: list[Condition] = []
+    for at, part in enumerate(parts):
+        match = _NAME_AND_CONDITIONS.fullmatch(part)
+        if match is None:
+            raise RulesError(
+                f"{where}: field: {part!r} is not a name with conditions; a condition is "
+                f"{_CONDITION_EXAMPLE}"
+            )
+        globs.append(match["name"].lower())
+        for written in _CONDITION.finditer(match["conditions"]):
+            inner = _CONDITION_INNER.fullmatch(written["inner"])
+            if inner is None:
+                raise RulesError(
+                    f"{where}: field: {written[0]!r} is not a condition; a condition is "
+                    f"{_CONDITION_EXAMPLE} (a field's name, no wildcards)"
+                )
+            value = inner["value"]
+            if value[:1] in ("'", '"'):
+                value = value[1:-1]
+            conditions.append(Condition(at, inner["name"].lower(), value.lower()))
+    return tuple(globs), tuple(conditions)
 
 
 def secret_from_environment(environ: Mapping[str, str] | None = None) -> bytes:
@@ -312,7 +422,7 @@ class Scrubber:
     def scrub(self, value: Any, tally: Tally | None = None, place: str = "") -> Any:
         """A JSON value (a body, a tool's result, its arguments) scrubbed by the rules; what was
         replaced is added to `tally` under `place` and the field's path."""
-        return self._walk(value, (), place, None, tally)
+        return self._walk(value, (), (), place, kind=None, tally=tally)
 
     def scrub_query(
         self, query: Mapping[str, str], tally: Tally | None = None, place: str = ""
@@ -343,22 +453,38 @@ class Scrubber:
         self,
         value: Any,
         path: tuple[str, ...],
+        records: tuple[Any, ...],
         place: str,
+        *,
         kind: Kind | None,
         tally: Tally | None,
     ) -> Any:
+        """`value`, reached at `path`; `records` the values reached at each of its names (a
+        list's item in place of the list), for the rules' conditions."""
         if isinstance(value, str):
             return self._counted(value, kind, tally, place)
         if isinstance(value, list):
-            return [self._walk(item, path, f"{place}[]", kind, tally) for item in value]
+            above = records[:-1]
+            return [
+                self._walk(
+                    item,
+                    path,
+                    (*above, item) if records else (),
+                    f"{place}[]",
+                    kind=kind,
+                    tally=tally,
+                )
+                for item in value
+            ]
         if not isinstance(value, dict):
             return value
         names = [str(name) for name in value]
         scrubbed: dict[str, Any] = {}
         for name, item in value.items():
             here = (*path, str(name))
+            reached = (*records, item)
             where = f"{place}.{name}" if place else str(name)
-            field_kind = self.rules.kind_of(here, names)
+            field_kind = self.rules.kind_of(here, names, reached)
             if field_kind == "drop":
                 if tally is not None:
                     tally.add("drop", where)
@@ -367,9 +493,9 @@ class Scrubber:
             if field_kind == "keep":
                 scrubbed[key] = self._kept(item, tally, where)
             elif isinstance(item, dict):  # a record: its own fields decide
-                scrubbed[key] = self._walk(item, here, where, None, tally)
+                scrubbed[key] = self._walk(item, here, reached, where, kind=None, tally=tally)
             else:
-                scrubbed[key] = self._walk(item, here, where, field_kind, tally)
+                scrubbed[key] = self._walk(item, here, reached, where, kind=field_kind, tally=tally)
         return scrubbed
 
     def _kept(self, value: Any, tally: Tally | None, place: str) -> Any:
