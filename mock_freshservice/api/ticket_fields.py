@@ -23,9 +23,8 @@ from mock_freshservice.api.common import (
     require,
 )
 from mock_freshservice.clock import DAY, format_ts
-from mock_freshservice.data import activities, ids, ticket_sources, vocab
+from mock_freshservice.data import activities, ids, ticket_form, ticket_sources, vocab
 from mock_freshservice.data.account import AccountData
-from mock_freshservice.data.generate import TICKET_CUSTOM_FIELDS
 from mock_freshservice.resources.forms import FIELD_ID_BASE
 from mock_freshservice.state import get_state
 from mock_freshservice.validation import Rule, string, validate_body
@@ -35,13 +34,6 @@ bp = Blueprint("ticket_fields", __name__)
 Json = dict[str, Any]
 GLOBAL_WORKSPACE = 1  # the sample's default fields belong to it
 TICKET_TYPES = ("Incident", "Service Request")
-# What a requester sees for each status (the sample's `requester_display_value`).
-REQUESTER_STATUS = {
-    2: "Being Processed",
-    3: "Awaiting your Reply",
-    4: "This ticket has been Resolved",
-    5: "This ticket has been Closed",
-}
 SOURCE_KEYS = (
     "id",
     "created_at",
@@ -200,6 +192,7 @@ def form_fields(account: AccountData, who: Caller) -> list[Json]:
     """The ticket form: the default fields in the sample's order, then the custom ones."""
     numbers = _Numbers(account)
     created = format_ts(account.generator.anchor - 400 * DAY)
+    shown = ticket_form.requester_status_names(account.account)
     levels = {1: "Low", 2: "Medium", 3: "High"}
     fields = [
         _field(
@@ -231,8 +224,8 @@ def form_fields(account: AccountData, who: Caller) -> list[Json]:
             numbers, 5, ("status", "Status", "Ticket status", "default_status"),
             created=created, required=True, displayed_to_customers=True,
             choices=[
-                {"id": code, "value": label, "requester_display_value": REQUESTER_STATUS[code]}
-                for code, label in activities.STATUS.items()
+                {"id": code, "value": label, "requester_display_value": shown[code]}
+                for code, label in ticket_form.status_names(account.account).items()
             ],
         ),
         _field(
@@ -275,17 +268,16 @@ def form_fields(account: AccountData, who: Caller) -> list[Json]:
             nested_fields=_category_levels(numbers, created),
         ),
     ]  # fmt: skip
-    for position, (name, choices) in enumerate(TICKET_CUSTOM_FIELDS.items(), start=14):
-        label = name.replace("_", " ").capitalize()
+    for position, field in enumerate(account.account.ticket_fields, start=14):
         fields.append(
             _field(
                 numbers, position,
-                (name, label, "", "custom_checkbox" if choices is None else "custom_dropdown"),
+                (field.name, field.shown_label, "", ticket_form.FORM_TYPES[field.type]),
                 created=created, customers_can_edit=True, displayed_to_customers=True,
                 default_field=False,
                 choices=[
                     {"id": numbers.choice(), "display_id": n, "value": value}
-                    for n, value in enumerate(choices or (), start=1)
+                    for n, value in enumerate(field.choices, start=1)
                 ],
             )
         )  # fmt: skip

@@ -10,15 +10,15 @@ from typing import Any
 from mock_freshservice import filters
 from mock_freshservice.api import shapes
 from mock_freshservice.api.common import caller
-from mock_freshservice.data import activities
+from mock_freshservice.data import activities, ticket_form
 from mock_freshservice.data.account import AccountData
-from mock_freshservice.data.generate import TICKET_CUSTOM_FIELDS
 from mock_freshservice.data.store import Record
 from mock_freshservice.filters import FieldType
 
 CONVERSATIONS_IN_VIEW = 10
 
-# The fields `GET /tickets/filter?query=` takes, by type.
+# The built-in fields `GET /tickets/filter?query=` takes, by type; an account adds its own
+# (`filter_fields`).
 FILTER_FIELDS: dict[str, FieldType] = {
     "workspace_id": "number",
     "requester_id": "number",
@@ -35,13 +35,17 @@ FILTER_FIELDS: dict[str, FieldType] = {
     "fr_due_by": "date",
     "created_at": "date",
     "updated_at": "date",
-    # The account's custom ticket fields, by type (DOCS §Custom Fields: dropdown → string,
-    # checkbox → boolean).
-    **{
-        name: ("boolean" if choices is None else "string")
-        for name, choices in TICKET_CUSTOM_FIELDS.items()
-    },
 }
+
+
+def filter_fields(account: AccountData) -> dict[str, FieldType]:
+    """The built-in filter fields and the account's filterable custom fields, by type."""
+    own = {
+        f.name: ticket_form.FILTER_TYPES[f.type]
+        for f in account.account.ticket_fields
+        if f.type in ticket_form.FILTER_TYPES
+    }
+    return {**FILTER_FIELDS, **own}
 
 
 # -- Selecting and ordering ----------------------------------------------------------------------
@@ -140,9 +144,11 @@ def filter_ids(
     accessors["agent_id"] = col["responder_id"].__getitem__
     accessors["tag"] = col["tags"].__getitem__
     accessors["email"] = lambda p: emails.get(requester[p], ())
-    for name in TICKET_CUSTOM_FIELDS:
-        accessors[name] = lambda p, name=name: custom[p].get(name)  # type: ignore[misc]
-    matches = filters.compile_predicate(tree, FILTER_FIELDS, accessors)
+    for field in account.account.ticket_fields:
+        accessors[field.name] = lambda p, f=field: ticket_form.filter_value(  # type: ignore[misc]
+            f, custom[p].get(f.name)
+        )
+    matches = filters.compile_predicate(tree, filter_fields(account), accessors)
     spam, deleted, workspaces = col["spam"], col["deleted"], col["workspace_id"]
     created, ids = col["created_at"], table.ids
     found = [
@@ -241,13 +247,14 @@ def _related(account: AccountData, record: Record) -> dict[str, Any]:
     children = [c for c in children_of(account, record["id"]) if not c["deleted"]]
     if not children:
         return {}
+    statuses = ticket_form.status_names(account.account)
     return {
         "child_ids": [c["id"] for c in children],
         "child_tickets_details": [
             {
                 "id": c["id"],
                 "subject": c["subject"],
-                "status": activities.STATUS.get(c["status"], str(c["status"])),
+                "status": statuses.get(c["status"], str(c["status"])),
                 "priority": activities.PRIORITY.get(c["priority"], str(c["priority"])),
                 "agent": activities.name_of(account, c["responder_id"]),
                 "requester": activities.name_of(account, c["requester_id"]),

@@ -3,8 +3,9 @@ conversations, activities and the satisfaction survey (docs/freshservice.md §11
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -28,10 +29,10 @@ from mock_freshservice.api.common import (
     require,
 )
 from mock_freshservice.api.ticket_queries import (
-    FILTER_FIELDS,
     cached_ids,
     children_of,
     embed_includes,
+    filter_fields,
     filter_ids,
     list_ids,
     list_item,
@@ -47,9 +48,8 @@ from mock_freshservice.api.uploads import (
     without_attachment,
 )
 from mock_freshservice.clock import DAY, format_ts, parse_datetime
-from mock_freshservice.data import activities, satisfaction, ticket_sources
+from mock_freshservice.data import activities, satisfaction, ticket_form, ticket_sources
 from mock_freshservice.data.account import AccountData
-from mock_freshservice.data.generate import TICKET_CUSTOM_FIELDS
 from mock_freshservice.data.store import Record
 from mock_freshservice.data.tickets import (
     custom_fields,
@@ -70,7 +70,6 @@ from mock_freshservice.validation import (
     email,
     integer,
     mapping,
-    mismatch,
     one_of,
     positive_query_int,
     string,
@@ -248,7 +247,7 @@ def filter_tickets() -> Response:
     raise_if(problems)
     assert raw is not None
     try:
-        tree = filters.parse(raw, FILTER_FIELDS)
+        tree = filters.parse(raw, filter_fields(account))
     except filters.FilterError as exc:
         raise query_problem(exc) from exc
     own = None if who.is_agent else who.user_id
@@ -289,8 +288,6 @@ def view_ticket(ticket_id: int) -> Response:
 
 # -- Creating and updating --------------------------------------------------------------------
 
-CUSTOM_FIELDS = TICKET_CUSTOM_FIELDS
-
 _TICKET_FIELDS: dict[str, Rule] = {
     "requester_id": Rule("Positive Integer", integer()),
     "email": Rule("String", email()),
@@ -298,11 +295,12 @@ _TICKET_FIELDS: dict[str, Rule] = {
     "name": Rule("String", string()),
     "subject": Rule("String", string(255, blank_ok=False)),
     "description": Rule("String", string(MAX_TEXT, blank_ok=False)),
+    # The built-in codes; a request also takes the account's own (`_for_account`).
     "status": Rule("Integer", choice(STATUSES)),
     "priority": Rule("Integer", choice(PRIORITIES)),
     "urgency": Rule("Integer", choice(LEVELS)),
     "impact": Rule("Integer", choice(LEVELS)),
-    # The built-in codes; a request also takes the account's own (`_with_sources`).
+    # The built-in codes; a request also takes the account's own (`_for_account`).
     "source": Rule("Integer", choice(tuple(ticket_sources.BUILT_IN))),
     "type": Rule("String", choice(("Incident",))),
     "responder_id": Rule("Positive Integer", integer()),
@@ -365,25 +363,17 @@ def _check_references(account: AccountData, body: Mapping[str, Any]) -> list[Fie
         problems.append(FieldError("workspace_id", one_of(account.workspaces.ids), "invalid_value"))
     if body.get("email_config_id") is not None:
         problems.append(_absent("email_config_id", "email config"))
+    own_fields = ticket_form.fields_by_name(account.account)
     for name, value in (body.get("custom_fields") or {}).items():
-        if name not in CUSTOM_FIELDS:
+        field = own_fields.get(name)
+        if field is None:
             problems.append(
                 FieldError(name, "Unexpected/invalid field in request", "invalid_field")
             )
             continue
-        choices = CUSTOM_FIELDS[name]
-        if value is None:
-            continue
-        if choices is None and not isinstance(value, bool):
-            problems.append(
-                FieldError(
-                    name,
-                    mismatch(value, "Boolean"),
-                    "datatype_mismatch",
-                )
-            )
-        elif choices is not None and value not in choices:
-            problems.append(FieldError(name, one_of(choices), "invalid_value"))
+        problem = None if value is None else ticket_form.value_problem(field, value)
+        if problem is not None:
+            problems.append(FieldError(name, *problem))
     return problems
 
 
@@ -427,12 +417,20 @@ def _resolve_requester(
     ]
 
 
-def _with_sources(rules: Mapping[str, Rule], account: AccountData) -> dict[str, Rule]:
-    """`rules` with `source` taking the account's own sources as well as the built-in ones."""
+def _for_account(rules: Mapping[str, Rule], account: AccountData) -> dict[str, Rule]:
+    """`rules` with `source` and `status` taking the account's own sources and statuses as
+    well as the built-in ones."""
+    sources = ticket_sources.codes(account.ticket_sources)
+    statuses = tuple(ticket_form.status_names(account.account))
     return {
         **rules,
-        "source": Rule("Integer", choice(ticket_sources.codes(account.ticket_sources))),
+        "source": dataclasses.replace(rules["source"], check=choice(sources)),
+        "status": dataclasses.replace(rules["status"], check=choice(statuses)),
     }
+
+
+def _create_choices(account: AccountData) -> dict[str, Sequence[object]]:
+    return {**CREATE_CHOICES, "status": tuple(ticket_form.status_names(account.account))}
 
 
 @bp.post("/tickets")
@@ -441,9 +439,9 @@ def _with_sources(rules: Mapping[str, Rule], account: AccountData) -> dict[str, 
 def create_ticket() -> Response:
     who = require("tickets.create")
     check_query(())
-    rules = _with_sources(CREATE_RULES, who.account)
+    rules = _for_account(CREATE_RULES, who.account)
     body, files = read_body(rules)
-    validate_body(body, rules, choices=CREATE_CHOICES)
+    validate_body(body, rules, choices=_create_choices(who.account))
     _not_null(body)
     record = _create(who, body, files=files)
     out = shapes.render(record, shapes.TICKET_WRITE_KEYS, shapes.TICKET_TIMESTAMPS)
@@ -456,7 +454,9 @@ def create_child_ticket(ticket_id: int) -> Response:
     who = require("tickets.create")
     check_query(())
     body = read_json_object()
-    validate_body(body, _with_sources(CREATE_RULES, who.account), choices=CREATE_CHOICES)
+    validate_body(
+        body, _for_account(CREATE_RULES, who.account), choices=_create_choices(who.account)
+    )
     _not_null(body)
     record = _create(who, body, parent_id=ticket_id)
     out = shapes.render(record, shapes.TICKET_WRITE_KEYS, shapes.TICKET_TIMESTAMPS)
@@ -552,7 +552,7 @@ def update_ticket(ticket_id: int) -> Response:
     if bypass == "true" and who.role.name != "admin":
         raise errors.access_denied()
     raise_if(problems)
-    rules = _with_sources(UPDATE_RULES, who.account)
+    rules = _for_account(UPDATE_RULES, who.account)
     body, files = read_body(rules)
     if not body and not files:
         raise errors.missing_params()
@@ -583,7 +583,7 @@ def delete_ticket_attachment(ticket_id: int, attachment_id: int) -> Response:
 def update_service_request(who: Caller, ticket_id: int, body: Mapping[str, Any]) -> Response:
     """A Service Request ticket updated with a ticket body (`PUT /service_requests/{id}`, in
     Freshworks' OpenAPI file); any other ticket is not one (404)."""
-    validate_body(body, _with_sources(UPDATE_RULES, who.account))
+    validate_body(body, _for_account(UPDATE_RULES, who.account))
     _not_null(body)
     with who.account.lock:
         if get_ticket(ticket_id, who)["type"] != "Service Request":
@@ -624,7 +624,7 @@ def _update_locked(
         requester_id = new_requester(
             account, now, email=body.get("email"), name=body.get("name"), phone=body.get("phone")
         )
-    updated = _updated(record, body, requester_id, now)
+    updated = _updated(account, record, body, requester_id, now)
     if files:
         held = attachments_of(record, account.conversations(record))
         added = new_attachments(account, ticket_id, held, files, now)
@@ -744,7 +744,9 @@ _COPIED_ON_UPDATE = (
 )
 
 
-def _updated(record: Record, body: Mapping[str, Any], requester_id: int, now: int) -> Record:
+def _updated(
+    account: AccountData, record: Record, body: Mapping[str, Any], requester_id: int, now: int
+) -> Record:
     """A copy of `record` with a valid update body applied."""
     updated = dict(record)
     for name in _COPIED_ON_UPDATE:
@@ -758,7 +760,9 @@ def _updated(record: Record, body: Mapping[str, Any], requester_id: int, now: in
     if "tags" in body:
         updated["tags"] = list(dict.fromkeys(body["tags"]))  # replaces the whole set
     if "custom_fields" in body:
-        updated["custom_fields"] = custom_fields(body["custom_fields"], record["custom_fields"])
+        updated["custom_fields"] = custom_fields(
+            account, body["custom_fields"], record["custom_fields"]
+        )
     for name in ("due_by", "fr_due_by"):
         if name in body:
             updated[name] = _when(body[name]) if body[name] is not None else record[name]

@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mock_freshservice.data import ticket_sources
+from mock_freshservice.data import ticket_form, ticket_sources
 from mock_freshservice.data.account import AccountData
 from mock_freshservice.data.store import Record
 
-STATUS = {2: "Open", 3: "Pending", 4: "Resolved", 5: "Closed"}
 PRIORITY = {1: "Low", 2: "Medium", 3: "High", 4: "Urgent"}
 LEVEL = {1: "Low", 2: "Medium", 3: "High"}
 CREATED = "created"
@@ -54,7 +53,7 @@ def settings(account: AccountData, ticket: Mapping[str, Any], names: Sequence[st
     for name in names:
         value: Any = ticket.get(name)
         if name == "status":
-            text = STATUS.get(value, str(value))
+            text = ticket_form.status_names(account.account).get(value, str(value))
         elif name == "priority":
             text = PRIORITY.get(value, str(value))
         elif name in ("urgency", "impact"):

@@ -49,6 +49,71 @@ class Workspace(_Strict):
     state: Literal["active", "inactive"] = "active"
 
 
+CustomFieldType = Literal["dropdown", "checkbox", "text", "paragraph", "number", "decimal", "date"]
+# The ticket's own attributes and the form's default fields: no custom field may take their names.
+RESERVED_TICKET_FIELD_NAMES = frozenset(
+    {
+        "id", "subject", "description", "status", "priority", "urgency", "impact", "source",
+        "type", "ticket_type", "requester", "requester_id", "agent", "responder_id", "group",
+        "group_id", "department", "department_id", "category", "sub_category", "item_category",
+        "workspace_id", "tags", "tag", "due_by", "fr_due_by", "created_at", "updated_at", "email",
+        "agent_id",
+    }
+)  # fmt: skip
+
+
+class TicketField(_Strict):
+    """One of the account's own ticket fields, as the form (`GET /ticket_form_fields`) lists it
+    and tickets carry it in `custom_fields`."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    label: str = Field("", max_length=255)  # "" → the name, capitalised, underscores as spaces
+    type: CustomFieldType
+    choices: tuple[str, ...] = ()  # a dropdown's, in order
+
+    @model_validator(mode="after")
+    def _choices_fit_the_type(self) -> TicketField:
+        if self.name in RESERVED_TICKET_FIELD_NAMES:
+            raise ValueError(f"{self.name!r} is a default ticket field's name")
+        if self.type == "dropdown":
+            if not self.choices:
+                raise ValueError(f"{self.name}: a dropdown needs choices")
+            if any(not c.strip() or len(c) > 255 for c in self.choices):
+                raise ValueError(f"{self.name}: each choice needs 1 to 255 characters")
+            if len(set(self.choices)) != len(self.choices):
+                raise ValueError(f"{self.name}: choices must be distinct")
+        elif self.choices:
+            raise ValueError(f"{self.name}: only a dropdown has choices")
+        return self
+
+    @property
+    def shown_label(self) -> str:
+        return self.label or self.name.replace("_", " ").capitalize()
+
+
+# Custom statuses' codes come after the built-in 2-5 (FreshservicePS issue #8: "ids > 5"); the
+# upper bound is ours.
+FIRST_OWN_STATUS, LAST_OWN_STATUS = 6, 999
+
+
+class TicketStatus(_Strict):
+    """A status of the account's own, beside the built-in 2 Open … 5 Closed. It behaves as
+    Pending does: not resolved, not closed, no SLA escalation (an UNCONFIRMED simplification:
+    real custom statuses can stop the SLA clock or not)."""
+
+    id: int = Field(ge=FIRST_OWN_STATUS, le=LAST_OWN_STATUS)
+    name: str = Field(min_length=1, max_length=255)
+    # What a requester sees (the form's `requester_display_value`); "" → the name.
+    customer_name: str = Field("", max_length=255)
+
+
+# The fake's own custom fields, as every account had them before datasets could name theirs.
+DEFAULT_TICKET_FIELDS = (
+    TicketField(name="business_impact", type="dropdown", choices=("Low", "Medium", "High")),
+    TicketField(name="vip_request", type="checkbox"),
+)
+
+
 class ApiKey(_Strict):
     key: str = Field(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9._~-]+$")
     user: str = Field(description="Email of a pinned agent or requester of the same account")
@@ -69,6 +134,11 @@ class Account(_Strict):
     api_keys: tuple[ApiKey, ...] = ()
     # The account's own ticket sources, by name (codes from 1001 in this order).
     ticket_sources: tuple[str, ...] = ()
+    # The account's custom ticket fields and statuses (the form lists them in this order).
+    ticket_fields: tuple[TicketField, ...] = Field(DEFAULT_TICKET_FIELDS, max_length=200)
+    statuses: tuple[TicketStatus, ...] = Field((), max_length=200)
+    # Names for the first groups, in order (more groups than sizes.groups when longer).
+    group_names: tuple[str, ...] = Field((), max_length=1_000)
     pinned: dict[str, tuple[dict[str, Any], ...]] = {}
 
     @model_validator(mode="after")
@@ -82,6 +152,25 @@ class Account(_Strict):
         clashes = sorted(name for name in names if name in built_in)
         if clashes:
             raise ValueError(f"ticket_sources: {clashes} are built-in sources already")
+        return self
+
+    @model_validator(mode="after")
+    def _distinct_form_entries(self) -> Account:
+        names = [f.name for f in self.ticket_fields]
+        if len(set(names)) != len(names):
+            raise ValueError("ticket_fields: names must be distinct")
+        codes = [s.id for s in self.statuses]
+        if len(set(codes)) != len(codes):
+            raise ValueError("statuses: ids must be distinct")
+        labels = [s.name.strip().lower() for s in self.statuses]
+        built_in = {"open", "pending", "resolved", "closed"}
+        if len(set(labels)) != len(labels) or built_in & set(labels):
+            raise ValueError("statuses: names must be distinct and not a built-in status's")
+        groups = [g.strip().lower() for g in self.group_names]
+        if any(not g or len(g) > 255 for g in groups):
+            raise ValueError("group_names: each needs a name of 1 to 255 characters")
+        if len(set(groups)) != len(groups):
+            raise ValueError("group_names: names must be distinct (case aside)")
         return self
 
     @model_validator(mode="after")
@@ -108,6 +197,10 @@ class Account(_Strict):
     @property
     def primary_workspace_id(self) -> int:
         return next(w.id for w in self.workspaces if w.primary)
+
+    @property
+    def group_count(self) -> int:
+        return max(self.sizes.groups, len(self.group_names))
 
 
 class Dataset(_Strict):

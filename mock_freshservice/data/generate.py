@@ -25,13 +25,17 @@ import numpy as np
 from faker import Faker
 
 from mock_freshservice.clock import DAY, HOUR
-from mock_freshservice.data import ids, vocab
+from mock_freshservice.data import ids, ticket_form, vocab
 from mock_freshservice.data.dataset import Account
 from mock_freshservice.data.store import IndexRow, Record
+from mock_freshservice.data.ticket_sources import FIRST_CUSTOM_CODE
 
 STATUS_WEIGHTS = ((2, 34), (3, 14), (4, 26), (5, 26))
 PRIORITY_WEIGHTS = ((1, 40), (2, 32), (3, 20), (4, 8))
 SOURCE_WEIGHTS = ((1, 38), (2, 36), (3, 10), (4, 6), (9, 4), (10, 3), (15, 3))
+# Each of an account's own statuses and sources, beside the weights above.
+CUSTOM_STATUS_WEIGHT = 4
+CUSTOM_SOURCE_WEIGHT = 2
 # Resolution targets by priority, in hours: (first response, resolution).
 SLA_HOURS = {1: (24, 72), 2: (8, 24), 3: (4, 12), 4: (1, 4)}
 
@@ -69,12 +73,6 @@ class People:
     job_titles: tuple[str, ...]
     addresses: tuple[str, ...]
 
-
-# The ticket form's custom fields: name → dropdown choices, or None for a checkbox.
-TICKET_CUSTOM_FIELDS: dict[str, tuple[str, ...] | None] = {
-    "business_impact": ("Low", "Medium", "High"),
-    "vip_request": None,
-}
 
 TIME_ZONES = (
     "Eastern Time (US & Canada)",
@@ -162,12 +160,6 @@ _TAG_SETS: tuple[tuple[tuple[str, ...], ...], ...] = (
     tuple((tag,) for tag in vocab.TAGS),
     tuple((a, b) for i, a in enumerate(sorted(vocab.TAGS)) for b in sorted(vocab.TAGS)[i + 1 :]),
 )
-# Generated custom field values, weighted by repetition; the dicts are shared and never changed.
-_CUSTOM_FIELD_VALUES: tuple[dict[str, Any], ...] = tuple(
-    {"business_impact": impact, "vip_request": vip}
-    for impact in (None, None, "Low", "Medium", "High")
-    for vip in (False,) * 19 + (True,)
-)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -186,7 +178,7 @@ class _TicketPools:
     sources: tuple[int, ...] = tuple(v for v, _ in SOURCE_WEIGHTS)
     source_cumulative: tuple[float, ...] = _cumulative([w for _, w in SOURCE_WEIGHTS])
     tag_sets: tuple[tuple[tuple[str, ...], ...], ...] = _TAG_SETS
-    custom_fields: tuple[dict[str, Any], ...] = _CUSTOM_FIELD_VALUES
+    custom_fields: tuple[dict[str, Any], ...] = ()
 
     @classmethod
     def of(
@@ -195,16 +187,29 @@ class _TicketPools:
         agents: Sequence[Record],
         requesters: Sequence[Record],
         groups: Sequence[Record],
+        anchor: int,
     ) -> _TicketPools:
         primary = account.primary_workspace_id
         others = tuple(w.id for w in account.workspaces if w.id != primary) or (primary,)
         active = tuple(a["id"] for a in agents if a["active"]) or tuple(a["id"] for a in agents)
+        # The account's own statuses and sources turn up now and then (none: the defaults'
+        # draws stay exactly as they were).
+        statuses = (*STATUS_WEIGHTS, *((s.id, CUSTOM_STATUS_WEIGHT) for s in account.statuses))
+        own_sources = range(FIRST_CUSTOM_CODE, FIRST_CUSTOM_CODE + len(account.ticket_sources))
+        sources = (*SOURCE_WEIGHTS, *((code, CUSTOM_SOURCE_WEIGHT) for code in own_sources))
         return cls(
             primary=primary,
             other_workspaces=others,
             agents=active,
             groups=tuple(g["id"] for g in groups),
             requesters=tuple((r["id"], r["department_ids"][0]) for r in requesters),
+            statuses=tuple(v for v, _ in statuses),
+            status_cumulative=_cumulative([w for _, w in statuses]),
+            sources=tuple(v for v, _ in sources),
+            source_cumulative=_cumulative([w for _, w in sources]),
+            custom_fields=ticket_form.generated_values(
+                account.ticket_fields, anchor, account.domain
+            ),
         )
 
 
@@ -249,9 +254,16 @@ class AccountGenerator:
         rng = seeded_rng(self.seed, self.domain, "groups")
         records = []
         workspace_ids = [w.id for w in self.account.workspaces]
-        for n in range(1, self.account.sizes.groups + 1):
-            name = _nth_name([g[0] for g in vocab.GROUPS], n)
-            description = vocab.GROUPS[(n - 1) % len(vocab.GROUPS)][1]
+        named = self.account.group_names
+        taken = {name.lower() for name in named}
+        for n in range(1, self.account.group_count + 1):
+            if n <= len(named):
+                name, description = named[n - 1], f"The {named[n - 1]} group"
+            else:
+                name = _nth_name([g[0] for g in vocab.GROUPS], n)
+                if name.lower() in taken:  # the dataset named a group so: keep names unique
+                    name = f"{name} ({n})"
+                description = vocab.GROUPS[(n - 1) % len(vocab.GROUPS)][1]
             created = self.anchor - rng.randrange(300, 700) * DAY
             records.append(
                 {
@@ -430,7 +442,7 @@ class AccountGenerator:
             return range(first, first), {f: [] for f in TICKET_INDEX_FIELDS}
         seed = hashlib.blake2b(f"{self.seed}:{self.domain}:tickets".encode(), digest_size=8)
         g = np.random.default_rng(int.from_bytes(seed.digest(), "big"))
-        pools = _TicketPools.of(self.account, agents, requesters, groups)
+        pools = _TicketPools.of(self.account, agents, requesters, groups, self.anchor)
         span = self.account.ticket_history_days * DAY
         created = (self.anchor - span) + (span * (np.arange(n, dtype=np.int64) + 1)) // (n + 1)
         created -= g.integers(0, 600, n)
@@ -513,7 +525,7 @@ class AccountGenerator:
         """An index row for a pinned ticket id outside the generated range."""
         rng = seeded_rng(self.seed, self.domain, "pinned-ticket", ticket_id)
         created = self.anchor - rng.randrange(DAY, self.account.ticket_history_days * DAY)
-        pools = _TicketPools.of(self.account, agents, requesters, groups)
+        pools = _TicketPools.of(self.account, agents, requesters, groups, self.anchor)
         return dict(
             zip(TICKET_INDEX_FIELDS, self._ticket_row(rng.random, created, pools), strict=True)
         )

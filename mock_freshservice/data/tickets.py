@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mock_freshservice.clock import HOUR
+from mock_freshservice.data import ticket_form
 from mock_freshservice.data.account import AccountData
-from mock_freshservice.data.generate import SLA_HOURS, TICKET_CUSTOM_FIELDS
+from mock_freshservice.data.generate import SLA_HOURS
 from mock_freshservice.data.store import Record
 from mock_freshservice.html_text import text_of
 
@@ -21,12 +22,11 @@ def business_hours(epoch: int) -> bool:
 
 
 def custom_fields(
-    given: Mapping[str, Any] | None, base: Mapping[str, Any] | None = None
+    account: AccountData, given: Mapping[str, Any] | None, base: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Every custom field of the ticket form, unset ones as null (checkboxes as false)."""
-    fields: dict[str, Any] = {
-        name: (False if choices is None else None) for name, choices in TICKET_CUSTOM_FIELDS.items()
-    }
+    """Every custom field of the account's ticket form, unset ones as null (checkboxes as
+    false)."""
+    fields = ticket_form.blank_values(account.account)
     fields.update(base or {})
     fields.update(given or {})
     return fields
@@ -39,7 +39,7 @@ def stats_for(status: int, previous: Mapping[str, Any] | None, now: int) -> dict
         stats["resolved_at"] = now
     if status == 5 and stats.get("closed_at") is None:
         stats["closed_at"] = now
-    if status in (2, 3):
+    if ticket_form.is_open(status):
         stats["resolved_at"] = stats["closed_at"] = None
     return stats
 
@@ -111,7 +111,7 @@ def new_ticket(
         "to_emails": None,
         "tags": list(dict.fromkeys(tags)),
         "attachments": [],
-        "custom_fields": custom_fields(custom),
+        "custom_fields": custom_fields(account, custom),
         "created_at": now,
         "updated_at": now,
         "resolution_notes": None,

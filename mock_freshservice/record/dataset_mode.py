@@ -15,10 +15,17 @@ What is taken, and from which answers (GET, 2xx only):
 - first_ticket_id: the smallest ticket id seen;
 - ticket_sources: the form's (`GET /ticket_form_fields`) source choices that are not built in,
   by code from 1001 (the dataset numbers its sources from 1001 in order: gaps are filled with
-  "Source <code>" so codes stay the same), and codes seen on tickets with no name seen.
+  "Source <code>" so codes stay the same), and codes seen on tickets with no name seen;
+- ticket_fields: the form's custom fields (name, label, type, a dropdown's choices); without the
+  form, the names in tickets' `custom_fields`, typed by the values seen (no choices: values
+  people typed are not made into a dropdown's);
+- statuses: the form's status choices above 5 (with what requesters see), and codes seen on
+  tickets with no name seen ("Status <code>");
+- group_names: the names of the groups seen (`GET /groups`, `GET /groups/{id}`, the form's group
+  choices), by id.
 
-What the dataset model cannot express is listed in a comment at the top of FILE instead: custom
-ticket fields, custom statuses, sources with codes outside 1001 and up, group names.
+What the dataset model cannot express (sources with codes below 1001, custom field types the
+fake does not serve, statuses above 999) is listed in a comment at the top of FILE instead.
 
 The account is `recorded.freshservice.com`, named "Recorded tenant", with pinned placeholder
 people and demo keys (RECORDED_KEYS): the real keys are never written.
@@ -30,6 +37,7 @@ import contextlib
 import dataclasses
 import datetime
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -38,8 +46,15 @@ from typing import Any
 import yaml
 
 from mock_freshservice.cassette import Exchange
-from mock_freshservice.data import ids, ticket_sources
-from mock_freshservice.data.dataset import Dataset, Sizes
+from mock_freshservice.data import ids, ticket_form, ticket_sources
+from mock_freshservice.data.dataset import (
+    FIRST_OWN_STATUS,
+    LAST_OWN_STATUS,
+    RESERVED_TICKET_FIELD_NAMES,
+    Account,
+    Dataset,
+    Sizes,
+)
 from mock_freshservice.ratelimit import OVERALL, PLAN_LIMITS
 from mock_freshservice.settings import Plan
 
@@ -55,7 +70,15 @@ RECORDED_KEYS = {
 }
 # The most "Source <code>" placeholders written to keep custom source codes in step.
 MAX_SOURCE_CODE = ticket_sources.FIRST_CUSTOM_CODE + 199
-BUILT_IN_STATUSES = frozenset({2, 3, 4, 5})
+BUILT_IN_STATUSES = frozenset(ticket_form.BUILT_IN_STATUSES)
+# The form's field types a dataset field can be, by the dataset's name for them.
+FIELD_TYPES = {form_type: own for own, form_type in ticket_form.FORM_TYPES.items()}
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+# The dataset model's bounds on these lists.
+MAX_TICKET_FIELDS = Account.model_fields["ticket_fields"].metadata[0].max_length
+MAX_STATUSES = Account.model_fields["statuses"].metadata[0].max_length
+MAX_GROUP_NAMES = Account.model_fields["group_names"].metadata[0].max_length
 # Resource (the path's first part after /api/v2) → (Sizes field, the list's key, the single's).
 COUNTED = {
     "agents": ("agents", "agents", "agent"),
@@ -81,7 +104,14 @@ class Seen:
     source_codes: set[int] = dataclasses.field(default_factory=set)  # on tickets
     status_names: dict[int, str] = dataclasses.field(default_factory=dict)  # from the form
     status_codes: set[int] = dataclasses.field(default_factory=set)  # on tickets
-    custom_fields: dict[str, str] = dataclasses.field(default_factory=dict)  # name → type
+    # The form's custom fields, by name: (label, field_type, choices), in the form's order.
+    custom_fields: dict[str, tuple[str, str, tuple[str, ...]]] = dataclasses.field(
+        default_factory=dict
+    )
+    status_customer_names: dict[int, str] = dataclasses.field(default_factory=dict)
+    # On tickets: each custom field's name and the JSON types of its values seen (not values).
+    ticket_custom_fields: dict[str, set[str]] = dataclasses.field(default_factory=dict)
+    group_names: dict[int, str] = dataclasses.field(default_factory=dict)
 
     def add(self, exchange: Exchange) -> None:
         if exchange.method != "GET" or not 200 <= exchange.status < 300:
@@ -106,10 +136,26 @@ class Seen:
             )
             if kind == "tickets":
                 for ticket in records:
-                    if _is_int(ticket.get("source")):
-                        self.source_codes.add(ticket["source"])
-                    if _is_int(ticket.get("status")):
-                        self.status_codes.add(ticket["status"])
+                    self._ticket(ticket)
+            elif kind == "groups":
+                for group in records:
+                    self._group_name(group.get("id"), group.get("name"))
+
+    def _ticket(self, ticket: Mapping[str, Any]) -> None:
+        if _is_int(ticket.get("source")):
+            self.source_codes.add(ticket["source"])
+        if _is_int(ticket.get("status")):
+            self.status_codes.add(ticket["status"])
+        custom = ticket.get("custom_fields")
+        if isinstance(custom, dict):
+            for name, value in custom.items():
+                kinds = self.ticket_custom_fields.setdefault(str(name), set())
+                if value is not None:
+                    kinds.add(_value_kind(value))
+
+    def _group_name(self, group_id: Any, name: Any) -> None:
+        if _is_int(group_id) and isinstance(name, str) and name.strip():
+            self.group_names[group_id] = name.strip()
 
     def _workspace(self, record: Mapping[str, Any]) -> None:
         if not _is_int(record.get("id")) or record["id"] < 2:
@@ -154,8 +200,37 @@ class Seen:
                     code, value = _int_or_none(choice.get("id")), choice.get("value")
                     if code is not None and isinstance(value, str):
                         self.status_names[code] = value
+                        shown = choice.get("requester_display_value")
+                        if isinstance(shown, str) and shown.strip():
+                            self.status_customer_names[code] = shown.strip()
+            elif name == "group":
+                for choice in choices:
+                    self._group_name(choice.get("id"), choice.get("value"))
             elif field.get("default_field") is False and isinstance(name, str):
-                self.custom_fields[name] = str(field.get("field_type") or "")
+                label = field.get("label")
+                values = tuple(
+                    c["value"].strip()
+                    for c in choices
+                    if isinstance(c.get("value"), str) and c["value"].strip()
+                )
+                self.custom_fields[name] = (
+                    label.strip() if isinstance(label, str) else "",
+                    str(field.get("field_type") or ""),
+                    values,
+                )
+
+
+def _value_kind(value: Any) -> str:
+    """A custom value's kind, as a dataset field type would hold it."""
+    if isinstance(value, bool):
+        return "checkbox"
+    if isinstance(value, int):
+        return "number"
+    if isinstance(value, float):
+        return "decimal"
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return "date"
+    return "text"
 
 
 def _is_int(value: Any) -> bool:
@@ -234,31 +309,134 @@ def _sources(seen: Seen) -> tuple[list[str], list[str]]:
     return names, notes
 
 
-def _form_notes(seen: Seen) -> list[str]:
-    """What the form and the tickets showed that a dataset cannot hold."""
+def _field_problem(name: str, own_type: str | None, choices: tuple[str, ...]) -> str | None:
+    """Why a custom field cannot be written into the dataset, or None."""
+    if own_type is None:
+        return "the fake serves no field of its type"
+    if not _FIELD_NAME.fullmatch(name):
+        return "its name is not lower-case letters, digits and underscores"
+    if name in RESERVED_TICKET_FIELD_NAMES:
+        return "its name is a default field's"
+    if own_type == "dropdown" and not choices:
+        return "a dropdown with no choices seen"
+    return None
+
+
+def _ticket_fields(seen: Seen) -> tuple[list[dict[str, Any]] | None, list[str]]:
+    """The dataset's `ticket_fields` (None: nothing seen, the fake's own apply) and notes."""
     notes: list[str] = []
-    if not seen.form_seen:
+    fields: list[dict[str, Any]] = []
+    if seen.form_seen:
+        for name, (label, form_type, choices) in seen.custom_fields.items():
+            own_type = FIELD_TYPES.get(form_type)
+            problem = _field_problem(name, own_type, choices)
+            if problem is not None:
+                notes.append(f"custom ticket field {name} ({form_type or 'no type'}): {problem}")
+                continue
+            entry: dict[str, Any] = {"name": name}
+            if label and label != name.replace("_", " ").capitalize():
+                entry["label"] = label[:255]
+            entry["type"] = own_type
+            if own_type == "dropdown":
+                entry["choices"] = list(dict.fromkeys(choice[:255] for choice in choices))
+            fields.append(entry)
+    elif seen.ticket_custom_fields:
+        for name, kinds in seen.ticket_custom_fields.items():
+            own_type = _one_kind(kinds)
+            problem = _field_problem(name, own_type, ())
+            if problem is not None:
+                notes.append(f"custom ticket field {name}: {problem}")
+                continue
+            fields.append({"name": name, "type": own_type})
         notes.append(
-            "the ticket form (GET /api/v2/ticket_form_fields) was not seen: custom fields, "
-            "statuses and source names are unknown"
+            "the ticket form (GET /api/v2/ticket_form_fields) was not seen: custom ticket fields "
+            "are the names on the tickets seen, typed by their values (text where only null "
+            "was seen; no dropdowns, since values people typed are not made into choices)"
         )
-    if seen.custom_fields:
-        listed = ", ".join(f"{n} ({t})" for n, t in sorted(seen.custom_fields.items()))
+    else:
         notes.append(
-            f"custom ticket fields seen, not expressible in a dataset (the fake serves its own): "
-            f"{listed}"
+            "neither the ticket form (GET /api/v2/ticket_form_fields) nor tickets' custom "
+            "fields were seen: the fake's own custom ticket fields apply"
         )
-    custom_statuses = {
-        code: seen.status_names.get(code, "?")
-        for code in (set(seen.status_names) | seen.status_codes) - BUILT_IN_STATUSES
-    }
-    if custom_statuses:
-        listed = ", ".join(f"{c} {n}" for c, n in sorted(custom_statuses.items()))
+        return None, notes
+    if len(fields) > MAX_TICKET_FIELDS:
+        left = [f["name"] for f in fields[MAX_TICKET_FIELDS:]]
+        notes.append(f"custom ticket fields past the {MAX_TICKET_FIELDS}th not written: {left}")
+        fields = fields[:MAX_TICKET_FIELDS]
+    return fields, notes
+
+
+def _one_kind(kinds: set[str]) -> str:
+    """The type for the value kinds one field showed: numbers with fractions are decimals, any
+    other mix (or nothing seen) text."""
+    if kinds == {"number", "decimal"}:
+        return "decimal"
+    return next(iter(kinds)) if len(kinds) == 1 else "text"
+
+
+def _statuses(seen: Seen) -> tuple[list[dict[str, Any]], list[str]]:
+    """The dataset's `statuses` and notes."""
+    notes: list[str] = []
+    codes = (set(seen.status_names) | seen.status_codes) - BUILT_IN_STATUSES
+    outside = sorted(c for c in codes if not FIRST_OWN_STATUS <= c <= LAST_OWN_STATUS)
+    if outside:
         notes.append(
-            f"custom statuses seen, not expressible in a dataset (the fake has 2-5 only): {listed}"
+            f"status codes {outside} are not written: a dataset's own statuses are "
+            f"{FIRST_OWN_STATUS} to {LAST_OWN_STATUS}"
         )
-    if seen.ids.get("groups"):
-        notes.append("group names are not expressible: only their number is (sizes.groups)")
+    taken = {name.lower() for name in ticket_form.BUILT_IN_STATUSES.values()}
+    statuses: list[dict[str, Any]] = []
+    for code in sorted(set(codes) - set(outside))[:MAX_STATUSES]:
+        name = (seen.status_names.get(code) or "").strip()[:240] or f"Status {code}"
+        if name.lower() in taken:  # two codes of one name, or a built-in status's name
+            name = f"{name} ({code})"
+        taken.add(name.lower())
+        entry: dict[str, Any] = {"id": code, "name": name}
+        shown = seen.status_customer_names.get(code)
+        if shown and shown != name:
+            entry["customer_name"] = shown[:255]
+        statuses.append(entry)
+    unnamed = sorted(c for c in codes - set(outside) if not seen.status_names.get(c, "").strip())
+    if unnamed:
+        notes.append(
+            f'statuses {unnamed} are placeholders ("Status <code>"): seen on tickets, their '
+            "names were not seen"
+        )
+    return statuses, notes
+
+
+def _group_names(seen: Seen) -> list[str]:
+    """The groups' names seen, by id, each once (case aside)."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for group_id in sorted(seen.group_names)[:MAX_GROUP_NAMES]:
+        name = seen.group_names[group_id][:240]
+        if name.lower() in taken:
+            name = f"{name} ({group_id})"
+        taken.add(name.lower())
+        names.append(name)
+    return names
+
+
+def _add_form(seen: Seen, account: dict[str, Any]) -> list[str]:
+    """The ticket form's part of `account` (sources, custom fields, statuses, group names),
+    added in place; the notes on what could not be."""
+    notes: list[str] = []
+    names, source_notes = _sources(seen)
+    if names:
+        account["ticket_sources"] = names
+    notes.extend(source_notes)
+    fields, field_notes = _ticket_fields(seen)
+    if fields is not None:
+        account["ticket_fields"] = fields
+    notes.extend(field_notes)
+    statuses, status_notes = _statuses(seen)
+    if statuses:
+        account["statuses"] = statuses
+    notes.extend(status_notes)
+    group_names = _group_names(seen)
+    if group_names:
+        account["group_names"] = group_names
     return notes
 
 
@@ -304,11 +482,7 @@ def account_document(seen: Seen) -> tuple[dict[str, Any], list[str]]:
         notes.append("workspace descriptions: free text, which the scrubber replaces; not written")
     else:
         notes.append("no workspaces seen (GET /api/v2/workspaces): the fake's defaults apply")
-    names, source_notes = _sources(seen)
-    if names:
-        account["ticket_sources"] = names
-    notes.extend(source_notes)
-    notes.extend(_form_notes(seen))
+    notes.extend(_add_form(seen, account))
     account["api_keys"] = [
         {"key": key, "user": user, "role": role} for key, (user, role) in RECORDED_KEYS.items()
     ]
