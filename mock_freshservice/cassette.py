@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from mock_freshservice.atomic_file import replace_file
 from mock_freshservice.scenario import Scenario, ScenarioError
 from mock_freshservice.scenario.loader import parse_scenario, scenario_from_object
 
@@ -204,12 +205,13 @@ def strict_rule() -> dict[str, Any]:
 
 
 def write_cassette(folder: Path, document: Mapping[str, Any]) -> Path:
+    """Write `document` as the cassette in `folder` (made if need be), in one step: a fake
+    loading it meanwhile reads the old cassette or the new, never half of one."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / CASSETTE_FILE
-        path.write_text(
-            yaml.safe_dump(dict(document), sort_keys=False, allow_unicode=True, width=100),
-            encoding="utf-8",
+        replace_file(
+            path, yaml.safe_dump(dict(document), sort_keys=False, allow_unicode=True, width=100)
         )
     except OSError as exc:
         raise CassetteError(f"cannot write the cassette in {folder}: {exc.strerror}") from None

@@ -32,7 +32,6 @@ costs instead: reading the whole file at start, and a rewrite after damage.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import logging
@@ -50,6 +49,7 @@ from typing import Any
 
 import orjson
 
+from mock_freshservice.atomic_file import replace_file
 from mock_freshservice.errors import ServerError
 
 FORMAT = 2
@@ -237,31 +237,10 @@ def _open_for_append(path: Path) -> int:
 
 def _replace(path: Path, content: bytes) -> None:
     """Make `path` hold `content`, atomically and durably (a crash leaves old or new, whole)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-        try:
-            view = memoryview(content)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temporary, path)
-        _fsync_folder(path.parent)
+        replace_file(path, content)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
         raise StateFileError(f"{path}: cannot write the state file: {_reason(exc)}") from None
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename in `folder` durable: its folder entry must reach the disk too."""
-    fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # -- reading -----------------------------------------------------------------------------------

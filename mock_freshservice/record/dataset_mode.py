@@ -33,18 +33,16 @@ people and demo keys (RECORDED_KEYS): the real keys are never written.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from mock_freshservice.atomic_file import replace_file
 from mock_freshservice.cassette import Exchange
 from mock_freshservice.data import ids, ticket_form, ticket_sources
 from mock_freshservice.data.dataset import (
@@ -543,14 +541,4 @@ def _wrapped(notes: Iterable[str], width: int = 94) -> list[str]:
 def write_dataset(path: Path, exchanges: Iterable[Exchange]) -> None:
     """Write the dataset to `path` in one step (written beside, then renamed). OSError."""
     recorded_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-    text = dataset_text(exchanges, recorded_at)
-    descriptor, staging = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.chmod(staging, 0o644)
-        os.replace(staging, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(staging).unlink()
-        raise
+    replace_file(path, dataset_text(exchanges, recorded_at))

@@ -23,14 +23,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import dataclasses
 import datetime
 import ipaddress
 import logging
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -42,6 +39,7 @@ import orjson
 import yaml
 from werkzeug.wrappers import Request, Response
 
+from mock_freshservice.atomic_file import replace_file
 from mock_freshservice.cassette import (
     CASSETTE_FILE,
     SCRUB_REPORT_FILE,
@@ -196,19 +194,14 @@ class Recording:
                 description=f"Recorded by mock-freshservice record ({len(exchanges)} requests, "
                 f"{recorded_at}); scrubbed: {SCRUB_REPORT_FILE}.",
             )
-            staging = self.folder / ".writing"
-            written = write_cassette(staging, document)
+            written = write_cassette(self.folder, document)
             try:
-                os.replace(written, self.folder / CASSETTE_FILE)
-                _write_atomically(self.folder / SCRUB_REPORT_FILE, self.report(len(exchanges)))
+                replace_file(self.folder / SCRUB_REPORT_FILE, self.report(len(exchanges)))
             except OSError as exc:
                 raise CassetteError(
-                    f"cannot write the cassette in {self.folder}: {exc.strerror}"
+                    f"cannot write the scrubbing report in {self.folder}: {exc.strerror}"
                 ) from None
-            finally:
-                with contextlib.suppress(OSError):
-                    staging.rmdir()
-            return self.folder / CASSETTE_FILE
+            return written
 
     def report(self, exchanges: int) -> str:
         document = {
@@ -250,18 +243,6 @@ def scrubbed_exchange(scrubber: Scrubber, raw: Exchange, tally: Tally) -> Exchan
         headers=headers,
         response=response,
     )
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    descriptor, staging = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.chmod(staging, 0o644)  # as the cassette beside it (mkstemp's is 0600)
-        os.replace(staging, path)
-    except BaseException:
-        Path(staging).unlink(missing_ok=True)
-        raise
 
 
 class Writer:
