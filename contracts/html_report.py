@@ -22,9 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from contracts.expectations import printable
+from contracts.html_templates import render_template
 from contracts.replay import ReplayReport
 from contracts.run_events import RunRecord
 from mock_freshservice.data.dataset import DatasetError, load_dataset
@@ -101,16 +100,8 @@ def _render(keys: Iterable[str | None], **context: Any) -> str:
             text = text.replace(secret, fingerprint(secret))
         return text
 
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("contracts", "templates"),
-        autoescape=True,
-        finalize=shown,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
     written = datetime.now(UTC).isoformat(timespec="seconds")
-    return environment.get_template(TEMPLATE).render(written=written, **context)
+    return render_template(TEMPLATE, finalize=shown, written=written, **context)
 
 
 @functools.cache

@@ -16,11 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from contracts.drift.compare import CHECKS, Compared, Difference
 from contracts.drift.run import DriftRun
 from contracts.expectations import printable
+from contracts.html_templates import render_template
 from mock_freshservice.journal import fingerprint
 
 OVERALL = "overall"
@@ -181,15 +180,9 @@ def render_html(run: DriftRun, mask: Masker, *, exit_code: int) -> str:
     def shown(value: Any) -> Any:
         return mask(value) if isinstance(value, str) else value
 
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("contracts", "templates"),
-        autoescape=True,
+    return render_template(
+        "drift.html.j2",
         finalize=shown,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return environment.get_template("drift.html.j2").render(
         source=_source(run),
         written=datetime.now(UTC).isoformat(timespec="seconds"),
         seconds=f"{run.seconds:.1f}",

@@ -4,19 +4,17 @@ and the result. Every API key the run used is shown as its journal fingerprint."
 
 from __future__ import annotations
 
-import functools
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from contracts.expectations import printable
 from contracts.generic.findings import SERVER, Row, scores
 from contracts.generic.run import Outcome
 from contracts.generic.target import secrets_of
+from contracts.html_templates import render_template
 from mock_freshservice.journal import fingerprint
 
 LABELS = {"failed": "FAILED", "stale": "STALE", "known": "KNOWN", "passed": "ok", "not-run": "-"}
@@ -133,15 +131,6 @@ def write_junit(
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
-@functools.cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("contracts", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-
-
 def render_html(
     outcome: Outcome, stale_entries: Sequence[tuple[str, str]], mask: Masker, exit_code: int
 ) -> str:
@@ -174,20 +163,17 @@ def render_html(
             item[0],
         ),
     )
-    return (
-        _environment()
-        .get_template("generic.html.j2")
-        .render(
-            server=mask(outcome.server),
-            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            tokenizer=outcome.tokenizer,
-            scores=scores(outcome.rows),
-            counts=counts(outcome.rows),
-            tools=ordered,
-            tool_count=len(outcome.tools),
-            stale_entries=stale_entries,
-            exit_code=exit_code,
-            seconds=round(outcome.seconds),
-            problems=[mask(p) for p in outcome.problems],
-        )
+    return render_template(
+        "generic.html.j2",
+        server=mask(outcome.server),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        tokenizer=outcome.tokenizer,
+        scores=scores(outcome.rows),
+        counts=counts(outcome.rows),
+        tools=ordered,
+        tool_count=len(outcome.tools),
+        stale_entries=stale_entries,
+        exit_code=exit_code,
+        seconds=round(outcome.seconds),
+        problems=[mask(p) for p in outcome.problems],
     )
