@@ -74,7 +74,7 @@ class FakeState:
         self.log: WriteLog | None = None
         self.accounts_ready = False  # True once the first load is done
         if settings.state is not None:
-            digest = dataset_digest(dataset.model_dump_json().encode(), settings.seed)
+            digest = dataset_digest(dataset.identity(), settings.seed)
             self.log = WriteLog.open(settings.state, digest=digest, anchor=self.clock.anchor)
             # Generated records are rebuilt exactly as the first run made them.
             self.clock.anchor = int(self.log.header["anchor"])

@@ -440,7 +440,7 @@ def create_ticket() -> Response:
     who = require("tickets.create")
     check_query(())
     rules = _for_account(CREATE_RULES, who.account)
-    body, files = read_body(rules)
+    body, files = read_body(rules, ticket_form.fields_by_name(who.account.account))
     validate_body(body, rules, choices=_create_choices(who.account))
     _not_null(body)
     record = _create(who, body, files=files)
@@ -553,7 +553,7 @@ def update_ticket(ticket_id: int) -> Response:
         raise errors.access_denied()
     raise_if(problems)
     rules = _for_account(UPDATE_RULES, who.account)
-    body, files = read_body(rules)
+    body, files = read_body(rules, ticket_form.fields_by_name(who.account.account))
     if not body and not files:
         raise errors.missing_params()
     validate_body(body, rules)

@@ -23,7 +23,9 @@ from mock_freshservice.api.common import raise_if, read_json_object
 from mock_freshservice.clock import format_ts
 from mock_freshservice.data import ids
 from mock_freshservice.data.account import AccountData
+from mock_freshservice.data.dataset import TicketField
 from mock_freshservice.data.store import Record
+from mock_freshservice.data.ticket_form import typed_from_text
 from mock_freshservice.errors import FieldError
 from mock_freshservice.validation import Rule
 
@@ -45,8 +47,11 @@ def accepts_multipart(view: Callable[..., Any] | None) -> bool:
     return bool(getattr(view, "_fs_uploads", False))
 
 
-def read_body(rules: Mapping[str, Rule]) -> tuple[dict[str, Any], list[FileStorage]]:
-    """The request body and its files: a JSON object (no files), or a multipart form."""
+def read_body(
+    rules: Mapping[str, Rule], custom_fields: Mapping[str, TicketField] | None = None
+) -> tuple[dict[str, Any], list[FileStorage]]:
+    """The request body and its files: a JSON object (no files), or a multipart form, whose
+    `custom_fields[name]` parts are typed by the account's `custom_fields`."""
     if request.mimetype != "multipart/form-data":
         return read_json_object(), []
     body: dict[str, Any] = {}
@@ -58,7 +63,8 @@ def read_body(rules: Mapping[str, Rule]) -> tuple[dict[str, Any], list[FileStora
             continue
         custom = _CUSTOM.fullmatch(name)
         if custom is not None:
-            body.setdefault("custom_fields", {})[custom[1]] = _typed_custom(values[-1])
+            own = (custom_fields or {}).get(custom[1])
+            body.setdefault("custom_fields", {})[custom[1]] = typed_from_text(own, values[-1])
         elif name.endswith("[]"):
             field = name[:-2]
             body[field] = [_typed(rules.get(field), v, element=True) for v in values]
@@ -86,11 +92,6 @@ def _typed(rule: Rule | None, text: str, *, element: bool = False) -> Any:
     if expected == "Boolean" and text in ("true", "false"):
         return text == "true"
     return text
-
-
-def _typed_custom(text: str) -> Any:
-    """A custom field's text: the fake's custom fields are dropdowns (text) and checkboxes."""
-    return text == "true" if text in ("true", "false") else text
 
 
 def _size(upload: FileStorage) -> int:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from mock_freshservice.clock import DAY, HOUR, parse_datetime
-from mock_freshservice.data import ids
+from mock_freshservice.data import ids, ticket_form
 from mock_freshservice.data.account import AccountData, PinnedRecordError
 from mock_freshservice.data.assets import build_catalog, generate_assets
 from mock_freshservice.data.dataset import Account
@@ -232,6 +232,9 @@ def _merge(
             if field == "requester":
                 record["requested_for_id"] = record["requester_id"]
             continue
+        if kind == "tickets" and field == "custom_fields":
+            record[field] = _pinned_custom_fields(where, account, value, base[field])
+            continue
         if field == "id" and kind != "tickets":
             raise PinnedRecordError(f"{where}: people get their ids from their order; drop 'id'")
         if field not in base or field.startswith("_"):
@@ -241,8 +244,26 @@ def _merge(
         else:
             record[field] = value
     if kind == "tickets":
+        problem = ticket_form.problem_of_pinned(account, record["custom_fields"], record["status"])
+        if problem is not None:
+            raise PinnedRecordError(f"{where}: {problem}")
         data.generator.rederive_ticket(record, pinned=frozenset(spec))
     return record
+
+
+def _pinned_custom_fields(where: str, account: Account, value: Any, base: Any) -> dict[str, Any]:
+    """A pinned ticket's custom values laid over the generated ones; a day YAML read as a
+    date (an unquoted 2026-12-01) is written as the API writes it."""
+    if not isinstance(value, Mapping):
+        raise PinnedRecordError(f"{where}: custom_fields must be a mapping of names to values")
+    given = {
+        name: _day_text(item) if isinstance(item, date) else item for name, item in value.items()
+    }
+    return ticket_form.with_values(account, given, base)
+
+
+def _day_text(value: date) -> str:
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
 def _resolve_reference(where: str, field: str, value: Any, data: AccountData) -> int | None:

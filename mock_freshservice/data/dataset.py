@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from mock_freshservice.data import ids
 from mock_freshservice.data.ticket_sources import BUILT_IN, FORM_NAMES
@@ -49,6 +56,8 @@ class Workspace(_Strict):
     state: Literal["active", "inactive"] = "active"
 
 
+# A name or label: surrounding spaces dropped, at most 255 characters.
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)]
 CustomFieldType = Literal["dropdown", "checkbox", "text", "paragraph", "number", "decimal", "date"]
 # The ticket's own attributes and the form's default fields: no custom field may take their names.
 RESERVED_TICKET_FIELD_NAMES = frozenset(
@@ -58,6 +67,8 @@ RESERVED_TICKET_FIELD_NAMES = frozenset(
         "group_id", "department", "department_id", "category", "sub_category", "item_category",
         "workspace_id", "tags", "tag", "due_by", "fr_due_by", "created_at", "updated_at", "email",
         "agent_id",
+        # The filter language's words: a field so named could never be filtered on.
+        "true", "false", "null",
     }
 )  # fmt: skip
 
@@ -67,7 +78,7 @@ class TicketField(_Strict):
     and tickets carry it in `custom_fields`."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
-    label: str = Field("", max_length=255)  # "" → the name, capitalised, underscores as spaces
+    label: Name = ""  # "" → the name, capitalised, underscores as spaces
     type: CustomFieldType
     choices: tuple[str, ...] = ()  # a dropdown's, in order
 
@@ -98,13 +109,13 @@ FIRST_OWN_STATUS, LAST_OWN_STATUS = 6, 999
 
 class TicketStatus(_Strict):
     """A status of the account's own, beside the built-in 2 Open … 5 Closed. It behaves as
-    Pending does: not resolved, not closed, no SLA escalation (an UNCONFIRMED simplification:
-    real custom statuses can stop the SLA clock or not)."""
+    Pending does: not resolved, not closed, escalated when overdue (an UNCONFIRMED
+    simplification: a real custom status may stop the SLA clock)."""
 
     id: int = Field(ge=FIRST_OWN_STATUS, le=LAST_OWN_STATUS)
-    name: str = Field(min_length=1, max_length=255)
+    name: Name = Field(min_length=1)
     # What a requester sees (the form's `requester_display_value`); "" → the name.
-    customer_name: str = Field("", max_length=255)
+    customer_name: Name = ""
 
 
 # The fake's own custom fields, as every account had them before datasets could name theirs.
@@ -138,7 +149,7 @@ class Account(_Strict):
     ticket_fields: tuple[TicketField, ...] = Field(DEFAULT_TICKET_FIELDS, max_length=200)
     statuses: tuple[TicketStatus, ...] = Field((), max_length=200)
     # Names for the first groups, in order (more groups than sizes.groups when longer).
-    group_names: tuple[str, ...] = Field((), max_length=1_000)
+    group_names: tuple[Annotated[Name, Field(min_length=1)], ...] = Field((), max_length=1_000)
     pinned: dict[str, tuple[dict[str, Any], ...]] = {}
 
     @model_validator(mode="after")
@@ -166,9 +177,7 @@ class Account(_Strict):
         built_in = {"open", "pending", "resolved", "closed"}
         if len(set(labels)) != len(labels) or built_in & set(labels):
             raise ValueError("statuses: names must be distinct and not a built-in status's")
-        groups = [g.strip().lower() for g in self.group_names]
-        if any(not g or len(g) > 255 for g in groups):
-            raise ValueError("group_names: each needs a name of 1 to 255 characters")
+        groups = [g.lower() for g in self.group_names]
         if len(set(groups)) != len(groups):
             raise ValueError("group_names: names must be distinct (case aside)")
         return self
@@ -218,6 +227,21 @@ class Dataset(_Strict):
         if len(set(keys)) != len(keys):
             raise ValueError("API keys must be unique across accounts")
         return self
+
+    def identity(self) -> bytes:
+        """What a state file is tied to (with the seed): the dataset as JSON, leaving out the
+        ticket-form settings an account leaves at their defaults, so a state file written
+        before datasets had them still loads with the same dataset."""
+        form_defaults = {name: Account.model_fields[name].default for name in FORM_SETTINGS}
+        exclude = {
+            index: {name for name, default in form_defaults.items() if getattr(a, name) == default}
+            for index, a in enumerate(self.accounts)
+        }
+        return self.model_dump_json(exclude={"accounts": exclude}).encode()
+
+
+# Added to accounts after state files existed (see `Dataset.identity`).
+FORM_SETTINGS = ("ticket_fields", "statuses", "group_names")
 
 
 class DatasetError(ValueError):

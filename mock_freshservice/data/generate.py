@@ -187,7 +187,9 @@ class _TicketPools:
         agents: Sequence[Record],
         requesters: Sequence[Record],
         groups: Sequence[Record],
+        *,
         anchor: int,
+        seed: int,
     ) -> _TicketPools:
         primary = account.primary_workspace_id
         others = tuple(w.id for w in account.workspaces if w.id != primary) or (primary,)
@@ -208,7 +210,7 @@ class _TicketPools:
             sources=tuple(v for v, _ in sources),
             source_cumulative=_cumulative([w for _, w in sources]),
             custom_fields=ticket_form.generated_values(
-                account.ticket_fields, anchor, account.domain
+                account.ticket_fields, anchor, f"{seed}:{account.domain}"
             ),
         )
 
@@ -261,8 +263,11 @@ class AccountGenerator:
                 name, description = named[n - 1], f"The {named[n - 1]} group"
             else:
                 name = _nth_name([g[0] for g in vocab.GROUPS], n)
-                if name.lower() in taken:  # the dataset named a group so: keep names unique
-                    name = f"{name} ({n})"
+                base, lap = name, 0
+                while name.lower() in taken:  # the dataset named a group so: keep names unique
+                    lap += 1
+                    name = f"{base} ({n})" if lap == 1 else f"{base} ({n}.{lap})"
+                taken.add(name.lower())
                 description = vocab.GROUPS[(n - 1) % len(vocab.GROUPS)][1]
             created = self.anchor - rng.randrange(300, 700) * DAY
             records.append(
@@ -442,7 +447,9 @@ class AccountGenerator:
             return range(first, first), {f: [] for f in TICKET_INDEX_FIELDS}
         seed = hashlib.blake2b(f"{self.seed}:{self.domain}:tickets".encode(), digest_size=8)
         g = np.random.default_rng(int.from_bytes(seed.digest(), "big"))
-        pools = _TicketPools.of(self.account, agents, requesters, groups, self.anchor)
+        pools = _TicketPools.of(
+            self.account, agents, requesters, groups, anchor=self.anchor, seed=self.seed
+        )
         span = self.account.ticket_history_days * DAY
         created = (self.anchor - span) + (span * (np.arange(n, dtype=np.int64) + 1)) // (n + 1)
         created -= g.integers(0, 600, n)
@@ -450,7 +457,7 @@ class AccountGenerator:
         status = np.asarray(pools.statuses)[
             np.searchsorted(pools.status_cumulative, g.random(n), "right")
         ]
-        stale = (age_days > 21) & ((status == 2) | (status == 3)) & (g.random(n) < 0.7)
+        stale = (age_days > 21) & (status != 4) & (status != 5) & (g.random(n) < 0.7)
         status[stale] = 5
         priority = np.asarray(pools.priorities)[
             np.searchsorted(pools.priority_cumulative, g.random(n), "right")
@@ -525,7 +532,9 @@ class AccountGenerator:
         """An index row for a pinned ticket id outside the generated range."""
         rng = seeded_rng(self.seed, self.domain, "pinned-ticket", ticket_id)
         created = self.anchor - rng.randrange(DAY, self.account.ticket_history_days * DAY)
-        pools = _TicketPools.of(self.account, agents, requesters, groups, self.anchor)
+        pools = _TicketPools.of(
+            self.account, agents, requesters, groups, anchor=self.anchor, seed=self.seed
+        )
         return dict(
             zip(TICKET_INDEX_FIELDS, self._ticket_row(rng.random, created, pools), strict=True)
         )
@@ -538,7 +547,7 @@ class AccountGenerator:
         created -= int(r() * 600)
         age_days = (self.anchor - created) / DAY
         status = pools.statuses[bisect_right(pools.status_cumulative, r())]
-        if age_days > 21 and status in (2, 3) and r() < 0.7:
+        if age_days > 21 and ticket_form.is_open(status) and r() < 0.7:
             status = 5
         priority = pools.priorities[bisect_right(pools.priority_cumulative, r())]
         requester_id, department_id = pools.requesters[int(r() * len(pools.requesters))]
@@ -629,7 +638,7 @@ class AccountGenerator:
         stats: dict[str, int | None],
         conversation_count: int,
     ) -> Record:
-        is_escalated = index["status"] in (2, 3) and index["due_by"] < self.anchor
+        is_escalated = ticket_form.is_open(index["status"]) and index["due_by"] < self.anchor
         return {
             "id": ticket_id,
             "workspace_id": index["workspace_id"],
@@ -708,7 +717,7 @@ class AccountGenerator:
             "resolved_at": record["updated_at"] if resolved else None,
             "closed_at": record["updated_at"] if record["status"] == 5 else None,
         }
-        overdue = record["status"] in (2, 3) and record["due_by"] < self.anchor
+        overdue = ticket_form.is_open(record["status"]) and record["due_by"] < self.anchor
         record["is_escalated"] = overdue
         record["fr_escalated"] = overdue and not answered
         # A pinned ticket's history starts empty, so scripts know exactly what it holds.

@@ -12,6 +12,8 @@ import datetime
 import functools
 import itertools
 import random
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from mock_freshservice.clock import DAY
@@ -45,6 +47,9 @@ FILTER_TYPES: dict[str, FieldType] = {
     "decimal": "number",
     "date": "date",
 }
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
+_DECIMAL = re.compile(r"-?[0-9]{1,18}(\.[0-9]{1,18})?")
 TEXT_LIMITS = {"text": 255, "paragraph": 65_535}
 # Generated tickets carry every combination of these values (each field's list weights its
 # values by repetition), or a seeded sample of combinations when there are more than this many.
@@ -76,6 +81,51 @@ def is_open(status: int) -> bool:
 def blank_values(account: Account) -> dict[str, Any]:
     """Every custom field unset: null, a checkbox false."""
     return {f.name: (False if f.type == "checkbox" else None) for f in account.ticket_fields}
+
+
+def with_values(
+    account: Account, given: Mapping[str, Any] | None, base: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """`base` (or every field unset) with the `given` values laid over it; a checkbox set to
+    null is unset, so false."""
+    values = blank_values(account)
+    values.update(base or {})
+    values.update(given or {})
+    for field in account.ticket_fields:
+        if field.type == "checkbox" and values.get(field.name) is None:
+            values[field.name] = False
+    return values
+
+
+def typed_from_text(field: TicketField | None, text: str) -> Any:
+    """A custom field's value sent as a multipart part's text, typed as the field wants it
+    (text that does not fit stays text, so the checks name the field)."""
+    if field is None:
+        return text
+    if field.type == "checkbox" and text in ("true", "false"):
+        return text == "true"
+    if field.type == "number" and _INTEGER.fullmatch(text):
+        return int(text)
+    if field.type == "decimal" and _DECIMAL.fullmatch(text):
+        return float(text) if "." in text else int(text)
+    return text
+
+
+def problem_of_pinned(account: Account, custom: Any, status: Any) -> str | None:
+    """Why a pinned ticket's `custom_fields` or `status` do not fit the account's form."""
+    if status not in status_names(account):
+        return f"status {status!r} is none of {sorted(status_names(account))}"
+    if not isinstance(custom, Mapping):
+        return "custom_fields must be a mapping of field names to values"
+    fields = fields_by_name(account)
+    for name, value in custom.items():
+        field = fields.get(name)
+        if field is None:
+            return f"custom_fields: {name!r} is no custom field of the account ({sorted(fields)})"
+        problem = None if value is None else value_problem(field, value)
+        if problem is not None:
+            return f"custom_fields.{name}: {problem[0]}"
+    return None
 
 
 def fields_by_name(account: Account) -> dict[str, TicketField]:
@@ -117,6 +167,9 @@ def value_problem(field: TicketField, value: Any) -> tuple[str, str] | None:
 
 
 def _date(text: str) -> datetime.date | None:
+    """`text` as a yyyy-mm-dd day (fromisoformat alone also takes 20261201 and 2026-W49-2)."""
+    if not _ISO_DAY.fullmatch(text):
+        return None
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:

@@ -26,10 +26,7 @@ def custom_fields(
 ) -> dict[str, Any]:
     """Every custom field of the account's ticket form, unset ones as null (checkboxes as
     false)."""
-    fields = ticket_form.blank_values(account.account)
-    fields.update(base or {})
-    fields.update(given or {})
-    return fields
+    return ticket_form.with_values(account.account, given, base)
 
 
 def stats_for(status: int, previous: Mapping[str, Any] | None, now: int) -> dict[str, Any]:

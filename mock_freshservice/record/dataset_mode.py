@@ -77,6 +77,7 @@ _FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 MAX_TICKET_FIELDS = Account.model_fields["ticket_fields"].metadata[0].max_length
 MAX_STATUSES = Account.model_fields["statuses"].metadata[0].max_length
 MAX_GROUP_NAMES = Account.model_fields["group_names"].metadata[0].max_length
+MAX_NAME = 255
 # Resource (the path's first part after /api/v2) → (Sizes field, the list's key, the single's).
 COUNTED = {
     "agents": ("agents", "agents", "agent"),
@@ -288,14 +289,19 @@ def _sources(seen: Seen) -> tuple[list[str], list[str]]:
         )
     if not expressible:
         return [], notes
-    names: list[str] = []
-    taken: set[str] = set()
-    for code in range(first, max(expressible) + 1):
-        name = seen.source_names.get(code) or f"Source {code}"
-        if name.lower() in taken:  # two codes of one name: the dataset wants them distinct
-            name = f"{name} ({code})"
-        taken.add(name.lower())
-        names.append(name)
+    built_in = {
+        name.lower()
+        for name in (*ticket_sources.BUILT_IN.values(), *ticket_sources.FORM_NAMES.values())
+    }
+    names, renamed = _distinct(
+        (
+            (code, seen.source_names.get(code) or f"Source {code}")
+            for code in range(first, max(expressible) + 1)
+        ),
+        taken=built_in,
+    )
+    if renamed:
+        notes.append(f"ticket sources renamed to keep names distinct and short: {renamed}")
     placeholders = sorted(
         c for c in range(first, max(expressible) + 1) if c not in seen.source_names
     )
@@ -307,12 +313,32 @@ def _sources(seen: Seen) -> tuple[list[str], list[str]]:
     return names, notes
 
 
+def _distinct(named: Iterable[tuple[int, str]], *, taken: set[str]) -> tuple[list[str], list[str]]:
+    """The names, each made distinct from `taken` and the ones before it as the dataset
+    compares them (case and surrounding spaces aside) and cut to MAX_NAME characters: a clash
+    gets its code appended. Also how each changed name was changed, for the notes."""
+    names: list[str] = []
+    renamed: list[str] = []
+    for code, raw in named:
+        base = raw.strip()[:MAX_NAME].strip()
+        name, lap = base, 0
+        while not name or name.lower() in taken:
+            lap += 1
+            suffix = f"({code})" if lap == 1 else f"({code}.{lap})"
+            name = f"{base[: MAX_NAME - len(suffix) - 1].strip()} {suffix}".strip()
+        taken.add(name.lower())
+        names.append(name)
+        if name != raw.strip():
+            renamed.append(f"{code}: {name}")
+    return names, renamed
+
+
 def _field_problem(name: str, own_type: str | None, choices: tuple[str, ...]) -> str | None:
     """Why a custom field cannot be written into the dataset, or None."""
     if own_type is None:
         return "the fake serves no field of its type"
     if not _FIELD_NAME.fullmatch(name):
-        return "its name is not lower-case letters, digits and underscores"
+        return "its name is not 1 to 64 lower-case letters, digits and underscores"
     if name in RESERVED_TICKET_FIELD_NAMES:
         return "its name is a default field's"
     if own_type == "dropdown" and not choices:
@@ -357,6 +383,13 @@ def _ticket_fields(seen: Seen) -> tuple[list[dict[str, Any]] | None, list[str]]:
             "fields were seen: the fake's own custom ticket fields apply"
         )
         return None, notes
+    if any(f.get("choices") for f in fields):
+        notes.append(
+            "custom dropdown choices are written as the tenant has them (the scrubber keeps "
+            "them): if a dropdown lists people, read the file before sharing it, or record "
+            'again with a scrub rule such as {field: "ticket_fields[name=approver].choices.value"'
+            ", kind: name}"
+        )
     if len(fields) > MAX_TICKET_FIELDS:
         left = [f["name"] for f in fields[MAX_TICKET_FIELDS:]]
         notes.append(f"custom ticket fields past the {MAX_TICKET_FIELDS}th not written: {left}")
@@ -382,17 +415,22 @@ def _statuses(seen: Seen) -> tuple[list[dict[str, Any]], list[str]]:
             f"status codes {outside} are not written: a dataset's own statuses are "
             f"{FIRST_OWN_STATUS} to {LAST_OWN_STATUS}"
         )
-    taken = {name.lower() for name in ticket_form.BUILT_IN_STATUSES.values()}
+    kept = sorted(set(codes) - set(outside))
+    if len(kept) > MAX_STATUSES:
+        notes.append(f"statuses past the {MAX_STATUSES}th not written: {kept[MAX_STATUSES:]}")
+        kept = kept[:MAX_STATUSES]
+    names, renamed = _distinct(
+        ((code, seen.status_names.get(code) or f"Status {code}") for code in kept),
+        taken={name.lower() for name in ticket_form.BUILT_IN_STATUSES.values()},
+    )
+    if renamed:
+        notes.append(f"statuses renamed to keep names distinct and short: {renamed}")
     statuses: list[dict[str, Any]] = []
-    for code in sorted(set(codes) - set(outside))[:MAX_STATUSES]:
-        name = (seen.status_names.get(code) or "").strip()[:240] or f"Status {code}"
-        if name.lower() in taken:  # two codes of one name, or a built-in status's name
-            name = f"{name} ({code})"
-        taken.add(name.lower())
+    for code, name in zip(kept, names, strict=True):
         entry: dict[str, Any] = {"id": code, "name": name}
-        shown = seen.status_customer_names.get(code)
+        shown = seen.status_customer_names.get(code, "").strip()[:MAX_NAME].strip()
         if shown and shown != name:
-            entry["customer_name"] = shown[:255]
+            entry["customer_name"] = shown
         statuses.append(entry)
     unnamed = sorted(c for c in codes - set(outside) if not seen.status_names.get(c, "").strip())
     if unnamed:
@@ -403,17 +441,19 @@ def _statuses(seen: Seen) -> tuple[list[dict[str, Any]], list[str]]:
     return statuses, notes
 
 
-def _group_names(seen: Seen) -> list[str]:
-    """The groups' names seen, by id, each once (case aside)."""
-    names: list[str] = []
-    taken: set[str] = set()
-    for group_id in sorted(seen.group_names)[:MAX_GROUP_NAMES]:
-        name = seen.group_names[group_id][:240]
-        if name.lower() in taken:
-            name = f"{name} ({group_id})"
-        taken.add(name.lower())
-        names.append(name)
-    return names
+def _group_names(seen: Seen) -> tuple[list[str], list[str]]:
+    """The groups' names seen, by id, each once (case aside); notes."""
+    ids_seen = sorted(seen.group_names)
+    notes: list[str] = []
+    if len(ids_seen) > MAX_GROUP_NAMES:
+        notes.append(f"group names past the {MAX_GROUP_NAMES}th not written")
+        ids_seen = ids_seen[:MAX_GROUP_NAMES]
+    names, renamed = _distinct(
+        ((group_id, seen.group_names[group_id]) for group_id in ids_seen), taken=set()
+    )
+    if renamed:
+        notes.append(f"groups renamed to keep names distinct and short: {renamed}")
+    return names, notes
 
 
 def _add_form(seen: Seen, account: dict[str, Any]) -> list[str]:
@@ -432,9 +472,10 @@ def _add_form(seen: Seen, account: dict[str, Any]) -> list[str]:
     if statuses:
         account["statuses"] = statuses
     notes.extend(status_notes)
-    group_names = _group_names(seen)
+    group_names, group_notes = _group_names(seen)
     if group_names:
         account["group_names"] = group_names
+    notes.extend(group_notes)
     return notes
 
 

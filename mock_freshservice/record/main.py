@@ -90,6 +90,12 @@ def record(args: argparse.Namespace) -> int:
             dataset_mode.write_dataset(args.dataset_out, recording.exchanges())
         except OSError as exc:
             return _fail(f"cannot write the dataset {args.dataset_out}: {exc.strerror}", 1)
+        except ValueError as exc:  # a shape the dataset model refuses: our bug, not the user's
+            return _fail(
+                f"cannot write the dataset {args.dataset_out}: what was recorded does not fit a "
+                f"dataset ({exc}); the cassette in {plan.out} is written. Please report this.",
+                1,
+            )
         if not args.quiet:
             _say(f"mock-freshservice record: the tenant's shape in {args.dataset_out}")
     # -- end dataset mode --

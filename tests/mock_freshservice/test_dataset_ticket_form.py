@@ -5,15 +5,18 @@ and the activity timeline show them."""
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+import yaml
 from flask.testing import FlaskClient
 
 from mock_freshservice import FakeSettings, create_app
+from mock_freshservice.data.account import PinnedRecordError
 from mock_freshservice.data.dataset import TicketField
 from mock_freshservice.data.ticket_form import generated_values
 from mock_freshservice.state import EXTENSION, FakeState
@@ -247,6 +250,8 @@ def test_an_unset_custom_field_is_null_and_an_unset_checkbox_false(fresh: FlaskC
         ("seats", 2.5, "datatype_mismatch"),
         ("hours", True, "datatype_mismatch"),
         ("go_live", "next tuesday", "invalid_value"),
+        ("go_live", "20261201", "invalid_value"),
+        ("go_live", "2026-W49-2", "invalid_value"),
         ("urgent_fix", "yes", "datatype_mismatch"),
         ("asset_tag", "x" * 256, "invalid_value"),
         ("asset_tag", 42, "datatype_mismatch"),
@@ -256,6 +261,46 @@ def test_a_value_that_does_not_fit_its_custom_field_is_refused_naming_it(
     fresh: FlaskClient, name: str, value: Any, code: str
 ) -> None:
     assert error_fields(create(fresh, custom_fields={name: value})) == [(name, code)]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "stored"),
+    [
+        ("seats", "3", 3),
+        ("hours", "1.5", 1.5),
+        ("hours", "2", 2),
+        ("urgent_fix", "true", True),
+        ("asset_tag", "true", "true"),
+        ("cost_centre", "Ops", "Ops"),
+    ],
+)
+def test_a_multipart_custom_field_part_is_typed_as_its_field_wants(
+    fresh: FlaskClient, name: str, text: str, stored: Any
+) -> None:
+    form = {**NEW_TICKET, f"custom_fields[{name}]": text}
+    created = fresh.post(
+        "/api/v2/tickets", data=form, headers=ADMIN, content_type="multipart/form-data"
+    )
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["ticket"]["custom_fields"][name] == stored
+
+
+def test_a_multipart_part_that_does_not_fit_is_refused_naming_the_field(
+    fresh: FlaskClient,
+) -> None:
+    form = {**NEW_TICKET, "custom_fields[seats]": "three"}
+    refused = fresh.post(
+        "/api/v2/tickets", data=form, headers=ADMIN, content_type="multipart/form-data"
+    )
+    assert error_fields(refused) == [("seats", "datatype_mismatch")]
+
+
+def test_a_checkbox_set_to_null_is_unset_so_false(fresh: FlaskClient) -> None:
+    ticket_id = create(fresh, custom_fields={"urgent_fix": True}).get_json()["ticket"]["id"]
+    updated = fresh.put(
+        f"/api/v2/tickets/{ticket_id}", json={"custom_fields": {"urgent_fix": None}}, headers=ADMIN
+    )
+    assert updated.get_json()["ticket"]["custom_fields"]["urgent_fix"] is False
 
 
 def test_a_dropdowns_refusal_lists_its_choices(fresh: FlaskClient) -> None:
@@ -424,6 +469,9 @@ def test_a_pinned_ticket_names_its_group_by_a_dataset_group_name() -> None:
         ({"statuses": [{"id": 6, "name": "pending"}]}, "built-in status"),
         ({"group_names": ["Desk", "desk"]}, "group_names"),
         ({"group_names": [" "]}, "group_names"),
+        ({"group_names": ["Desk", " desk "]}, "group_names"),
+        ({"ticket_fields": [{"name": "true", "type": "checkbox"}]}, "default ticket field"),
+        ({"statuses": [{"id": 6, "name": "   "}]}, "at least 1 character"),
     ],
     ids=[
         "dropdown-without-choices",
@@ -437,6 +485,9 @@ def test_a_pinned_ticket_names_its_group_by_a_dataset_group_name() -> None:
         "built-in-status-name",
         "group-twice",
         "blank-group",
+        "group-twice-with-spaces",
+        "filter-keyword-name",
+        "blank-status",
     ],
 )
 def test_a_dataset_form_that_cannot_be_served_is_refused_saying_why(
@@ -459,3 +510,71 @@ def test_the_readmes_form_example_is_a_dataset_the_fake_serves(tmp_path: Path) -
     fields = form_of(client, basic("tiny-admin-key"))
     assert [c["value"] for c in fields["cost_centre"]["choices"]] == ["R&D", "Ops"]
     assert fields["status"]["choices"][-1]["value"] == "Awaiting vendor"
+
+
+def test_group_names_lose_their_surrounding_spaces() -> None:
+    def change(raw: dict[str, Any]) -> None:
+        with_own_form(raw)
+        raw["accounts"][0]["group_names"][1] = "  Network Team "
+
+    dataset = default_dataset_with(change)
+    assert dataset.accounts[0].group_names[1] == "Network Team"
+
+
+def pinned_with(**fields: Any) -> Any:
+    def change(raw: dict[str, Any]) -> None:
+        with_own_form(raw)
+        raw["accounts"][0]["pinned"]["tickets"] = [{"id": 99, **fields}]
+
+    return default_dataset_with(change)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"custom_fields": {"seats": "three"}}, "custom_fields.seats: Value set is of type String"),
+        ({"custom_fields": {"business_impact": "High"}}, "'business_impact' is no custom field"),
+        ({"custom_fields": ["seats"]}, "custom_fields must be a mapping"),
+        ({"status": 7}, "status 7 is none of"),
+    ],
+    ids=["bad-value", "unknown-field", "not-a-mapping", "unknown-status"],
+)
+def test_a_pinned_ticket_that_does_not_fit_the_form_is_refused_naming_it(
+    fields: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(PinnedRecordError, match=re.escape(message)):
+        create_app(FakeSettings(now=NOW), pinned_with(**fields))
+
+
+def test_a_pinned_tickets_unquoted_yaml_date_is_its_day(tmp_path: Path) -> None:
+    values = yaml.safe_load("{go_live: 2026-12-01, seats: 4}")  # YAML reads the date as a date
+    client = create_app(FakeSettings(now=NOW), pinned_with(custom_fields=values)).test_client()
+    ticket = client.get("/api/v2/tickets/99", headers=ADMIN).get_json()["ticket"]
+    assert (ticket["custom_fields"]["go_live"], ticket["custom_fields"]["seats"]) == (
+        "2026-12-01",
+        4,
+    )
+    found = filtered(client, "\"go_live:'2026-12-01'\"")
+    assert found.status_code == 200 and 99 in [t["id"] for t in found.get_json()["tickets"]]
+
+
+def test_a_generated_groups_suffix_never_meets_a_named_group() -> None:
+    def change(raw: dict[str, Any]) -> None:
+        raw["accounts"][0]["group_names"] = ["Hardware Team", "Hardware Team (3)"]
+        raw["accounts"][0]["sizes"]["groups"] = 3
+        del raw["accounts"][0]["pinned"]["tickets"]
+
+    client = create_app(FakeSettings(now=NOW), default_dataset_with(change)).test_client()
+    groups = by_id(client.get("/api/v2/groups", headers=ADMIN).get_json()["groups"])
+    names = [g["name"] for g in groups]
+    assert len({n.lower() for n in names}) == 3
+    assert names[:2] == ["Hardware Team", "Hardware Team (3)"]
+
+
+def test_a_state_file_is_tied_to_the_datasets_form_only_where_it_names_one() -> None:
+    plain = default_dataset_with(lambda raw: None)
+    accounts = json.loads(plain.identity())["accounts"]
+    assert all(not {"ticket_fields", "statuses", "group_names"} & set(a) for a in accounts)
+    own = json.loads(default_dataset_with(with_own_form).identity())["accounts"]
+    assert {"ticket_fields", "statuses", "group_names"} <= set(own[0])
+    assert not {"ticket_fields", "statuses", "group_names"} & set(own[1])

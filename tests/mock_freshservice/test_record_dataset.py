@@ -386,3 +386,49 @@ def test_one_workspace_is_made_primary_when_the_upstream_names_none() -> None:
     body = {"workspaces": [{"id": 4, "name": "Facilities"}, {"id": 3, "name": "HR"}]}
     account, _ = dataset_of(exchange("/api/v2/workspaces", body))
     assert [(w["id"], w["primary"]) for w in account["workspaces"]] == [(3, True), (4, False)]
+
+
+def test_names_made_distinct_by_a_suffix_never_meet_another_name() -> None:
+    form = status_form({"id": 6, "value": "Open (7)"}, {"id": 7, "value": "Open"})
+    groups = {
+        "groups": [{"id": 1, "name": "Ops"}, {"id": 2, "name": "Ops (3)"}, {"id": 3, "name": "ops"}]
+    }
+    sources = {
+        "ticket_fields": [
+            {
+                "name": "source",
+                "default_field": True,
+                "choices": [
+                    {"id": 1001, "value": "Kiosk (1003)"},
+                    {"id": 1002, "value": "Kiosk"},
+                    {"id": 1003, "value": "kiosk"},
+                ],
+            }
+        ]
+    }
+    account, text = dataset_of(
+        form, exchange("/api/v2/groups", groups), exchange("/api/v2/ticket_form_fields", sources)
+    )
+    assert [s["name"] for s in account["statuses"]] == ["Open (7)", "Open (7.2)"]
+    assert account["group_names"] == ["Ops", "Ops (3)", "ops (3.2)"]
+    assert len({g.lower() for g in account["group_names"]}) == 3
+    assert len({s.lower() for s in account["ticket_sources"]}) == 3
+    assert "renamed to keep names distinct" in text
+
+
+def test_names_too_long_for_a_dataset_are_cut_and_noted() -> None:
+    long_name = "A" * 239 + " tail" + "B" * 30
+    groups = {"groups": [{"id": 10**12, "name": "G" * 250}, {"id": 5, "name": "G" * 250}]}
+    account, text = dataset_of(
+        status_form({"id": 6, "value": long_name}), exchange("/api/v2/groups", groups)
+    )
+    assert all(len(name) <= 255 for name in account["group_names"])
+    assert len(account["statuses"][0]["name"]) <= 255
+    assert "statuses renamed" in text and "groups renamed" in text
+
+
+def test_the_file_warns_that_dropdown_choices_are_kept_as_the_tenant_has_them() -> None:
+    form = {"ticket_fields": [custom_field("approver", "custom_dropdown", "Priya Raman")]}
+    account, text = dataset_of(exchange("/api/v2/ticket_form_fields", form))
+    assert account["ticket_fields"][0]["choices"] == ["Priya Raman"]
+    assert "if a dropdown lists people, read the file before sharing it" in text
