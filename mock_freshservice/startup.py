@@ -41,7 +41,11 @@ def run(settings: FakeSettings, fd: int | None = None, quiet: bool = False) -> i
     try:
         with building_progress() as progress, collector_paused():
             app = create_app(settings, progress=progress)
-    except (DatasetError, PinnedRecordError, DatasetKeyError, StateFileError) as exc:
+    except PinnedRecordError as exc:  # it names the account; the file is the dataset's
+        source = settings.dataset if settings.dataset is not None else "default dataset"
+        print(f"mock-freshservice: {source}: {exc}", file=sys.stderr)
+        return 2
+    except (DatasetError, DatasetKeyError, StateFileError) as exc:
         print(f"mock-freshservice: {exc}", file=sys.stderr)
         return 2
     except ScenarioError as exc:

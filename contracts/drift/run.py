@@ -90,7 +90,12 @@ def account_of(client: httpx.Client, key: str) -> str | None:
     try:
         response = client.post("/_mock/whoami", json={"key": key})
     except httpx.TransportError as exc:
-        raise DriftInputError(f"cannot reach the fake at {client.base_url}: {exc}") from None
+        hint = (
+            " (a fake over --tls: set SSL_CERT_FILE to its ca.pem)"
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc)
+            else ""
+        )
+        raise DriftInputError(f"cannot reach the fake at {client.base_url}: {exc}{hint}") from None
     try:
         said = response.json()
     except ValueError:

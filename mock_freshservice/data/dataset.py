@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -81,6 +82,16 @@ class TicketField(_Strict):
     label: Name = ""  # "" → the name, capitalised, underscores as spaces
     type: CustomFieldType
     choices: tuple[str, ...] = ()  # a dropdown's, in order
+
+    @field_validator("choices", mode="before")
+    @classmethod
+    def _choices_are_text(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple) and any(not isinstance(c, str) for c in value):
+            raise ValueError(
+                "each choice must be text: quote choices YAML reads as something else "
+                "(yes, no, on, off, true, false, numbers), e.g. ['Yes', 'No']"
+            )
+        return value
 
     @model_validator(mode="after")
     def _choices_fit_the_type(self) -> TicketField:
@@ -267,8 +278,12 @@ def load_dataset(path: Path | None = None) -> Dataset:
     try:
         return Dataset.model_validate(raw)
     except ValidationError as exc:
+        errors = exc.errors()
+        # A bad account also fails `accounts`' length check; that echo only misleads.
+        nested = any(err["loc"][:1] == ("accounts",) and len(err["loc"]) > 1 for err in errors)
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
-            for err in exc.errors()
+            for err in errors
+            if not (nested and err["loc"] == ("accounts",) and err["type"] == "too_short")
         )
         raise DatasetError(f"{source}: {problems}") from exc

@@ -12,7 +12,10 @@ What is taken, and from which answers (GET, 2xx only):
 - sizes: distinct ids seen of agents, requesters, groups, departments, locations, tickets and
   assets (lists and single records), each kept within the dataset model's bounds; a kind never
   seen keeps the model's default. These are lower bounds: only what passed through is counted;
-- first_ticket_id: the smallest ticket id seen;
+- tickets: generated from the smallest ticket id seen (first_ticket_id) for as long as the ids
+  seen run on without a gap (sizes.tickets); every other id seen is pinned, so the fake has
+  each recorded ticket id and as many tickets as were seen (the tickets of on/offboarding
+  requests come on top, as in any dataset);
 - ticket_sources: the form's (`GET /ticket_form_fields`) source choices that are not built in,
   by code from 1001 (the dataset numbers its sources from 1001 in order: gaps are filled with
   "Source <code>" so codes stay the same), and codes seen on tickets with no name seen;
@@ -78,6 +81,8 @@ MAX_TICKET_FIELDS = Account.model_fields["ticket_fields"].metadata[0].max_length
 MAX_STATUSES = Account.model_fields["statuses"].metadata[0].max_length
 MAX_GROUP_NAMES = Account.model_fields["group_names"].metadata[0].max_length
 MAX_NAME = 255
+# Ticket ids seen outside the generated run are pinned, up to this many.
+MAX_PINNED_TICKETS = 10_000
 # Resource (the path's first part after /api/v2) → (Sizes field, the list's key, the single's).
 COUNTED = {
     "agents": ("agents", "agents", "agent"),
@@ -456,6 +461,31 @@ def _group_names(seen: Seen) -> tuple[list[str], list[str]]:
     return names, notes
 
 
+def _ticket_ids(
+    seen: Seen, account: dict[str, Any], sizes: dict[str, int], notes: list[str]
+) -> list[int]:
+    """Ticket ids as seen: the generated run starts at the smallest id and goes on while the ids
+    seen do; the other ids seen are pinned, so every recorded ticket id is one the fake has (and
+    `drift` finds them) and the tenant has as many tickets as were seen. Returns those pinned."""
+    seen_ids = sorted(i for i in seen.ids.get("tickets", ()) if 1 <= i <= ids.MAX_TICKET_ID)
+    if not seen_ids:
+        return []
+    first = seen_ids[0]
+    run = 1
+    while run < len(seen_ids) and seen_ids[run] == first + run:
+        run += 1
+    account["first_ticket_id"] = first
+    sizes["tickets"] = run
+    pinned = seen_ids[run:]
+    if len(pinned) > MAX_PINNED_TICKETS:
+        notes.append(
+            f"{len(pinned) - MAX_PINNED_TICKETS} ticket ids seen past the first "
+            f"{MAX_PINNED_TICKETS} outside the run from {first} are not pinned"
+        )
+        pinned = pinned[:MAX_PINNED_TICKETS]
+    return pinned
+
+
 def _add_form(seen: Seen, account: dict[str, Any]) -> list[str]:
     """The ticket form's part of `account` (sources, custom fields, statuses, group names),
     added in place; the notes on what could not be."""
@@ -503,11 +533,7 @@ def account_document(seen: Seen) -> tuple[dict[str, Any], list[str]]:
     missing = sorted(set(COUNTED) - set(sizes))
     if missing:
         notes.append(f"sizes of {', '.join(missing)}: none seen, the fake's defaults apply")
-    tickets = seen.ids.get("tickets")
-    if tickets:
-        account["first_ticket_id"] = min(tickets)
-        if min(tickets) + sizes["tickets"] - 1 > ids.MAX_TICKET_ID:
-            del account["first_ticket_id"]
+    pinned_tickets = _ticket_ids(seen, account, sizes, notes)
     if seen.workspaces:
         workspaces = [seen.workspaces[i] for i in sorted(seen.workspaces)]
         if sum(w["primary"] for w in workspaces) != 1:
@@ -526,6 +552,7 @@ def account_document(seen: Seen) -> tuple[dict[str, Any], list[str]]:
         {"key": key, "user": user, "role": role} for key, (user, role) in RECORDED_KEYS.items()
     ]
     account["pinned"] = {
+        **({"tickets": [{"id": i} for i in pinned_tickets]} if pinned_tickets else {}),
         "agents": [
             {"first_name": "Recorded", "last_name": "Admin", "email": ADMIN_EMAIL, "active": True},
             {"first_name": "Recorded", "last_name": "Agent", "email": AGENT_EMAIL, "active": True},
@@ -555,7 +582,8 @@ def dataset_text(exchanges: Iterable[Exchange], recorded_at: str) -> str:
         "# generated records (serve it with `mock-freshservice serve --dataset FILE`). Only",
         "# scrubbed or structural data. Keys (each a pinned placeholder person's):",
         "# " + ", ".join(RECORDED_KEYS) + ".",
-        "# Sizes are the distinct records seen through the recorder (lower bounds).",
+        "# Sizes are the distinct records seen through the recorder (lower bounds); ticket ids",
+        "# seen outside the run from the first are pinned.",
         "#",
         "# Not captured:",
     ]

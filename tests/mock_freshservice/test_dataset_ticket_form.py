@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 
 from mock_freshservice import FakeSettings, create_app
 from mock_freshservice.data.account import PinnedRecordError
-from mock_freshservice.data.dataset import TicketField
+from mock_freshservice.data.dataset import DatasetError, TicketField, load_dataset
 from mock_freshservice.data.ticket_form import generated_values
 from mock_freshservice.state import EXTENSION, FakeState
 from tests.conftest import NOW, basic
@@ -578,3 +578,26 @@ def test_a_state_file_is_tied_to_the_datasets_form_only_where_it_names_one() -> 
     own = json.loads(default_dataset_with(with_own_form).identity())["accounts"]
     assert {"ticket_fields", "statuses", "group_names"} <= set(own[0])
     assert not {"ticket_fields", "statuses", "group_names"} & set(own[1])
+
+
+def dataset_error(tmp_path: Path, form: str) -> str:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(
+        "accounts:\n  - domain: tiny.freshservice.com\n    name: Tiny\n" + form, encoding="utf-8"
+    )
+    with pytest.raises(DatasetError) as raised:
+        load_dataset(path)
+    return str(raised.value)
+
+
+def test_choices_yaml_reads_as_booleans_are_refused_saying_to_quote_them(tmp_path: Path) -> None:
+    message = dataset_error(
+        tmp_path, "    ticket_fields:\n      - {name: ok, type: dropdown, choices: [Yes, No]}\n"
+    )
+    assert "each choice must be text: quote choices" in message
+
+
+def test_a_bad_account_is_not_also_reported_as_a_missing_one(tmp_path: Path) -> None:
+    message = dataset_error(tmp_path, "    ticket_fields:\n      - {name: ok, type: lookup}\n")
+    assert "accounts.0.ticket_fields.0.type" in message
+    assert "at least 1 item" not in message

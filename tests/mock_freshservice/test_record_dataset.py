@@ -100,9 +100,11 @@ def test_the_dataset_loads(recorded: Recorded) -> None:
     assert account.sizes.agents == len(seen_agents)
     assert account.sizes.requesters == 7
     assert account.sizes.groups == len(recorded.answers["/api/v2/groups"]["groups"])
-    tickets = recorded.answers["/api/v2/tickets?per_page=20"]["tickets"]
-    assert account.sizes.tickets == len(tickets)
-    assert account.first_ticket_id == min(t["id"] for t in tickets)
+    tickets = {t["id"] for t in recorded.answers["/api/v2/tickets?per_page=20"]["tickets"]}
+    assert account.first_ticket_id == min(tickets)
+    generated = set(range(account.first_ticket_id, account.first_ticket_id + account.sizes.tickets))
+    pinned = {t["id"] for t in account.pinned.get("tickets", ())}
+    assert generated | pinned == tickets and not generated & pinned
     assert {k.key for k in account.api_keys} == set(dataset_mode.RECORDED_KEYS)
 
 
@@ -146,6 +148,13 @@ def test_the_fake_serves_the_recorded_tenant(recorded: Recorded) -> None:
     source = next(f for f in form.json()["ticket_fields"] if f["name"] == "source")
     assert {"id": 1001, "value": SOURCE} in source["choices"]
     assert me.status_code == 200 and me.json()["agent"]["email"] == dataset_mode.ADMIN_EMAIL
+
+
+def test_the_fake_serving_the_dataset_has_every_recorded_ticket_id(recorded: Recorded) -> None:
+    recorded_ids = [t["id"] for t in recorded.answers["/api/v2/tickets?per_page=20"]["tickets"]]
+    with running_fake("--dataset", str(recorded.file)) as fake:
+        found = [fake.api("GET", f"/tickets/{i}", "recorded-admin-key") for i in recorded_ids]
+    assert [answer.status_code for answer in found] == [200] * len(recorded_ids)
 
 
 def form_shape(form: dict[str, Any]) -> dict[str, Any]:
@@ -239,7 +248,8 @@ def test_odd_sources_are_noted_not_invented() -> None:
         exchange("/api/v2/ticket_form_fields", form), exchange("/api/v2/tickets", tickets)
     )
     assert account["ticket_sources"] == ["Source 1001", "Bot", "Source 1003"]
-    assert account["first_ticket_id"] == 5 and account["sizes"]["tickets"] == 2
+    assert account["first_ticket_id"] == 5 and account["sizes"]["tickets"] == 1
+    assert account["pinned"]["tickets"] == [{"id": 9}]
     assert "[17] are not written" in text
     assert "workspaces" not in account  # none seen: the model's default
 
@@ -329,7 +339,7 @@ def test_a_custom_field_the_fake_cannot_serve_is_noted_not_written() -> None:
     account, text = dataset_of(exchange("/api/v2/ticket_form_fields", form))
     assert account["ticket_fields"] == [{"name": "seats", "type": "number"}]
     assert "region (nested_field): the fake serves no field of its type" in text
-    assert "Team Name (custom_text): its name is not lower-case" in text
+    assert "Team Name (custom_text): its name is not 1 to 64 lower-case" in text
     assert "empty_list (custom_dropdown): a dropdown with no choices seen" in text
 
 
