@@ -201,6 +201,21 @@ CSAT_RATINGS = ((101, "Awesome"), (100, "Just Okay"), (-101, "Not Good"))
 # " (Deactivated)", as the sample shows. Requesters' keys get 403 (the scope is
 # tickets.fields.manage; agents read the form to fill tickets in).
 
+# -- A dataset's own ticket form (data/ticket_form.py) ------------------------------------------
+
+# Custom statuses (ids > 5, FreshservicePS issue #8) count as open: not resolved, not closed, so
+# escalated when overdue. A real one may be set to stop the SLA clock; that setting is not
+# modelled.
+RESOLVED_STATUSES = frozenset({4, 5})
+# A custom date field's value is the day as yyyy-mm-dd (the filter docs write dates so); the
+# message for another value is ours.
+CUSTOM_DATE_MESSAGE = "It should be a date in the format yyyy-mm-dd"
+# DOCS §Custom Fields names number, checkbox, dropdown and date fields as filterable; a decimal
+# field filtering as a number is our guess, text and paragraph fields are not filterable.
+FILTERABLE_CUSTOM_FIELD_TYPES = ("dropdown", "checkbox", "number", "decimal", "date")
+# A checkbox set to null is unset, so false, as on a new ticket.
+
+
 # -- Requesters using the API ----------------------------------------------------------------------
 
 # A requester's key may list and view only tickets they requested, create tickets for themselves,

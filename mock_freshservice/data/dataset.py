@@ -120,8 +120,7 @@ FIRST_OWN_STATUS, LAST_OWN_STATUS = 6, 999
 
 class TicketStatus(_Strict):
     """A status of the account's own, beside the built-in 2 Open … 5 Closed. It behaves as
-    Pending does: not resolved, not closed, escalated when overdue (an UNCONFIRMED
-    simplification: a real custom status may stop the SLA clock)."""
+    Pending does: not resolved, not closed, escalated when overdue (guesses.RESOLVED_STATUSES)."""
 
     id: int = Field(ge=FIRST_OWN_STATUS, le=LAST_OWN_STATUS)
     name: Name = Field(min_length=1)

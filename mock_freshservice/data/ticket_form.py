@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from mock_freshservice import guesses
 from mock_freshservice.clock import DAY
 from mock_freshservice.data.dataset import Account, TicketField
 from mock_freshservice.filters import FieldType
@@ -38,14 +39,17 @@ FORM_TYPES = {
     "decimal": "custom_decimal",
     "date": "custom_date",
 }
-# Filterable custom fields (DOCS §Custom Fields names number, checkbox, dropdown and date; a
-# decimal filtering as a number is UNCONFIRMED); text and paragraph fields are not filterable.
-FILTER_TYPES: dict[str, FieldType] = {
+# How each custom field type is compared in a filter, for the filterable ones
+# (guesses.FILTERABLE_CUSTOM_FIELD_TYPES).
+_COMPARED_AS: dict[str, FieldType] = {
     "dropdown": "string",
     "checkbox": "boolean",
     "number": "number",
     "decimal": "number",
     "date": "date",
+}
+FILTER_TYPES: dict[str, FieldType] = {
+    own: kind for own, kind in _COMPARED_AS.items() if own in guesses.FILTERABLE_CUSTOM_FIELD_TYPES
 }
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INTEGER = re.compile(r"-?[0-9]{1,18}")
@@ -74,8 +78,9 @@ def requester_status_names(account: Account) -> dict[int, str]:
 
 
 def is_open(status: int) -> bool:
-    """Not resolved and not closed: the built-in Open and Pending, and the account's own."""
-    return status not in (4, 5)
+    """Not resolved and not closed: the built-in Open and Pending, and the account's own
+    (guesses.RESOLVED_STATUSES)."""
+    return status not in guesses.RESOLVED_STATUSES
 
 
 def blank_values(account: Account) -> dict[str, Any]:
@@ -87,7 +92,7 @@ def with_values(
     account: Account, given: Mapping[str, Any] | None, base: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """`base` (or every field unset) with the `given` values laid over it; a checkbox set to
-    null is unset, so false."""
+    null is unset, so false (guesses.py)."""
     values = blank_values(account)
     values.update(base or {})
     values.update(given or {})
@@ -134,7 +139,7 @@ def fields_by_name(account: Account) -> dict[str, TicketField]:
 
 def value_problem(field: TicketField, value: Any) -> tuple[str, str] | None:
     """(message, code) when `value` (not null) cannot be `field`'s, else None. The messages are
-    the validation framework's; a date's is a guess (UNCONFIRMED: no sample shows it)."""
+    the validation framework's, a date's a guess (guesses.CUSTOM_DATE_MESSAGE)."""
     expected = {
         "checkbox": "Boolean",
         "number": "Integer",
@@ -162,7 +167,7 @@ def value_problem(field: TicketField, value: Any) -> tuple[str, str] | None:
             "invalid_value"
         )
     if field.type == "date" and _date(value) is None:
-        return "It should be a date in the format yyyy-mm-dd", "invalid_value"
+        return guesses.CUSTOM_DATE_MESSAGE, "invalid_value"
     return None
 
 
