@@ -13,6 +13,10 @@ import pytest
 from tests.conftest import ADMIN_KEY, GLOBEX_ADMIN_KEY
 from tests.processes import FAKE_COMMAND, Fake, running_fake
 
+# Scenarios in a real `serve` process, over HTTP: in `tox -e slow` (CI runs it), to keep the README's
+# test line under 10 minutes.
+pytestmark = pytest.mark.slow
+
 ACME = "acme.freshservice.com"
 
 

@@ -19,6 +19,10 @@ from mock_freshservice import FakeSettings, create_app, tls
 from tests.conftest import ADMIN_KEY, NOW
 from tests.processes import Fake, running_fake, trusting
 
+# The fake served over TLS by real processes: in `tox -e slow` (CI runs it), to keep the README's
+# test line under 10 minutes.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def ca_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

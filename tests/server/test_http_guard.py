@@ -17,7 +17,9 @@ from server.http import SESSIONS_PER_KEY, _bad_ids, allowed
 from tests.processes import Fake, running_server
 from tests.server.conftest import ADMIN_KEY, over_http, structured
 
-pytestmark = pytest.mark.anyio
+# The guard in front of a real server process: in `tox -e slow` (CI runs it), to keep the README's
+# test line under 10 minutes.
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 INITIALIZE = {
     "jsonrpc": "2.0",
