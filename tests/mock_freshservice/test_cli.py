@@ -18,6 +18,10 @@ import pytest
 from contracts.processes import Served, serving, stop
 from tests.conftest import basic
 
+# `mock-freshservice` in real processes: in `tox -e slow` (CI runs it), to keep the README's
+# test line under 10 minutes.
+pytestmark = pytest.mark.slow
+
 COMMAND = [sys.executable, "-m", "mock_freshservice"]
 
 

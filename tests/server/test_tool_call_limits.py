@@ -11,7 +11,9 @@ import pytest
 from tests.processes import Fake, refusing_port, running_server
 from tests.server.conftest import ADMIN_KEY, AGENT_KEY, error_text, over_http, structured
 
-pytestmark = pytest.mark.anyio
+# Real server processes: in `tox -e slow` (CI runs it), to keep the README's test line under
+# 10 minutes; the contracts' rate-limit suite stays in it.
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 
 async def spend_a_window(url: str, key: str, calls: int = 100) -> None:
